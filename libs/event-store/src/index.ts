@@ -1,0 +1,24 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { EventStore } from './port.js';
+import { openSqliteStore } from './sqlite/sqlite-event-store.js';
+
+export * from './port.js';
+export * from './sqlite/sqlite-event-store.js';
+
+/**
+ * The store the environment asks for: EventStoreDB when EVENTSTORE_CONNECTION_STRING is set (the
+ * adapter is imported only then), else the embedded SQLite file `$SAKSFLYT_DATA_DIR/saksflyt.db`
+ * (default `./data`), creating the directory.
+ */
+export async function createEventStore(env: NodeJS.ProcessEnv = process.env): Promise<EventStore> {
+  const connectionString = env.EVENTSTORE_CONNECTION_STRING;
+  if (connectionString) {
+    const modulePath = './eventstoredb/eventstoredb-event-store.js';
+    const mod = (await import(modulePath)) as { openEventStoreDb: (cs: string) => Promise<EventStore> };
+    return mod.openEventStoreDb(connectionString);
+  }
+  const dir = env.SAKSFLYT_DATA_DIR ?? './data';
+  mkdirSync(dir, { recursive: true });
+  return openSqliteStore({ file: path.join(dir, 'saksflyt.db') });
+}

@@ -1,0 +1,688 @@
+/**
+ * The embedded event store: one SQLite file (better-sqlite3), WAL, synchronous=FULL.
+ *
+ * - Appends are group-committed: concurrent `append` calls queue and one flush (next setImmediate)
+ *   writes them all in ONE `BEGIN IMMEDIATE` transaction, each checked against its own expected
+ *   revision; a failing append rejects alone. Promises resolve only after COMMIT returned.
+ * - Every row carries a tamper-evidence hash chained to the previous row (see `chainHash`).
+ * - Reads page with `LIMIT` on a separate read connection; no statement iterator is ever held open
+ *   across an await.
+ * - Subscriptions catch up page by page, emit one `caughtUp`, then go live: woken by in-process
+ *   appends and, for commits by other processes, by polling `PRAGMA data_version`.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { Observable } from 'rxjs';
+import {
+  StreamNotFound,
+  WrongExpectedRevision,
+  type AppendOptions,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscriptionMessage,
+} from '../port.js';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface SqliteStoreOptions {
+  file: string;
+  /** Rows per SELECT page for reads and subscriptions (default 500). */
+  pageSize?: number;
+  /** Most appends written in one group-commit transaction (default 512). */
+  maxBatch?: number;
+  /** How often subscriptions poll `PRAGMA data_version` for commits of other processes (ms, default 50). */
+  pollIntervalMs?: number;
+}
+
+export interface SqliteStoreStats {
+  /** Group-commit transactions committed (one per flush). */
+  transactions: number;
+  /** Append calls that committed (idempotent repeats included). */
+  appendsCommitted: number;
+  /** Rows inserted. */
+  eventsWritten: number;
+  /** Largest number of rows materialised by one read page (≤ pageSize). */
+  maxRowsPerPage: number;
+  /** Pages read (readStream, readAll, subscriptions). */
+  pagesRead: number;
+  /** Rows read in total. */
+  rowsRead: number;
+}
+
+export type VerifyChainResult =
+  | { ok: true; events: number; headHash: string }
+  | { ok: false; firstBadPosition: bigint };
+
+export class DuplicateEventId extends Error {
+  readonly code = 'DUPLICATE_EVENT_ID';
+  constructor(
+    readonly eventId: string,
+    readonly stream: string,
+  ) {
+    super(`Event id ${eventId} is already used in stream ${stream}`);
+    this.name = 'DuplicateEventId';
+  }
+}
+
+/** The schema, shared by every process opening the file. */
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS events (
+  position    INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL UNIQUE,
+  stream      TEXT NOT NULL,
+  revision    INTEGER NOT NULL,
+  type        TEXT NOT NULL,
+  data        TEXT NOT NULL,
+  metadata    TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  hash        TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream, revision);
+CREATE TABLE IF NOT EXISTS chain_head (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  position INTEGER NOT NULL,
+  hash     TEXT NOT NULL
+);
+`;
+
+/** Pragmas applied to every connection that writes (benchmarks use the same). */
+export function applyWritePragmas(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 10000');
+}
+
+/**
+ * The chain hash of one row: sha256 hex of the previous row's hash followed by the canonical
+ * serialisation of the row (a JSON array of position, id, stream, revision, type, data text,
+ * metadata text, recorded_at; integers as decimal strings; data and metadata exactly as stored).
+ */
+export function chainHash(
+  previousHash: string,
+  position: bigint | number,
+  id: string,
+  stream: string,
+  revision: bigint | number,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+): string {
+  const canonical = JSON.stringify([String(position), id, stream, String(revision), type, data, metadata, recordedAt]);
+  return createHash('sha256').update(previousHash).update(canonical).digest('hex');
+}
+
+type Row = [
+  position: number,
+  id: string,
+  stream: string,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+  hash: string,
+];
+
+const COLUMNS = 'position, id, stream, revision, type, data, metadata, recorded_at, hash';
+
+function toEvent(r: Row): RecordedEvent {
+  return {
+    id: r[1],
+    stream: r[2],
+    type: r[4],
+    data: JSON.parse(r[5]),
+    metadata: JSON.parse(r[6]) as EventMetadata,
+    revision: BigInt(r[3]),
+    position: BigInt(r[0]),
+    recordedAt: r[7],
+    hash: r[8],
+  };
+}
+
+interface PendingAppend {
+  stream: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+interface PreparedEvent {
+  id: string;
+  type: string;
+  data: string;
+  metadata: string;
+  idGiven: boolean;
+}
+
+function checkExpected(stream: string, expected: ExpectedRevision, current: bigint): void {
+  const actual = current < 0n ? ('no_stream' as const) : current;
+  if (expected === 'any') return;
+  if (expected === 'no_stream') {
+    if (current >= 0n) throw new WrongExpectedRevision(stream, expected, actual);
+    return;
+  }
+  if (expected === 'stream_exists') {
+    if (current < 0n) throw new WrongExpectedRevision(stream, expected, actual);
+    return;
+  }
+  if (current !== expected) throw new WrongExpectedRevision(stream, expected, actual);
+}
+
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite' as const;
+  readonly pageSize: number;
+  readonly stats: SqliteStoreStats = {
+    transactions: 0,
+    appendsCommitted: 0,
+    eventsWritten: 0,
+    maxRowsPerPage: 0,
+    pagesRead: 0,
+    rowsRead: 0,
+  };
+
+  private readonly maxBatch: number;
+  private readonly pollIntervalMs: number;
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private drainWaiters: Array<() => void> = [];
+  private readonly listeners = new Set<() => void>();
+  private readonly completers = new Set<() => void>();
+  private pollTimer: NodeJS.Timeout | null = null;
+  private lastDataVersion = 0;
+
+  // write connection statements
+  private readonly sBegin: Database.Statement;
+  private readonly sCommit: Database.Statement;
+  private readonly sRollback: Database.Statement;
+  private readonly sSavepoint: Database.Statement;
+  private readonly sRelease: Database.Statement;
+  private readonly sRollbackTo: Database.Statement;
+  private readonly sStreamHead: Database.Statement;
+  private readonly sFindId: Database.Statement;
+  private readonly sHead: Database.Statement;
+  private readonly sInsert: Database.Statement;
+  private readonly sSetChainHead: Database.Statement;
+  // read connection statements
+  private readonly rAll: Database.Statement;
+  private readonly rStreamFwd: Database.Statement;
+  private readonly rStreamBwd: Database.Statement;
+  private readonly rStreamAfter: Database.Statement;
+  private readonly rHead: Database.Statement;
+  private readonly rStreamExists: Database.Statement;
+  private readonly rDataVersion: Database.Statement;
+
+  constructor(
+    readonly file: string,
+    private readonly writer: Database.Database,
+    private readonly reader: Database.Database,
+    options: SqliteStoreOptions,
+  ) {
+    this.pageSize = options.pageSize ?? 500;
+    this.maxBatch = options.maxBatch ?? 512;
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+
+    this.sBegin = writer.prepare('BEGIN IMMEDIATE');
+    this.sCommit = writer.prepare('COMMIT');
+    this.sRollback = writer.prepare('ROLLBACK');
+    this.sSavepoint = writer.prepare('SAVEPOINT append_one');
+    this.sRelease = writer.prepare('RELEASE append_one');
+    this.sRollbackTo = writer.prepare('ROLLBACK TO append_one');
+    this.sStreamHead = writer.prepare('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck();
+    this.sFindId = writer.prepare('SELECT stream, revision, position FROM events WHERE id = ?').raw();
+    this.sHead = writer.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1').raw();
+    this.sInsert = writer.prepare(
+      `INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.sSetChainHead = writer.prepare(
+      'INSERT INTO chain_head (id, position, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, hash = excluded.hash',
+    );
+
+    this.rAll = reader.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`).raw();
+    this.rStreamFwd = reader
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+      .raw();
+    this.rStreamBwd = reader
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
+      .raw();
+    this.rStreamAfter = this.rStreamFwd;
+    this.rHead = reader.prepare('SELECT MAX(position) FROM events').pluck();
+    this.rStreamExists = reader.prepare('SELECT 1 FROM events WHERE stream = ? LIMIT 1').pluck();
+    this.rDataVersion = reader.prepare('PRAGMA data_version').pluck();
+  }
+
+  // ---------------------------------------------------------------- append (group commit)
+
+  append(stream: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('Event store is closed'));
+    if (typeof stream !== 'string' || stream.length === 0) return Promise.reject(new Error('Stream name required'));
+    if (!Array.isArray(events) || events.length === 0) {
+      return Promise.reject(new Error('append needs at least one event'));
+    }
+    const expected = options?.expectedRevision;
+    if (!(expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || typeof expected === 'bigint')) {
+      return Promise.reject(new Error(`Invalid expectedRevision: ${String(expected)}`));
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ stream, events, expected, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
+    });
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    while (this.queue.length > 0) {
+      const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
+      this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
+      this.writeBatch(batch);
+    }
+    this.notify();
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  };
+
+  private writeBatch(batch: PendingAppend[]): void {
+    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    try {
+      this.sBegin.run();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    let written = 0;
+    try {
+      const head = this.sHead.get() as [number, string] | undefined;
+      let position = head ? head[0] : 0;
+      let prevHash = head ? head[1] : GENESIS_HASH;
+      const streamHeads = new Map<string, bigint>();
+      const recordedAt = new Date().toISOString();
+
+      for (const p of batch) {
+        try {
+          const prepared = this.prepareEvents(p.events);
+          let current = streamHeads.get(p.stream);
+          if (current === undefined) {
+            const r = this.sStreamHead.get(p.stream) as number | undefined;
+            current = r === undefined ? -1n : BigInt(r);
+          }
+          const idem = this.checkIdempotent(p.stream, prepared, current, p.expected);
+          if (idem) {
+            outcomes.push({ ok: true, result: idem });
+            continue;
+          }
+          checkExpected(p.stream, p.expected, current);
+          const single = prepared.length === 1;
+          if (!single) this.sSavepoint.run();
+          let pos = position;
+          let hash = prevHash;
+          let rev = current;
+          try {
+            for (const e of prepared) {
+              pos += 1;
+              rev += 1n;
+              hash = chainHash(hash, pos, e.id, p.stream, rev, e.type, e.data, e.metadata, recordedAt);
+              this.sInsert.run(pos, e.id, p.stream, rev, e.type, e.data, e.metadata, recordedAt, hash);
+            }
+            if (!single) this.sRelease.run();
+          } catch (error) {
+            if (!single) {
+              this.sRollbackTo.run();
+              this.sRelease.run();
+            }
+            throw error;
+          }
+          written += prepared.length;
+          position = pos;
+          prevHash = hash;
+          streamHeads.set(p.stream, rev);
+          outcomes.push({ ok: true, result: { nextRevision: rev, position: BigInt(pos) } });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+      if (written > 0) this.sSetChainHead.run(position, prevHash);
+      this.sCommit.run();
+    } catch (error) {
+      try {
+        if (this.writer.inTransaction) this.sRollback.run();
+      } catch {
+        /* the rollback error is secondary */
+      }
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    this.stats.transactions += 1;
+    this.stats.eventsWritten += written;
+    for (let i = 0; i < batch.length; i++) {
+      const o = outcomes[i];
+      if (o.ok) {
+        this.stats.appendsCommitted += 1;
+        batch[i].resolve(o.result);
+      } else batch[i].reject(o.error);
+    }
+  }
+
+  private prepareEvents(events: NewEvent[]): PreparedEvent[] {
+    const out: PreparedEvent[] = new Array(events.length);
+    let seen: Set<string> | null = null;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      if (!e || typeof e.type !== 'string' || e.type.length === 0) throw new Error('Every event needs a type');
+      const idGiven = typeof e.id === 'string' && e.id.length > 0;
+      const id = idGiven ? (e.id as string) : randomUUID();
+      if (idGiven) {
+        seen ??= new Set();
+        if (seen.has(id)) throw new Error(`Event id ${id} appears twice in one append`);
+        seen.add(id);
+      }
+      out[i] = {
+        id,
+        type: e.type,
+        data: JSON.stringify(e.data ?? null),
+        metadata: JSON.stringify(e.metadata ?? null),
+        idGiven,
+      };
+    }
+    return out;
+  }
+
+  /**
+   * Idempotency as EventStoreDB: when every given id is already in this stream (consecutively, in
+   * the same order) the original result is returned and nothing is written. A partial overlap is a
+   * WrongExpectedRevision; an id used in another stream is a DuplicateEventId.
+   */
+  private checkIdempotent(
+    stream: string,
+    events: PreparedEvent[],
+    current: bigint,
+    expected: ExpectedRevision,
+  ): AppendResult | null {
+    let found = 0;
+    let firstRev = -1;
+    let lastRev = -1;
+    let lastPos = 0;
+    let consecutive = true;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      if (!e.idGiven) continue;
+      const row = this.sFindId.get(e.id) as [string, number, number] | undefined;
+      if (!row) continue;
+      if (row[0] !== stream) throw new DuplicateEventId(e.id, row[0]);
+      if (found === 0) firstRev = row[1] - i;
+      if (row[1] !== firstRev + i) consecutive = false;
+      found += 1;
+      lastRev = row[1];
+      lastPos = row[2];
+    }
+    if (found === 0) return null;
+    if (found === events.length && consecutive) return { nextRevision: BigInt(lastRev), position: BigInt(lastPos) };
+    throw new WrongExpectedRevision(stream, expected, current < 0n ? 'no_stream' : current);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  private page(stmt: Database.Statement, ...params: unknown[]): Row[] {
+    const rows = stmt.all(...params) as Row[];
+    this.stats.pagesRead += 1;
+    this.stats.rowsRead += rows.length;
+    if (rows.length > this.stats.maxRowsPerPage) this.stats.maxRowsPerPage = rows.length;
+    return rows;
+  }
+
+  readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    const self = this;
+    const backwards = options.direction === 'backwards';
+    const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
+    return {
+      async *[Symbol.asyncIterator]() {
+        if (self.rStreamExists.get(stream) === undefined) throw new StreamNotFound(stream);
+        let remaining = maxCount;
+        let next: number | bigint = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+        while (remaining > 0) {
+          const limit = Math.min(self.pageSize, remaining);
+          const rows = self.page(backwards ? self.rStreamBwd : self.rStreamFwd, stream, next, limit);
+          for (const r of rows) yield toEvent(r);
+          remaining -= rows.length;
+          if (rows.length < limit) return;
+          next = backwards ? rows[rows.length - 1][3] - 1 : rows[rows.length - 1][3] + 1;
+          if (backwards && next < 0) return;
+        }
+      },
+    };
+  }
+
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const self = this;
+    const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
+    return {
+      async *[Symbol.asyncIterator]() {
+        let remaining = maxCount;
+        let next: number | bigint = options.fromPosition ?? 0;
+        while (remaining > 0) {
+          const limit = Math.min(self.pageSize, remaining);
+          const rows = self.page(self.rAll, next, limit);
+          for (const r of rows) yield toEvent(r);
+          remaining -= rows.length;
+          if (rows.length < limit) return;
+          next = rows[rows.length - 1][0] + 1;
+        }
+      },
+    };
+  }
+
+  async headPosition(): Promise<bigint> {
+    const h = this.rHead.get() as number | null;
+    return h == null ? 0n : BigInt(h);
+  }
+
+  // ---------------------------------------------------------------- subscriptions
+
+  subscribeToAll(options: { fromPosition?: bigint } = {}): Observable<SubscriptionMessage> {
+    return this.subscribe((after, limit) => this.page(this.rAll, after + 1n, limit), options.fromPosition ?? 0n, true);
+  }
+
+  subscribeToStream(stream: string, options: { fromRevision?: bigint } = {}): Observable<SubscriptionMessage> {
+    const from = options.fromRevision ?? -1n;
+    return this.subscribe((after, limit) => this.page(this.rStreamAfter, stream, after + 1n, limit), from, false);
+  }
+
+  /**
+   * One subscription: `cursor` is the last delivered position (all) or revision (stream). Every read
+   * starts strictly after it, so there is never a gap or a duplicate across catch-up and live.
+   */
+  private subscribe(
+    readAfter: (cursor: bigint, limit: number) => Row[],
+    start: bigint,
+    byPosition: boolean,
+  ): Observable<SubscriptionMessage> {
+    return new Observable<SubscriptionMessage>((subscriber) => {
+      let cursor = start;
+      let lastPosition = byPosition ? start : 0n;
+      let caughtUp = false;
+      let running = false;
+      let dirty = false;
+      let stopped = false;
+
+      const pump = (): void => {
+        if (stopped) return;
+        if (running) {
+          dirty = true;
+          return;
+        }
+        running = true;
+        dirty = false;
+        setImmediate(step);
+      };
+
+      const step = (): void => {
+        if (stopped || this.closed) {
+          running = false;
+          return;
+        }
+        let rows: Row[];
+        try {
+          rows = readAfter(cursor, this.pageSize);
+        } catch (error) {
+          running = false;
+          stopped = true;
+          subscriber.error(error);
+          return;
+        }
+        for (const r of rows) {
+          if (stopped) break;
+          cursor = byPosition ? BigInt(r[0]) : BigInt(r[3]);
+          lastPosition = BigInt(r[0]);
+          subscriber.next({ kind: 'event', event: toEvent(r) });
+        }
+        if (stopped) {
+          running = false;
+          return;
+        }
+        if (rows.length === this.pageSize) {
+          setImmediate(step); // more to read: next page on a later turn, so appends keep flowing
+          return;
+        }
+        if (!caughtUp) {
+          caughtUp = true;
+          const position = byPosition ? lastPosition : BigInt((this.rHead.get() as number | null) ?? 0);
+          subscriber.next({ kind: 'caughtUp', position: position > lastPosition ? position : lastPosition });
+        }
+        if (dirty) {
+          dirty = false;
+          setImmediate(step);
+          return;
+        }
+        running = false;
+      };
+
+      const wake = (): void => {
+        if (caughtUp) pump();
+        else dirty = true;
+      };
+      const complete = (): void => {
+        stopped = true;
+        subscriber.complete();
+      };
+      this.completers.add(complete);
+      this.addListener(wake);
+      pump();
+      return () => {
+        stopped = true;
+        this.completers.delete(complete);
+        this.removeListener(wake);
+      };
+    });
+  }
+
+  private addListener(fn: () => void): void {
+    this.listeners.add(fn);
+    if (!this.pollTimer && !this.closed) {
+      this.lastDataVersion = this.rDataVersion.get() as number;
+      this.pollTimer = setInterval(this.poll, this.pollIntervalMs);
+      this.pollTimer.unref();
+    }
+  }
+
+  private removeListener(fn: () => void): void {
+    this.listeners.delete(fn);
+    if (this.listeners.size === 0 && this.pollTimer) {
+      clearInterval(this.pollTimer);
+      this.pollTimer = null;
+    }
+  }
+
+  /** Commits by other connections (other processes) change the read connection's data_version. */
+  private readonly poll = (): void => {
+    if (this.closed) return;
+    const v = this.rDataVersion.get() as number;
+    if (v !== this.lastDataVersion) {
+      this.lastDataVersion = v;
+      this.notify();
+    }
+  };
+
+  private notify(): void {
+    for (const fn of [...this.listeners]) fn();
+  }
+
+  // ---------------------------------------------------------------- audit
+
+  /**
+   * Recomputes the whole hash chain on its own read snapshot. Detects altered, removed (including the
+   * last, through the chain_head row written in each commit) and reordered rows.
+   */
+  async verifyChain(): Promise<VerifyChainResult> {
+    const db = new Database(this.file, { readonly: true, fileMustExist: true });
+    try {
+      db.prepare('BEGIN').run();
+      const stmt = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
+      const headRow = db.prepare('SELECT position, hash FROM chain_head WHERE id = 1').raw().get() as
+        | [number, string]
+        | undefined;
+      let prev = GENESIS_HASH;
+      let expectedPos = 1;
+      let count = 0;
+      for (;;) {
+        const rows = stmt.all(expectedPos - 1, 5000) as Row[];
+        for (const r of rows) {
+          if (r[0] !== expectedPos) return { ok: false, firstBadPosition: BigInt(expectedPos) };
+          const h = chainHash(prev, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+          if (h !== r[8]) return { ok: false, firstBadPosition: BigInt(r[0]) };
+          prev = h;
+          expectedPos += 1;
+          count += 1;
+        }
+        if (rows.length < 5000) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      if (headRow) {
+        if (headRow[0] !== count) return { ok: false, firstBadPosition: BigInt(Math.min(headRow[0], count) + 1) };
+        if (headRow[1] !== prev) return { ok: false, firstBadPosition: BigInt(count) };
+      } else if (count > 0) {
+        return { ok: false, firstBadPosition: 1n };
+      }
+      db.prepare('COMMIT').run();
+      return { ok: true, events: count, headHash: prev };
+    } finally {
+      db.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.queue.length > 0 || this.flushScheduled) {
+      await new Promise<void>((r) => this.drainWaiters.push(r));
+    }
+    this.closed = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+    this.listeners.clear();
+    for (const complete of [...this.completers]) complete();
+    this.completers.clear();
+    this.writer.close();
+    this.reader.close();
+  }
+}
+
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteEventStore> {
+  const writer = new Database(options.file);
+  applyWritePragmas(writer);
+  writer.exec(SCHEMA_SQL);
+  const reader = new Database(options.file, { fileMustExist: true });
+  reader.pragma('busy_timeout = 10000');
+  return new SqliteEventStore(options.file, writer, reader, options);
+}
