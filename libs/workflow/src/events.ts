@@ -1,0 +1,254 @@
+/**
+ * The domain events of Saksflyt: facts, past tense, in the domain's words (Norwegian term beside
+ * the English one). Every event's `data` carries `v` (schema version, starting at 1).
+ *
+ * Streams:
+ * - `committee-{CODE}`            CommitteeCreated, MemberJoined, MemberLeft
+ * - `numbering-{CODE}-{YYYY}`     NumberingContinued, MeetingNumberAssigned, CaseNumbersAssigned
+ * - `meeting-{uuid}`              MeetingPlanned, CaseAddedToAgenda, CaseRemovedFromAgenda,
+ *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved
+ * - `case-{uuid}`                 CaseDrafted, CasePaperEdited, CaseScheduled, CaseUnscheduled,
+ *                                 CaseNumbered, CasePresented, DiscussionRecorded, ResolutionEndorsed,
+ *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn
+ */
+
+export type CaseType = 'approval' | 'orientation' | 'endorsement' | 'discussion';
+export const CASE_TYPES: readonly CaseType[] = ['approval', 'orientation', 'endorsement', 'discussion'];
+
+export type MemberRole = 'chair' | 'member' | 'observer';
+export const MEMBER_ROLES: readonly MemberRole[] = ['chair', 'member', 'observer'];
+
+/** The standard agenda items every meeting gets at planning (fast saker). */
+export type StandardItem = 'notice-approval' | 'minutes-approval' | 'any-other-business';
+
+/** Why a case left an agenda. */
+export type RemovalReason = 'unscheduled' | 'postponed' | 'withdrawn';
+
+// ---------- stream names ----------
+export const committeeStream = (code: string): string => `committee-${code}`;
+export const numberingStream = (code: string, year: number | string): string => `numbering-${code}-${year}`;
+export const meetingStream = (meetingId: string): string => `meeting-${meetingId}`;
+export const caseStream = (caseId: string): string => `case-${caseId}`;
+
+// ---------- committee (utvalg / styre / råd) ----------
+export interface CommitteeCreated {
+  type: 'CommitteeCreated';
+  data: { v: 1; code: string; name: string };
+}
+export interface MemberJoined {
+  type: 'MemberJoined';
+  data: { v: 1; memberId: string; name: string; organisation: string; role: MemberRole };
+}
+export interface MemberLeft {
+  type: 'MemberLeft';
+  data: { v: 1; memberId: string };
+}
+
+// ---------- numbering (nummerering) per committee per year ----------
+/** Where the year's numbering continues (a committee moving to Saksflyt mid-year). Only forward. */
+export interface NumberingContinued {
+  type: 'NumberingContinued';
+  data: { v: 1; committee: string; year: number; nextMeetingNumber: number; nextCaseNumber: number };
+}
+/** A meeting got its number `N/YYYY` at planning (seq = N). */
+export interface MeetingNumberAssigned {
+  type: 'MeetingNumberAssigned';
+  data: { v: 1; meetingId: string; number: string; seq: number };
+}
+/** The cases of a noticed agenda got their numbers `N/YY`, in agenda order. */
+export interface CaseNumbersAssigned {
+  type: 'CaseNumbersAssigned';
+  data: { v: 1; meetingId: string; numbers: { caseId: string; number: string; seq: number }[] };
+}
+
+// ---------- meeting (møte) ----------
+export interface MeetingPlanned {
+  type: 'MeetingPlanned';
+  data: {
+    v: 1;
+    meetingId: string;
+    committee: string;
+    /** "8/2018" */
+    number: string;
+    year: number;
+    /** YYYY-MM-DD */
+    date: string;
+    startTime?: string;
+    endTime?: string;
+    place: string;
+    /** The committee's latest meeting planned before this one (any year), whose minutes this one approves. */
+    previousMeetingId?: string;
+    previousMeetingDate?: string;
+  };
+}
+export interface CaseAddedToAgenda {
+  type: 'CaseAddedToAgenda';
+  data: { v: 1; caseId: string; standardItem?: StandardItem };
+}
+export interface CaseRemovedFromAgenda {
+  type: 'CaseRemovedFromAgenda';
+  data: { v: 1; caseId: string; reason: string; why: RemovalReason };
+}
+/** Innkalling og dagsorden issued: the agenda is frozen, in this order, with these numbers. */
+export interface MeetingNoticed {
+  type: 'MeetingNoticed';
+  data: { v: 1; agenda: { caseId: string; number: string }[] };
+}
+export interface MeetingOpened {
+  type: 'MeetingOpened';
+  data: { v: 1; present: string[]; absent: string[]; guests: string[] };
+}
+export interface MeetingAdjourned {
+  type: 'MeetingAdjourned';
+  data: { v: 1 };
+}
+/** Referat godkjent: approved by the next meeting's minutes-approval case. */
+export interface MinutesApproved {
+  type: 'MinutesApproved';
+  data: { v: 1; byCaseId: string; byMeetingId: string };
+}
+
+// ---------- case (sak) ----------
+/** The case paper (saksfremlegg) fields that PATCH may change. */
+export interface CasePaper {
+  title: string;
+  type: CaseType;
+  proposedResolution: string;
+  background?: string;
+  purpose?: string;
+  caseOfficer?: string;
+  responsible?: string;
+  projectIds: string[];
+  meetsFollowUps: string[];
+}
+export interface CaseDrafted {
+  type: 'CaseDrafted';
+  data: CasePaper & {
+    v: 1;
+    caseId: string;
+    committee: string;
+    matterId: string;
+    standardItem?: StandardItem;
+    referredFromCaseId?: string;
+  };
+}
+export interface CasePaperEdited {
+  type: 'CasePaperEdited';
+  data: { v: 1; changes: Partial<CasePaper> };
+}
+export interface CaseScheduled {
+  type: 'CaseScheduled';
+  data: { v: 1; meetingId: string };
+}
+export interface CaseUnscheduled {
+  type: 'CaseUnscheduled';
+  data: { v: 1; meetingId: string; reason: string };
+}
+/** Saksnummer `N/YY`, given at notice. */
+export interface CaseNumbered {
+  type: 'CaseNumbered';
+  data: { v: 1; meetingId: string; number: string };
+}
+export interface CasePresented {
+  type: 'CasePresented';
+  data: { v: 1; presenter: string };
+}
+export interface DiscussionRecorded {
+  type: 'DiscussionRecorded';
+  data: { v: 1; summary?: string; points: string[]; followUps: { id: string; text: string }[] };
+}
+/** Vedtak: tilslutning (endorsement). */
+export interface ResolutionEndorsed {
+  type: 'ResolutionEndorsed';
+  data: { v: 1; resolution: string; conditions?: string };
+}
+/** Vedtak: tatt til orientering (noted), with numbered input points. */
+export interface CaseNoted {
+  type: 'CaseNoted';
+  data: { v: 1; resolution: string; input: string[] };
+}
+/** Utsatt: off the agenda, back to draft; a number given at notice is lost. */
+export interface CasePostponed {
+  type: 'CasePostponed';
+  data: { v: 1; meetingId: string; reason: string };
+}
+export interface CaseReferred {
+  type: 'CaseReferred';
+  data: { v: 1; toCommittee: string; type: CaseType; referredCaseId: string };
+}
+export interface CaseWithdrawn {
+  type: 'CaseWithdrawn';
+  data: { v: 1; reason: string };
+}
+
+export type CommitteeEvent = CommitteeCreated | MemberJoined | MemberLeft;
+export type NumberingEvent = NumberingContinued | MeetingNumberAssigned | CaseNumbersAssigned;
+export type MeetingEvent =
+  | MeetingPlanned
+  | CaseAddedToAgenda
+  | CaseRemovedFromAgenda
+  | MeetingNoticed
+  | MeetingOpened
+  | MeetingAdjourned
+  | MinutesApproved;
+export type CaseEvent =
+  | CaseDrafted
+  | CasePaperEdited
+  | CaseScheduled
+  | CaseUnscheduled
+  | CaseNumbered
+  | CasePresented
+  | DiscussionRecorded
+  | ResolutionEndorsed
+  | CaseNoted
+  | CasePostponed
+  | CaseReferred
+  | CaseWithdrawn;
+
+export type DomainEvent = CommitteeEvent | NumberingEvent | MeetingEvent | CaseEvent;
+export type DomainEventType = DomainEvent['type'];
+export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+export type DataOf<T extends DomainEventType> = EventOf<T>['data'];
+
+export const COMMITTEE_EVENT_TYPES = ['CommitteeCreated', 'MemberJoined', 'MemberLeft'] as const satisfies readonly CommitteeEvent['type'][];
+export const NUMBERING_EVENT_TYPES = ['NumberingContinued', 'MeetingNumberAssigned', 'CaseNumbersAssigned'] as const satisfies readonly NumberingEvent['type'][];
+export const MEETING_EVENT_TYPES = [
+  'MeetingPlanned',
+  'CaseAddedToAgenda',
+  'CaseRemovedFromAgenda',
+  'MeetingNoticed',
+  'MeetingOpened',
+  'MeetingAdjourned',
+  'MinutesApproved',
+] as const satisfies readonly MeetingEvent['type'][];
+export const CASE_EVENT_TYPES = [
+  'CaseDrafted',
+  'CasePaperEdited',
+  'CaseScheduled',
+  'CaseUnscheduled',
+  'CaseNumbered',
+  'CasePresented',
+  'DiscussionRecorded',
+  'ResolutionEndorsed',
+  'CaseNoted',
+  'CasePostponed',
+  'CaseReferred',
+  'CaseWithdrawn',
+] as const satisfies readonly CaseEvent['type'][];
+
+/** Every domain event type name. */
+export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
+  ...COMMITTEE_EVENT_TYPES,
+  ...NUMBERING_EVENT_TYPES,
+  ...MEETING_EVENT_TYPES,
+  ...CASE_EVENT_TYPES,
+];
+
+export function isDomainEventType(type: string): type is DomainEventType {
+  return (DOMAIN_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** Narrow a stored event (any `{ type, data }`) to a domain event. */
+export function asDomainEvent(e: { type: string; data: unknown }): DomainEvent | null {
+  return isDomainEventType(e.type) ? (e as DomainEvent) : null;
+}
