@@ -1,0 +1,206 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { firstValueFrom, filter } from 'rxjs';
+import { createEventStore, WrongExpectedRevision, type NewEvent, type SubscriptionMessage } from '../src/index.js';
+import { openSqliteStore, SqliteEventStore } from '../src/sqlite/sqlite-event-store.js';
+import { buildAdapter, fixturesDir } from './fixtures/build-adapter.js';
+
+const dirs: string[] = [];
+function tempFile(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'saksflyt-sqlite-'));
+  dirs.push(dir);
+  return path.join(dir, 'events.db');
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const ev = (i = 0, id?: string): NewEvent => ({
+  ...(id ? { id } : {}),
+  type: 'Tested',
+  data: { v: 1, i },
+  metadata: { actor: 'test', correlationId: 'c', at: '2024-01-01T00:00:00Z' },
+});
+
+describe('group commit', () => {
+  test('concurrent appends share one transaction; each is checked against its own expected revision', async () => {
+    const store = await openSqliteStore({ file: tempFile() });
+    const before = store.stats.transactions;
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 30 }, (_, i) => store.append(`s-${i}`, [ev(i)], { expectedRevision: 'no_stream' })),
+      // same stream, expected revisions that only hold counting appends earlier in the batch
+      store.append('chain', [ev()], { expectedRevision: 'no_stream' }),
+      store.append('chain', [ev(), ev()], { expectedRevision: 0n }),
+      store.append('chain', [ev()], { expectedRevision: 2n }),
+      // and one that must fail alone
+      store.append('chain', [ev()], { expectedRevision: 0n }),
+    ]);
+    expect(store.stats.transactions - before).toBe(1);
+    expect(results.slice(0, 33).every((r) => r.status === 'fulfilled')).toBe(true);
+    const failed = results[33];
+    expect(failed.status).toBe('rejected');
+    const reason = (failed as PromiseRejectedResult).reason as WrongExpectedRevision;
+    expect(reason).toBeInstanceOf(WrongExpectedRevision);
+    expect(reason.expected).toBe(0n);
+    expect(reason.actual).toBe(3n);
+    expect(await store.headPosition()).toBe(34n);
+    await store.close();
+  });
+
+  test('a batch is capped at maxBatch appends', async () => {
+    const store = await openSqliteStore({ file: tempFile(), maxBatch: 8 });
+    await Promise.all(Array.from({ length: 32 }, (_, i) => store.append(`s-${i}`, [ev(i)], { expectedRevision: 'any' })));
+    expect(store.stats.transactions).toBe(4);
+    expect(store.stats.eventsWritten).toBe(32);
+    await store.close();
+  });
+
+  test('appends resolve only after commit: a fresh connection sees them at once', async () => {
+    const file = tempFile();
+    const store = await openSqliteStore({ file });
+    const r = await store.append('durable', [ev(1), ev(2)], { expectedRevision: 'no_stream' });
+    const raw = new Database(file, { readonly: true });
+    expect(raw.prepare('SELECT COUNT(*) FROM events').pluck().get()).toBe(2);
+    raw.close();
+    expect(r.position).toBe(2n);
+    await store.close();
+  });
+
+  test('close waits for queued appends', async () => {
+    const file = tempFile();
+    const store = await openSqliteStore({ file });
+    const p = store.append('late', [ev()], { expectedRevision: 'any' });
+    await store.close();
+    await expect(p).resolves.toEqual({ nextRevision: 0n, position: 1n });
+    await expect(store.append('late', [ev()], { expectedRevision: 'any' })).rejects.toThrow(/closed/);
+  });
+
+  test('an event id used in another stream is rejected with a clear error', async () => {
+    const store = await openSqliteStore({ file: tempFile() });
+    await store.append('a', [ev(0, 'same-id')], { expectedRevision: 'any' });
+    await expect(store.append('b', [ev(0, 'same-id')], { expectedRevision: 'any' })).rejects.toThrow(/already used in stream a/);
+    await store.close();
+  });
+});
+
+describe('hash chain', () => {
+  async function seeded(): Promise<{ file: string; store: SqliteEventStore }> {
+    const file = tempFile();
+    const store = await openSqliteStore({ file });
+    for (let i = 0; i < 10; i++) await store.append(`h-${i % 3}`, [ev(i)], { expectedRevision: 'any' });
+    return { file, store };
+  }
+  const tamper = (file: string, sql: string): void => {
+    const raw = new Database(file);
+    raw.exec(sql);
+    raw.close();
+  };
+
+  test('an untouched chain verifies and its head is the last row hash', async () => {
+    const { file, store } = await seeded();
+    const v = await store.verifyChain();
+    expect(v.ok).toBe(true);
+    const raw = new Database(file, { readonly: true });
+    const last = raw.prepare('SELECT hash FROM events ORDER BY position DESC LIMIT 1').pluck().get();
+    raw.close();
+    expect(v).toEqual({ ok: true, events: 10, headHash: last });
+    for await (const e of store.readAll({ maxCount: 1 })) expect(e.hash).toMatch(/^[0-9a-f]{64}$/);
+    await store.close();
+  });
+
+  test.each([
+    ['an altered payload', `UPDATE events SET data = '{"v":1,"i":99}' WHERE position = 4`, 4n],
+    ['an altered type', `UPDATE events SET type = 'Forged' WHERE position = 7`, 7n],
+    ['a removed row', `DELETE FROM events WHERE position = 5`, 5n],
+    ['a removed last row', `DELETE FROM events WHERE position = 10`, 10n],
+    [
+      'two reordered rows',
+      `UPDATE events SET position = -1 WHERE position = 3; UPDATE events SET position = 3 WHERE position = 6; UPDATE events SET position = 6 WHERE position = -1;`,
+      3n,
+    ],
+  ])('%s is detected', async (_what, sql, bad) => {
+    const { file, store } = await seeded();
+    tamper(file, sql);
+    expect(await store.verifyChain()).toEqual({ ok: false, firstBadPosition: bad });
+    await store.close();
+  });
+
+  test('a recomputed hash without the rest of the chain is detected', async () => {
+    const { file, store } = await seeded();
+    tamper(file, `UPDATE events SET hash = '${'a'.repeat(64)}' WHERE position = 2`);
+    expect(await store.verifyChain()).toEqual({ ok: false, firstBadPosition: 2n });
+    await store.close();
+  });
+});
+
+describe('several connections and processes on one file', () => {
+  test('a second store on the same file sees new events, and its subscription notices them', async () => {
+    const file = tempFile();
+    const a = await openSqliteStore({ file });
+    const b = await openSqliteStore({ file });
+    await a.append('x', [ev(1)], { expectedRevision: 'no_stream' });
+    const got: SubscriptionMessage[] = [];
+    const sub = a.subscribeToStream('y').subscribe((m) => got.push(m));
+    await b.append('x', [ev(2)], { expectedRevision: 0n });
+    const seen = [];
+    for await (const e of a.readStream('x')) seen.push(e.revision);
+    expect(seen).toEqual([0n, 1n]);
+    const live = firstValueFrom(a.subscribeToAll({ fromPosition: 2n }).pipe(filter((m) => m.kind === 'event')));
+    await new Promise((r) => setTimeout(r, 100));
+    await b.append('y', [ev(3)], { expectedRevision: 'no_stream' });
+    const m = await live;
+    expect(m.kind === 'event' && m.event.stream).toBe('y');
+    const deadline = Date.now() + 5000;
+    while (!got.some((x) => x.kind === 'event') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(got.map((x) => x.kind)).toEqual(['caughtUp', 'event']);
+    sub.unsubscribe();
+    await a.close();
+    await b.close();
+  });
+
+  test('a subscription in this process notices appends committed by a child process', async () => {
+    const adapter = buildAdapter();
+    dirs.push(adapter);
+    const file = tempFile();
+    const store = await openSqliteStore({ file });
+    await store.append('parent', [ev()], { expectedRevision: 'no_stream' });
+    const received: bigint[] = [];
+    let caughtUp = 0;
+    const sub = store.subscribeToStream('from-child').subscribe((m) => {
+      if (m.kind === 'event') received.push(m.event.revision);
+      else caughtUp += 1;
+    });
+    const child = spawn(process.execPath, [path.join(fixturesDir, 'append-child.mjs'), adapter, file, 'from-child', '5'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += String(d)));
+    const code = await new Promise((r) => child.on('exit', r));
+    expect(code).toBe(0);
+    expect(out).toContain('done');
+    const deadline = Date.now() + 5000;
+    while (received.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    sub.unsubscribe();
+    expect(received).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect(caughtUp).toBe(1);
+    expect(await store.headPosition()).toBe(6n);
+    expect(await store.verifyChain()).toMatchObject({ ok: true, events: 6 });
+    await store.close();
+  }, 30_000);
+});
+
+describe('createEventStore', () => {
+  test('uses the SQLite file under SAKSFLYT_DATA_DIR, creating the directory', async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'saksflyt-env-')), 'nested', 'data');
+    dirs.push(path.dirname(path.dirname(dir)));
+    const store = await createEventStore({ SAKSFLYT_DATA_DIR: dir });
+    expect(store.kind).toBe('sqlite');
+    expect(existsSync(path.join(dir, 'saksflyt.db'))).toBe(true);
+    expect(await store.headPosition()).toBe(0n);
+    await store.close();
+  });
+});
