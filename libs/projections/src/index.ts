@@ -1,0 +1,3 @@
+export * from './runner/types.js';
+export * from './runner/projection-runner.js';
+export { PROJECTION_SCHEMA_SQL } from './runner/sqlite-schema.js';

@@ -1,0 +1,69 @@
+/**
+ * Projection contract. A view is a set of keyed JSON documents grouped in collections
+ * (`decision/<caseId>`, `project/<id>`, ...). `evolve` reads and writes documents through a small
+ * facade; the runner keeps every document of the view in memory (a write-back cache) and writes only
+ * the documents an event changed, together with the checkpoint, in one SQLite transaction per batch.
+ *
+ * Rules for `evolve`: pure (no I/O, no clock, no randomness: use the event's data and metadata),
+ * deterministic, and documents returned by `get`/`list` are read-only: build a new object and `put` it.
+ * Throwing stops the projection before that event (nothing of the failing event is kept).
+ */
+import type { RecordedEvent } from '@saksflyt/event-store';
+
+export interface DocReader {
+  get<T = unknown>(collection: string, id: string): T | undefined;
+  /** Every document of a collection, in no particular order (queries sort explicitly). */
+  list<T = unknown>(collection: string): T[];
+}
+
+export interface DocStore extends DocReader {
+  put(collection: string, id: string, doc: unknown): void;
+  delete(collection: string, id: string): void;
+}
+
+export interface Projection<Q = unknown, V = unknown> {
+  readonly name: string;
+  /** Bump to rebuild from position 0 into a new generation (the old one serves until caught up). */
+  readonly version: number;
+  evolve(docs: DocStore, event: RecordedEvent): void;
+  /** Builds the query answer (the API's JSON) from the documents. */
+  query(docs: DocReader, params: Q): V;
+}
+
+/** One document changed by an event: its new content, or `null` when it was deleted. */
+export interface DocChange {
+  collection: string;
+  id: string;
+  doc: unknown | null;
+}
+
+/** Per event that changed a view: its global position and the documents it changed. */
+export interface ChangeMessage {
+  position: bigint;
+  changes: DocChange[];
+}
+
+export type FeedMessage<V = unknown> =
+  | { kind: 'snapshot'; position: bigint; view: V }
+  | { kind: 'change'; position: bigint; changes: DocChange[] };
+
+export type ProjectionState = 'running' | 'catching_up' | 'failed';
+
+export interface ProjectionStatus {
+  name: string;
+  /** The version the runner is building (the code's version). */
+  version: number;
+  status: ProjectionState;
+  /** Position the code's version has applied (`failed`: the last event applied before the failing one). */
+  position: bigint;
+  error?: string;
+  /** What queries read now: differs from version/position while a new version rebuilds. */
+  serving: { version: number; position: bigint } | null;
+}
+
+export interface WaitResult {
+  /** True when the projection(s) reached the position within the time. */
+  reached: boolean;
+  /** The lowest serving position among the projection(s) waited for. */
+  position: bigint;
+}
