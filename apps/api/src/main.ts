@@ -1,9 +1,10 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from './app.module.js';
+import { Logger } from '@nestjs/common';
+import { APP_INFO, createApp, type AppInfo } from './bootstrap.js';
 
-const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter());
-app.setGlobalPrefix('api');
-await app.listen(Number(process.env.PORT ?? 3000), '127.0.0.1');
-console.log('listening', await app.getUrl());
+const app = await createApp();
+const info = app.get<AppInfo>(APP_INFO);
+await app.listen(info.config.port, info.config.host);
+const logger = new Logger('Saksflyt');
+logger.log(`listening on ${await app.getUrl()}/api (docs: /api/docs)`);
+logger.log(`store: ${info.config.eventStoreConnectionString ? 'EventStoreDB' : `SQLite in ${info.config.dataDir}`}`);
+logger.log(`tokens: ${info.tokensFile}${info.tokensFileCreated ? ' (created now)' : ''}`);

@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { Logger, Module, type DynamicModule, type ForwardReference, type Type } from '@nestjs/common';
+import { NestFactory, Reflector } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AuthModule } from './auth/auth.js';
+import { loadTokens, type TokenTable } from './auth/tokens.js';
+import { ConfigModule, loadConfig, type AppConfig, type Env } from './config/config.js';
+import { installDocs } from './docs/docs.js';
+import { HealthModule } from './health/health.controller.js';
+import { BodyCheckInterceptor } from './http/body-check.interceptor.js';
+import { BODY_LIMIT, installBodyParser } from './http/body.js';
+import { IdempotencyInterceptor, IdempotencyModule } from './http/idempotency.js';
+import { installCorrelationId } from './http/request-context.js';
+import { ProblemFilter } from './problem/problem.filter.js';
+import { StoreModule } from './store/store.module.js';
+import { ProblemValidationPipe } from './validation/validation.js';
+
+type ModuleImport = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
+
+/**
+ * The domain feature modules of the api (committees, meetings, cases, views, live feeds).
+ * Endpoint authors add their module here; everything else is the platform.
+ */
+export const FEATURE_MODULES: ModuleImport[] = [HealthModule];
+
+export interface CreateAppOptions {
+  /** Overrides SAKSFLYT_DATA_DIR. */
+  dataDir?: string;
+  /** The environment to read (default process.env). */
+  env?: Env;
+  /** Nest's logger (default true). */
+  logger?: boolean;
+  /** More modules (e.g. test-only ones). */
+  extraModules?: ModuleImport[];
+  /** More controllers (e.g. test-only ones), in a module that sees every global provider. */
+  extraControllers?: Type<unknown>[];
+}
+
+/** The running configuration and tokens file of an app made by createApp. */
+export const APP_INFO = Symbol('APP_INFO');
+export interface AppInfo {
+  config: AppConfig;
+  tokensFile: string;
+  tokensFileCreated: boolean;
+}
+
+/**
+ * Builds the whole server (not yet listening): main.ts and every e2e test use it.
+ * Tests: `const app = await createApp({ dataDir: tmp, logger: false }); await app.listen(0, '127.0.0.1');`
+ */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const config = loadConfig(options.env ?? process.env, { dataDir: options.dataDir });
+  const tokens: TokenTable = loadTokens(config);
+  const info: AppInfo = { config, tokensFile: tokens.file, tokensFileCreated: tokens.created };
+
+  @Module({ controllers: options.extraControllers ?? [] })
+  class ExtraControllersModule {}
+
+  @Module({
+    imports: [
+      ConfigModule.forRoot(config),
+      StoreModule.forRoot(),
+      IdempotencyModule.forRoot(),
+      AuthModule.forRoot(tokens),
+      ...FEATURE_MODULES,
+      ...(options.extraModules ?? []),
+      ExtraControllersModule,
+    ],
+    providers: [{ provide: APP_INFO, useValue: info }],
+    exports: [APP_INFO],
+  })
+  class AppModule {}
+
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    logger: options.logger === false ? false : undefined,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  installBodyParser(fastify);
+  installCorrelationId(fastify);
+  fastify.decorateRequest('user', null);
+
+  app.setGlobalPrefix('api');
+  app.enableShutdownHooks();
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(new ProblemValidationPipe());
+  app.useGlobalInterceptors(new BodyCheckInterceptor(app.get(Reflector)), app.get(IdempotencyInterceptor));
+
+  installDocs(app);
+
+  if (tokens.created) {
+    new Logger('Auth').log(`wrote a tokens file with an admin and a NEHS secretariat token: ${tokens.file}`);
+  }
+  return app;
+}

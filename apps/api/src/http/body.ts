@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SetMetadata } from '@nestjs/common';
+import { ProblemError, Problems } from '../problem/problem.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/**
+ * A body that could not be accepted (413 too large, 415 not JSON, 400 malformed JSON).
+ * The parser does not fail the request at once: it leaves this in `request.body`, so that
+ * 401/404/403 are still decided first (API.md's order), and the body problem is thrown
+ * when the body is first used: by the global body check (routes without `@DeferBody()`),
+ * by `@Body()` with a DTO, or by `validateBody()` / `assertJsonBody()` inside a handler.
+ */
+export class RejectedBody {
+  constructor(readonly problem: ProblemError) {}
+}
+
+export function isRejectedBody(v: unknown): v is RejectedBody {
+  return v instanceof RejectedBody;
+}
+
+/** Throws the deferred body problem, if any; returns the body otherwise. */
+export function assertJsonBody(body: unknown): unknown {
+  if (body instanceof RejectedBody) throw body.problem;
+  return body;
+}
+
+export const DEFER_BODY = 'saksflyt:deferBody';
+/**
+ * The route decides 404/403 itself before looking at the body: the global body check
+ * skips it, and the handler calls `validateBody(Dto, body)` (or `assertJsonBody(body)`) after
+ * its own checks. Take the body with `@Body() body: unknown`.
+ */
+export const DeferBody = () => SetMetadata(DEFER_BODY, true);
+
+/** Prototype poisoning guard: a `__proto__` member is refused (400) rather than passed on. */
+function noProtoKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__') {
+    throw Problems.badRequest('The member "__proto__" is not allowed.', [{ field: '__proto__', message: 'not allowed' }]);
+  }
+  return value;
+}
+
+function isJsonType(contentType: string): boolean {
+  const mime = contentType.split(';')[0].trim().toLowerCase();
+  return mime === 'application/json' || (mime.startsWith('application/') && mime.endsWith('+json'));
+}
+
+/**
+ * Replaces every content-type parser of the Fastify instance with one that accepts JSON up to
+ * 1 MiB and turns anything else into a RejectedBody (never an exception before routing).
+ */
+export function installBodyParser(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { bodyLimit: Number.MAX_SAFE_INTEGER }, (request: FastifyRequest, payload, done) => {
+    const contentType = String(request.headers['content-type'] ?? '');
+    const declared = Number(request.headers['content-length']);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = Number.isFinite(declared) && declared > BODY_LIMIT;
+    let finished = false;
+    const finish = (value: unknown) => {
+      if (finished) return;
+      finished = true;
+      done(null, value);
+    };
+    if (tooLarge) {
+      // Do not read it; drain and discard what arrives.
+      payload.resume();
+      finish(new RejectedBody(Problems.payloadTooLarge()));
+      return;
+    }
+    payload.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT) {
+        tooLarge = true;
+        chunks.length = 0;
+        return;
+      }
+      if (!tooLarge) chunks.push(chunk);
+    });
+    payload.on('error', (err) => {
+      if (!finished) {
+        finished = true;
+        done(err as Error, undefined);
+      }
+    });
+    payload.on('end', () => {
+      if (tooLarge) return finish(new RejectedBody(Problems.payloadTooLarge()));
+      const raw = Buffer.concat(chunks);
+      if (raw.length === 0) return finish(undefined);
+      if (!isJsonType(contentType)) return finish(new RejectedBody(Problems.unsupportedMediaType()));
+      try {
+        const text = raw.toString('utf8');
+        finish(text.includes('__proto__') ? JSON.parse(text, noProtoKeys) : JSON.parse(text));
+      } catch (e) {
+        if (e instanceof ProblemError) return finish(new RejectedBody(e));
+        finish(new RejectedBody(Problems.badRequest(`Malformed JSON: ${(e as Error).message}`)));
+      }
+    });
+  });
+}

@@ -1,0 +1,72 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { EVENT_STORE } from '../src/store/store.module.js';
+import type { EventStore } from '@saksflyt/event-store';
+import { startServer, tempDir, type Server } from './harness.js';
+
+describe('health and docs', () => {
+  let s: Server;
+  beforeAll(async () => {
+    s = await startServer();
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  test('GET /api/health is public and shows the sqlite store and its head position', async () => {
+    const before = await s.req('GET', '/api/health');
+    expect(before.status).toBe(200);
+    expect(before.json).toEqual({ status: 'ok', store: { kind: 'sqlite', headPosition: 0 } });
+    expect(existsSync(join(s.dataDir, 'saksflyt.db'))).toBe(true);
+
+    const store = s.app.get<EventStore>(EVENT_STORE);
+    const r = await store.append(
+      'health-probe-1',
+      [1, 2, 3].map((n) => ({ type: 'Probed', data: { v: 1, n }, metadata: { actor: 'test', correlationId: 'c', at: new Date().toISOString() } })),
+      { expectedRevision: 'no_stream' },
+    );
+    const after = await s.req('GET', '/api/health');
+    expect(after.json.store.headPosition).toBe(Number(r.position));
+    expect(after.json.store.headPosition).toBeGreaterThan(0);
+  });
+
+  test('OpenAPI document at /api/docs-json and the UI at /api/docs', async () => {
+    const doc = await s.req('GET', '/api/docs-json');
+    expect(doc.status).toBe(200);
+    expect(doc.json.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.json.paths)).toContain('/api/health');
+    const ui = await s.req('GET', '/api/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger-ui-bundle.js');
+    const bundle = await s.req('GET', '/api/docs/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.text).toContain('SwaggerUIBundle');
+  });
+});
+
+describe('default tokens file', () => {
+  test('without AUTH_TOKENS_FILE: writes <dataDir>/tokens.json with admin + NEHS secretariat, reuses it on restart', async () => {
+    const dir = tempDir();
+    try {
+      const a = await startServer({ dataDir: dir, defaultTokens: true });
+      const file = join(dir, 'tokens.json');
+      const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { name: string; roles: unknown[] }>;
+      const entries = Object.entries(tokens);
+      expect(entries.map(([, u]) => u.name).sort()).toEqual(['Admin', 'Sekretariatet (NEHS)']);
+      const admin = entries.find(([, u]) => u.name === 'Admin')!;
+      const sec = entries.find(([, u]) => u.name !== 'Admin')!;
+      expect(admin[1].roles).toEqual([{ role: 'admin' }]);
+      expect(sec[1].roles).toEqual([{ role: 'secretariat', committee: 'NEHS' }]);
+      expect(admin[0].length).toBeGreaterThanOrEqual(32);
+      expect(admin[0]).not.toBe(sec[0]);
+      await a.close();
+
+      const b = await startServer({ dataDir: dir, defaultTokens: true });
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(tokens);
+      await b.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
