@@ -1,1 +1,3 @@
 export * from './events.js';
+export * from './machines/index.js';
+export * from './numbering.js';

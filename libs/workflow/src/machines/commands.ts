@@ -1,0 +1,93 @@
+/**
+ * The case command catalogue and `allowedCommands`, derived from the case machine itself
+ * (`snapshot.can` on a candidate event per command), so the API and the machine never disagree.
+ */
+import type { CaseEvent } from '../events.js';
+import { caseState, type CaseMachineEvent, type CaseSnapshot } from './case.machine.js';
+import type { Actor, MeetingFacts } from './guard-input.js';
+
+export const CASE_COMMANDS = [
+  'schedule',
+  'unschedule',
+  'present',
+  'record-discussion',
+  'endorse',
+  'note',
+  'postpone',
+  'refer',
+  'withdraw',
+  /** PATCH of the case paper. */
+  'edit',
+] as const;
+export type CaseCommand = (typeof CASE_COMMANDS)[number];
+
+export function isCaseCommand(s: string): s is CaseCommand {
+  return (CASE_COMMANDS as readonly string[]).includes(s);
+}
+
+/** The fact each command records on the case stream. */
+export const COMMAND_EVENT: Record<CaseCommand, CaseEvent['type']> = {
+  schedule: 'CaseScheduled',
+  unschedule: 'CaseUnscheduled',
+  present: 'CasePresented',
+  'record-discussion': 'DiscussionRecorded',
+  endorse: 'ResolutionEndorsed',
+  note: 'CaseNoted',
+  postpone: 'CasePostponed',
+  refer: 'CaseReferred',
+  withdraw: 'CaseWithdrawn',
+  edit: 'CasePaperEdited',
+};
+
+export interface AllowedCommandsContext {
+  /** The caller; omit to answer by state alone (roles not checked). */
+  actor?: Actor;
+  /** The case's current meeting, as it stands now (needed for everything but draft-state commands). */
+  meeting?: MeetingFacts;
+  /**
+   * The meeting `schedule` would target. Omitted: a hypothetical planned meeting of the case's
+   * committee (i.e. "schedule is possible onto some planned meeting").
+   */
+  targetMeeting?: MeetingFacts;
+}
+
+/** A candidate event for a command, with placeholder data, to ask the machine whether it is allowed. */
+export function candidateEvent(s: CaseSnapshot, command: CaseCommand, ctx: AllowedCommandsContext): CaseMachineEvent {
+  const c = s.context;
+  const meetingId = c.meetingId ?? '';
+  switch (command) {
+    case 'schedule': {
+      const target = ctx.targetMeeting ?? { id: '(a planned meeting)', committee: c.committee, state: 'planned' as const };
+      return { type: 'CaseScheduled', data: { v: 1, meetingId: target.id }, guard: { actor: ctx.actor, meeting: target } };
+    }
+    case 'unschedule':
+      return { type: 'CaseUnscheduled', data: { v: 1, meetingId, reason: '' }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'present':
+      return { type: 'CasePresented', data: { v: 1, presenter: '' }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'record-discussion':
+      return { type: 'DiscussionRecorded', data: { v: 1, points: [], followUps: [] }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'endorse':
+      return { type: 'ResolutionEndorsed', data: { v: 1, resolution: '' }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'note':
+      return { type: 'CaseNoted', data: { v: 1, resolution: '', input: [] }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'postpone':
+      return { type: 'CasePostponed', data: { v: 1, meetingId, reason: '' }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'refer':
+      return {
+        type: 'CaseReferred',
+        data: { v: 1, toCommittee: '', type: c.paper.type, referredCaseId: '' },
+        guard: { actor: ctx.actor, meeting: ctx.meeting },
+      };
+    case 'withdraw':
+      return { type: 'CaseWithdrawn', data: { v: 1, reason: '' }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'edit':
+      return { type: 'CasePaperEdited', data: { v: 1, changes: {} }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+  }
+}
+
+/** Every command the machine accepts now, in catalogue order. */
+export function allowedCommands(s: CaseSnapshot, ctx: AllowedCommandsContext = {}): CaseCommand[] {
+  return CASE_COMMANDS.filter((cmd) => s.can(candidateEvent(s, cmd, ctx)));
+}
+
+export { caseState };
