@@ -22,10 +22,8 @@ import {
   AccessDeniedError,
   StreamDeletedError,
   excludeSystemEvents,
-  type AllStreamSubscription,
   type Position,
   type ReadRevision,
-  type StreamSubscription,
 } from '@eventstore/db-client';
 import { Observable } from 'rxjs';
 import type {
@@ -38,11 +36,11 @@ import type {
   RecordedEvent,
   SubscriptionMessage,
 } from '../port.js';
+import { catchUpObservable, type CatchUpSpec } from './catch-up.js';
 import {
   isSystemEventType,
   mapEsdbError,
   mapEsdbReadError,
-  resubscribeDelay,
   toEsdbExpectedRevision,
   toEsdbReadPosition,
   toEventData,
@@ -57,8 +55,6 @@ export interface EventStoreDbOptions {
   /** Resubscription backoff: first delay, cap, and how many failures in a row before giving up. */
   resubscribe?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number };
 }
-
-type ClientSubscription = AllStreamSubscription | StreamSubscription;
 
 /** Connects (and checks the server answers) and returns the port over EventStoreDB. */
 export async function openEventStoreDb(connectionString: string, options: EventStoreDbOptions = {}): Promise<EventStore> {
@@ -82,9 +78,7 @@ function redact(connectionString: string): string {
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
   private readonly pageSize: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly maxAttempts: number;
+  private readonly retry: EventStoreDbOptions['resubscribe'];
   private readonly completers = new Set<() => void>();
   private closed = false;
 
@@ -93,9 +87,7 @@ export class EventStoreDbEventStore implements EventStore {
     options: EventStoreDbOptions = {},
   ) {
     this.pageSize = Math.max(2, options.pageSize ?? 1000);
-    this.baseDelayMs = options.resubscribe?.baseDelayMs ?? 100;
-    this.maxDelayMs = options.resubscribe?.maxDelayMs ?? 5000;
-    this.maxAttempts = options.resubscribe?.maxAttempts ?? 20;
+    this.retry = options.resubscribe;
   }
 
   async append(stream: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -236,8 +228,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToAll(options: { fromPosition?: bigint } = {}): Observable<SubscriptionMessage> {
     const start = options.fromPosition ?? 0n;
-    return this.subscribe({
-      name: '$all',
+    return this.subscribe('$all', {
       start,
       // Nothing to catch up when the head (last non-system event) is at or before the start.
       readHead: async () => {
@@ -257,8 +248,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToStream(stream: string, options: { fromRevision?: bigint } = {}): Observable<SubscriptionMessage> {
     const start = options.fromRevision ?? -1n;
-    return this.subscribe({
-      name: stream,
+    return this.subscribe(stream, {
       start,
       readHead: async () => {
         const [head, headPosition] = await Promise.all([this.streamHead(stream), this.headPosition()]);
@@ -272,150 +262,25 @@ export class EventStoreDbEventStore implements EventStore {
     });
   }
 
-  /**
-   * One catch-up subscription. `cursor` is the key (position for $all, revision for a stream) of the
-   * last delivered event: resubscription starts strictly after it, and anything at or before it that
-   * comes again is dropped, so nothing is delivered twice.
-   */
-  private subscribe(spec: {
-    /** '$all' or the stream's name, for errors. */
-    name: string;
-    start: bigint;
-    readHead: () => Promise<{ head: bigint; headPosition: bigint }>;
-    open: (after: bigint) => ClientSubscription;
-    keyOf: (event: RecordedEvent) => bigint;
-    accept: (resolved: EsdbResolvedEventLike) => boolean;
-    caughtUpPosition: (lastPosition: bigint, headPosition: bigint) => bigint;
-  }): Observable<SubscriptionMessage> {
-    return new Observable<SubscriptionMessage>((subscriber) => {
-      let cursor = spec.start;
-      let lastPosition = 0n;
-      let head: bigint | undefined;
-      let headPosition = 0n;
-      let caughtUp = false;
-      let stopped = false;
-      let failures = 0;
-      let current: ClientSubscription | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      // Events already handed to the Readable's buffer when the server said "caught up".
-      let caughtUpAfter: number | undefined;
-
-      const emitCaughtUp = (): void => {
-        if (caughtUp || stopped) return;
-        caughtUp = true;
-        caughtUpAfter = undefined;
-        subscriber.next({ kind: 'caughtUp', position: spec.caughtUpPosition(lastPosition, headPosition) });
-      };
-
-      const stop = (): void => {
-        stopped = true;
-        if (timer) clearTimeout(timer);
-        const sub = current;
-        current = undefined;
-        if (sub) void sub.unsubscribe().catch(() => undefined);
-      };
-
-      const fail = (error: unknown): void => {
-        if (stopped) return;
-        stop();
-        this.completers.delete(complete);
-        subscriber.error(error);
-      };
-
-      const onEvent = (resolved: EsdbResolvedEventLike): void => {
-        if (stopped) return;
-        failures = 0;
-        if (spec.accept(resolved)) {
-          let event: RecordedEvent | undefined;
-          try {
-            event = toRecordedEvent(resolved);
-          } catch (error) {
-            fail(error);
-            return;
-          }
-          if (event) {
-            const key = spec.keyOf(event);
-            if (key > cursor) {
-              cursor = key;
-              lastPosition = event.position;
-              subscriber.next({ kind: 'event', event });
-              if (!caughtUp && head !== undefined && key >= head) emitCaughtUp();
-            }
-          }
-        }
-        if (caughtUpAfter !== undefined && --caughtUpAfter <= 0) emitCaughtUp();
-      };
-
-      const connect = (): void => {
-        if (stopped || this.closed) return;
-        let sub: ClientSubscription;
-        try {
-          sub = spec.open(cursor);
-        } catch (error) {
-          retry(error);
-          return;
-        }
-        current = sub;
-        sub.on('data', (resolved: EsdbResolvedEventLike) => {
-          if (current === sub) onEvent(resolved);
-        });
-        sub.on('caughtUp', () => {
-          if (current !== sub || caughtUp) return;
-          // Events pushed before this signal may still sit in the stream's buffer: emit after them.
-          const buffered = sub.readableLength;
-          if (buffered === 0) emitCaughtUp();
-          else caughtUpAfter = buffered;
-        });
-        sub.on('error', (error: Error) => {
-          if (current === sub) retry(error);
-        });
-        sub.on('end', () => {
-          if (current === sub) retry(new Error('EventStoreDB subscription ended'));
-        });
-      };
-
-      const retry = (error: unknown): void => {
-        if (stopped) return;
-        const dropped = current;
-        current = undefined;
-        caughtUpAfter = undefined;
-        if (dropped) void dropped.unsubscribe().catch(() => undefined);
-        if (error instanceof StreamDeletedError || error instanceof AccessDeniedError) {
-          fail(mapEsdbReadError(error, spec.name));
-          return;
-        }
-        failures++;
-        if (failures > this.maxAttempts) {
-          fail(error);
-          return;
-        }
-        timer = setTimeout(connect, resubscribeDelay(failures, this.baseDelayMs, this.maxDelayMs));
-      };
-
-      const complete = (): void => {
-        if (stopped) return;
-        stop();
-        subscriber.complete();
-      };
-      this.completers.add(complete);
-
-      void (async () => {
-        try {
-          const h = await spec.readHead();
-          head = h.head;
-          headPosition = h.headPosition;
-        } catch {
-          // The server's caught-up signal will do.
-        }
-        if (stopped) return;
-        if (head !== undefined && head <= spec.start) emitCaughtUp();
-        connect();
-      })();
-
-      return () => {
-        this.completers.delete(complete);
-        stop();
-      };
+  private subscribe(
+    name: string,
+    spec: Pick<CatchUpSpec, 'start' | 'readHead' | 'open' | 'keyOf' | 'accept' | 'caughtUpPosition'>,
+  ): Observable<SubscriptionMessage> {
+    return catchUpObservable({
+      ...spec,
+      open: (after) => {
+        if (this.closed) throw new Error('EventStoreDB store is closed');
+        return spec.open(after);
+      },
+      fatal: (error) =>
+        error instanceof StreamDeletedError || error instanceof AccessDeniedError || this.closed
+          ? mapEsdbReadError(error, name)
+          : undefined,
+      retry: this.retry,
+      onClose: (complete) => {
+        this.completers.add(complete);
+        return () => this.completers.delete(complete);
+      },
     });
   }
 
@@ -429,3 +294,4 @@ export class EventStoreDbEventStore implements EventStore {
 }
 
 export * from './mapping.js';
+export { catchUpObservable, type CatchUpSource, type CatchUpSpec } from './catch-up.js';
