@@ -1,0 +1,221 @@
+/**
+ * The layout both documents share, decided once and rendered three ways (Markdown, HTML, PDF),
+ * so the formats cannot drift apart: title, draft mark, header block, agenda table, one
+ * section per case, and the provenance line.
+ */
+import type { MemberEntry, MinutesDocument, NoticeDocument } from './model.js';
+import { caseTypeLabel, clean, formatDate, formatTime, oneLine, present } from './text.js';
+
+export interface HeaderRow {
+  /** "Møte", "Dato", "Tid", "Sted", "Medlemmer", "Forfall", "Observatører", ... */
+  label: string;
+  /** A qualifier shown with the label, e.g. "til stede". */
+  sublabel?: string;
+  /** One entry per line (a member per line); a single-valued field has one. */
+  lines: string[];
+}
+
+export interface AgendaRow {
+  number: string;
+  title: string;
+  type: string;
+}
+
+export type Block =
+  /** A labelled one-line fact, e.g. "Sakstype: Godkjenning". */
+  | { kind: 'fact'; label: string; text: string }
+  /** Running text (may hold several paragraphs); `label` is an optional lead-in heading. */
+  | { kind: 'text'; label?: string; text: string }
+  /** A labelled bullet list. */
+  | { kind: 'list'; label: string; items: string[] }
+  /** The decision or its proposal, set apart: "Vedtak:" / "Forslag til vedtak:". */
+  | { kind: 'resolution'; label: string; text: string };
+
+export interface CaseSection {
+  number: string;
+  title: string;
+  blocks: Block[];
+}
+
+export interface Layout {
+  /** The document's main heading. */
+  title: string;
+  /** Under the heading: committee and meeting, one line. */
+  subtitle: string;
+  /** Shown prominently (and as a watermark in the PDF) when the minutes are a draft. */
+  draft: boolean;
+  /** "Utkast – ..." or "Godkjent referat"; undefined for the notice. */
+  status?: string;
+  header: HeaderRow[];
+  agenda: AgendaRow[];
+  cases: CaseSection[];
+  /** "Bygget fra hendelsesposisjon N." */
+  provenance: string;
+  /** The PDF's metadata. */
+  meta: { title: string; subject: string; date: string };
+}
+
+export const LABELS = {
+  minutesTitle: 'Referat fra møte i',
+  noticeTitle: 'Innkalling og dagsorden',
+  meeting: 'Møte',
+  date: 'Dato',
+  time: 'Tid',
+  place: 'Sted',
+  members: 'Medlemmer',
+  present: 'til stede',
+  absent: 'Forfall',
+  observers: 'Observatører',
+  guests: 'Gjester',
+  secretariat: 'Fra sekretariatet',
+  agenda: 'Dagsorden',
+  cases: 'Saker',
+  number: 'Sak',
+  topic: 'Tema',
+  type: 'Sakstype',
+  responsible: 'Saksansvarlig',
+  presenter: 'Presentert av',
+  purpose: 'Formål',
+  background: 'Bakgrunn',
+  discussion: 'Drøfting',
+  points: 'Innspill',
+  proposal: 'Forslag til vedtak',
+  resolution: 'Vedtak',
+  conditions: 'Forbehold',
+  followUps: 'Oppfølging',
+  draft: 'Utkast',
+  draftStatus: 'Utkast – referatet er ikke godkjent.',
+  approvedStatus: 'Godkjent referat.',
+  builtAt: 'Bygget fra hendelsesposisjon',
+  page: 'Side',
+  of: 'av',
+} as const;
+
+function position(p: number | bigint): string {
+  return typeof p === 'bigint' ? p.toString() : String(Math.trunc(Number(p)));
+}
+
+/** "Name (Organisation)" when the member is known and has one. */
+function withOrganisation(name: string, members: readonly MemberEntry[]): string {
+  const n = oneLine(name);
+  const m = members.find((x) => oneLine(x.name) === n);
+  return m && present(m.organisation) ? `${n} (${oneLine(m.organisation)})` : n;
+}
+
+function commonHeader(meeting: MinutesDocument['meeting']): HeaderRow[] {
+  const rows: HeaderRow[] = [
+    { label: LABELS.meeting, lines: [oneLine(meeting.number)] },
+    { label: LABELS.date, lines: [formatDate(meeting.date)] },
+  ];
+  const time = formatTime(meeting.startTime, meeting.endTime);
+  if (time) rows.push({ label: LABELS.time, lines: [time] });
+  rows.push({ label: LABELS.place, lines: [oneLine(meeting.place)] });
+  return rows;
+}
+
+function names(list: readonly string[] | null | undefined, members: readonly MemberEntry[]): string[] {
+  return (list ?? []).filter(present).map((n) => withOrganisation(n, members));
+}
+
+function observersOf(members: readonly MemberEntry[]): string[] {
+  return members.filter((m) => m.role === 'observer').map((m) => withOrganisation(m.name, members));
+}
+
+function agendaRows(cases: readonly { number: string | null; title: string; type: MinutesDocument['cases'][number]['type']; standardItem?: MinutesDocument['cases'][number]['standardItem'] }[]): AgendaRow[] {
+  return cases.map((c) => ({
+    number: oneLine(c.number ?? ''),
+    title: oneLine(c.title),
+    type: caseTypeLabel(c.type, c.standardItem),
+  }));
+}
+
+function pdfDate(iso: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(Date.parse(`${iso}T00:00:00Z`)) ? iso : '1970-01-01';
+}
+
+export function minutesLayout(doc: MinutesDocument): Layout {
+  const members = doc.members ?? [];
+  const header = commonHeader(doc.meeting);
+  header.push({ label: LABELS.members, sublabel: LABELS.present, lines: names(doc.attendance.present, members) });
+  const absent = names(doc.attendance.absent, members);
+  if (absent.length) header.push({ label: LABELS.absent, lines: absent });
+  const observers = doc.attendance.observers ? names(doc.attendance.observers, members) : observersOf(members);
+  if (observers.length) header.push({ label: LABELS.observers, lines: observers });
+  const guests = names(doc.attendance.guests, members);
+  if (guests.length) header.push({ label: LABELS.guests, lines: guests });
+  const secretariat = names(doc.attendance.secretariat, members);
+  if (secretariat.length) header.push({ label: LABELS.secretariat, lines: secretariat });
+
+  const cases: CaseSection[] = doc.cases.map((c) => {
+    const blocks: Block[] = [];
+    const type = caseTypeLabel(c.type, c.standardItem);
+    if (type) blocks.push({ kind: 'fact', label: LABELS.type, text: type });
+    if (present(c.presenter)) blocks.push({ kind: 'fact', label: LABELS.presenter, text: oneLine(c.presenter) });
+    if (present(c.summary)) blocks.push({ kind: 'text', text: clean(c.summary) });
+    const points = (c.points ?? []).filter(present).map(clean);
+    if (points.length) blocks.push({ kind: 'list', label: LABELS.points, items: points });
+    if (present(c.resolution)) blocks.push({ kind: 'resolution', label: LABELS.resolution, text: clean(c.resolution) });
+    if (present(c.conditions)) blocks.push({ kind: 'text', label: LABELS.conditions, text: clean(c.conditions) });
+    const followUps = (c.followUps ?? []).filter(present).map(clean);
+    if (followUps.length) blocks.push({ kind: 'list', label: LABELS.followUps, items: followUps });
+    return { number: oneLine(c.number ?? ''), title: oneLine(c.title), blocks };
+  });
+
+  const committee = oneLine(doc.committee.name);
+  const draft = doc.status !== 'approved';
+  const pos = position(doc.builtAtPosition);
+  return {
+    title: `${LABELS.minutesTitle} ${committee}`,
+    subtitle: `${committee} (${oneLine(doc.committee.code)}), ${LABELS.meeting.toLowerCase()} ${oneLine(doc.meeting.number)}`,
+    draft,
+    status: draft ? LABELS.draftStatus : LABELS.approvedStatus,
+    header,
+    agenda: agendaRows(doc.cases),
+    cases,
+    provenance: `${LABELS.builtAt} ${pos}.`,
+    meta: {
+      title: `${draft ? `${LABELS.draft}: ` : ''}${LABELS.minutesTitle} ${committee} ${oneLine(doc.meeting.number)}`,
+      subject: `${LABELS.builtAt} ${pos}`,
+      date: pdfDate(doc.meeting.date),
+    },
+  };
+}
+
+export function noticeLayout(doc: NoticeDocument): Layout {
+  const members = doc.members ?? [];
+  const header = commonHeader(doc.meeting);
+  const voting = members.filter((m) => m.role !== 'observer').map((m) => withOrganisation(m.name, members));
+  header.push({ label: LABELS.members, lines: voting });
+  const observers = observersOf(members);
+  if (observers.length) header.push({ label: LABELS.observers, lines: observers });
+
+  const cases: CaseSection[] = doc.cases.map((c) => {
+    const blocks: Block[] = [];
+    const type = caseTypeLabel(c.type, c.standardItem);
+    if (type) blocks.push({ kind: 'fact', label: LABELS.type, text: type });
+    if (present(c.responsible)) blocks.push({ kind: 'fact', label: LABELS.responsible, text: oneLine(c.responsible) });
+    if (present(c.purpose)) blocks.push({ kind: 'text', label: LABELS.purpose, text: clean(c.purpose) });
+    if (present(c.background)) blocks.push({ kind: 'text', label: LABELS.background, text: clean(c.background) });
+    if (present(c.proposedResolution)) {
+      blocks.push({ kind: 'resolution', label: LABELS.proposal, text: clean(c.proposedResolution) });
+    }
+    return { number: oneLine(c.number ?? ''), title: oneLine(c.title), blocks };
+  });
+
+  const committee = oneLine(doc.committee.name);
+  const pos = position(doc.builtAtPosition);
+  return {
+    title: LABELS.noticeTitle,
+    subtitle: `${LABELS.meeting} i ${committee} (${oneLine(doc.committee.code)}), ${LABELS.meeting.toLowerCase()} ${oneLine(doc.meeting.number)}`,
+    draft: false,
+    header,
+    agenda: agendaRows(doc.cases),
+    cases,
+    provenance: `${LABELS.builtAt} ${pos}.`,
+    meta: {
+      title: `${LABELS.noticeTitle}: ${committee} ${oneLine(doc.meeting.number)}`,
+      subject: `${LABELS.builtAt} ${pos}`,
+      date: pdfDate(doc.meeting.date),
+    },
+  };
+}
