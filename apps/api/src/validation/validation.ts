@@ -1,6 +1,6 @@
 import { Injectable, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validate, type ValidationError, type ValidatorOptions } from 'class-validator';
+import { getMetadataStorage, validate, type ValidationArguments, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { ProblemError, Problems, type FieldError } from '../problem/problem.js';
 import { RejectedBody } from '../http/body.js';
 
@@ -10,16 +10,65 @@ export const VALIDATOR_OPTIONS: ValidatorOptions = {
   forbidUnknownValues: true,
 };
 
-/** Flattens class-validator's tree to `[{ field: 'present.0', message }]`, one entry per bad field. */
+/**
+ * For a constraint declared with `{ each: true }` on an array, the indices of the elements that
+ * fail it (class-validator reports only the array). Undefined when it cannot tell (async, no target).
+ */
+function failingIndices(e: ValidationError, constraintName: string): number[] | undefined {
+  const target = e.target as object | undefined;
+  if (!target || !Array.isArray(e.value)) return undefined;
+  const storage = getMetadataStorage();
+  const metas = storage
+    .getTargetValidationMetadatas(target.constructor, '', true, false)
+    .filter((m) => m.propertyName === e.property && m.each);
+  for (const m of metas) {
+    for (const c of storage.getTargetValidatorConstraints(m.constraintCls)) {
+      if ((c.name || m.type) !== constraintName) continue;
+      const args: ValidationArguments = {
+        targetName: target.constructor.name,
+        property: e.property,
+        object: target,
+        value: e.value,
+        constraints: m.constraints,
+      };
+      const bad: number[] = [];
+      for (let i = 0; i < e.value.length; i++) {
+        const ok = c.instance.validate(e.value[i], args);
+        if (typeof ok !== 'boolean') return undefined;
+        if (!ok) bad.push(i);
+      }
+      return bad.length ? bad : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Flattens class-validator's tree to `[{ field: 'present.0', message }]`, one entry per bad field:
+ * nested objects as `place.city`, array elements as `present.0` (for `{ each: true }` checks too).
+ */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    if (e.constraints && Object.keys(e.constraints).length > 0) {
-      const messages = Object.entries(e.constraints).map(([name, m]) =>
-        name === 'whitelistValidation' ? `${field} is not a known field` : m,
-      );
-      out.push({ field, message: messages.join('; ') });
+    const own: string[] = [];
+    const perIndex = new Map<number, string[]>();
+    for (const [name, m] of Object.entries(e.constraints ?? {})) {
+      if (name === 'whitelistValidation') {
+        own.push(`${field} is not a known field`);
+        continue;
+      }
+      const indices = m.startsWith('each value in ') ? failingIndices(e, name) : undefined;
+      if (!indices) {
+        own.push(m);
+        continue;
+      }
+      const text = m.replace(/^each value in \S+/, 'value');
+      for (const i of indices) perIndex.set(i, [...(perIndex.get(i) ?? []), text]);
+    }
+    if (own.length) out.push({ field, message: own.join('; ') });
+    for (const [i, ms] of [...perIndex.entries()].sort((a, b) => a[0] - b[0])) {
+      out.push({ field: `${field}.${i}`, message: ms.join('; ') });
     }
     if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
   }
