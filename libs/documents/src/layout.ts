@@ -84,7 +84,7 @@ export const LABELS = {
   conditions: 'Forbehold',
   followUps: 'Oppfølging',
   draft: 'Utkast',
-  draftStatus: 'Utkast – referatet er ikke godkjent.',
+  draftStatus: 'Referatet er ikke godkjent.',
   approvedStatus: 'Godkjent referat.',
   builtAt: 'Bygget fra hendelsesposisjon',
   page: 'Side',

@@ -9,15 +9,19 @@ import { paragraphs } from './text.js';
  * the record's text stays readable in the source.
  */
 export function escapeMarkdown(s: string): string {
-  return s
-    .replace(/[\\`*_[\]<>|&~]/g, (c) => `\\${c}`)
+  return escapeInline(s)
     .replace(/^(\s*)([#+=-])/, '$1\\$2')
     .replace(/^(\s*\d+)([.)])(?=\s|$)/, '$1\\$2');
 }
 
+/** Inline escaping only: Markdown punctuation, raw HTML and the table pipe. */
+function escapeInline(s: string): string {
+  return s.replace(/[\\`*_[\]<>|&~]/g, (c) => `\\${c}`);
+}
+
 /** A table cell: escaped, on one line (line breaks inside a GFM cell would end the row). */
 function cell(s: string): string {
-  return escapeMarkdown(s.replace(/\s*\n\s*/g, ' ')) || ' ';
+  return escapeInline(s.replace(/\s*\n\s*/g, ' ')) || ' ';
 }
 
 /** Paragraphs of escaped lines; a line break inside a paragraph is a hard break. */
