@@ -1,0 +1,85 @@
+/**
+ * The annual cycle (årshjul) per committee and year: every meeting (planned ones too) with date,
+ * times, place, state, minutes status and case counts. Public for every meeting; no agenda contents.
+ *
+ * Documents: `meeting` and `case` working docs (the query groups them).
+ */
+import type { RecordedEvent } from '@saksflyt/event-store';
+import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
+import { trackCase, trackMeeting, type CaseDoc, type MeetingDoc, type MeetingState } from './common.js';
+
+export interface AnnualCycleMeeting {
+  meetingId: string;
+  committee: string;
+  number: string;
+  year: number;
+  date: string;
+  startTime: string | null;
+  endTime: string | null;
+  place: string;
+  state: MeetingState;
+  minutes: 'draft' | 'approved';
+  /** Cases on the agenda, standard items included. */
+  cases: number;
+  /** Of those: endorsed or noted. */
+  decided: number;
+}
+
+export interface AnnualCycleQuery {
+  committee?: string;
+  year?: number;
+}
+
+function toRow(docs: DocReader, m: MeetingDoc): AnnualCycleMeeting {
+  let decided = 0;
+  for (const id of m.agenda) {
+    const c = docs.get<CaseDoc>('case', id);
+    if (c && c.outcome !== null && c.meetingId === m.id) decided++;
+  }
+  return {
+    meetingId: m.id,
+    committee: m.committee,
+    number: m.number,
+    year: m.year,
+    date: m.date,
+    startTime: m.startTime,
+    endTime: m.endTime,
+    place: m.place,
+    state: m.state,
+    minutes: m.minutesApprovedAt ? 'approved' : 'draft',
+    cases: m.agenda.length,
+    decided,
+  };
+}
+
+export const annualCycleProjection: Projection<AnnualCycleQuery, AnnualCycleMeeting[]> & {
+  rows(changes: DocChange[], docs: DocReader): AnnualCycleMeeting[];
+} = {
+  name: 'annual-cycle',
+  version: 1,
+  evolve(docs: DocStore, e: RecordedEvent) {
+    trackMeeting(docs, e);
+    trackCase(docs, e);
+  },
+  /** The committee's meetings of the year (by meeting year), by date then number. */
+  query(docs, params) {
+    const year = params.year === undefined ? undefined : Number(params.year);
+    return docs
+      .list<MeetingDoc>('meeting')
+      .filter((m) => (params.committee === undefined || m.committee === params.committee) && (year === undefined || m.year === year))
+      .sort((a, b) => a.date.localeCompare(b.date) || (Number(a.number.split('/')[0]) || 0) - (Number(b.number.split('/')[0]) || 0) || a.id.localeCompare(b.id))
+      .map((m) => toRow(docs, m));
+  },
+  /** Meetings touched by the changes (needs the served documents for counts). */
+  rows(changes, docs) {
+    const ids = new Set<string>();
+    for (const c of changes) {
+      if (c.collection === 'meeting') ids.add(c.id);
+      if (c.collection === 'case' && c.doc && (c.doc as CaseDoc).meetingId) ids.add((c.doc as CaseDoc).meetingId!);
+    }
+    return Array.from(ids)
+      .map((id) => docs.get<MeetingDoc>('meeting', id))
+      .filter((m): m is MeetingDoc => m !== undefined)
+      .map((m) => toRow(docs, m));
+  },
+};
