@@ -18,6 +18,7 @@ import {
 import {
   isSystemEventType,
   mapEsdbError,
+  NO_POSITION,
   mapEsdbReadError,
   resubscribeDelay,
   resolvedPosition,
@@ -201,6 +202,15 @@ describe('resolved event → RecordedEvent', () => {
 
   test('throws when the server gives no position at all (servers before 22.6)', () => {
     expect(() => toRecordedEvent(jsonResolved({ position: undefined }))).toThrow(/no position/);
+  });
+
+  test('uint64 max is "no position", never a real one', () => {
+    const unplaced = { commit: NO_POSITION, prepare: NO_POSITION };
+    expect(NO_POSITION).toBe(2n ** 64n - 1n);
+    expect(resolvedPosition(jsonResolved({ position: unplaced, commitPosition: 888n }))).toBe(888n);
+    expect(resolvedPosition(jsonResolved({ position: unplaced }))).toBeUndefined();
+    expect(resolvedPosition(jsonResolved({ position: undefined, commitPosition: NO_POSITION }))).toBeUndefined();
+    expect(() => toRecordedEvent(jsonResolved({ position: unplaced }))).toThrow(/no position/);
   });
 
   test('an unresolved link (no event) maps to undefined', () => {

@@ -24,6 +24,7 @@ import {
   excludeSystemEvents,
   type Position,
   type ReadRevision,
+  type StreamingRead,
 } from '@eventstore/db-client';
 import { Observable } from 'rxjs';
 import type {
@@ -71,6 +72,17 @@ export async function openEventStoreDb(connectionString: string, options: EventS
   return store;
 }
 
+/** Iterates a client read; when left early (break, return, error) the gRPC call is cancelled. */
+async function* iterate<E>(read: StreamingRead<E>): AsyncGenerator<E> {
+  let finished = false;
+  try {
+    for await (const item of read) yield item;
+    finished = true;
+  } finally {
+    if (!finished) void read.cancel().catch(() => undefined);
+  }
+}
+
 function redact(connectionString: string): string {
   return connectionString.replace(/\/\/[^@/]*@/, '//***@');
 }
@@ -99,9 +111,9 @@ export class EventStoreDbEventStore implements EventStore {
       throw mapEsdbError(error, stream, options.expectedRevision);
     }
     const nextRevision = result.nextExpectedRevision;
-    // A one-event append's position is that event's. For several events, or an idempotent replay
-    // (where the server may report no position), read the last event's own position.
-    if (events.length === 1 && result.position && result.position.commit >= 0n) {
+    // The server reports the last written event's position. Where it reports none (an idempotent
+    // replay of events already written may come back without one), read that event's own position.
+    if (result.position && result.position.commit >= 0n) {
       return { nextRevision, position: toPortPosition(result.position) };
     }
     return { nextRevision, position: await this.positionOf(stream, nextRevision) };
@@ -109,7 +121,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   private async positionOf(stream: string, revision: bigint): Promise<bigint> {
     if (revision < 0n) return this.headPosition();
-    for await (const resolved of this.client.readStream(stream, { fromRevision: revision, maxCount: 1 })) {
+    for await (const resolved of iterate(this.client.readStream(stream, { fromRevision: revision, maxCount: 1 }))) {
       const event = toRecordedEvent(resolved as EsdbResolvedEventLike);
       if (event) return event.position;
     }
@@ -129,11 +141,12 @@ export class EventStoreDbEventStore implements EventStore {
           let got = 0;
           let last: bigint | undefined;
           try {
-            for await (const resolved of client.readStream(stream, {
+            const read = client.readStream(stream, {
               fromRevision: from,
               maxCount: want,
               direction: backwards ? BACKWARDS : FORWARDS,
-            })) {
+            });
+            for await (const resolved of iterate(read)) {
               got++;
               const event = toRecordedEvent(resolved as EsdbResolvedEventLike);
               if (!event) continue;
@@ -169,7 +182,7 @@ export class EventStoreDbEventStore implements EventStore {
         while (remaining > 0) {
           let got = 0;
           let lastRaw: Position | undefined;
-          for await (const resolved of client.readAll({ fromPosition: from, maxCount: pageSize, direction: FORWARDS })) {
+          for await (const resolved of iterate(client.readAll({ fromPosition: from, maxCount: pageSize, direction: FORWARDS }))) {
             got++;
             const raw = resolved.event?.position;
             if (raw) {
@@ -193,13 +206,16 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** Position of the last non-system event on $all, reading backwards page by page; 0n when none. */
   async headPosition(): Promise<bigint> {
-    const pageSize = Math.min(this.pageSize, 100);
+    // Usually the first few records are enough; when a page holds only system events, read wider.
+    let pageSize = Math.min(this.pageSize, 100);
     let from: Position | typeof END = END;
     let cursor: Position | undefined;
     for (;;) {
       let got = 0;
       let lastRaw: Position | undefined;
-      for await (const resolved of this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: BACKWARDS })) {
+      for await (const resolved of iterate(
+        this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: BACKWARDS }),
+      )) {
         got++;
         const raw = resolved.event?.position;
         if (!raw) continue;
@@ -210,12 +226,15 @@ export class EventStoreDbEventStore implements EventStore {
       if (got < pageSize || !lastRaw) return 0n;
       cursor = lastRaw;
       from = lastRaw;
+      pageSize = this.pageSize;
     }
   }
 
   private async streamHead(stream: string): Promise<bigint> {
     try {
-      for await (const resolved of this.client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
+      for await (const resolved of iterate(
+        this.client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }),
+      )) {
         if (resolved.event) return resolved.event.revision;
       }
       return -1n;

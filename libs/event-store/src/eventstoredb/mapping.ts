@@ -135,11 +135,15 @@ export interface EsdbResolvedEventLike {
   commitPosition?: bigint;
 }
 
+/** How the server spells "no position" (uint64 max), e.g. on stream reads of events it cannot place. */
+export const NO_POSITION = 0xffff_ffff_ffff_ffffn;
+
 /** The event's position on $all as a port position, or undefined when the server gave none. */
 export function resolvedPosition(resolved: EsdbResolvedEventLike): bigint | undefined {
   const position = resolved.event?.position;
-  if (position) return toPortPosition(position);
-  return resolved.commitPosition;
+  if (position && position.commit !== NO_POSITION) return toPortPosition(position);
+  const commit = resolved.commitPosition;
+  return commit === undefined || commit === NO_POSITION ? undefined : commit;
 }
 
 function decodeBytes(value: Uint8Array): unknown {
