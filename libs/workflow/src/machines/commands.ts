@@ -4,7 +4,8 @@
  */
 import type { CaseEvent } from '../events.js';
 import { caseState, type CaseMachineEvent, type CaseSnapshot } from './case.machine.js';
-import type { Actor, MeetingFacts } from './guard-input.js';
+import type { Actor, CaseState, MeetingFacts } from './guard-input.js';
+import type { MeetingMachineEvent, MeetingSnapshot } from './meeting.machine.js';
 
 export const CASE_COMMANDS = [
   'schedule',
@@ -88,6 +89,31 @@ export function candidateEvent(s: CaseSnapshot, command: CaseCommand, ctx: Allow
 /** Every command the machine accepts now, in catalogue order. */
 export function allowedCommands(s: CaseSnapshot, ctx: AllowedCommandsContext = {}): CaseCommand[] {
   return CASE_COMMANDS.filter((cmd) => s.can(candidateEvent(s, cmd, ctx)));
+}
+
+export const MEETING_COMMANDS = ['notice', 'open', 'adjourn'] as const;
+export type MeetingCommand = (typeof MEETING_COMMANDS)[number];
+
+export function meetingCandidateEvent(
+  command: MeetingCommand,
+  ctx: { actor?: Actor; agendaCases?: Record<string, CaseState> },
+): MeetingMachineEvent {
+  switch (command) {
+    case 'notice':
+      return { type: 'MeetingNoticed', data: { v: 1, agenda: [] }, guard: { actor: ctx.actor } };
+    case 'open':
+      return { type: 'MeetingOpened', data: { v: 1, present: [], absent: [], guests: [] }, guard: { actor: ctx.actor } };
+    case 'adjourn':
+      return { type: 'MeetingAdjourned', data: { v: 1 }, guard: { actor: ctx.actor, agendaCases: ctx.agendaCases } };
+  }
+}
+
+/** Meeting commands the machine accepts now (`agendaCases`: current states of the agenda's cases). */
+export function allowedMeetingCommands(
+  s: MeetingSnapshot,
+  ctx: { actor?: Actor; agendaCases?: Record<string, CaseState> } = {},
+): MeetingCommand[] {
+  return MEETING_COMMANDS.filter((c) => s.can(meetingCandidateEvent(c, ctx)));
 }
 
 export { caseState };

@@ -1,0 +1,107 @@
+/**
+ * The catalogue: a small in-memory index for cross-aggregate lookups (a committee's meetings in
+ * planning order, the previous meeting, a matter's cases, which committee a case or meeting
+ * belongs to, known follow-ups). Aggregate state itself is always folded from its stream.
+ *
+ * How it stays current (read-your-writes): it is fed by reading the global log (`readAll`) from
+ * the last position it applied. The service calls `catchUp()` at the start of every command and
+ * every read that uses it, and again after every write, so its own writes (and, at the next call,
+ * other processes' writes) are in it before the call returns. `apply` is only ever fed events in
+ * global position order, one catch-up at a time.
+ */
+import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
+import type { CaseDrafted, CommitteeCreated, DiscussionRecorded, MeetingPlanned } from '../events.js';
+import { KeyedMutex } from './mutex.js';
+
+export interface CatalogueMeeting {
+  meetingId: string;
+  committee: string;
+  number: string;
+  year: number;
+  date: string;
+  position: bigint;
+}
+
+export interface CatalogueCase {
+  caseId: string;
+  committee: string;
+  matterId: string;
+  position: bigint;
+}
+
+export class Catalogue {
+  /** The last global position applied. */
+  position = 0n;
+  readonly committees = new Map<string, { code: string; name: string; position: bigint }>();
+  readonly meetings = new Map<string, CatalogueMeeting>();
+  /** committee → meeting ids in planning order */
+  readonly meetingsByCommittee = new Map<string, string[]>();
+  readonly cases = new Map<string, CatalogueCase>();
+  /** matter → case ids in the order they were opened */
+  readonly matters = new Map<string, string[]>();
+  readonly followUps = new Map<string, { caseId: string; text: string }>();
+  private readonly lock = new KeyedMutex();
+
+  constructor(private readonly store: EventStore) {}
+
+  async catchUp(): Promise<bigint> {
+    return this.lock.run(['catalogue'], async () => {
+      for await (const e of this.store.readAll({ fromPosition: this.position + 1n })) this.apply(e);
+      return this.position;
+    });
+  }
+
+  private apply(e: RecordedEvent): void {
+    if (e.position <= this.position) return;
+    this.position = e.position;
+    switch (e.type) {
+      case 'CommitteeCreated': {
+        const d = e.data as CommitteeCreated['data'];
+        if (!this.committees.has(d.code)) this.committees.set(d.code, { code: d.code, name: d.name, position: e.position });
+        break;
+      }
+      case 'MeetingPlanned': {
+        const d = e.data as MeetingPlanned['data'];
+        if (this.meetings.has(d.meetingId)) break;
+        this.meetings.set(d.meetingId, {
+          meetingId: d.meetingId,
+          committee: d.committee,
+          number: d.number,
+          year: d.year,
+          date: d.date,
+          position: e.position,
+        });
+        const list = this.meetingsByCommittee.get(d.committee) ?? [];
+        list.push(d.meetingId);
+        this.meetingsByCommittee.set(d.committee, list);
+        break;
+      }
+      case 'CaseDrafted': {
+        const d = e.data as CaseDrafted['data'];
+        if (this.cases.has(d.caseId)) break;
+        this.cases.set(d.caseId, { caseId: d.caseId, committee: d.committee, matterId: d.matterId, position: e.position });
+        const list = this.matters.get(d.matterId) ?? [];
+        list.push(d.caseId);
+        this.matters.set(d.matterId, list);
+        break;
+      }
+      case 'DiscussionRecorded': {
+        const d = e.data as DiscussionRecorded['data'];
+        const caseId = e.stream.startsWith('case-') ? e.stream.slice(5) : '';
+        for (const f of d.followUps ?? []) this.followUps.set(f.id, { caseId, text: f.text });
+        break;
+      }
+    }
+  }
+
+  /** The committee's latest meeting planned so far (any year), or undefined. */
+  latestMeeting(committee: string): CatalogueMeeting | undefined {
+    const list = this.meetingsByCommittee.get(committee);
+    const id = list?.[list.length - 1];
+    return id ? this.meetings.get(id) : undefined;
+  }
+
+  meetingsOf(committee: string): CatalogueMeeting[] {
+    return (this.meetingsByCommittee.get(committee) ?? []).map((id) => this.meetings.get(id)!);
+  }
+}

@@ -1,0 +1,181 @@
+import type { CasePaper, CaseType, MemberRole, StandardItem } from '../events.js';
+import type { CaseCommand, MeetingCommand } from '../machines/commands.js';
+import type { Actor, CaseState, MeetingLifecycle } from '../machines/guard-input.js';
+
+export interface WorkflowOptions {
+  /** Source of `metadata.at` when a command does not give `at`. */
+  clock?: () => Date;
+}
+
+/** Every command's context (the HTTP layer builds it from the token and headers). */
+export interface CommandContext {
+  actor: Actor;
+  correlationId: string;
+  /** `If-Match`: the aggregate revision the caller last saw. */
+  ifMatch?: bigint;
+  /** When it happened (ISO 8601), for imports of history; default: the clock. */
+  at?: string;
+}
+
+/** The answer to every write. */
+export interface CommandResult {
+  id: string;
+  state: string;
+  /** The aggregate's revision after the command. */
+  revision: bigint;
+  /** The highest global position written by the command (all its streams). */
+  position: bigint;
+  [extra: string]: unknown;
+}
+
+// ---------- bodies ----------
+export interface CreateCommitteeBody {
+  code: string;
+  name: string;
+}
+export interface AddMemberBody {
+  name: string;
+  organisation: string;
+  role: MemberRole;
+}
+export interface NumberingBody {
+  nextMeetingNumber: number;
+  nextCaseNumber: number;
+}
+export interface PlanMeetingBody {
+  date: string;
+  startTime?: string;
+  endTime?: string;
+  place: string;
+}
+export interface OpenMeetingBody {
+  present: string[];
+  absent?: string[];
+  guests?: string[];
+}
+export interface CreateCaseBody {
+  committee: string;
+  title: string;
+  type: CaseType;
+  proposedResolution: string;
+  background?: string;
+  purpose?: string;
+  caseOfficer?: string;
+  responsible?: string;
+  matterId?: string;
+  projectIds?: string[];
+  meetsFollowUps?: string[];
+}
+export type EditCaseBody = Partial<CasePaper>;
+
+export interface CaseCommandBodies {
+  schedule: { meetingId: string };
+  unschedule: { reason: string };
+  present: { presenter: string };
+  'record-discussion': { summary?: string; points?: string[]; followUps?: string[] };
+  endorse: { resolution: string; conditions?: string };
+  note: { resolution: string; input?: string[] };
+  postpone: { reason: string };
+  refer: { toCommittee: string; type: CaseType };
+  withdraw: { reason: string };
+}
+export type CaseCommandName = keyof CaseCommandBodies;
+
+// ---------- views ----------
+export interface MemberView {
+  id: string;
+  name: string;
+  organisation: string;
+  role: MemberRole;
+  joinedAt: string;
+  leftAt?: string;
+}
+export interface CommitteeView {
+  code: string;
+  name: string;
+  /** Current members. */
+  members: MemberView[];
+  /** Members whose membership ended (history keeps them). */
+  formerMembers: MemberView[];
+  revision: bigint;
+}
+export interface MeetingSummary {
+  id: string;
+  committee: string;
+  number: string;
+  year: number;
+  date: string;
+  state: MeetingLifecycle;
+  minutes: 'draft' | 'approved';
+}
+export interface AgendaItemView {
+  caseId: string;
+  number: string | null;
+  title: string;
+  type: CaseType;
+  state: CaseState;
+  standardItem?: StandardItem;
+}
+export interface MeetingView extends MeetingSummary {
+  startTime?: string;
+  endTime?: string;
+  place: string;
+  previousMeetingId?: string;
+  previousMeetingDate?: string;
+  agenda: AgendaItemView[];
+  attendance: { present: string[]; absent: string[]; guests: string[] } | null;
+  minutesApprovedBy: { byCaseId: string; byMeetingId: string } | null;
+  allowedCommands: MeetingCommand[];
+  revision: bigint;
+  position: bigint;
+}
+export interface CaseView {
+  id: string;
+  committee: string;
+  number: string | null;
+  title: string;
+  type: CaseType;
+  state: CaseState;
+  proposedResolution: string;
+  resolution: string | null;
+  conditions: string | null;
+  input: string[];
+  meetingId: string | null;
+  matterId: string;
+  revision: bigint;
+  /** Position of the case's last event. */
+  position: bigint;
+  allowedCommands: CaseCommand[];
+  /** Its meeting's minutes are approved. */
+  recorded: boolean;
+  background?: string;
+  purpose?: string;
+  caseOfficer?: string;
+  responsible?: string;
+  projectIds: string[];
+  meetsFollowUps: string[];
+  standardItem?: StandardItem;
+  referredFromCaseId?: string;
+  presenter: string | null;
+  discussion: { summary?: string; points: string[]; followUps: { id: string; text: string }[] }[];
+  referrals: { toCommittee: string; type: string; referredCaseId: string }[];
+  withdrawnReason: string | null;
+  postponedFrom: string[];
+}
+export interface HistoryEntry {
+  id: string;
+  position: bigint;
+  revision: bigint;
+  type: string;
+  at: string;
+  recordedAt: string;
+  actor: string;
+  data: unknown;
+  correlationId: string;
+  causationId: string | null;
+  hash: string | null;
+}
+export interface MatterView {
+  matterId: string;
+  cases: { id: string; committee: string; number: string | null; title: string; type: CaseType; state: CaseState; meetingId: string | null }[];
+}
