@@ -17,7 +17,10 @@
  *        for each case in `cases` that is not a standard item:
  *          POST /api/cases {committee, title, type, proposedResolution, ...}; schedule
  *        (standard items — `standardItem` set — are created by planning the meeting;
- *         the importer matches them by `standardItem`, not by title)
+ *         the importer matches them by `standardItem`, not by title, PATCHes their title to the
+ *         recorded one, withdraws the ones in `omittedStandardItems`, and creates a recorded
+ *         standard item the engine did not create as an ordinary case in its agenda position;
+ *         `combinesStandardItems` marks one case that covers two standard items, NUFA 33/20)
  *        if endState ≥ noticed: POST /api/meetings/{id}/notice  (at: `at.noticed`)
  *          → the numbers the engine gives must equal `case.number` (numbering continuation
  *            makes this so); a mismatch is an import error, not something to paper over

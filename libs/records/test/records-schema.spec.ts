@@ -4,7 +4,9 @@
  * 1/2019 only noticed), and the quoted Norwegian text is verbatim in the seeds.
  */
 import { describe, expect, it } from '@jest/globals';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCaseNumber, validateRecordFile, type CaseRecord, type MeetingRecord, type RecordFile } from '../src/schema.js';
 
@@ -76,6 +78,20 @@ describe('record files against the schema', () => {
     for (const r of refs) {
       expect(seedFiles).toContain(r.seed);
       expect(r.lines[1]).toBeLessThanOrEqual(seedLines(r.seed).length);
+    }
+  });
+
+  it('the committed files are exactly what the build makes from the seeds (no hand edits)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'records-'));
+    try {
+      const r = spawnSync(process.execPath, [join(RECORDS_DIR, 'tools', 'build-records.mjs'), dir], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const built = readdirSync(dir).sort();
+      expect(built).toEqual([...recordFiles, 'README.md'].sort());
+      for (const f of built) expect(readFileSync(join(dir, f), 'utf8')).toBe(readFileSync(join(RECORDS_DIR, f), 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
