@@ -209,6 +209,9 @@ export interface CaseRecord {
   purpose?: string | null;
   background?: string | null;
   furtherWork?: string | null;
+  /** Questions the case paper or slides put to the committee for discussion (drøfting),
+   * verbatim; they are not answers or minutes. */
+  questions?: string[];
   caseOfficer?: string | null;
   /** *Fra*: the responsible leader. */
   responsible?: string | null;
@@ -525,6 +528,7 @@ function checkCase(c: Checker, v: unknown, path: string, meeting: Obj): void {
   c.str(v, 'proposedResolution', path, true);
   for (const k of ['purpose', 'background', 'furtherWork', 'caseOfficer', 'responsible']) c.optStr(v, k, path);
   c.strArr(v, 'attachments', path, true);
+  c.strArr(v, 'questions', path, true);
   c.str(v, 'presenter', path, true);
   c.str(v, 'discussion', path, true);
   c.strArr(v, 'points', path);

@@ -221,6 +221,7 @@ describe('NUFA, annual plan, portfolio, matter, HelseOmsorg21', () => {
       expect(typeof c.proposedResolution).toBe('string');
       expect(c.resolution).toBeNull();
       expectVerbatim('003', `${c.title}\n${c.proposedResolution}`, `NUFA ${c.number}`);
+      for (const t of [c.purpose, c.background, ...(c.questions ?? [])]) if (typeof t === 'string') expectVerbatim('003', t, `NUFA ${c.number} paper`);
     }
   });
 
