@@ -204,7 +204,9 @@ export interface CaseRecord {
   /** Other standard items this one case also covers (NUFA folds the approval of the minutes into
    * the approval of notice and agenda, 33/20). */
   combinesStandardItems?: StandardItem[];
-  /** *Forslag til vedtak*, verbatim; null when the records hold none for this case. */
+  /** *Forslag til vedtak*, verbatim; null when the records hold none for this case (NEHS
+   * 47/18–57/18: the minutes show only the vedtak). The API needs a string: an importer sends ""
+   * for null — never the vedtak, which would claim a proposal the records do not show. */
   proposedResolution: string | null;
   purpose?: string | null;
   background?: string | null;
