@@ -1,27 +1,22 @@
 import 'reflect-metadata';
-import { Logger, Module, type DynamicModule, type ForwardReference, type Type } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Logger, Module, type Type } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AuthModule } from './auth/auth.js';
 import { loadTokens, type TokenTable } from './auth/tokens.js';
 import { ConfigModule, loadConfig, type AppConfig, type Env } from './config/config.js';
 import { installDocs } from './docs/docs.js';
-import { HealthModule } from './health/health.controller.js';
+import { FEATURE_MODULES, type ModuleImport } from './features.js';
 import { BodyCheckInterceptor } from './http/body-check.interceptor.js';
 import { BODY_LIMIT, installBodyParser } from './http/body.js';
 import { IdempotencyInterceptor, IdempotencyModule } from './http/idempotency.js';
-import { installCorrelationId } from './http/request-context.js';
-import { ProblemFilter } from './problem/problem.filter.js';
+import { CORRELATION_HEADER, installCorrelationId } from './http/request-context.js';
+import { ProblemFilter, toProblem } from './problem/problem.filter.js';
+import { PROBLEM_CONTENT_TYPE, statusTitle } from './problem/problem.js';
 import { StoreModule } from './store/store.module.js';
 import { ProblemValidationPipe } from './validation/validation.js';
-
-type ModuleImport = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
-
-/**
- * The domain feature modules of the api (committees, meetings, cases, views, live feeds).
- * Endpoint authors add their module here; everything else is the platform.
- */
-export const FEATURE_MODULES: ModuleImport[] = [HealthModule];
 
 export interface CreateAppOptions {
   /** Overrides SAKSFLYT_DATA_DIR. */
@@ -71,7 +66,20 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   })
   class AppModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT, return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+    // Errors Fastify answers before routing (a URL that is not valid percent-encoding, ...).
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const { problem } = toProblem(error);
+      const status = problem.status >= 500 ? 400 : problem.status;
+      reply
+        .status(status)
+        .header('content-type', PROBLEM_CONTENT_TYPE)
+        .header(CORRELATION_HEADER, randomUUID())
+        .send(JSON.stringify({ ...problem.toBody(), status, title: statusTitle(status) }));
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: options.logger === false ? false : undefined,
     bodyParser: false,

@@ -12,6 +12,7 @@ import type { User } from '../src/auth/tokens.js';
 import { DeferBody } from '../src/http/body.js';
 import { CorrelationId, IfMatch, setETag } from '../src/http/request-context.js';
 import { Problems } from '../src/problem/problem.js';
+import { ApiProblems } from '../src/problem/api-problem.js';
 import { validateBody } from '../src/validation/validation.js';
 import { startServer, type Server } from './harness.js';
 
@@ -63,6 +64,7 @@ class PlatformTestController {
   /** The order of API.md, decided in the handler: 404, 403, then the body, then If-Match. */
   @Post('committees/:code/open')
   @HttpCode(200)
+  @ApiProblems(400, 401, 403, 404, 412)
   @DeferBody()
   async open(
     @Param('code') code: string,
@@ -131,6 +133,18 @@ describe('HTTP platform', () => {
       expect(r.text).not.toContain('hunter2');
       expect(r.text).not.toContain('secret');
       expect(r.text).not.toMatch(/\bat .*\.ts/);
+    });
+
+    test('a URL that is not valid percent-encoding → 400 problem', async () => {
+      expectProblem(await s.req('GET', '/api/%E0%A4%A'), 400);
+    });
+
+    test('@ApiProblems documents problem answers in the OpenAPI document', async () => {
+      const doc = (await s.req('GET', '/api/docs-json')).json;
+      const op = doc.paths['/api/test-platform/committees/{code}/open'].post;
+      expect(Object.keys(op.responses).sort()).toEqual(['400', '401', '403', '404', '412']);
+      expect(op.responses['412'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/ProblemDoc');
+      expect(doc.components.schemas.ProblemDoc.properties).toHaveProperty('allowedCommands');
     });
 
     test('a domain error with status and allowedCommands is rendered with them', async () => {

@@ -79,12 +79,8 @@ export function installBodyParser(fastify: FastifyInstance): void {
       }
       if (!tooLarge) chunks.push(chunk);
     });
-    payload.on('error', (err) => {
-      if (!finished) {
-        finished = true;
-        done(err as Error, undefined);
-      }
-    });
+    // A body that breaks off (client gone, bad chunking) is the client's doing: never a 500.
+    payload.on('error', () => finish(new RejectedBody(Problems.badRequest('The request body could not be read to its end.'))));
     payload.on('end', () => {
       if (tooLarge) return finish(new RejectedBody(Problems.payloadTooLarge()));
       const raw = Buffer.concat(chunks);
