@@ -178,6 +178,8 @@ function validDate(s: unknown): s is string {
 export class Workflow {
   private readonly clock: () => Date;
   private readonly mutex = new KeyedMutex();
+  /** Commands re-decided because their first append lost a race (diagnostics). */
+  retries = 0;
   /** The cross-aggregate index; see catalogue.ts for how read-your-writes holds. */
   readonly catalogue: Catalogue;
 
@@ -789,6 +791,7 @@ export class Workflow {
         try {
           return await fn();
         } catch (e) {
+          if (e instanceof RetryCommand) this.retries++;
           if (e instanceof RetryCommand && attempt < MAX_ATTEMPTS) continue;
           if (e instanceof RetryCommand)
             throw new DomainRuleViolation('concurrent-change', 'the records changed concurrently too often; try again');
