@@ -13,12 +13,14 @@ export type {
   Attendance,
   CaseType,
   CommitteeRef,
+  FollowUpRef,
   MeetingHeader,
   MemberEntry,
   MinutesCase,
   MinutesDocument,
   NoticeCase,
   NoticeDocument,
+  PersonRef,
   StandardItem,
 } from './model.js';
 export { CASE_TYPE_LABELS, caseTypeLabel, formatDate, formatTime } from './text.js';

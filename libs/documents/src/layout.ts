@@ -3,7 +3,7 @@
  * so the formats cannot drift apart: title, draft mark, header block, agenda table, one
  * section per case, and the provenance line.
  */
-import type { MemberEntry, MinutesDocument, NoticeDocument } from './model.js';
+import type { FollowUpRef, MemberEntry, MinutesDocument, NoticeDocument, PersonRef } from './model.js';
 import { caseTypeLabel, clean, formatDate, formatTime, oneLine, present } from './text.js';
 
 export interface HeaderRow {
@@ -95,11 +95,20 @@ function position(p: number | bigint): string {
   return typeof p === 'bigint' ? p.toString() : String(Math.trunc(Number(p)));
 }
 
-/** "Name (Organisation)" when the member is known and has one. */
-function withOrganisation(name: string, members: readonly MemberEntry[]): string {
-  const n = oneLine(name);
-  const m = members.find((x) => oneLine(x.name) === n);
-  return m && present(m.organisation) ? `${n} (${oneLine(m.organisation)})` : n;
+/** "Name (Organisation)" when the person's organisation is given or the member is known and has one. */
+function withOrganisation(person: PersonRef, members: readonly MemberEntry[]): string {
+  const n = oneLine(typeof person === 'string' ? person : person?.name);
+  const own = typeof person === 'string' ? null : person?.organisation;
+  const org = present(own) ? own : members.find((x) => oneLine(x.name) === n)?.organisation;
+  return present(org) ? `${n} (${oneLine(org)})` : n;
+}
+
+function personPresent(p: PersonRef | null | undefined): p is PersonRef {
+  return typeof p === 'string' ? present(p) : !!p && present(p.name);
+}
+
+function followUpText(f: FollowUpRef | null | undefined): string {
+  return typeof f === 'string' ? f : (f?.text ?? '');
 }
 
 function commonHeader(meeting: MinutesDocument['meeting']): HeaderRow[] {
@@ -113,12 +122,16 @@ function commonHeader(meeting: MinutesDocument['meeting']): HeaderRow[] {
   return rows;
 }
 
-function names(list: readonly string[] | null | undefined, members: readonly MemberEntry[]): string[] {
-  return (list ?? []).filter(present).map((n) => withOrganisation(n, members));
+function names(list: readonly PersonRef[] | null | undefined, members: readonly MemberEntry[]): string[] {
+  return (list ?? []).filter(personPresent).map((n) => withOrganisation(n, members));
+}
+
+function votingMembers(members: readonly MemberEntry[]): string[] {
+  return members.filter((m) => m.role !== 'observer').map((m) => withOrganisation(m, members));
 }
 
 function observersOf(members: readonly MemberEntry[]): string[] {
-  return members.filter((m) => m.role === 'observer').map((m) => withOrganisation(m.name, members));
+  return members.filter((m) => m.role === 'observer').map((m) => withOrganisation(m, members));
 }
 
 function agendaRows(cases: readonly { number: string | null; title: string; type: MinutesDocument['cases'][number]['type']; standardItem?: MinutesDocument['cases'][number]['standardItem'] }[]): AgendaRow[] {
@@ -136,14 +149,19 @@ function pdfDate(iso: string): string {
 export function minutesLayout(doc: MinutesDocument): Layout {
   const members = doc.members ?? [];
   const header = commonHeader(doc.meeting);
-  header.push({ label: LABELS.members, sublabel: LABELS.present, lines: names(doc.attendance.present, members) });
-  const absent = names(doc.attendance.absent, members);
-  if (absent.length) header.push({ label: LABELS.absent, lines: absent });
-  const observers = doc.attendance.observers ? names(doc.attendance.observers, members) : observersOf(members);
+  const att = doc.attendance;
+  if (att) {
+    header.push({ label: LABELS.members, sublabel: LABELS.present, lines: names(att.present, members) });
+    const absent = names(att.absent, members);
+    if (absent.length) header.push({ label: LABELS.absent, lines: absent });
+  } else {
+    header.push({ label: LABELS.members, lines: votingMembers(members) });
+  }
+  const observers = att?.observers ? names(att.observers, members) : observersOf(members);
   if (observers.length) header.push({ label: LABELS.observers, lines: observers });
-  const guests = names(doc.attendance.guests, members);
+  const guests = names(att?.guests, members);
   if (guests.length) header.push({ label: LABELS.guests, lines: guests });
-  const secretariat = names(doc.attendance.secretariat, members);
+  const secretariat = names(att?.secretariat, members);
   if (secretariat.length) header.push({ label: LABELS.secretariat, lines: secretariat });
 
   const cases: CaseSection[] = doc.cases.map((c) => {
@@ -152,11 +170,11 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     if (type) blocks.push({ kind: 'fact', label: LABELS.type, text: type });
     if (present(c.presenter)) blocks.push({ kind: 'fact', label: LABELS.presenter, text: oneLine(c.presenter) });
     if (present(c.summary)) blocks.push({ kind: 'text', text: clean(c.summary) });
-    const points = (c.points ?? []).filter(present).map(clean);
+    const points = [...(c.points ?? []), ...(c.input ?? [])].filter(present).map(clean);
     if (points.length) blocks.push({ kind: 'list', label: LABELS.points, items: points });
     if (present(c.resolution)) blocks.push({ kind: 'resolution', label: LABELS.resolution, text: clean(c.resolution) });
     if (present(c.conditions)) blocks.push({ kind: 'text', label: LABELS.conditions, text: clean(c.conditions) });
-    const followUps = (c.followUps ?? []).filter(present).map(clean);
+    const followUps = (c.followUps ?? []).map(followUpText).filter(present).map(clean);
     if (followUps.length) blocks.push({ kind: 'list', label: LABELS.followUps, items: followUps });
     return { number: oneLine(c.number ?? ''), title: oneLine(c.title), blocks };
   });
@@ -184,8 +202,7 @@ export function minutesLayout(doc: MinutesDocument): Layout {
 export function noticeLayout(doc: NoticeDocument): Layout {
   const members = doc.members ?? [];
   const header = commonHeader(doc.meeting);
-  const voting = members.filter((m) => m.role !== 'observer').map((m) => withOrganisation(m.name, members));
-  header.push({ label: LABELS.members, lines: voting });
+  header.push({ label: LABELS.members, lines: votingMembers(members) });
   const observers = observersOf(members);
   if (observers.length) header.push({ label: LABELS.observers, lines: observers });
 

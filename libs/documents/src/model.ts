@@ -15,12 +15,22 @@
 export type CaseType = 'approval' | 'orientation' | 'endorsement' | 'discussion';
 
 /**
- * The standard agenda items a meeting gets when it is planned (API.md, Meetings):
- * - `notice`: "Godkjenning av innkalling og dagsorden"
- * - `previousMinutes`: "Godkjenning av referat fra møtet DD.MM.YYYY"
- * - `anyOtherBusiness`: "Eventuelt" (always last; its Sakstype is left blank, as in the records)
+ * The standard agenda items a meeting gets when it is planned (API.md, Meetings), with the same
+ * values as `StandardItem` in libs/workflow/src/events.ts:
+ * - `notice-approval`: "Godkjenning av innkalling og dagsorden"
+ * - `minutes-approval`: "Godkjenning av referat fra møtet DD.MM.YYYY"
+ * - `any-other-business`: "Eventuelt" (always last; its Sakstype is left blank, as in the records)
  */
-export type StandardItem = 'notice' | 'previousMinutes' | 'anyOtherBusiness';
+export type StandardItem = 'notice-approval' | 'minutes-approval' | 'any-other-business';
+
+/**
+ * A person in the attendance lists: a name, or a member record (the projection's member docs fit
+ * as they are). A name that matches a `members` entry is shown with its organisation.
+ */
+export type PersonRef = string | { name: string; organisation?: string | null };
+
+/** A follow-up as text, or as the projection's `{ id, text }`. */
+export type FollowUpRef = string | { id?: string; text: string };
 
 export interface CommitteeRef {
   /** e.g. "NEHS" */
@@ -49,20 +59,20 @@ export interface MemberEntry {
 }
 
 /**
- * Who was there. Entries are names; a name that matches a `members` entry is shown with its
- * organisation ("Lars Vorland (Helse Nord RHF)"), any other string is shown as given.
+ * Who was there. A name that matches a `members` entry, or a member record with an organisation,
+ * is shown as "Lars Vorland (Helse Nord RHF)"; any other name is shown as given.
  */
 export interface Attendance {
   /** Til stede. */
-  present: string[];
+  present: PersonRef[];
   /** Forfall (members who sent apologies / were absent). */
-  absent: string[];
+  absent: PersonRef[];
   /** Observatører; when omitted, the members with role `observer` are listed. */
-  observers?: string[] | null;
+  observers?: PersonRef[] | null;
   /** Gjester (guests named when the meeting was opened). */
-  guests?: string[] | null;
+  guests?: PersonRef[] | null;
   /** Fra sekretariatet. */
-  secretariat?: string[] | null;
+  secretariat?: PersonRef[] | null;
 }
 
 /** One case in the minutes, in agenda order. */
@@ -76,26 +86,29 @@ export interface MinutesCase {
   presenter?: string | null;
   /** The discussion summary (`record-discussion`'s `summary`). */
   summary?: string | null;
-  /** Input points from the discussion (`record-discussion`'s `points` and `note`'s `input`). */
+  /** Points from the discussion (`record-discussion`'s `points`); shown under "Innspill". */
   points: string[];
+  /** Input given when the case was noted (`note`'s `input`); shown under "Innspill" after `points`. */
+  input?: string[] | null;
   /** The *vedtak* (`endorse`/`note` `resolution`); absent when the case was not decided. */
   resolution?: string | null;
   /** Conditions attached to an endorsement (`endorse`'s `conditions`). */
   conditions?: string | null;
-  /** Follow-ups promised in the minutes (`record-discussion`'s `followUps`), as texts. */
-  followUps: string[];
+  /** Follow-ups promised in the minutes (`record-discussion`'s `followUps`); shown under "Oppfølging". */
+  followUps: FollowUpRef[];
 }
 
 export interface MinutesDocument {
   committee: CommitteeRef;
   meeting: MeetingHeader;
   members: MemberEntry[];
-  attendance: Attendance;
+  /** Null before the meeting is opened: then all members are listed under "Medlemmer". */
+  attendance: Attendance | null;
   /** `draft` until the next meeting's approval-of-minutes case is endorsed; a draft says "Utkast". */
   status: 'draft' | 'approved';
   cases: MinutesCase[];
   /** The global event position the projection had reached; printed in the document. */
-  builtAtPosition: number;
+  builtAtPosition: number | bigint;
 }
 
 /** One case in the notice (innkalling), in agenda order. */
@@ -119,5 +132,5 @@ export interface NoticeDocument {
   /** Members (chair and member roles under "Medlemmer", observers under "Observatører"). */
   members: MemberEntry[];
   cases: NoticeCase[];
-  builtAtPosition: number;
+  builtAtPosition: number | bigint;
 }

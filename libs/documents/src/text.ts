@@ -11,7 +11,7 @@ export const CASE_TYPE_LABELS: Readonly<Record<CaseType, string>> = {
 
 /** The Sakstype cell: blank for *Eventuelt*, as in the records. */
 export function caseTypeLabel(type: CaseType, standardItem?: StandardItem | null): string {
-  if (standardItem === 'anyOtherBusiness') return '';
+  if (standardItem === 'any-other-business') return '';
   return CASE_TYPE_LABELS[type] ?? String(type);
 }
 

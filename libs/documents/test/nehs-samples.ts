@@ -5,7 +5,13 @@
  * line wraps joined); the record itself keeps follow-ups inside its running text, and here the
  * promises it makes ("... vil ...") are lifted out as follow-ups, also verbatim.
  */
-import type { MemberEntry, MinutesDocument, NoticeDocument } from '@saksflyt/documents';
+import type { MemberEntry, MinutesCase, MinutesDocument, NoticeDocument } from '@saksflyt/documents';
+
+/** The sample's shape: plain names and plain follow-up texts, so tests can compare strings. */
+export interface SampleMinutes extends MinutesDocument {
+  attendance: { present: string[]; absent: string[]; observers: string[]; secretariat: string[]; guests?: string[] };
+  cases: (MinutesCase & { followUps: string[] })[];
+}
 
 const members: MemberEntry[] = [
   { name: 'Christine Bergland', organisation: 'Direktoratet for e-helse', role: 'chair' },
@@ -31,7 +37,7 @@ const members: MemberEntry[] = [
 const ORIENTERING = 'Nasjonalt e-helsestyre tar saken til orientering.';
 
 /** NEHS Møte 8/2018, as recorded; `status` and `builtAtPosition` are set per test. */
-export function minutes8of2018(): MinutesDocument {
+export function minutes8of2018(): SampleMinutes {
   return {
     committee: { code: 'NEHS', name: 'Nasjonalt e-helsestyre' },
     meeting: { number: '8/2018', date: '2018-12-06', startTime: '10:00', endTime: '15:00', place: 'Radisson Blu Gardermoen' },
@@ -52,12 +58,12 @@ export function minutes8of2018(): MinutesDocument {
     builtAtPosition: 1234,
     cases: [
       {
-        number: '47/18', title: 'Godkjenning av innkalling og dagsorden', type: 'approval', standardItem: 'notice',
+        number: '47/18', title: 'Godkjenning av innkalling og dagsorden', type: 'approval', standardItem: 'notice-approval',
         summary: 'Ingen innspill til innkalling og dagsorden.', points: [], followUps: [],
         resolution: 'Nasjonalt e-helsestyre godkjenner innkalling og dagsorden.',
       },
       {
-        number: '48/18', title: 'Godkjenning av referat fra møtet 12.september 2018', type: 'approval', standardItem: 'previousMinutes',
+        number: '48/18', title: 'Godkjenning av referat fra møtet 12.september 2018', type: 'approval', standardItem: 'minutes-approval',
         summary: 'Ingen innspill til referatet.', points: [], followUps: [],
         resolution: 'Nasjonalt e-helsestyre godkjenner referat fra møtet 12.09.2018.',
       },
@@ -181,7 +187,7 @@ export function minutes8of2018(): MinutesDocument {
         resolution: ORIENTERING,
       },
       {
-        number: '57/18', title: 'Eventuelt', type: 'orientation', standardItem: 'anyOtherBusiness',
+        number: '57/18', title: 'Eventuelt', type: 'orientation', standardItem: 'any-other-business',
         points: [
           'Felles innsats for økt datakvalitet: Orientering ved Christine Bergland. Nasjonalt e-helsestyre tar saken til orientering.',
           'KomUt er foreslått nedlagt i statsbudsjettet: Orientering ved Kristin Wieland, KS. Nasjonalt e-helsestyre oppfordrer kommunene og KS til å fortsette arbeidet opp mot departementet med å finne en løsning. Saken tas til orientering.',
@@ -201,11 +207,11 @@ export function notice1of2019(): NoticeDocument {
     builtAtPosition: 2345,
     cases: [
       {
-        number: '1/19', title: 'Godkjenning av innkalling og dagsorden', type: 'approval', standardItem: 'notice',
+        number: '1/19', title: 'Godkjenning av innkalling og dagsorden', type: 'approval', standardItem: 'notice-approval',
         proposedResolution: 'Nasjonalt e-helsestyre godkjenner innkalling og dagsorden.',
       },
       {
-        number: '2/19', title: 'Godkjenning av referat fra møtet 6.desember 2018', type: 'approval', standardItem: 'previousMinutes',
+        number: '2/19', title: 'Godkjenning av referat fra møtet 6.desember 2018', type: 'approval', standardItem: 'minutes-approval',
         proposedResolution: 'Nasjonalt e-helsestyre godkjenner referat fra møtet 6.desember 2018.',
       },
       {
@@ -229,7 +235,7 @@ export function notice1of2019(): NoticeDocument {
           'videre prosess.',
         proposedResolution: 'Nasjonalt e-helsestyre tar saken til orientering.',
       },
-      { number: '5/19', title: 'Eventuelt', type: 'orientation', standardItem: 'anyOtherBusiness' },
+      { number: '5/19', title: 'Eventuelt', type: 'orientation', standardItem: 'any-other-business' },
     ],
   };
 }

@@ -48,8 +48,8 @@ describe('labels', () => {
     expect(formatTime('9:30', null)).toBe('Kl. 09.30');
     expect(formatTime(null, null)).toBe('');
     expect(caseTypeLabel('discussion')).toBe('Drøfting');
-    expect(caseTypeLabel('orientation', 'anyOtherBusiness')).toBe('');
-    expect(caseTypeLabel('approval', 'notice')).toBe('Godkjenning');
+    expect(caseTypeLabel('orientation', 'any-other-business')).toBe('');
+    expect(caseTypeLabel('approval', 'notice-approval')).toBe('Godkjenning');
   });
 });
 
@@ -78,7 +78,7 @@ describe('minutes of NEHS Møte 8/2018', () => {
   it('Markdown agenda lists every case in agenda order, Eventuelt without Sakstype', () => {
     const rows = markdownAgenda(md);
     expect(rows).toEqual(
-      doc.cases.map((c) => [c.number, c.title, c.standardItem === 'anyOtherBusiness' ? '' : TYPE_LABEL[c.type]]),
+      doc.cases.map((c) => [c.number, c.title, c.standardItem === 'any-other-business' ? '' : TYPE_LABEL[c.type]]),
     );
     expect(rows.map((r) => r[0])).toEqual(['47/18', '48/18', '49/18', '50/18', '51/18', '52/18', '53/18', '54/18', '55/18', '56/18', '57/18']);
     expect(rows[10]).toEqual(['57/18', 'Eventuelt', '']);
@@ -123,7 +123,7 @@ describe('minutes of NEHS Møte 8/2018', () => {
     expect(html).toContain('<th scope="row">Forfall</th><td><div>Lars Vorland (Helse Nord RHF)</div><div>Cathrine Lofthus (Helse Sør-Øst RHF)</div></td>');
     expect(html).toContain('<th scope="row">Observatører</th><td><div>Håkon Grimstad (Norsk Helsenett SF)</div></td>');
     expect(htmlAgenda(html)).toEqual(
-      doc.cases.map((c) => [c.number, c.title, c.standardItem === 'anyOtherBusiness' ? '' : TYPE_LABEL[c.type]]),
+      doc.cases.map((c) => [c.number, c.title, c.standardItem === 'any-other-business' ? '' : TYPE_LABEL[c.type]]),
     );
     expect(html).toContain('<body class="final">');
   });
@@ -241,5 +241,42 @@ describe('notice of NEHS Møte 1/2019', () => {
     expect(md).toContain('Bygget fra hendelsesposisjon 2345.');
     expect(renderNoticeMarkdown(notice1of2019())).toBe(md);
     expect(renderNoticeHtml(notice1of2019())).toBe(html);
+  });
+});
+
+describe('the projection’s shapes map directly', () => {
+  it('takes member records in attendance, { id, text } follow-ups, note input and a bigint position', () => {
+    const doc: MinutesDocument = {
+      ...minutes8of2018(),
+      builtAtPosition: 9007199254740993n,
+      attendance: {
+        present: [{ name: 'Christine Bergland', organisation: 'Direktoratet for e-helse' }, { name: 'Ny Person', organisation: 'Nytt foretak' }],
+        absent: [{ name: 'Lars Vorland' }],
+        guests: ['Erik M. Hansen'],
+      },
+    };
+    doc.cases[2] = {
+      ...doc.cases[2],
+      points: ['Første innspill.'],
+      input: ['Innspill gitt ved orienteringen.'],
+      followUps: [{ id: 'f-1', text: 'Direktoratet for e-helse vil oppdatere mandatet.' }],
+    };
+    const md = renderMinutesMarkdown(doc);
+    expect(md).toContain('| **Medlemmer** (til stede) | Christine Bergland (Direktoratet for e-helse)<br>Ny Person (Nytt foretak) |');
+    expect(md).toContain('| **Forfall** | Lars Vorland (Helse Nord RHF) |'); // organisation found among the members
+    expect(md).toContain('| **Observatører** | Håkon Grimstad (Norsk Helsenett SF) |'); // from the members' roles
+    expect(md).toContain('| **Gjester** | Erik M. Hansen |');
+    expect(md).toContain('**Innspill:**\n\n- Første innspill.\n- Innspill gitt ved orienteringen.\n');
+    expect(md).toContain('**Oppfølging:**\n\n- Direktoratet for e-helse vil oppdatere mandatet.\n');
+    expect(md).toContain('Bygget fra hendelsesposisjon 9007199254740993.');
+  });
+
+  it('lists every member when the meeting has not been opened (no attendance yet)', () => {
+    const doc: MinutesDocument = { ...minutes8of2018(), attendance: null, status: 'draft' };
+    const md = renderMinutesMarkdown(doc);
+    const members = /\| \*\*Medlemmer\*\* \| (.*) \|/.exec(md)![1].split('<br>');
+    expect(members).toHaveLength(17);
+    expect(md).not.toContain('Forfall');
+    expect(md).toContain('| **Observatører** | Håkon Grimstad (Norsk Helsenett SF) |');
   });
 });
