@@ -96,6 +96,7 @@ export function applyWritePragmas(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 10000');
+  db.pragma('cache_size = -65536'); // 64 MiB: random uuid index inserts stay in cache
 }
 
 /**
@@ -684,5 +685,6 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   writer.exec(SCHEMA_SQL);
   const reader = new Database(options.file, { fileMustExist: true });
   reader.pragma('busy_timeout = 10000');
+  reader.pragma('cache_size = -65536');
   return new SqliteEventStore(options.file, writer, reader, options);
 }
