@@ -11,6 +11,7 @@ import { installDocs } from './docs/docs.js';
 import { FEATURE_MODULES, type ModuleImport } from './features.js';
 import { BodyCheckInterceptor } from './http/body-check.interceptor.js';
 import { BODY_LIMIT, installBodyParser } from './http/body.js';
+import { bigintAsNumber } from './http/json.js';
 import { IdempotencyInterceptor, IdempotencyModule } from './http/idempotency.js';
 import { CORRELATION_HEADER, installCorrelationId } from './http/request-context.js';
 import { ProblemFilter, toProblem } from './problem/problem.filter.js';
@@ -88,6 +89,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const fastify = app.getHttpAdapter().getInstance();
   installBodyParser(fastify);
   installCorrelationId(fastify);
+  // bigint inside, JSON numbers on the wire (revisions, positions): handlers may return bigints.
+  fastify.setReplySerializer((payload) => JSON.stringify(payload, bigintAsNumber));
   fastify.decorateRequest('user', null);
 
   app.setGlobalPrefix('api');

@@ -14,6 +14,7 @@ import { CorrelationId, IfMatch, setETag } from '../src/http/request-context.js'
 import { Problems } from '../src/problem/problem.js';
 import { ApiProblems } from '../src/problem/api-problem.js';
 import { validateBody } from '../src/validation/validation.js';
+import { InvalidCommand, StaleRevision } from '@saksflyt/workflow';
 import { startServer, type Server } from './harness.js';
 
 class CreateThingDto {
@@ -91,6 +92,19 @@ class PlatformTestController {
   }
 
   @Public()
+  @Post('workflow/:kind')
+  workflowError(@Param('kind') kind: string) {
+    if (kind === 'stale') throw new StaleRevision('case-1', 1n, 3n);
+    throw new InvalidCommand('The agenda of meeting 8/2018 is frozen.', ['withdraw'], { meetingId: 'm-1' });
+  }
+
+  @Public()
+  @Get('bigints')
+  bigints() {
+    return { revision: 5n, position: 123456789n, nested: [{ at: 0n }] };
+  }
+
+  @Public()
   @Post('domain')
   domain() {
     throw Object.assign(new Error('Case 47/18 is in state draft.'), {
@@ -145,6 +159,26 @@ describe('HTTP platform', () => {
       expect(Object.keys(op.responses).sort()).toEqual(['400', '401', '403', '404', '412']);
       expect(op.responses['412'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/ProblemDoc');
       expect(doc.components.schemas.ProblemDoc.properties).toHaveProperty('allowedCommands');
+    });
+
+    test('WorkflowError of @saksflyt/workflow → its own problem (status, allowedCommands, extensions)', async () => {
+      const conflict = await s.req('POST', '/api/test-platform/workflow/invalid');
+      expectProblem(conflict, 409);
+      expect(conflict.json).toMatchObject({
+        type: 'https://saksflyt.no/problems/invalid-command',
+        detail: 'The agenda of meeting 8/2018 is frozen.',
+        allowedCommands: ['withdraw'],
+        blocking: { meetingId: 'm-1' },
+      });
+      const stale = await s.req('POST', '/api/test-platform/workflow/stale');
+      expectProblem(stale, 412);
+      expect(stale.json).toMatchObject({ expected: 1, actual: 3 });
+    });
+
+    test('bigints in a handler result go out as JSON numbers', async () => {
+      const r = await s.req('GET', '/api/test-platform/bigints');
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({ revision: 5, position: 123456789, nested: [{ at: 0 }] });
     });
 
     test('a domain error with status and allowedCommands is rendered with them', async () => {

@@ -18,6 +18,7 @@ import { from, of, type Observable } from 'rxjs';
 import { mergeMap, tap } from 'rxjs/operators';
 import { Problems } from '../problem/problem.js';
 import { RejectedBody } from './body.js';
+import { bigintAsNumber } from './json.js';
 
 export interface StoredAnswer {
   fingerprint: string;
@@ -67,7 +68,7 @@ export class IdempotencyStore {
       answer.fingerprint,
       answer.status,
       JSON.stringify(answer.headers),
-      answer.body === undefined ? null : JSON.stringify(answer.body, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)),
+      answer.body === undefined ? null : JSON.stringify(answer.body, bigintAsNumber),
       new Date().toISOString(),
     );
   }

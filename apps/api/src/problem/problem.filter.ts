@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { bigintAsNumber } from '../http/json.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, statusTitle, type FieldError } from './problem.js';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -32,7 +33,8 @@ const FASTIFY_DETAILS: Record<string, string> = {
  * Maps any thrown value to a ProblemError.
  * - ProblemError: as is.
  * - Nest HttpException: its status; `detail` from its message.
- * - Domain errors (e.g. from @saksflyt/workflow): any object with a numeric `status` or `httpStatus`
+ * - An object with `toProblem()` (WorkflowError of @saksflyt/workflow): that body, extensions kept.
+ * - Domain errors: any object with a numeric `status` or `httpStatus`
  *   (400..599), optional `detail` (else `message`), `errors`, `allowedCommands`, `type`, `title`.
  * - Event store errors by `code`: WRONG_EXPECTED_REVISION → 412, STREAM_NOT_FOUND → 404.
  * - Fastify errors (`statusCode` 4xx with an FST_ code): that status.
@@ -61,6 +63,24 @@ export function toProblem(err: unknown): { problem: ProblemError; unexpected: bo
       }),
       unexpected: status >= 500,
     };
+  }
+  if (isRecord(err) && typeof err.toProblem === 'function') {
+    // @saksflyt/workflow's WorkflowError: its own problem body, extensions (expected, actual,
+    // blocking, rule) included.
+    const body = (err.toProblem as () => unknown)();
+    if (isRecord(body) && validStatus(body.status)) {
+      const { type, title, status, detail, errors, allowedCommands, ...extensions } = body;
+      return {
+        problem: new ProblemError(status, typeof detail === 'string' ? detail : statusTitle(status), {
+          type: typeof type === 'string' ? type : undefined,
+          title: typeof title === 'string' ? title : undefined,
+          errors: fieldErrors(errors),
+          allowedCommands: stringList(allowedCommands),
+          extensions,
+        }),
+        unexpected: status >= 500,
+      };
+    }
   }
   if (isRecord(err)) {
     const status = validStatus(err.status) ? err.status : validStatus(err.httpStatus) ? err.httpStatus : undefined;
@@ -115,6 +135,6 @@ export class ProblemFilter implements ExceptionFilter {
     reply.status(problem.status);
     for (const [k, v] of Object.entries(problem.headers ?? {})) reply.header(k, v);
     reply.header('content-type', PROBLEM_CONTENT_TYPE);
-    reply.send(JSON.stringify(problem.toBody()));
+    reply.send(JSON.stringify(problem.toBody(), bigintAsNumber));
   }
 }
