@@ -56,7 +56,7 @@ export function layoutToHtml(l: Layout): string {
   out.push('<!DOCTYPE html>');
   out.push('<html lang="nb">');
   out.push(`<head><meta charset="utf-8"><title>${escapeHtml(l.meta.title)}</title>`);
-  out.push(`<meta name="generator" content="${escapeHtml(l.meta.subject)}">`);
+  out.push(`<meta name="description" content="${escapeHtml(l.meta.subject)}">`);
   out.push(`<style>\n${STYLE}\n</style></head>`);
   out.push(`<body class="${l.draft ? 'draft' : 'final'}">`);
   out.push(`<h1>${escapeHtml(l.title)}</h1>`);

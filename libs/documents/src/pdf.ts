@@ -292,9 +292,12 @@ function decoratePages(doc: Doc, l: Layout): void {
     const y = height - MARGIN.bottom + 24;
     doc.save().lineWidth(0.5).strokeColor(COLOR.rule).moveTo(MARGIN.left, y - 6).lineTo(width - MARGIN.right, y - 6).stroke().restore();
     doc.font(FONT.regular).fontSize(SIZE.footer).fillColor(COLOR.muted).fillOpacity(1);
-    const left = toWinAnsi(`${l.meta.title}. ${l.provenance}`);
+    const leftWidth = width - MARGIN.left - MARGIN.right - 70;
+    const full = toWinAnsi(`${l.meta.title}. ${l.provenance}`);
+    // the provenance line always fits; the title goes first when the committee's name is long
+    const left = doc.widthOfString(full) <= leftWidth ? full : toWinAnsi(l.provenance);
     const right = `${LABELS.page} ${i - range.start + 1} ${LABELS.of} ${range.count}`;
-    doc.text(left, MARGIN.left, y, { width: width - MARGIN.left - MARGIN.right - 70, lineBreak: false, ellipsis: true });
+    doc.text(left, MARGIN.left, y, { width: leftWidth, lineBreak: false });
     doc.text(right, width - MARGIN.right - 70, y, { width: 70, align: 'right', lineBreak: false });
     doc.page.margins.bottom = saved;
   }

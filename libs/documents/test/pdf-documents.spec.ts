@@ -196,6 +196,23 @@ describe('long documents', () => {
   });
 });
 
+describe('a long committee name', () => {
+  it('keeps the footer inside the page and still states the event position', async () => {
+    const doc = minutes8of2018();
+    doc.committee.name = 'Nasjonalt utvalg for prioritering av e-helsetiltak, arkitektur og standardisering i helse- og omsorgssektoren';
+    const t = await pdfText(await renderMinutesPdf(doc));
+    expectInsidePage(t);
+    t.pages.forEach((p, i) => {
+      expect(flat(p)).toContain('Bygget fra hendelsesposisjon 1234.');
+      expect(flat(p)).toContain(`Side ${i + 1} av ${t.pages.length}`);
+      // the footer (below the bottom margin) is one line
+      const footer = t.items.filter((it) => it.page === i + 1 && it.upright && it.y < 56);
+      expect(footer.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(footer.map((it) => it.y.toFixed(1))).size).toBe(1);
+    });
+  });
+});
+
 describe('characters outside the standard fonts', () => {
   it('keeps Norwegian letters and WinAnsi punctuation, substitutes look-alikes, never writes a wrong glyph', async () => {
     expect(toWinAnsi('æøå ÆØÅ é ü – — … • € ‘’ “”')).toBe('æøå ÆØÅ é ü – — … • € ‘’ “”');
