@@ -14,9 +14,9 @@ export * from './sqlite/sqlite-event-store.js';
 export async function createEventStore(env: NodeJS.ProcessEnv = process.env): Promise<EventStore> {
   const connectionString = env.EVENTSTORE_CONNECTION_STRING;
   if (connectionString) {
-    const modulePath = './eventstoredb/eventstoredb-event-store.js';
-    const mod = (await import(modulePath)) as { openEventStoreDb: (cs: string) => Promise<EventStore> };
-    return mod.openEventStoreDb(connectionString);
+    // imported only when asked for, so the SQLite default never loads the gRPC client
+    const { openEventStoreDb } = await import('./eventstoredb/eventstoredb-event-store.js');
+    return openEventStoreDb(connectionString);
   }
   const dir = env.SAKSFLYT_DATA_DIR ?? './data';
   mkdirSync(dir, { recursive: true });
