@@ -18,6 +18,7 @@ type Doc = InstanceType<typeof PDFDocument>;
 const MARGIN = { top: 56, bottom: 64, left: 62, right: 62 };
 const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold', italic: 'Helvetica-Oblique' };
 const SIZE = { title: 16, subtitle: 10, body: 10, h2: 12.5, h3: 11, table: 9.5, footer: 8 };
+const AGENDA_TITLE_MAX = 600;
 const COLOR = { text: '#111111', muted: '#555555', rule: '#999999', fill: '#e8e8e8', draft: '#b00000' };
 
 /** WinAnsi extras above U+00FF (pdfkit's map for the standard fonts). */
@@ -180,7 +181,8 @@ function agenda(w: Writer, l: Layout): void {
   w.gap(4);
   drawRow(head, FONT.bold, true);
   for (const r of l.agenda) {
-    const cells = [r.number, r.title, r.type];
+    // a cell never outgrows a page: an absurdly long title is cut here (its section heading keeps it whole)
+    const cells = [r.number, r.title.length > AGENDA_TITLE_MAX ? `${r.title.slice(0, AGENDA_TITLE_MAX - 1)}…` : r.title, r.type];
     if (doc.y + rowHeight(cells, FONT.regular) > w.bottom) {
       doc.addPage();
       drawRow(head, FONT.bold, true);

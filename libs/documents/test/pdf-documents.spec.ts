@@ -176,6 +176,7 @@ describe('long documents', () => {
     // one very long discussion, one unbreakable token, one long vedtak
     cases[5].summary = Array.from({ length: 40 }, (_, k) => `Avsnitt ${k + 1}: ${base[1].summary!.replace(/\n/g, ' ')}`).join('\n\n');
     cases[6].title = `Lenke https://ehelse.no/${'a'.repeat(300)} i tittelen`;
+    cases[8].title = `Svært lang tittel: ${'Én innbygger – én journal. '.repeat(120)}`;
     cases[7].resolution = Array.from({ length: 30 }, () => base[3].resolution).join(' ');
     doc.cases = cases;
     return doc;
