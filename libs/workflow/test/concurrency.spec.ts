@@ -120,6 +120,21 @@ describe('postponement and referral', () => {
     await refusedWithoutWrite(store, () => wf.caseCommand(id, 'postpone', { reason: 'x' }, ctx(secNEHS, { ifMatch: 0n })), StaleRevision);
   });
 
+  it('the approval of minutes cannot be endorsed before the previous meeting is held (machine and allowedCommands agree)', async () => {
+    const { wf, store } = h;
+    const a = await wf.planMeeting('NEHS', { date: '2019-02-15', place: 'Oslo' }, ctx(secNEHS));
+    const b = await wf.planMeeting('NEHS', { date: '2019-03-15', place: 'Oslo' }, ctx(secNEHS));
+    await wf.noticeMeeting(b.id, ctx(secNEHS));
+    await wf.openMeeting(b.id, { present: [] }, ctx(secNEHS));
+    const approval = (await wf.getMeeting(b.id)).agenda.find((x) => x.standardItem === 'minutes-approval')!;
+    expect(approval.title).toBe('Godkjenning av referat fra møtet 15.02.2019');
+    await wf.caseCommand(approval.caseId, 'present', { presenter: 'Leder' }, ctx(secNEHS));
+    expect((await wf.getCase(approval.caseId, { actor: secNEHS })).allowedCommands).toEqual(['record-discussion', 'note', 'postpone']);
+    const refused = await refusedWithoutWrite(store, () => wf.caseCommand(approval.caseId, 'endorse', { resolution: 'Godkjent.' }, ctx(secNEHS)), InvalidCommand);
+    expect(refused.message).toContain('1/2019');
+    expect(refused.blocking.meetingId).toBe(a.id);
+  });
+
   it('refer opens a draft case of the same matter in another committee; the matter shows the path', async () => {
     const { wf, store } = h;
     const m = await wf.planMeeting('NUFA', { date: '2020-10-28', place: 'Webinar' }, ctx(secNUFA));

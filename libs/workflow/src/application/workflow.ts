@@ -110,6 +110,13 @@ interface LoadedCommittee {
   members: Map<string, MemberView>;
   revision: bigint;
 }
+type PreviousFacts = MeetingFacts & { minutes: 'draft' | 'approved' };
+interface OwnMeeting {
+  loaded: Loaded<MeetingSnapshot>;
+  facts: MeetingFacts;
+  /** For a minutes-approval case: the meeting whose minutes it approves. */
+  previous?: { loaded: Loaded<MeetingSnapshot>; facts: PreviousFacts };
+}
 interface StreamWrite {
   stream: string;
   expected: ExpectedRevision;
@@ -577,7 +584,7 @@ export class Workflow {
     this.checkIfMatch(caseStream(caseId), ctx, k.revision);
     const own = await this.meetingFactsOf(k.snapshot);
     const actor = ctx.actor;
-    const guard = { actor, meeting: own?.facts };
+    const guard = { actor, meeting: own?.facts, previousMeeting: own?.previous?.facts };
     const writes: StreamWrite[] = [];
     let ev: CaseMachineEvent;
     let extra: Record<string, unknown> = {};
@@ -647,7 +654,7 @@ export class Workflow {
     const refusedByMeeting = (m: Loaded<MeetingSnapshot>, why: string) => () =>
       new InvalidCommand(
         `cannot ${command} case ${label(k.snapshot)}: meeting ${m.snapshot.context.number} ${why}`,
-        allowedCommands(k.snapshot, { actor, meeting: own?.facts }).filter((x) => x !== command),
+        allowedCommands(k.snapshot, { actor, meeting: own?.facts, previousMeeting: own?.previous?.facts }).filter((x) => x !== command),
         { meetingId: m.snapshot.context.meetingId },
       );
 
@@ -665,9 +672,9 @@ export class Workflow {
         refusedByMeeting(own!.loaded, 'does not let it off its agenda'),
       );
     } else if (command === 'endorse' && k.snapshot.context.standardItem === 'minutes-approval') {
-      const prevId = own?.loaded.snapshot.context.previousMeetingId;
-      if (prevId) {
-        const prev = await this.loadMeeting(prevId);
+      const prev = own?.previous?.loaded;
+      if (prev) {
+        const prevId = prev.snapshot.context.meetingId;
         meetingFollowOn(
           prev,
           { type: 'MinutesApproved', data: { v: 1, byCaseId: caseId, byMeetingId: own!.facts.id }, guard: { actor } },
@@ -675,7 +682,7 @@ export class Workflow {
             new InvalidCommand(
               `cannot approve the minutes of meeting ${prev.snapshot.context.number}: it is ${meetingState(prev.snapshot)}` +
                 (prev.snapshot.context.minutes === 'approved' ? ' and its minutes are approved already' : ''),
-              allowedCommands(k.snapshot, { actor, meeting: own?.facts }).filter((x) => x !== command),
+              allowedCommands(k.snapshot, { actor, meeting: own?.facts, previousMeeting: own?.previous?.facts }).filter((x) => x !== command),
               { meetingId: prevId },
             ),
         );
@@ -880,17 +887,30 @@ export class Workflow {
   private async meetingFactsOf(
     s: CaseSnapshot,
     keep?: (e: RecordedEvent) => boolean,
-  ): Promise<{ loaded: Loaded<MeetingSnapshot>; facts: MeetingFacts } | undefined> {
+  ): Promise<OwnMeeting | undefined> {
     const id = s.context.meetingId;
     if (!id) return undefined;
-    let loaded = await this.loadMeeting(id);
-    if (keep) {
-      const events = loaded.events.filter(keep);
-      if (!events.length) return undefined;
-      loaded = { events, snapshot: foldMeeting(events), revision: revisionOf(events) };
-    }
+    const load = async (meetingId: string) => {
+      let loaded = await this.loadMeeting(meetingId);
+      if (keep) {
+        const events = loaded.events.filter(keep);
+        if (!events.length) return undefined;
+        loaded = { events, snapshot: foldMeeting(events), revision: revisionOf(events) };
+      }
+      return loaded;
+    };
+    const loaded = await load(id);
+    if (!loaded) return undefined;
     const c = loaded.snapshot.context;
-    return { loaded, facts: { id: c.meetingId, committee: c.committee, state: meetingState(loaded.snapshot) } };
+    const own: OwnMeeting = { loaded, facts: { id: c.meetingId, committee: c.committee, state: meetingState(loaded.snapshot) } };
+    if (s.context.standardItem === 'minutes-approval' && c.previousMeetingId) {
+      const prev = await load(c.previousMeetingId);
+      if (prev) {
+        const p = prev.snapshot.context;
+        own.previous = { loaded: prev, facts: { id: p.meetingId, committee: p.committee, state: meetingState(prev.snapshot), minutes: p.minutes } };
+      }
+    }
+    return own;
   }
 
   private async agendaCaseStates(m: MeetingSnapshot): Promise<Record<string, CaseState>> {
@@ -1012,10 +1032,19 @@ export class Workflow {
     command: CaseCommand,
     s: CaseSnapshot,
     actor: Actor,
-    own: { loaded: Loaded<MeetingSnapshot>; facts: MeetingFacts } | undefined,
+    own: OwnMeeting | undefined,
     target?: Loaded<MeetingSnapshot>,
   ): InvalidCommand {
-    const allowed = allowedCommands(s, { actor, meeting: own?.facts }).filter((c) => c !== command);
+    const allowed = allowedCommands(s, { actor, meeting: own?.facts, previousMeeting: own?.previous?.facts }).filter((c) => c !== command);
+    const prev = own?.previous;
+    if (command === 'endorse' && caseState(s) === 'discussion' && prev && own.facts.state === 'in_session') {
+      return new InvalidCommand(
+        `cannot approve the minutes of meeting ${prev.loaded.snapshot.context.number}: it is ${prev.facts.state}` +
+          (prev.facts.minutes === 'approved' ? ' and its minutes are approved already' : ''),
+        allowed,
+        { meetingId: prev.facts.id },
+      );
+    }
     if (command === 'schedule' && target && caseState(s) === 'draft') {
       const t = target.snapshot;
       return new InvalidCommand(
@@ -1098,7 +1127,7 @@ export class Workflow {
       matterId: c.matterId,
       revision: k.revision,
       position: k.events[k.events.length - 1]!.position,
-      allowedCommands: allowedCommands(s, { actor, meeting: own?.facts }),
+      allowedCommands: allowedCommands(s, { actor, meeting: own?.facts, previousMeeting: own?.previous?.facts }),
       recorded: !!own && own.loaded.snapshot.context.minutes === 'approved',
       ...pick(c.paper, ['background', 'purpose', 'caseOfficer', 'responsible']),
       projectIds: c.paper.projectIds,

@@ -104,6 +104,12 @@ export const caseMachine = setup({
     meetingInSession: meetingIs(['in_session'], 'own'),
     /** The meeting has not been held yet (a case can be postponed or withdrawn up to and in the meeting). */
     meetingNotHeld: meetingIs(['planned', 'noticed', 'in_session'], 'own'),
+    /** Endorsing the approval of minutes needs the previous meeting held, its minutes still draft. */
+    minutesApprovable: ({ context, event }: Args) => {
+      if (event.replay || context.standardItem !== 'minutes-approval') return true;
+      const prev = event.guard?.previousMeeting;
+      return !prev || (prev.state === 'held' && prev.minutes === 'draft');
+    },
   },
   actions: {
     apply: assign(({ context, event }: Args) => applyCaseEvent(context, event)),
@@ -160,7 +166,7 @@ export const caseMachine = setup({
     discussion: {
       on: {
         DiscussionRecorded: { guard: and(['mayAdvance', 'meetingInSession']), actions: 'apply' },
-        ResolutionEndorsed: { guard: and(['mayAdvance', 'meetingInSession']), target: 'endorsement', actions: 'apply' },
+        ResolutionEndorsed: { guard: and(['mayAdvance', 'meetingInSession', 'minutesApprovable']), target: 'endorsement', actions: 'apply' },
         CaseNoted: { guard: and(['mayAdvance', 'meetingInSession']), target: 'orientation', actions: 'apply' },
         CasePostponed: { guard: and(['mayAdvance', 'meetingInSession']), target: 'draft', actions: 'apply' },
       },

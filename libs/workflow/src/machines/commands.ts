@@ -50,6 +50,8 @@ export interface AllowedCommandsContext {
    * committee (i.e. "schedule is possible onto some planned meeting").
    */
   targetMeeting?: MeetingFacts;
+  /** For a minutes-approval case: the meeting whose minutes it approves. */
+  previousMeeting?: MeetingFacts & { minutes: 'draft' | 'approved' };
 }
 
 /** A candidate event for a command, with placeholder data, to ask the machine whether it is allowed. */
@@ -68,7 +70,11 @@ export function candidateEvent(s: CaseSnapshot, command: CaseCommand, ctx: Allow
     case 'record-discussion':
       return { type: 'DiscussionRecorded', data: { v: 1, points: [], followUps: [] }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
     case 'endorse':
-      return { type: 'ResolutionEndorsed', data: { v: 1, resolution: '' }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+      return {
+        type: 'ResolutionEndorsed',
+        data: { v: 1, resolution: '' },
+        guard: { actor: ctx.actor, meeting: ctx.meeting, previousMeeting: ctx.previousMeeting },
+      };
     case 'note':
       return { type: 'CaseNoted', data: { v: 1, resolution: '', input: [] }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
     case 'postpone':

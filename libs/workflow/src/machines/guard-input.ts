@@ -33,6 +33,11 @@ export interface GuardInput {
   actor?: Actor;
   /** The meeting the event concerns (the case's meeting, or the target of `schedule`). */
   meeting?: MeetingFacts;
+  /**
+   * For endorsing a minutes-approval case: the meeting whose minutes it approves (the previous
+   * meeting); it must be held with its minutes still draft. Omitted: there is none.
+   */
+  previousMeeting?: MeetingFacts & { minutes: 'draft' | 'approved' };
   /** For adjourning: the current state of every case on the agenda. */
   agendaCases?: Record<string, CaseState>;
 }
