@@ -79,6 +79,16 @@ describe('group commit', () => {
     await expect(store.append('late', [ev()], { expectedRevision: 'any' })).rejects.toThrow(/closed/);
   });
 
+  test('invalid appends are rejected before they reach the batch', async () => {
+    const store = await openSqliteStore({ file: tempFile() });
+    await expect(store.append('s', [], { expectedRevision: 'any' })).rejects.toThrow(/at least one event/);
+    await expect(store.append('s', [ev()], { expectedRevision: -1n })).rejects.toThrow(/Invalid expectedRevision/);
+    await expect(store.append('', [ev()], { expectedRevision: 'any' })).rejects.toThrow(/Stream name/);
+    await expect(store.append('s', [ev(0, 'dup'), ev(1, 'dup')], { expectedRevision: 'any' })).rejects.toThrow(/twice/);
+    expect(await store.headPosition()).toBe(0n);
+    await store.close();
+  });
+
   test('an event id used in another stream is rejected with a clear error', async () => {
     const store = await openSqliteStore({ file: tempFile() });
     await store.append('a', [ev(0, 'same-id')], { expectedRevision: 'any' });

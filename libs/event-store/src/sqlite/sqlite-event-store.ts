@@ -269,7 +269,9 @@ export class SqliteEventStore implements EventStore {
       return Promise.reject(new Error('append needs at least one event'));
     }
     const expected = options?.expectedRevision;
-    if (!(expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || typeof expected === 'bigint')) {
+    if (
+      !(expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'bigint' && expected >= 0n))
+    ) {
       return Promise.reject(new Error(`Invalid expectedRevision: ${String(expected)}`));
     }
     return new Promise<AppendResult>((resolve, reject) => {
