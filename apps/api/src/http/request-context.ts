@@ -75,3 +75,27 @@ export const IfMatch = createParamDecorator((_: unknown, ctx: ExecutionContext):
   const rawStr = Array.isArray(raw) ? raw.join(',') : raw;
   return { raw: rawStr, revision: () => parseIfMatch(rawStr) };
 });
+
+/** Everything a command handler needs from the request, as `@RequestCtx() ctx: RequestCtx`. */
+export interface RequestCtx {
+  /** The token's user, or null on a public route without a token. */
+  user: import('../auth/tokens.js').User | null;
+  correlationId: string;
+  /** Lazy: `ctx.ifMatch.revision()` parses (400 when malformed) only when asked. */
+  ifMatch: IfMatch;
+  /** The `Idempotency-Key` sent, if any (the interceptor has already handled it). */
+  idempotencyKey?: string;
+}
+
+export const RequestCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestCtx => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const raw = request.headers['if-match'];
+  const rawStr = Array.isArray(raw) ? raw.join(',') : raw;
+  const key = request.headers['idempotency-key'];
+  return {
+    user: (request as FastifyRequest & { user?: RequestCtx['user'] }).user ?? null,
+    correlationId: request.correlationId,
+    ifMatch: { raw: rawStr, revision: () => parseIfMatch(rawStr) },
+    idempotencyKey: Array.isArray(key) ? key.join(',') : key,
+  };
+});
