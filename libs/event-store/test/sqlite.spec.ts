@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { firstValueFrom, filter } from 'rxjs';
 import { createEventStore, WrongExpectedRevision, type NewEvent, type SubscriptionMessage } from '../src/index.js';
-import { openSqliteStore, SqliteEventStore } from '../src/sqlite/sqlite-event-store.js';
+import { chainHash, GENESIS_HASH, openSqliteStore, SqliteEventStore } from '../src/sqlite/sqlite-event-store.js';
 import { buildAdapter, fixturesDir } from './fixtures/build-adapter.js';
 
 const dirs: string[] = [];
@@ -126,7 +126,6 @@ describe('hash chain', () => {
     ['an altered payload', `UPDATE events SET data = '{"v":1,"i":99}' WHERE position = 4`, 4n],
     ['an altered type', `UPDATE events SET type = 'Forged' WHERE position = 7`, 7n],
     ['a removed row', `DELETE FROM events WHERE position = 5`, 5n],
-    ['a removed last row', `DELETE FROM events WHERE position = 10`, 10n],
     [
       'two reordered rows',
       `UPDATE events SET position = -1 WHERE position = 3; UPDATE events SET position = 3 WHERE position = 6; UPDATE events SET position = 6 WHERE position = -1;`,
@@ -136,6 +135,43 @@ describe('hash chain', () => {
     const { file, store } = await seeded();
     tamper(file, sql);
     expect(await store.verifyChain()).toEqual({ ok: false, firstBadPosition: bad });
+    await store.close();
+  });
+
+  test('cutting off the newest rows is detected against a head kept outside the file', async () => {
+    const { file, store } = await seeded();
+    const before = await store.verifyChain();
+    if (!before.ok) throw new Error('expected an intact chain');
+    const knownHead = { position: BigInt(before.events), hash: before.headHash };
+    expect(await store.verifyChain({ knownHead })).toEqual(before);
+    tamper(file, 'DELETE FROM events WHERE position >= 9');
+    // the shorter chain is internally consistent; only the kept head shows the cut
+    expect(await store.verifyChain()).toMatchObject({ ok: true, events: 8 });
+    expect(await store.verifyChain({ knownHead })).toEqual({ ok: false, firstBadPosition: 9n });
+    await store.close();
+  });
+
+  test('a rewrite that recomputes every later hash is detected against a kept head', async () => {
+    const { file, store } = await seeded();
+    const before = await store.verifyChain();
+    if (!before.ok) throw new Error('expected an intact chain');
+    const raw = new Database(file);
+    const rows = raw.prepare('SELECT position, id, stream, revision, type, data, metadata, recorded_at FROM events ORDER BY position').raw().all() as Array<
+      [number, string, string, number, string, string, string, string]
+    >;
+    const update = raw.prepare('UPDATE events SET data = ?, hash = ? WHERE position = ?');
+    let prev = GENESIS_HASH;
+    for (const r of rows) {
+      const data = r[0] === 3 ? '{"v":1,"i":-1}' : r[5];
+      prev = chainHash(prev, r[0], r[1], r[2], r[3], r[4], data, r[6], r[7]);
+      update.run(data, prev, r[0]);
+    }
+    raw.close();
+    expect(await store.verifyChain()).toMatchObject({ ok: true }); // a forger with write access can do this...
+    expect(await store.verifyChain({ knownHead: { position: BigInt(before.events), hash: before.headHash } })).toEqual({
+      ok: false,
+      firstBadPosition: 10n,
+    }); // ...but not match a head published earlier
     await store.close();
   });
 

@@ -84,11 +84,6 @@ CREATE TABLE IF NOT EXISTS events (
   hash        TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream, revision);
-CREATE TABLE IF NOT EXISTS chain_head (
-  id       INTEGER PRIMARY KEY CHECK (id = 1),
-  position INTEGER NOT NULL,
-  hash     TEXT NOT NULL
-);
 `;
 
 /** Pragmas applied to every connection that writes (benchmarks use the same). */
@@ -211,7 +206,6 @@ export class SqliteEventStore implements EventStore {
   private readonly sFindId: Database.Statement;
   private readonly sHead: Database.Statement;
   private readonly sInsert: Database.Statement;
-  private readonly sSetChainHead: Database.Statement;
   // read connection statements
   private readonly rAll: Database.Statement;
   private readonly rStreamFwd: Database.Statement;
@@ -242,9 +236,6 @@ export class SqliteEventStore implements EventStore {
     this.sHead = writer.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1').raw();
     this.sInsert = writer.prepare(
       `INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.sSetChainHead = writer.prepare(
-      'INSERT INTO chain_head (id, position, hash) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET position = excluded.position, hash = excluded.hash',
     );
 
     this.rAll = reader.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`).raw();
@@ -355,7 +346,6 @@ export class SqliteEventStore implements EventStore {
           outcomes.push({ ok: false, error });
         }
       }
-      if (written > 0) this.sSetChainHead.run(position, prevHash);
       this.sCommit.run();
     } catch (error) {
       try {
@@ -623,17 +613,21 @@ export class SqliteEventStore implements EventStore {
   // ---------------------------------------------------------------- audit
 
   /**
-   * Recomputes the whole hash chain on its own read snapshot. Detects altered, removed (including the
-   * last, through the chain_head row written in each commit) and reordered rows.
+   * Recomputes the whole hash chain on its own read snapshot: an altered, removed or reordered row
+   * breaks it at that position (positions must also run 1, 2, 3, … without a hole).
+   *
+   * What a chain kept inside the file cannot prove by itself: that the newest rows were not cut off,
+   * or that someone with write access did not recompute every later hash. For that, keep the
+   * `headHash` (and `events`) an earlier verification returned somewhere else (a log, a signed
+   * report) and pass it back as `knownHead`: the chain must still contain exactly that hash at that
+   * position.
    */
-  async verifyChain(): Promise<VerifyChainResult> {
+  async verifyChain(options: { knownHead?: { position: bigint; hash: string } } = {}): Promise<VerifyChainResult> {
     const db = new Database(this.file, { readonly: true, fileMustExist: true });
     try {
       db.prepare('BEGIN').run();
       const stmt = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
-      const headRow = db.prepare('SELECT position, hash FROM chain_head WHERE id = 1').raw().get() as
-        | [number, string]
-        | undefined;
+      const known = options.knownHead;
       let prev = GENESIS_HASH;
       let expectedPos = 1;
       let count = 0;
@@ -643,6 +637,9 @@ export class SqliteEventStore implements EventStore {
           if (r[0] !== expectedPos) return { ok: false, firstBadPosition: BigInt(expectedPos) };
           const h = chainHash(prev, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
           if (h !== r[8]) return { ok: false, firstBadPosition: BigInt(r[0]) };
+          if (known && BigInt(r[0]) === known.position && h !== known.hash) {
+            return { ok: false, firstBadPosition: known.position };
+          }
           prev = h;
           expectedPos += 1;
           count += 1;
@@ -650,12 +647,7 @@ export class SqliteEventStore implements EventStore {
         if (rows.length < 5000) break;
         await new Promise((r) => setImmediate(r));
       }
-      if (headRow) {
-        if (headRow[0] !== count) return { ok: false, firstBadPosition: BigInt(Math.min(headRow[0], count) + 1) };
-        if (headRow[1] !== prev) return { ok: false, firstBadPosition: BigInt(count) };
-      } else if (count > 0) {
-        return { ok: false, firstBadPosition: 1n };
-      }
+      if (known && BigInt(count) < known.position) return { ok: false, firstBadPosition: BigInt(count + 1) };
       db.prepare('COMMIT').run();
       return { ok: true, events: count, headHash: prev };
     } finally {
