@@ -127,6 +127,8 @@ describe('NEHS Møte 8/2018 and 1/2019 through the application service (SQLite)'
       'Eventuelt',
     ]);
     expect(m.agenda.every((a) => a.number === null)).toBe(true);
+    expect(m.public).toBe(false);
+    expect(await wf.getCase(s.cases8[0]!)).toMatchObject({ public: false, meetingState: 'planned' });
   });
 
   it('refuses wrong-state commands, bad bodies and stale revisions, writing nothing', async () => {
@@ -156,6 +158,8 @@ describe('NEHS Møte 8/2018 and 1/2019 through the application service (SQLite)'
     const m = await wf.getMeeting(s.meeting8);
     expect(m.agenda.map((a) => a.number)).toEqual(['47/18', '48/18', '49/18', '50/18', '51/18', '52/18', '53/18', '54/18', '55/18', '56/18', '57/18']);
     for (const a of m.agenda) s.byNumber.set(a.number!, a.caseId);
+    expect(m.public).toBe(true);
+    expect(await wf.getCase(s.cases8[0]!)).toMatchObject({ public: true, meetingState: 'noticed' });
     expect((await wf.getCase(s.byNumber.get('52/18')!)).title).toBe('Nasjonal e-helseportefølje 2019');
 
     // agenda frozen: a new case cannot be scheduled; 409 names the meeting and leaves out `schedule`

@@ -126,6 +126,8 @@ export interface MeetingView extends MeetingSummary {
   attendance: { present: string[]; absent: string[]; guests: string[] } | null;
   minutesApprovedBy: { byCaseId: string; byMeetingId: string } | null;
   allowedCommands: MeetingCommand[];
+  /** Readable without a token: the meeting has been noticed (API.md Identity table). */
+  public: boolean;
   revision: bigint;
   position: bigint;
 }
@@ -148,6 +150,10 @@ export interface CaseView {
   allowedCommands: CaseCommand[];
   /** Its meeting's minutes are approved. */
   recorded: boolean;
+  /** The state of its current meeting (null while in draft or withdrawn from draft). */
+  meetingState: MeetingLifecycle | null;
+  /** Readable without a token: it has been on a noticed agenda (it got a number at least once). */
+  public: boolean;
   background?: string;
   purpose?: string;
   caseOfficer?: string;

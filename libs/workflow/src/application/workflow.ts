@@ -1103,6 +1103,7 @@ export class Workflow {
       attendance: c.attendance,
       minutesApprovedBy: c.minutesApprovedBy,
       allowedCommands: allowedMeetingCommands(s, { actor, agendaCases: states }),
+      public: meetingState(s) !== 'planned',
       revision: m.revision,
       position: m.events[m.events.length - 1]!.position,
     };
@@ -1129,6 +1130,8 @@ export class Workflow {
       position: k.events[k.events.length - 1]!.position,
       allowedCommands: allowedCommands(s, { actor, meeting: own?.facts, previousMeeting: own?.previous?.facts }),
       recorded: !!own && own.loaded.snapshot.context.minutes === 'approved',
+      meetingState: own?.facts.state ?? null,
+      public: k.events.some((e) => e.type === 'CaseNumbered'),
       ...pick(c.paper, ['background', 'purpose', 'caseOfficer', 'responsible']),
       projectIds: c.paper.projectIds,
       meetsFollowUps: c.paper.meetsFollowUps,
