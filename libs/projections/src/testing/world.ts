@@ -276,11 +276,14 @@ export class World {
     this.emit(`project-${id}`, 'ProjectStatusReported', report);
   }
 
-  /** Appends the events from index `from` on, in order (concurrently in windows: group commit keeps order). */
-  async appendTo(store: EventStore, from = 0, window = 256): Promise<bigint> {
+  /**
+   * Appends the events with index in [from, to), in order (concurrently in windows: the group commit
+   * keeps call order); returns the last position written (0n when none).
+   */
+  async appendTo(store: EventStore, from = 0, window = 256, to = this.events.length): Promise<bigint> {
     let last = 0n;
-    for (let i = from; i < this.events.length; i += window) {
-      const slice = this.events.slice(i, i + window);
+    for (let i = from; i < to; i += window) {
+      const slice = this.events.slice(i, Math.min(i + window, to));
       const results = await Promise.all(slice.map((e) => store.append(e.stream, [e.event], { expectedRevision: 'any' })));
       for (const r of results) if (r.position > last) last = r.position;
     }
