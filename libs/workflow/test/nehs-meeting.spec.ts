@@ -89,6 +89,8 @@ describe('NEHS Møte 8/2018 and 1/2019 through the application service (SQLite)'
     );
     expect(backwards.status).toBe(409);
     await refusedWithoutWrite(store, () => wf.continueNumbering('NEHS', 2018, { nextMeetingNumber: 9, nextCaseNumber: 50 }, ctx(secNEHS)), Forbidden);
+    expect(await wf.getNumbering('NEHS', 2018)).toMatchObject({ nextMeetingNumber: 8, nextCaseNumber: 47, revision: 0n });
+    expect(await wf.getNumbering('NEHS', 2019)).toMatchObject({ nextMeetingNumber: 1, nextCaseNumber: 1, revision: -1n });
   });
 
   it('plans Møte 8/2018 with its standard items and schedules cases 48–56 in order', async () => {

@@ -726,6 +726,13 @@ export class Workflow {
     return { code: k.code, name: k.name, members: all.filter((m) => !m.leftAt), formerMembers: all.filter((m) => m.leftAt), revision: k.revision };
   }
 
+  /** Where the year's numbering stands: the next free meeting and case numbers. */
+  async getNumbering(code: string, year: number): Promise<NumberingState & { revision: bigint }> {
+    await this.requireCommittee(code);
+    const { state, revision } = await this.loadNumbering(code, year);
+    return { ...state, revision };
+  }
+
   /** The committee's meetings in planning order (optionally one year). */
   async listMeetings(code: string, options: { year?: number } = {}): Promise<MeetingSummary[]> {
     await this.requireCommittee(code);
