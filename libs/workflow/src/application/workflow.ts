@@ -931,14 +931,16 @@ export class Workflow {
     if (!this.catalogue.committees.has(code)) throw new NotFound('committee', code);
   }
 
-  private async caseCommittee(caseId: string): Promise<string> {
+  /** The committee a case belongs to (NotFound 404 for an unknown case). For access checks. */
+  async caseCommittee(caseId: string): Promise<string> {
     await this.catalogue.catchUp();
     const c = this.catalogue.cases.get(caseId);
     if (!c) throw new NotFound('case', caseId);
     return c.committee;
   }
 
-  private async meetingCommittee(meetingId: string): Promise<string> {
+  /** The committee a meeting belongs to (NotFound 404 for an unknown meeting). For access checks. */
+  async meetingCommittee(meetingId: string): Promise<string> {
     await this.catalogue.catchUp();
     const m = this.catalogue.meetings.get(meetingId);
     if (!m) throw new NotFound('meeting', meetingId);
