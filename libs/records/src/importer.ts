@@ -261,6 +261,7 @@ class FileImport {
       this.log(`${file.id}: already imported, nothing written`);
       return { fileId: file.id, status: 'skipped', reason: 'already imported' };
     }
+    await this.preflight(file);
     const before = await this.store.headPosition();
     const counts = emptyCounts();
     const ids = { meetings: {} as Record<string, string>, cases: {} as Record<string, string> };
@@ -374,6 +375,29 @@ class FileImport {
     );
     this.log(`${file.id}: ${describeCounts(counts)}`);
     return { fileId: file.id, status: 'imported', counts };
+  }
+
+  /** What the file needs from the store (committees, cases of other files) is there: checked before anything is written. */
+  private async preflight(file: RecordFile): Promise<void> {
+    await this.wf.catalogue.catchUp();
+    const own = new Set((file.committees ?? []).map((c) => c.code));
+    const need = new Map<string, string>();
+    for (const m of file.members ?? []) need.set(m.committee, `member ${m.key}`);
+    for (const n of file.numbering ?? []) need.set(n.committee, `numbering ${n.committee} ${n.year}`);
+    for (const m of file.meetings ?? []) need.set(m.committee, `meeting ${m.key}`);
+    for (const e of file.annualPlan ?? []) if (e.meetingKey && e.date && !this.meetingKeysElsewhere.has(e.meetingKey)) need.set(e.committee, `annual plan ${e.meetingKey}`);
+    for (const p of file.plannedCases ?? []) need.set(p.committee, `planned case of ${p.matterId}`);
+    for (const h of file.helseOmsorg21 ?? []) need.set(h.committee, `${h.committee} ${h.number}`);
+    for (const [code, what] of need)
+      if (!own.has(code) && !this.wf.catalogue.committees.has(code))
+        throw new ImportError(file.id, `${what}: committee ${code} is neither in this file nor in the store (import its file first); nothing written`);
+    const refs: { committee: string; number: string; what: string }[] = [];
+    for (const pe of file.portfolioEndorsements ?? []) refs.push({ committee: pe.committee, number: pe.caseNumber, what: `portfolio endorsement ${pe.caseNumber}` });
+    for (const mt of file.matters ?? []) for (const s of mt.steps) if (s.caseNumber) refs.push({ committee: s.committee, number: s.caseNumber, what: `matter ${mt.matterId}` });
+    const inFile = new Set((file.meetings ?? []).flatMap((m) => m.cases.filter((c) => c.number).map((c) => caseKey(m.committee, c.number!))));
+    for (const r of refs)
+      if (!inFile.has(caseKey(r.committee, r.number)) && !(await this.findCase(r.committee, r.number)))
+        throw new ImportError(file.id, `${r.what}: case ${r.committee} ${r.number} is neither in this file nor in the store (import its file first); nothing written`);
   }
 
   private async importMeeting(
