@@ -6,7 +6,27 @@
  */
 import type { DynamicModule, ForwardReference, Type } from '@nestjs/common';
 import { HealthModule } from './health/health.controller.js';
+import { WorkflowModule } from './workflow/workflow.module.js';
+import { CommitteesModule } from './committees/committees.controller.js';
+import { MeetingsModule } from './meetings/meetings.controller.js';
+import { CasesModule } from './cases/cases.controller.js';
+import { MattersModule } from './matters/matters.controller.js';
+import { ProjectionsModule } from './projections/projections.module.js';
+import { ViewsModule } from './views/views.controller.js';
+import { DocumentsModule } from './documents/documents.controller.js';
+import { LiveModule } from './live/live.controller.js';
 
 export type ModuleImport = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
-export const FEATURE_MODULES: ModuleImport[] = [HealthModule];
+export const FEATURE_MODULES: ModuleImport[] = [
+  HealthModule,
+  WorkflowModule,
+  CommitteesModule,
+  MeetingsModule,
+  CasesModule,
+  MattersModule,
+  ProjectionsModule,
+  ViewsModule,
+  DocumentsModule,
+  LiveModule,
+];

@@ -1,0 +1,263 @@
+/**
+ * Cases (API.md "Cases"): create, read (with `?asOf=` / `?atPosition=`), PATCH the paper, the
+ * nine commands, history. Each write: 404, 403 (secretariat of the case's committee), the body
+ * (415/413/400), `If-Match` (400 malformed), then the workflow (400 semantic, 412 stale, 409 state).
+ */
+import { Body, Controller, Get, HttpCode, Inject, Module, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { ClassConstructor } from 'class-transformer';
+import type { EventStore } from '@saksflyt/event-store';
+import type { CaseCommandName, CaseView, Workflow } from '@saksflyt/workflow';
+import type { FastifyReply } from 'fastify';
+import { ApiProblems, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, assertJsonBody, requireUser, setETag, validateBody, type User } from '../platform.js';
+import {
+  awaitMinPosition,
+  caseCommittee,
+  commandContext,
+  mayReadPrivate,
+  parsePosition,
+  requirePrivateRead,
+  requireSecretariat,
+  singleQuery,
+} from '../workflow/access.js';
+import { WORKFLOW } from '../workflow/workflow.module.js';
+import {
+  CaseDoc,
+  CaseWriteResultDoc,
+  CreateCaseDto,
+  EditCaseDto,
+  EndorseDto,
+  HistoryEntryDoc,
+  NoteDto,
+  PresentDto,
+  ReasonDto,
+  RecordDiscussionDto,
+  ReferDto,
+  ScheduleDto,
+} from './cases.dto.js';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: '"<revision>" of the case; 412 when stale' } as const;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Whether the case has been on a noticed agenda (then it is public, API.md Identity). */
+export async function caseIsPublic(wf: Workflow, caseId: string): Promise<boolean> {
+  const history = await wf.caseHistory(caseId);
+  return history.some((e) => e.type === 'CaseNumbered');
+}
+
+/** Whether `user` may read the case (public after notice; before: member/secretariat/auditor/admin). */
+export async function mayReadCase(wf: Workflow, user: User | null, caseId: string, committee: string): Promise<boolean> {
+  return mayReadPrivate(user, committee) || (await caseIsPublic(wf, caseId));
+}
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('cases')
+export class CasesController {
+  constructor(
+    @Inject(WORKFLOW) private readonly wf: Workflow,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Post()
+  @DeferBody()
+  @ApiBody({ type: CreateCaseDto })
+  @ApiCreatedResponse({ type: CaseWriteResultDoc, description: 'a draft case' })
+  @ApiProblems(400, 401, 403, 415)
+  async create(@Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
+    const user = requireUser(ctx.user);
+    // 403 before the body: the committee is named in the body, so decide what can be decided.
+    if (!user.roles.some((r) => r.role === 'secretariat')) throw Problems.forbidden('Only the secretariat of a committee may create its cases.');
+    const raw = assertJsonBody(body) as Record<string, unknown> | undefined;
+    const named = raw && typeof raw === 'object' && !Array.isArray(raw) ? raw.committee : undefined;
+    if (typeof named === 'string' && named !== '') {
+      await this.wf.catalogue.catchUp();
+      if (this.wf.catalogue.committees.has(named)) requireSecretariat(user, named);
+    }
+    const dto = await validateBody(CreateCaseDto, body);
+    const { committee, title, type, proposedResolution, ...rest } = dto;
+    const optional = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    return this.wf.createCase({ committee, title, type, proposedResolution, ...optional }, commandContext(ctx));
+  }
+
+  @Get(':id')
+  @Public()
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 time: the case as it stood then' })
+  @ApiQuery({ name: 'atPosition', required: false, description: 'global position: the case as it stood then' })
+  @ApiQuery({ name: 'minPosition', required: false })
+  @ApiOkResponse({ type: CaseDoc, headers: { ETag: { description: '"<revision>" of the case stream' } } })
+  @ApiProblems(400, 401, 403, 404, 503)
+  async get(
+    @Param('id') id: string,
+    @RequestCtx() ctx: RequestCtx,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('asOf') asOf?: unknown,
+    @Query('atPosition') atPosition?: unknown,
+    @Query('minPosition') minPosition?: unknown,
+  ): Promise<CaseView> {
+    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
+    const committee = await caseCommittee(this.wf, id);
+    const actor = ctx.user ? { name: ctx.user.name, roles: ctx.user.roles } : undefined;
+    let view: CaseView;
+    if (asOf !== undefined || atPosition !== undefined) {
+      requirePrivateRead(ctx.user, committee);
+      const a = singleQuery('asOf', asOf);
+      const p = parsePosition('atPosition', singleQuery('atPosition', atPosition));
+      if (a !== undefined && p !== undefined)
+        throw Problems.badRequest('Give asOf or atPosition, not both.', [{ field: 'asOf', message: 'cannot be combined with atPosition' }]);
+      if (a !== undefined && (!ISO_TIME.test(a) || Number.isNaN(Date.parse(a))))
+        throw Problems.badRequest('asOf must be an ISO 8601 time.', [{ field: 'asOf', message: 'must be an ISO 8601 time' }]);
+      view = await this.wf.getCaseAt(id, a !== undefined ? { asOf: a } : { atPosition: p! }, { actor });
+    } else {
+      if (!(await mayReadCase(this.wf, ctx.user, id, committee))) requirePrivateRead(ctx.user, committee);
+      view = await this.wf.getCase(id, { actor });
+    }
+    setETag(reply, view.revision);
+    return view;
+  }
+
+  @Get(':id/history')
+  @ApiOkResponse({ type: [HistoryEntryDoc], description: 'every event of the case, oldest first' })
+  @ApiProblems(401, 403, 404)
+  async history(@Param('id') id: string, @RequestCtx() ctx: RequestCtx) {
+    const committee = await caseCommittee(this.wf, id);
+    requirePrivateRead(ctx.user, committee);
+    return this.wf.caseHistory(id);
+  }
+
+  @Patch(':id')
+  @DeferBody()
+  @ApiBody({ type: EditCaseDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  async edit(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    const committee = await caseCommittee(this.wf, id);
+    requireSecretariat(ctx.user, committee);
+    const dto = await validateBody(EditCaseDto, body);
+    const changes = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
+    const r = await this.wf.editCase(id, changes, commandContext(ctx));
+    setETag(reply, r.revision);
+    return r;
+  }
+
+  private async command(
+    command: CaseCommandName,
+    dto: ClassConstructor<object>,
+    id: string,
+    body: unknown,
+    ctx: RequestCtx,
+    reply: FastifyReply,
+  ) {
+    const committee = await caseCommittee(this.wf, id);
+    requireSecretariat(ctx.user, committee);
+    const valid = await validateBody(dto, body);
+    const fields = Object.fromEntries(Object.entries(valid).filter(([, v]) => v !== undefined));
+    const r = await this.wf.caseCommand(id, command, fields, commandContext(ctx));
+    setETag(reply, r.revision);
+    return r;
+  }
+
+  @Post(':id/schedule')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: ScheduleDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'draft → scheduled (onto a planned meeting of its committee)' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  schedule(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('schedule', ScheduleDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/unschedule')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: ReasonDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'scheduled (before notice) → draft' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  unschedule(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('unschedule', ReasonDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/present')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: PresentDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'scheduled (meeting in session) → discussion' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  present(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('present', PresentDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/record-discussion')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: RecordDiscussionDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'discussion → discussion' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  recordDiscussion(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('record-discussion', RecordDiscussionDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/endorse')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: EndorseDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'discussion → endorsement' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  endorse(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('endorse', EndorseDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/note')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: NoteDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'discussion → orientation' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  note(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('note', NoteDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/postpone')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: ReasonDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'scheduled or discussion → draft' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  postpone(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('postpone', ReasonDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/refer')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: ReferDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'endorsement/orientation stays; opens a draft case of the same matter in toCommittee (referredCaseId)' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  refer(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('refer', ReferDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: ReasonDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'draft or scheduled → withdrawn' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  withdraw(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('withdraw', ReasonDto, id, body, ctx, reply);
+  }
+}
+
+@Module({ controllers: [CasesController] })
+export class CasesModule {}
+

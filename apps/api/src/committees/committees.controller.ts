@@ -1,0 +1,97 @@
+/**
+ * Committees (API.md "Committees"): create (admin), list and read (public), members (admin),
+ * numbering continuation (admin, forward only: 409 backwards).
+ */
+import { Body, Controller, Delete, Get, HttpCode, Inject, Module, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { EventStore } from '@saksflyt/event-store';
+import type { Workflow } from '@saksflyt/workflow';
+import type { FastifyReply } from 'fastify';
+import { ApiProblems, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, Roles, setETag, validateBody } from '../platform.js';
+import { assertEmptyBody, awaitMinPosition, commandContext, requireAdmin, requireCommittee, singleQuery } from '../workflow/access.js';
+import { WORKFLOW } from '../workflow/workflow.module.js';
+import { AddMemberDto, CommitteeDoc, CreateCommitteeDto, NumberingDto, WriteResultDoc } from './committees.dto.js';
+
+@ApiTags('committees')
+@ApiBearerAuth()
+@Controller('committees')
+export class CommitteesController {
+  constructor(
+    @Inject(WORKFLOW) private readonly wf: Workflow,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiCreatedResponse({ type: WriteResultDoc })
+  @ApiProblems(400, 401, 403, 409, 415)
+  async create(@Body() dto: CreateCommitteeDto, @RequestCtx() ctx: RequestCtx) {
+    return this.wf.createCommittee({ code: dto.code, name: dto.name }, commandContext(ctx));
+  }
+
+  @Get()
+  @Public()
+  @ApiQuery({ name: 'minPosition', required: false })
+  @ApiOkResponse({ description: 'every committee, in the order they were created' })
+  async list(@Query('minPosition') minPosition?: string) {
+    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
+    return this.wf.listCommittees();
+  }
+
+  @Get(':code')
+  @Public()
+  @ApiQuery({ name: 'minPosition', required: false })
+  @ApiOkResponse({ type: CommitteeDoc, headers: { ETag: { description: '"<revision>" of the committee stream' } } })
+  @ApiProblems(404)
+  async get(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('minPosition') minPosition?: string) {
+    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
+    await requireCommittee(this.wf, code);
+    const view = await this.wf.getCommittee(code);
+    setETag(reply, view.revision);
+    return view;
+  }
+
+  @Post(':code/members')
+  @DeferBody()
+  @ApiBody({ type: AddMemberDto })
+  @ApiHeader({ name: 'If-Match', required: false, description: '"<revision>" of the committee' })
+  @ApiCreatedResponse({ type: WriteResultDoc, description: '`id` is the new member id' })
+  @ApiProblems(400, 401, 403, 404, 412, 415)
+  async addMember(@Param('code') code: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
+    await requireCommittee(this.wf, code);
+    requireAdmin(ctx.user);
+    const dto = await validateBody(AddMemberDto, body);
+    return this.wf.addMember(code, { name: dto.name, organisation: dto.organisation, role: dto.role }, commandContext(ctx));
+  }
+
+  @Delete(':code/members/:id')
+  @DeferBody()
+  @ApiHeader({ name: 'If-Match', required: false, description: '"<revision>" of the committee' })
+  @ApiOkResponse({ type: WriteResultDoc, description: 'the membership ends; history keeps it' })
+  @ApiProblems(401, 403, 404, 409, 412)
+  async removeMember(@Param('code') code: string, @Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
+    await requireCommittee(this.wf, code);
+    const committee = await this.wf.getCommittee(code);
+    if (![...committee.members, ...committee.formerMembers].some((m) => m.id === id)) throw Problems.notFound(`unknown member ${id} of ${code}`);
+    requireAdmin(ctx.user);
+    assertEmptyBody(body);
+    return this.wf.removeMember(code, id, commandContext(ctx));
+  }
+
+  @Put(':code/numbering/:year')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: NumberingDto })
+  @ApiOkResponse({ type: WriteResultDoc })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  async numbering(@Param('code') code: string, @Param('year') year: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
+    await requireCommittee(this.wf, code);
+    requireAdmin(ctx.user);
+    const dto = await validateBody(NumberingDto, body);
+    const y = /^\d{4}$/.test(year) ? Number(year) : Number.NaN;
+    return this.wf.continueNumbering(code, y, { nextMeetingNumber: dto.nextMeetingNumber, nextCaseNumber: dto.nextCaseNumber }, commandContext(ctx));
+  }
+}
+
+@Module({ controllers: [CommitteesController] })
+export class CommitteesModule {}

@@ -1,0 +1,143 @@
+/**
+ * Meetings (API.md "Meetings"): planning (secretariat of the committee), reads (public from notice
+ * on; a planned meeting needs member/secretariat/auditor/admin), notice, open, adjourn, history.
+ * The minutes and notice documents are served elsewhere (views).
+ */
+import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { EventStore } from '@saksflyt/event-store';
+import type { Workflow } from '@saksflyt/workflow';
+import type { FastifyReply } from 'fastify';
+import { ApiProblems, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, setETag, validateBody } from '../platform.js';
+import {
+  assertEmptyBody,
+  awaitMinPosition,
+  commandContext,
+  meetingCommittee,
+  requireCommittee,
+  requirePrivateRead,
+  requireSecretariat,
+  singleQuery,
+} from '../workflow/access.js';
+import { WORKFLOW } from '../workflow/workflow.module.js';
+import { MeetingDoc, MeetingSummaryDoc, MeetingWriteResultDoc, OpenMeetingDto, PlanMeetingDto } from './meetings.dto.js';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: '"<revision>" of the meeting; 412 when stale' } as const;
+
+@ApiTags('meetings')
+@ApiBearerAuth()
+@Controller()
+export class MeetingsController {
+  constructor(
+    @Inject(WORKFLOW) private readonly wf: Workflow,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Post('committees/:code/meetings')
+  @DeferBody()
+  @ApiBody({ type: PlanMeetingDto })
+  @ApiCreatedResponse({ type: MeetingWriteResultDoc, description: 'planned, with its standard agenda items as scheduled cases' })
+  @ApiProblems(400, 401, 403, 404, 415)
+  async plan(@Param('code') code: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
+    await requireCommittee(this.wf, code);
+    requireSecretariat(ctx.user, code);
+    const dto = await validateBody(PlanMeetingDto, body);
+    return this.wf.planMeeting(
+      code,
+      { date: dto.date, place: dto.place, ...(dto.startTime !== undefined ? { startTime: dto.startTime } : {}), ...(dto.endTime !== undefined ? { endTime: dto.endTime } : {}) },
+      commandContext(ctx),
+    );
+  }
+
+  @Get('committees/:code/meetings')
+  @Public()
+  @ApiQuery({ name: 'year', required: false })
+  @ApiQuery({ name: 'minPosition', required: false })
+  @ApiOkResponse({ type: [MeetingSummaryDoc], description: "the committee's meetings in planning order (summaries, planned ones too)" })
+  @ApiProblems(400, 404)
+  async list(@Param('code') code: string, @Query('year') year?: string, @Query('minPosition') minPosition?: string) {
+    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
+    await requireCommittee(this.wf, code);
+    const y = singleQuery('year', year);
+    if (y !== undefined && !/^\d{4}$/.test(y)) throw Problems.badRequest('year must be a four-digit year.', [{ field: 'year', message: 'must be a four-digit year' }]);
+    return this.wf.listMeetings(code, y === undefined ? {} : { year: Number(y) });
+  }
+
+  @Get('meetings/:id')
+  @Public()
+  @ApiQuery({ name: 'minPosition', required: false })
+  @ApiOkResponse({ type: MeetingDoc, headers: { ETag: { description: '"<revision>" of the meeting stream' } } })
+  @ApiProblems(401, 403, 404)
+  async get(@Param('id') id: string, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply, @Query('minPosition') minPosition?: string) {
+    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
+    const committee = await meetingCommittee(this.wf, id);
+    const actor = ctx.user ? { name: ctx.user.name, roles: ctx.user.roles } : undefined;
+    const view = await this.wf.getMeeting(id, { actor });
+    if (view.state === 'planned') requirePrivateRead(ctx.user, committee);
+    setETag(reply, view.revision);
+    return view;
+  }
+
+  @Get('meetings/:id/history')
+  @ApiOkResponse({ description: 'every event of the meeting stream, oldest first' })
+  @ApiProblems(401, 403, 404)
+  async history(@Param('id') id: string, @RequestCtx() ctx: RequestCtx) {
+    const committee = await meetingCommittee(this.wf, id);
+    requirePrivateRead(ctx.user, committee);
+    return this.wf.meetingHistory(id);
+  }
+
+  @Post('meetings/:id/notice')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: MeetingWriteResultDoc, description: 'noticed: the agenda is frozen and its cases numbered N/YY in agenda order' })
+  @ApiProblems(400, 401, 403, 404, 409, 412)
+  async notice(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    const committee = await meetingCommittee(this.wf, id);
+    requireSecretariat(ctx.user, committee);
+    assertEmptyBody(body);
+    const r = await this.wf.noticeMeeting(id, commandContext(ctx));
+    setETag(reply, r.revision);
+    return r;
+  }
+
+  @Post('meetings/:id/open')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: OpenMeetingDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: MeetingWriteResultDoc, description: 'in_session, with the attendance' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  async open(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    const committee = await meetingCommittee(this.wf, id);
+    requireSecretariat(ctx.user, committee);
+    const dto = await validateBody(OpenMeetingDto, body);
+    const c = commandContext(ctx);
+    const r = await this.wf.openMeeting(
+      id,
+      { present: dto.present, ...(dto.absent !== undefined ? { absent: dto.absent } : {}), ...(dto.guests !== undefined ? { guests: dto.guests } : {}) },
+      c,
+    );
+    setETag(reply, r.revision);
+    return r;
+  }
+
+  @Post('meetings/:id/adjourn')
+  @HttpCode(200)
+  @DeferBody()
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: MeetingWriteResultDoc, description: 'held (every case on the agenda dealt with, else 409 naming the open cases)' })
+  @ApiProblems(400, 401, 403, 404, 409, 412)
+  async adjourn(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    const committee = await meetingCommittee(this.wf, id);
+    requireSecretariat(ctx.user, committee);
+    assertEmptyBody(body);
+    const r = await this.wf.adjournMeeting(id, commandContext(ctx));
+    setETag(reply, r.revision);
+    return r;
+  }
+}
+
+@Module({ controllers: [MeetingsController] })
+export class MeetingsModule {}

@@ -1,0 +1,111 @@
+/**
+ * Helpers shared by the committee, meeting, case and matter endpoints: the command context from a
+ * request, the read permissions of API.md's Identity table, `?minPosition=` waits, path ids.
+ */
+import type { EventStore } from '@saksflyt/event-store';
+import type { CommandContext, Workflow } from '@saksflyt/workflow';
+import { Problems, assertJsonBody, hasRole, requireUser, type RequestCtx, type User } from '../platform.js';
+
+/** The workflow's command context: the acting user, the request's correlation id, `If-Match` (400 when malformed). */
+export function commandContext(ctx: RequestCtx): CommandContext {
+  const user = requireUser(ctx.user);
+  const ifMatch = ctx.ifMatch.revision();
+  return { actor: { name: user.name, roles: user.roles }, correlationId: ctx.correlationId, ...(ifMatch !== undefined ? { ifMatch } : {}) };
+}
+
+/** Member or secretariat of the committee, auditor or admin: may read what is not public yet. */
+export function mayReadPrivate(user: User | null | undefined, committee: string): boolean {
+  return (
+    hasRole(user, 'member', committee) || hasRole(user, 'secretariat', committee) || hasRole(user, 'auditor') || hasRole(user, 'admin')
+  );
+}
+
+/** 401 without a token, 403 for a token that may not read the committee's private records. */
+export function requirePrivateRead(user: User | null | undefined, committee: string): void {
+  const u = requireUser(user);
+  if (!mayReadPrivate(u, committee)) throw Problems.forbidden(`Only members and the secretariat of ${committee}, auditors and admins may read this.`);
+}
+
+/** 401 / 403 unless the user is the committee's secretariat (who prepares cases and runs meetings). */
+export function requireSecretariat(user: User | null | undefined, committee: string): User {
+  const u = requireUser(user);
+  if (!hasRole(u, 'secretariat', committee)) throw Problems.forbidden(`Only the secretariat of ${committee} may do this.`);
+  return u;
+}
+
+/** 401 / 403 unless admin. */
+export function requireAdmin(user: User | null | undefined): User {
+  const u = requireUser(user);
+  if (!hasRole(u, 'admin')) throw Problems.forbidden('Only an admin may do this.');
+  return u;
+}
+
+/** The case's committee, or 404 (a malformed id is an unknown one). */
+export async function caseCommittee(wf: Workflow, caseId: string): Promise<string> {
+  await wf.catalogue.catchUp();
+  const c = wf.catalogue.cases.get(caseId);
+  if (!c) throw Problems.notFound(`unknown case ${caseId}`);
+  return c.committee;
+}
+
+/** The meeting's committee, or 404. */
+export async function meetingCommittee(wf: Workflow, meetingId: string): Promise<string> {
+  await wf.catalogue.catchUp();
+  const m = wf.catalogue.meetings.get(meetingId);
+  if (!m) throw Problems.notFound(`unknown meeting ${meetingId}`);
+  return m.committee;
+}
+
+/** 404 unless the committee exists. */
+export async function requireCommittee(wf: Workflow, code: string): Promise<void> {
+  await wf.catalogue.catchUp();
+  if (!wf.catalogue.committees.has(code)) throw Problems.notFound(`unknown committee ${code}`);
+}
+
+const NON_NEGATIVE_INT = /^(0|[1-9][0-9]{0,18})$/;
+
+/** Parses a query parameter as a non-negative integer position (400 naming it when malformed). */
+export function parsePosition(name: string, value: string | undefined): bigint | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !NON_NEGATIVE_INT.test(value))
+    throw Problems.badRequest(`${name} must be a non-negative integer.`, [{ field: name, message: 'must be a non-negative integer' }]);
+  return BigInt(value);
+}
+
+/**
+ * `?minPosition=N`: the aggregate reads come from the store itself, so they are current as soon as
+ * the store's head has reached N; wait for that up to 5 s, else 503 with the position reached.
+ */
+export async function awaitMinPosition(store: EventStore, raw: string | undefined, timeoutMs = 5000): Promise<void> {
+  const min = parsePosition('minPosition', raw);
+  if (min === undefined) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const head = await store.headPosition();
+    if (head >= min) return;
+    if (Date.now() >= deadline)
+      throw Problems.unavailable(`The store has reached position ${head}, not ${min}, within ${timeoutMs / 1000} s.`, { position: Number(head) });
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A query parameter given once as text (a repeated one is 400). */
+export function singleQuery(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw Problems.badRequest(`${name} must be given once.`, [{ field: name, message: 'must be given once' }]);
+  return value;
+}
+
+/** A command without a body: none, `{}` or `null`; a member is an unknown field (400), a bad body 415/413/400. */
+export function assertEmptyBody(body: unknown): void {
+  const value = assertJsonBody(body);
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw Problems.badRequest('The request body must be a JSON object.', [{ field: '', message: 'must be a JSON object' }]);
+  const keys = Object.keys(value);
+  if (keys.length)
+    throw Problems.badRequest(
+      `The request body is not valid (unknown field${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}).`,
+      keys.map((k) => ({ field: k, message: `${k} is not a known field` })),
+    );
+}
