@@ -1,0 +1,285 @@
+/**
+ * The meeting documents (API.md "Meetings"): `GET /api/meetings/{id}/minutes` (the minutes
+ * projection) and `GET /api/meetings/{id}/notice` (the notice: agenda with the proposed
+ * resolutions). JSON by default; `Accept: text/markdown`, `text/html` or `application/pdf` give
+ * the document rendered by `@saksflyt/documents`. Each states the event position it was built from
+ * (`position` in JSON, "Bygget fra hendelsesposisjon N" in the document, `X-Saksflyt-Position`):
+ * the same position always gives the same bytes.
+ *
+ * Reads: approved minutes and noticed meetings' notices are public; draft minutes and a planned
+ * meeting's notice need member/secretariat of the committee, auditor or admin (401/403).
+ */
+import { Controller, Get, Inject, Module, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { StreamNotFound, type EventStore } from '@saksflyt/event-store';
+import {
+  DOCUMENT_MEDIA_TYPES,
+  renderMinutesHtml,
+  renderMinutesMarkdown,
+  renderMinutesPdf,
+  renderNoticeHtml,
+  renderNoticeMarkdown,
+  renderNoticePdf,
+  type MinutesDocument,
+  type NoticeDocument,
+} from '@saksflyt/documents';
+import type { Minutes } from '@saksflyt/projections';
+import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Public, requireUser, type User } from '../platform.js';
+import { ProjectionsService } from '../projections/projections.module.js';
+import { mayReadPrivate } from '../views/query.js';
+import { negotiate, type DocFormat } from './accept.js';
+
+const POSITION_HEADER = 'x-saksflyt-position';
+
+export type MinutesJson = Minutes & { position: number };
+
+export interface NoticeCaseJson {
+  caseId: string;
+  number: string | null;
+  title: string;
+  type: Minutes['cases'][number]['type'];
+  standardItem: Minutes['cases'][number]['standardItem'];
+  purpose: string | null;
+  background: string | null;
+  responsible: string | null;
+  caseOfficer: string | null;
+  proposedResolution: string | null;
+}
+
+export interface NoticeJson {
+  meetingId: string;
+  committee: string;
+  committeeName: string;
+  number: string;
+  date: string;
+  startTime: string | null;
+  endTime: string | null;
+  place: string;
+  state: Minutes['state'];
+  members: Minutes['members'];
+  observers: Minutes['observers'];
+  cases: NoticeCaseJson[];
+  position: number;
+}
+
+/** The minutes JSON with the position it was built from (also the SSE snapshot/change rows). */
+export function minutesJson(m: Minutes, position: bigint): MinutesJson {
+  return { ...m, position: Number(position) };
+}
+
+/** README mapping of the minutes projection onto the renderer's input. */
+export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
+  return {
+    committee: { code: m.committee, name: m.committeeName },
+    meeting: { number: m.number, date: m.date, startTime: m.startTime, endTime: m.endTime, place: m.place },
+    members: [...m.members, ...m.observers],
+    attendance: m.attendance,
+    status: m.status,
+    cases: m.cases.map((c) => ({
+      number: c.number,
+      title: c.title,
+      type: c.type,
+      standardItem: c.standardItem,
+      presenter: c.presenter,
+      summary: c.summary,
+      points: c.points,
+      input: c.input,
+      resolution: c.resolution,
+      conditions: c.conditions,
+      followUps: c.followUps,
+    })),
+    builtAtPosition: position,
+  };
+}
+
+export function noticeDocument(n: NoticeJson): NoticeDocument {
+  return {
+    committee: { code: n.committee, name: n.committeeName },
+    meeting: { number: n.number, date: n.date, startTime: n.startTime, endTime: n.endTime, place: n.place },
+    members: [...n.members, ...n.observers],
+    cases: n.cases.map((c) => ({
+      number: c.number,
+      title: c.title,
+      type: c.type,
+      standardItem: c.standardItem,
+      purpose: c.purpose,
+      background: c.background,
+      responsible: c.responsible,
+      proposedResolution: c.proposedResolution,
+    })),
+    builtAtPosition: n.position,
+  };
+}
+
+interface Paper {
+  purpose: string | null;
+  background: string | null;
+  responsible: string | null;
+  caseOfficer: string | null;
+}
+
+/** The case paper fields the projections do not keep, folded from the case's stream up to `position`. */
+async function paperAt(store: EventStore, caseId: string, position: bigint): Promise<Paper> {
+  const paper: Paper = { purpose: null, background: null, responsible: null, caseOfficer: null };
+  const take = (d: Record<string, unknown>) => {
+    for (const k of ['purpose', 'background', 'responsible', 'caseOfficer'] as const)
+      if (typeof d[k] === 'string') paper[k] = d[k] as string;
+  };
+  try {
+    for await (const e of store.readStream(`case-${caseId}`)) {
+      if (e.position > position) break;
+      if (e.type === 'CaseDrafted') take(e.data as Record<string, unknown>);
+      else if (e.type === 'CasePaperEdited') take(((e.data as { changes?: Record<string, unknown> }).changes ?? {}) as Record<string, unknown>);
+    }
+  } catch (error) {
+    if (!(error instanceof StreamNotFound)) throw error;
+  }
+  return paper;
+}
+
+/** Rendered documents by (kind, meeting, position, format): the same position gives the same bytes. */
+class RenderCache {
+  private readonly map = new Map<string, string | Buffer>();
+  constructor(private readonly max = 64) {}
+  async get(key: string, make: () => string | Buffer | Promise<string | Buffer>): Promise<string | Buffer> {
+    const hit = this.map.get(key);
+    if (hit !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, hit);
+      return hit;
+    }
+    const value = await make();
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    return value;
+  }
+}
+
+const MIN_POSITION = { name: 'minPosition', required: false, description: 'wait (up to 5 s) until the minutes view has reached this global position; else 503' } as const;
+
+@ApiTags('meetings')
+@Controller('meetings')
+export class DocumentsController {
+  private readonly cache = new RenderCache();
+
+  constructor(
+    private readonly views: ProjectionsService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /** The minutes doc at the served position, with the read rule applied (404, then 401/403). */
+  private readMinutes(id: string, user: User | null, privateUnless: (m: Minutes) => boolean): { minutes: Minutes; position: bigint } {
+    const { position, view } = this.views.runner.query<Minutes | null>('minutes', { meetingId: id });
+    if (!view) throw Problems.notFound(`unknown meeting ${id}`);
+    if (!privateUnless(view)) {
+      const u = requireUser(user);
+      if (!mayReadPrivate(u, view.committee))
+        throw Problems.forbidden(`Only members and the secretariat of ${view.committee}, auditors and admins may read this.`);
+    }
+    return { minutes: view, position };
+  }
+
+  private format(req: FastifyRequest): DocFormat {
+    const f = negotiate(req.headers.accept);
+    if (!f)
+      throw new ProblemError(406, 'Acceptable formats: application/json, text/markdown, text/html, application/pdf.');
+    return f;
+  }
+
+  private async send(
+    reply: FastifyReply,
+    format: Exclude<DocFormat, 'json'>,
+    key: string,
+    filename: string,
+    render: { markdown: () => string; html: () => string; pdf: () => Promise<Buffer> },
+  ): Promise<string | Buffer> {
+    const body = await this.cache.get(`${key}:${format}`, () => render[format]());
+    reply.header('content-type', DOCUMENT_MEDIA_TYPES[format]);
+    if (format === 'pdf') reply.header('content-disposition', `inline; filename="${filename}.pdf"`);
+    return body;
+  }
+
+  @Get(':id/minutes')
+  @Public()
+  @ApiQuery(MIN_POSITION)
+  @ApiProduces('application/json', 'text/markdown', 'text/html', 'application/pdf')
+  @ApiOkResponse({ description: 'the minutes projection (JSON, with `position`), or the document by Accept' })
+  @ApiProblems(401, 403, 404, 406, 503)
+  async minutes(
+    @Param('id') id: string,
+    @Query('minPosition') minPosition: unknown,
+    @CurrentUser() user: User | null,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<MinutesJson | string | Buffer> {
+    await this.views.awaitMinPosition(minPosition, ['minutes']);
+    const { minutes, position } = this.readMinutes(id, user, (m) => m.status === 'approved');
+    const format = this.format(req);
+    reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');
+    if (format === 'json') return minutesJson(minutes, position);
+    const doc = minutesDocument(minutes, position);
+    return this.send(reply, format, `minutes:${id}:${position}`, `referat-${minutes.committee}-${minutes.number.replace('/', '-')}`, {
+      markdown: () => renderMinutesMarkdown(doc),
+      html: () => renderMinutesHtml(doc),
+      pdf: () => renderMinutesPdf(doc),
+    });
+  }
+
+  @Get(':id/notice')
+  @Public()
+  @ApiQuery(MIN_POSITION)
+  @ApiProduces('application/json', 'text/markdown', 'text/html', 'application/pdf')
+  @ApiOkResponse({ description: 'the notice (innkalling og dagsorden): JSON with `position`, or the document by Accept' })
+  @ApiProblems(401, 403, 404, 406, 503)
+  async notice(
+    @Param('id') id: string,
+    @Query('minPosition') minPosition: unknown,
+    @CurrentUser() user: User | null,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<NoticeJson | string | Buffer> {
+    await this.views.awaitMinPosition(minPosition, ['minutes']);
+    const { minutes: m, position } = this.readMinutes(id, user, (x) => x.state !== 'planned');
+    const format = this.format(req);
+    const cases: NoticeCaseJson[] = [];
+    for (const c of m.cases) {
+      const paper = await paperAt(this.store, c.caseId, position);
+      cases.push({
+        caseId: c.caseId,
+        number: c.number,
+        title: c.title,
+        type: c.type,
+        standardItem: c.standardItem,
+        ...paper,
+        proposedResolution: c.proposedResolution || null,
+      });
+    }
+    const notice: NoticeJson = {
+      meetingId: m.meetingId,
+      committee: m.committee,
+      committeeName: m.committeeName,
+      number: m.number,
+      date: m.date,
+      startTime: m.startTime,
+      endTime: m.endTime,
+      place: m.place,
+      state: m.state,
+      members: m.members,
+      observers: m.observers,
+      cases,
+      position: Number(position),
+    };
+    reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');
+    if (format === 'json') return notice;
+    const doc = noticeDocument(notice);
+    return this.send(reply, format, `notice:${id}:${position}`, `innkalling-${m.committee}-${m.number.replace('/', '-')}`, {
+      markdown: () => renderNoticeMarkdown(doc),
+      html: () => renderNoticeHtml(doc),
+      pdf: () => renderNoticePdf(doc),
+    });
+  }
+}
+
+@Module({ controllers: [DocumentsController] })
+export class DocumentsModule {}

@@ -1,0 +1,105 @@
+/**
+ * Live feeds (API.md "Live feeds"): `GET /api/live/decisions`, `/api/live/portfolio`,
+ * `/api/live/meetings/{id}` as server-sent events. Without `Last-Event-ID` the first message is
+ * `event: snapshot` (id: the position the view was built at, data: the same JSON as the query);
+ * then `event: change` per event that changes the view (id: its global position, data: the changed
+ * rows: register rows / portfolio projects as an array; for a meeting, its minutes JSON). With
+ * `Last-Event-ID: N` (or `?lastEventId=N`, for a first EventSource connect) every change after N.
+ * Comment lines every 15 s keep proxies from closing the connection.
+ *
+ * Reads: the decisions and portfolio feeds are public; a meeting's feed follows its minutes
+ * (approved: public; draft: member/secretariat of the committee, auditor, admin).
+ */
+import { Controller, Get, Module, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Minutes } from '@saksflyt/projections';
+import { ApiProblems, CurrentUser, Problems, Public, requireUser, type User } from '../platform.js';
+import { ProjectionsService } from '../projections/projections.module.js';
+import { mayReadPrivate } from '../views/query.js';
+import { LiveService, TOPICS, type TopicSpec } from './live.service.js';
+
+const NON_NEGATIVE_INT = /^(0|[1-9][0-9]{0,18})$/;
+
+function lastEventId(req: FastifyRequest, query: unknown): bigint | undefined {
+  const header = req.headers['last-event-id'];
+  const raw = header !== undefined ? header : query;
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string' || !NON_NEGATIVE_INT.test(raw.trim()))
+    throw Problems.badRequest('Last-Event-ID must be a global position (a non-negative integer).', [
+      { field: 'Last-Event-ID', message: 'must be a non-negative integer' },
+    ]);
+  return BigInt(raw.trim());
+}
+
+function outgoingHeaders(reply: FastifyReply): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) out[k] = String(v);
+  return out;
+}
+
+const LAST_EVENT_ID = { name: 'Last-Event-ID', required: false, description: 'resume: every change after this global position' } as const;
+
+@ApiTags('live')
+@Controller('live')
+export class LiveController {
+  constructor(
+    private readonly live: LiveService,
+    private readonly views: ProjectionsService,
+  ) {}
+
+  private start(req: FastifyRequest, reply: FastifyReply, spec: TopicSpec, resumeFrom: bigint | undefined): void {
+    const headers = outgoingHeaders(reply);
+    reply.hijack();
+    this.live.open(reply.raw, headers, spec, resumeFrom);
+  }
+
+  @Get('decisions')
+  @Public()
+  @ApiHeader(LAST_EVENT_ID)
+  @ApiQuery({ name: 'lastEventId', required: false })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'snapshot: the register; change: the changed rows' })
+  @ApiProblems(400)
+  decisions(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('lastEventId') q: unknown): void {
+    this.start(req, reply, TOPICS.decisions(this.views), lastEventId(req, q));
+  }
+
+  @Get('portfolio')
+  @Public()
+  @ApiHeader(LAST_EVENT_ID)
+  @ApiQuery({ name: 'lastEventId', required: false })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'snapshot: the portfolio; change: the changed projects' })
+  @ApiProblems(400)
+  portfolio(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('lastEventId') q: unknown): void {
+    this.start(req, reply, TOPICS.portfolio(this.views), lastEventId(req, q));
+  }
+
+  @Get('meetings/:id')
+  @Public()
+  @ApiHeader(LAST_EVENT_ID)
+  @ApiQuery({ name: 'lastEventId', required: false })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: "snapshot and change: the meeting's minutes JSON" })
+  @ApiProblems(400, 401, 403, 404)
+  meeting(
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @CurrentUser() user: User | null,
+    @Query('lastEventId') q: unknown,
+  ): void {
+    const m = this.views.runner.query<Minutes | null>('minutes', { meetingId: id }).view;
+    if (!m) throw Problems.notFound(`unknown meeting ${id}`);
+    if (m.status !== 'approved') {
+      const u = requireUser(user);
+      if (!mayReadPrivate(u, m.committee))
+        throw Problems.forbidden(`Only members and the secretariat of ${m.committee}, auditors and admins may read this.`);
+    }
+    this.start(req, reply, TOPICS.meeting(this.views, id), lastEventId(req, q));
+  }
+}
+
+@Module({ controllers: [LiveController], providers: [LiveService], exports: [LiveService] })
+export class LiveModule {}

@@ -1,0 +1,210 @@
+/**
+ * Server-sent event feeds over the projections (API.md "Live feeds"). One subscription per
+ * projection to the runner's committed changes; each message is turned into one SSE frame per
+ * topic (decisions, portfolio, one meeting's minutes) ONCE and written to every client of the topic.
+ *
+ * No gap, no duplicate: a client's first messages (the snapshot, or the change log after its
+ * `Last-Event-ID`) are taken and the client is registered in the same tick; the runner flushes
+ * pending changes (emitting them to the clients already registered) before answering either.
+ *
+ * Back-pressure: frames go straight to the raw socket (`reply.raw.write`). When `write()` returns
+ * false and the socket holds more than `sseMaxBufferedBytes` unsent, the client is dropped (its
+ * connection destroyed, an unfinished frame is discarded by the client), so the server never
+ * buffers without bound; the client resumes with `Last-Event-ID`.
+ */
+import type { ServerResponse } from 'node:http';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import type { ChangeMessage, DocChange, FeedMessage } from '@saksflyt/projections';
+import { decisionsProjection, portfolioProjection, type Minutes } from '@saksflyt/projections';
+import { bigintAsNumber } from '../platform.js';
+import { ProjectionsService } from '../projections/projections.module.js';
+import { minutesJson } from '../documents/documents.controller.js';
+
+export type FeedProjection = 'decisions' | 'portfolio' | 'minutes';
+
+/** What a topic sends: the whole view, and the rows a committed event changed (null: nothing for it). */
+export interface TopicSpec {
+  key: string;
+  projection: FeedProjection;
+  snapshot(position: bigint): unknown;
+  rows(changes: DocChange[], position: bigint): unknown | null;
+}
+
+export function frame(event: 'snapshot' | 'change', position: bigint, data: unknown): string {
+  return `id: ${position}\nevent: ${event}\ndata: ${JSON.stringify(data, bigintAsNumber)}\n\n`;
+}
+
+export class LiveClient {
+  dead = false;
+  /** Unsent bytes of the first messages (a big snapshot), allowed on top of the bound. */
+  allowance = 0;
+  constructor(
+    readonly res: ServerResponse,
+    private readonly maxBuffered: number,
+    private readonly onGone: (c: LiveClient) => void,
+  ) {}
+
+  write(chunk: string): void {
+    if (this.dead) return;
+    const ok = this.res.write(chunk);
+    if (!ok && this.res.writableLength > this.maxBuffered + this.allowance) this.drop();
+  }
+
+  /** Ends the response at once, discarding what is buffered (slow client, or shutdown). */
+  drop(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.onGone(this);
+    this.res.destroy();
+  }
+
+  end(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.onGone(this);
+    this.res.end();
+  }
+}
+
+interface Topic {
+  spec: TopicSpec;
+  clients: Set<LiveClient>;
+}
+
+export const TOPICS = {
+  decisions: (svc: ProjectionsService): TopicSpec => ({
+    key: 'decisions',
+    projection: 'decisions',
+    snapshot: () => svc.runner.query('decisions', {}).view,
+    rows: (changes) => {
+      const rows = decisionsProjection.rows(changes);
+      return rows.length ? rows : null;
+    },
+  }),
+  portfolio: (svc: ProjectionsService): TopicSpec => ({
+    key: 'portfolio',
+    projection: 'portfolio',
+    snapshot: () => svc.runner.query('portfolio', {}).view,
+    rows: (changes) => {
+      const rows = portfolioProjection.rows(changes);
+      return rows.length ? rows : null;
+    },
+  }),
+  meeting: (svc: ProjectionsService, meetingId: string): TopicSpec => ({
+    key: `meeting:${meetingId}`,
+    projection: 'minutes',
+    snapshot: (position) => {
+      const m = svc.runner.query<Minutes | null>('minutes', { meetingId }).view;
+      return m ? minutesJson(m, position) : null;
+    },
+    rows: (changes, position) => {
+      const c = changes.find((x) => x.collection === 'minutes' && x.id === meetingId && x.doc !== null);
+      return c ? minutesJson(c.doc as Minutes, position) : null;
+    },
+  }),
+};
+
+@Injectable()
+export class LiveService implements OnModuleDestroy {
+  private readonly topics = new Map<string, Topic>();
+  private readonly subscriptions = new Map<FeedProjection, Subscription>();
+  private readonly clients = new Set<LiveClient>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly views: ProjectionsService) {}
+
+  /** Number of connected clients (for tests and health). */
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  private ensureSubscribed(projection: FeedProjection): void {
+    if (this.subscriptions.has(projection)) return;
+    const sub = this.views.runner.changes(projection).subscribe({
+      next: (m) => this.broadcast(projection, m),
+      complete: () => this.closeAll(),
+    });
+    this.subscriptions.set(projection, sub);
+  }
+
+  private broadcast(projection: FeedProjection, m: FeedMessage): void {
+    for (const topic of this.topics.values()) {
+      if (topic.spec.projection !== projection || topic.clients.size === 0) continue;
+      let chunk: string | null;
+      if (m.kind === 'snapshot') chunk = frame('snapshot', m.position, topic.spec.snapshot(m.position));
+      else {
+        const rows = topic.spec.rows(m.changes, m.position);
+        chunk = rows === null ? null : frame('change', m.position, rows);
+      }
+      if (chunk === null) continue;
+      for (const c of topic.clients) c.write(chunk);
+    }
+  }
+
+  /**
+   * Opens a feed on a hijacked response: headers, then the snapshot (no `lastEventId`) or every
+   * change after `lastEventId` (a snapshot when the change log no longer reaches back), then live.
+   */
+  open(res: ServerResponse, headers: Record<string, string>, spec: TopicSpec, lastEventId: bigint | undefined): LiveClient {
+    if (this.closed) throw new Error('live feeds are closed');
+    this.ensureSubscribed(spec.projection);
+    let topic = this.topics.get(spec.key);
+    if (!topic) this.topics.set(spec.key, (topic = { spec, clients: new Set() }));
+    const t = topic;
+    const client = new LiveClient(res, this.views.sseMaxBufferedBytes, (c) => {
+      t.clients.delete(c);
+      this.clients.delete(c);
+      if (t.clients.size === 0 && this.topics.get(t.spec.key) === t) this.topics.delete(t.spec.key);
+    });
+    res.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.on('close', () => client.end());
+    res.on('error', () => client.drop());
+    // --- one tick from here: first messages, then registration (no gap, no duplicate)
+    const first: string[] = ['retry: 1000\n\n'];
+    const missed: ChangeMessage[] | null = lastEventId === undefined ? null : this.views.runner.changesSince(spec.projection, lastEventId);
+    if (missed === null) {
+      const s = this.views.runner.snapshot(spec.projection, {});
+      first.push(frame('snapshot', s.position, spec.snapshot(s.position)));
+    } else {
+      for (const m of missed) {
+        const rows = spec.rows(m.changes, m.position);
+        if (rows !== null) first.push(frame('change', m.position, rows));
+      }
+    }
+    t.clients.add(client);
+    this.clients.add(client);
+    const head = first.join('');
+    client.allowance = Buffer.byteLength(head);
+    client.write(head);
+    this.startHeartbeat();
+    return client;
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      for (const c of this.clients) c.write(': keep-alive\n\n');
+    }, this.views.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private closeAll(): void {
+    for (const c of Array.from(this.clients)) c.end();
+  }
+
+  onModuleDestroy(): void {
+    this.closed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const s of this.subscriptions.values()) s.unsubscribe();
+    this.subscriptions.clear();
+    this.closeAll();
+  }
+}

@@ -1,0 +1,46 @@
+/** Query-string helpers of the view endpoints: each parameter given at most once, typed, 400 naming it. */
+import { Problems, hasRole, type User } from '../platform.js';
+
+function bad(field: string, message: string): never {
+  throw Problems.badRequest(`${field} ${message}.`, [{ field, message }]);
+}
+
+/** A parameter given once as text (a repeated one is 400). */
+export function textParam(name: string, value: unknown, max = 500): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') bad(name, 'must be given once');
+  if (value.length > max) bad(name, `must be at most ${max} characters`);
+  return value;
+}
+
+/** A year `YYYY`. */
+export function yearParam(name: string, value: unknown): number | undefined {
+  const v = textParam(name, value);
+  if (v === undefined) return undefined;
+  if (!/^[0-9]{4}$/.test(v)) bad(name, 'must be a year YYYY');
+  return Number(v);
+}
+
+/** An ISO 8601 time with offset (or a date `YYYY-MM-DD`, read as UTC midnight). */
+export function timeParam(name: string, value: unknown): string | undefined {
+  const v = textParam(name, value, 64);
+  if (v === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v) || Number.isNaN(Date.parse(v)))
+    bad(name, 'must be an ISO 8601 time with offset');
+  return v;
+}
+
+/** `true` / `false`. */
+export function boolParam(name: string, value: unknown): boolean | undefined {
+  const v = textParam(name, value, 5);
+  if (v === undefined) return undefined;
+  if (v !== 'true' && v !== 'false') bad(name, 'must be true or false');
+  return v === 'true';
+}
+
+/** Member or secretariat of the committee, auditor or admin: may read what is not public yet. */
+export function mayReadPrivate(user: User | null | undefined, committee: string): boolean {
+  return (
+    hasRole(user, 'member', committee) || hasRole(user, 'secretariat', committee) || hasRole(user, 'auditor') || hasRole(user, 'admin')
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * Registers and views (API.md "Registers and views"): the decisions register, the portfolio (with
+ * its two writes), the annual cycle, follow-ups. Every query accepts `?minPosition=N` and answers
+ * from the projections (`@saksflyt/projections`) at the position they serve, given in the
+ * `X-Saksflyt-Position` header.
+ */
+import { Body, Controller, Get, Inject, Module, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { EventStore } from '@saksflyt/event-store';
+import { loadProject, registerProject, reportProjectStatus } from '@saksflyt/portfolio';
+import type { AnnualCycleMeeting, DecisionRow, FollowUp, PortfolioProject } from '@saksflyt/projections';
+import {
+  ApiProblems,
+  CurrentUser,
+  DeferBody,
+  EVENT_STORE,
+  Problems,
+  Public,
+  RequestCtx,
+  hasRole,
+  requireUser,
+  validateBody,
+  type User,
+} from '../platform.js';
+import { ProjectionsService } from '../projections/projections.module.js';
+import { RegisterProjectDto, ReportProjectStatusDto } from './portfolio.dto.js';
+import { boolParam, mayReadPrivate, textParam, timeParam, yearParam } from './query.js';
+
+export const POSITION_HEADER = 'x-saksflyt-position';
+
+const MIN_POSITION = { name: 'minPosition', required: false, description: 'wait (up to 5 s) until the view has reached this global position; else 503' } as const;
+
+@ApiTags('views')
+@Controller()
+export class ViewsController {
+  constructor(
+    private readonly views: ProjectionsService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  private answer<V>(reply: FastifyReply, name: string, params: unknown): V {
+    const { position, view } = this.views.runner.query<V>(name, params);
+    reply.header(POSITION_HEADER, String(position));
+    return view;
+  }
+
+  @Get('decisions')
+  @Public()
+  @ApiQuery({ name: 'committee', required: false })
+  @ApiQuery({ name: 'year', required: false, description: "the meeting's year" })
+  @ApiQuery({ name: 'q', required: false, description: 'free text over title and resolution' })
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO time: the register as it stood then' })
+  @ApiQuery(MIN_POSITION)
+  @ApiOkResponse({ description: 'one row per endorsed or noted case, newest meeting first, then agenda order' })
+  @ApiProblems(400, 503)
+  async decisions(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<DecisionRow[]> {
+    const committee = textParam('committee', query.committee, 64);
+    const year = yearParam('year', query.year);
+    const q = textParam('q', query.q);
+    const asOf = timeParam('asOf', query.asOf);
+    await this.views.awaitMinPosition(query.minPosition, ['decisions']);
+    return this.answer(reply, 'decisions', {
+      ...(committee !== undefined ? { committee } : {}),
+      ...(year !== undefined ? { year } : {}),
+      ...(q !== undefined ? { q } : {}),
+      ...(asOf !== undefined ? { asOf } : {}),
+    });
+  }
+
+  @Get('portfolio')
+  @Public()
+  @ApiQuery({ name: 'year', required: false, description: 'keep only decisions of meetings in this year' })
+  @ApiQuery(MIN_POSITION)
+  @ApiOkResponse({ description: 'portfolio projects with phase, status, risk and the decisions that touched them' })
+  @ApiProblems(400, 503)
+  async portfolio(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<PortfolioProject[]> {
+    const year = yearParam('year', query.year);
+    await this.views.awaitMinPosition(query.minPosition, ['portfolio']);
+    return this.answer(reply, 'portfolio', year !== undefined ? { year } : {});
+  }
+
+  @Post('portfolio/projects')
+  @DeferBody()
+  @ApiBearerAuth()
+  @ApiBody({ type: RegisterProjectDto })
+  @ApiCreatedResponse({ description: '{ id, revision, position }' })
+  @ApiProblems(400, 401, 403, 409, 415)
+  async registerProject(@Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
+    const user = requireSecretariatOfAny(ctx.user);
+    const dto = await validateBody(RegisterProjectDto, body);
+    const r = await registerProject(this.store, dto, { actor: user, correlationId: ctx.correlationId });
+    return { id: r.id, state: 'registered', revision: r.revision, position: r.position };
+  }
+
+  @Post('portfolio/projects/:id/reports')
+  @DeferBody()
+  @ApiBearerAuth()
+  @ApiBody({ type: ReportProjectStatusDto })
+  @ApiCreatedResponse({ description: '{ id, revision, position }' })
+  @ApiProblems(400, 401, 403, 404, 415)
+  async reportStatus(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
+    requireUser(ctx.user);
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw Problems.notFound(`unknown project ${id}`);
+    await loadProject(this.store, id); // 404 PortfolioError when unknown
+    const user = requireSecretariatOfAny(ctx.user);
+    const dto = await validateBody(ReportProjectStatusDto, body);
+    const r = await reportProjectStatus(this.store, id, dto, { actor: user, correlationId: ctx.correlationId });
+    return { id: r.id, state: 'reported', revision: r.revision, position: r.position };
+  }
+
+  @Get('committees/:code/annual-cycle')
+  @Public()
+  @ApiQuery({ name: 'year', required: false, description: 'the meetings of this year (all years when omitted)' })
+  @ApiQuery(MIN_POSITION)
+  @ApiOkResponse({ description: "the year's meetings (planned ones too) with dates, states and case counts" })
+  @ApiProblems(400, 404, 503)
+  async annualCycle(
+    @Param('code') code: string,
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AnnualCycleMeeting[]> {
+    const year = yearParam('year', query.year);
+    await this.views.awaitMinPosition(query.minPosition, ['annual-cycle', 'minutes']);
+    if (this.views.runner.reader('minutes').get('committee', code) === undefined) throw Problems.notFound(`unknown committee ${code}`);
+    return this.answer(reply, 'annual-cycle', { committee: code, ...(year !== undefined ? { year } : {}) });
+  }
+
+  @Get('followups')
+  @Public()
+  @ApiQuery({ name: 'open', required: false, description: 'true: open ones; false: met ones' })
+  @ApiQuery(MIN_POSITION)
+  @ApiOkResponse({ description: 'follow-ups promised in minutes the caller may read, oldest first' })
+  @ApiProblems(400, 503)
+  async followUps(
+    @Query() query: Record<string, unknown>,
+    @CurrentUser() user: User | null,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<FollowUp[]> {
+    const open = boolParam('open', query.open);
+    await this.views.awaitMinPosition(query.minPosition, ['followups']);
+    return this.answer(reply, 'followups', {
+      ...(open !== undefined ? { open } : {}),
+      canReadDraft: (committee: string) => mayReadPrivate(user, committee),
+    });
+  }
+}
+
+/** 401 without a token; 403 unless the user is the secretariat of some committee. */
+function requireSecretariatOfAny(user: User | null | undefined): User {
+  const u = requireUser(user);
+  if (!hasRole(u, 'secretariat')) throw Problems.forbidden('Only a committee secretariat may write to the portfolio.');
+  return u;
+}
+
+@Module({ controllers: [ViewsController] })
+export class ViewsModule {}

@@ -1,0 +1,189 @@
+/**
+ * Drives committees, meetings and cases over real HTTP for the views, documents, live and rebuild
+ * e2e tests: NEHS Møte 8/2018 (cases 47/18–57/18, titles and vedtak from
+ * ../shared/seeds/002_*.txt) and 1/2019 whose case 2/19 approves those minutes.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, tempDir, TEST_TOKENS, type Server } from './harness.js';
+import type { CreateAppOptions } from '../src/bootstrap.js';
+
+export const TOKENS = {
+  ...TEST_TOKENS,
+  'tok-member-nehs': { name: 'Bjørn Guldvog', roles: [{ role: 'member', committee: 'NEHS' }] },
+  'tok-member-nuit': { name: 'Medlem NUIT', roles: [{ role: 'member', committee: 'NUIT' }] },
+  'tok-secretariat-nuit': { name: 'Sekretariat NUIT', roles: [{ role: 'secretariat', committee: 'NUIT' }] },
+};
+export const ADMIN = 'tok-admin';
+export const SEC = 'tok-secretariat-nehs';
+export const MEMBER = 'tok-member-nehs';
+export const OTHER = 'tok-member-nuit';
+export const AUDITOR = 'tok-auditor';
+
+/** A server with TOKENS; `dataDir` to restart on the same files. */
+export async function startViewsServer(opts: CreateAppOptions & { dataDir?: string; keepDir?: boolean } = {}): Promise<Server> {
+  const dataDir = opts.dataDir ?? tempDir('saksflyt-views-');
+  const file = join(dataDir, 'tokens.json');
+  writeFileSync(file, JSON.stringify(TOKENS));
+  return startServer({ ...opts, dataDir, env: { ...(opts.env ?? {}), AUTH_TOKENS_FILE: file } });
+}
+
+type Opts = Parameters<Server['req']>[2];
+
+/** A request that must answer `status` (2xx); throws with the answer otherwise. */
+export async function call(s: Server, method: string, path: string, opts: Opts = {}, status?: number): Promise<any> {
+  const r = await s.req(method, path, opts);
+  const expected = status ?? (method === 'POST' && !/\/(schedule|present|record-discussion|endorse|note|notice|open|adjourn|postpone|withdraw|unschedule|refer)$/.test(path) ? 201 : 200);
+  if (r.status !== expected) throw new Error(`${method} ${path} → ${r.status}, expected ${expected}: ${r.text}`);
+  return r.json;
+}
+
+export interface CaseSpec {
+  title: string;
+  type: 'approval' | 'orientation' | 'endorsement' | 'discussion';
+  outcome: 'endorse' | 'note';
+  vedtak: string;
+  projectIds?: string[];
+}
+
+export const CASES_8_2018: CaseSpec[] = [
+  {
+    title: 'Godkjenning av referat fra Nasjonalt e-helsestyre 12.september',
+    type: 'approval',
+    outcome: 'endorse',
+    vedtak: 'Nasjonalt e-helsestyre godkjenner referat fra møtet 12.09.2018.',
+  },
+  { title: 'Endring av mandat og medlemmer', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.' },
+  { title: 'Orientering fra Direktoratet for e-helse', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar sakene til orientering.' },
+  {
+    title: 'Nasjonal e-helsestrategi og Strategisk plan',
+    type: 'endorsement',
+    outcome: 'endorse',
+    vedtak:
+      'Nasjonalt e-helsestyre gir sin tilslutning til oppdatert Nasjonal e-helsestrategi 2017-2022 og Strategisk plan for e-helse 2019-2022 med forbehold om at innspillene fra møtet innarbeides.',
+  },
+  {
+    title: 'Nasjonal e-helseportefølje 2019',
+    type: 'endorsement',
+    outcome: 'endorse',
+    vedtak:
+      'Nasjonalt e-helsestyre tilslutter seg Nasjonal e-helseportefølje 2019 og tar status, risiko og sentrale utfordringer for pågående nasjonal portefølje til orientering.',
+    projectIds: ['helsedata'],
+  },
+  { title: 'Plan for utvikling av felles grunnmur', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.' },
+  {
+    title: 'Orientering fra sektor: Presentasjon av KS sin styringsmodell',
+    type: 'orientation',
+    outcome: 'note',
+    vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.',
+  },
+  { title: 'Orientering fra sektor: Felles plan for EPJ i RHF-ene', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.' },
+  {
+    title: 'Helsedataprogrammet',
+    type: 'orientation',
+    outcome: 'note',
+    vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.',
+    projectIds: ['helsedata'],
+  },
+];
+
+export const NOTICE_APPROVAL_VEDTAK = 'Nasjonalt e-helsestyre godkjenner innkalling og dagsorden.';
+export const EVENTUELT_VEDTAK = 'Ingen saker under eventuelt.';
+
+export interface Nehs {
+  meeting8: string;
+  members: string[];
+  /** case ids of 47/18..57/18 in agenda order */
+  agenda: string[];
+  /** the vedtak of each agenda case, in agenda order */
+  vedtak: string[];
+  titles: string[];
+  /** position of the last write */
+  position: number;
+}
+
+/** Committee NEHS with members and numbering continued at 8/2018 and 47/18; project "helsedata". */
+export async function setupNehs(s: Server): Promise<{ members: string[]; position: number }> {
+  await call(s, 'POST', '/api/committees', { token: ADMIN, json: { code: 'NEHS', name: 'Nasjonalt e-helsestyre' } });
+  const members: string[] = [];
+  for (const [name, organisation, role] of [
+    ['Bjørn Guldvog', 'Helsedirektoratet', 'chair'],
+    ['Steffen Sutorius', 'DIFI', 'member'],
+    ['Lars Vorland', 'Helse Nord RHF', 'member'],
+    ['Håkon Grimstad', 'Norsk Helsenett SF', 'observer'],
+  ])
+    members.push((await call(s, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name, organisation, role } })).id);
+  await call(s, 'PUT', '/api/committees/NEHS/numbering/2018', { token: ADMIN, json: { nextMeetingNumber: 8, nextCaseNumber: 47 } });
+  const p = await call(s, 'POST', '/api/portfolio/projects', {
+    token: SEC,
+    json: { id: 'helsedata', name: 'Helsedataprogrammet', owner: 'Direktoratet for e-helse', phase: 'gjennomføring', status: 'pågår' },
+  });
+  return { members, position: p.position };
+}
+
+/** Plans, notices, holds and adjourns NEHS Møte 8/2018 (9 cases between the standard items). */
+export async function driveNehs8(s: Server, members: string[]): Promise<Nehs> {
+  const planned = await call(s, 'POST', '/api/committees/NEHS/meetings', {
+    token: SEC,
+    json: { date: '2018-12-06', startTime: '10:00', endTime: '15:00', place: 'Radisson Blu Gardermoen' },
+  });
+  const meeting8 = planned.id as string;
+  for (const c of CASES_8_2018) {
+    const created = await call(s, 'POST', '/api/cases', {
+      token: SEC,
+      json: {
+        committee: 'NEHS',
+        title: c.title,
+        type: c.type,
+        proposedResolution: c.vedtak,
+        purpose: `Formål: ${c.title}`,
+        caseOfficer: 'Sonja T. Brugman',
+        ...(c.projectIds ? { projectIds: c.projectIds } : {}),
+      },
+    });
+    await call(s, 'POST', `/api/cases/${created.id}/schedule`, { token: SEC, json: { meetingId: meeting8 } });
+  }
+  await call(s, 'POST', `/api/meetings/${meeting8}/notice`, { token: SEC });
+  const m = await call(s, 'GET', `/api/meetings/${meeting8}`, { token: SEC });
+  const agenda = (m.agenda as { caseId: string }[]).map((a) => a.caseId);
+  await call(s, 'POST', `/api/meetings/${meeting8}/open`, {
+    token: SEC,
+    json: { present: [members[0], members[1], members[3]], absent: [members[2]], guests: ['Karl Vestli'] },
+  });
+  const vedtak = [NOTICE_APPROVAL_VEDTAK, ...CASES_8_2018.map((c) => c.vedtak), EVENTUELT_VEDTAK];
+  const outcomes = ['endorse', ...CASES_8_2018.map((c) => c.outcome), 'note'];
+  let position = 0;
+  for (let i = 0; i < agenda.length; i++) {
+    const id = agenda[i]!;
+    await call(s, 'POST', `/api/cases/${id}/present`, { token: SEC, json: { presenter: 'Karl Vestli' } });
+    if (i === 4)
+      await call(s, 'POST', `/api/cases/${id}/record-discussion`, {
+        token: SEC,
+        json: { summary: 'Styret diskuterte strategien.', points: ['Tydeligere mål', 'Bedre forankring'], followUps: ['Ny sak om forankring'] },
+      });
+    position = (await call(s, 'POST', `/api/cases/${id}/${outcomes[i]}`, { token: SEC, json: { resolution: vedtak[i] } })).position;
+  }
+  position = (await call(s, 'POST', `/api/meetings/${meeting8}/adjourn`, { token: SEC })).position;
+  const titles = (m.agenda as { title: string }[]).map((a) => a.title);
+  return { meeting8, members, agenda, vedtak, titles, position };
+}
+
+/** Plans NEHS 1/2019, notices and opens it, endorses 2/19 (approval of the minutes of 8/2018). */
+export async function approveMinutesOf8(s: Server, members: string[]): Promise<{ meeting1: string; position: number }> {
+  await call(s, 'PUT', '/api/committees/NEHS/numbering/2019', { token: ADMIN, json: { nextMeetingNumber: 1, nextCaseNumber: 1 } }, 200).catch(() => undefined);
+  const planned = await call(s, 'POST', '/api/committees/NEHS/meetings', {
+    token: SEC,
+    json: { date: '2019-02-15', startTime: '10:00', endTime: '15:00', place: 'Helsedirektoratet' },
+  });
+  const meeting1 = planned.id as string;
+  await call(s, 'POST', `/api/meetings/${meeting1}/notice`, { token: SEC });
+  const m = await call(s, 'GET', `/api/meetings/${meeting1}`, { token: SEC });
+  await call(s, 'POST', `/api/meetings/${meeting1}/open`, { token: SEC, json: { present: [members[0], members[1]] } });
+  const approval = (m.agenda as { caseId: string; title: string }[]).find((a) => a.title.startsWith('Godkjenning av referat'))!;
+  await call(s, 'POST', `/api/cases/${approval.caseId}/present`, { token: SEC, json: { presenter: 'Bjørn Guldvog' } });
+  const r = await call(s, 'POST', `/api/cases/${approval.caseId}/endorse`, {
+    token: SEC,
+    json: { resolution: 'Nasjonalt e-helsestyre godkjenner referat fra møtet 06.12.2018.' },
+  });
+  return { meeting1, position: r.position };
+}
