@@ -249,4 +249,11 @@ describe('createEventStore', () => {
     expect(await store.headPosition()).toBe(0n);
     await store.close();
   });
+
+  test('routes to the EventStoreDB adapter when EVENTSTORE_CONNECTION_STRING is set', async () => {
+    // nothing listens on port 1: the EventStoreDB adapter (loaded only now) reports it cannot connect
+    await expect(
+      createEventStore({ EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false', SAKSFLYT_DATA_DIR: '/nonexistent' }),
+    ).rejects.toThrow(/EventStoreDB/);
+  }, 30_000);
 });
