@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+/** Entry point of the `saksflyt` command (package.json "bin"): `saksflyt import <file...>`. */
+import { runCli } from './cli.js';
+
+process.exitCode = await runCli(process.argv.slice(2));
