@@ -41,8 +41,7 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 
 /** Whether the case has been on a noticed agenda (then it is public, API.md Identity). */
 export async function caseIsPublic(wf: Workflow, caseId: string): Promise<boolean> {
-  const history = await wf.caseHistory(caseId);
-  return history.some((e) => e.type === 'CaseNumbered');
+  return (await wf.getCase(caseId)).public;
 }
 
 /** Whether `user` may read the case (public after notice; before: member/secretariat/auditor/admin). */
@@ -109,8 +108,8 @@ export class CasesController {
         throw Problems.badRequest('asOf must be an ISO 8601 time.', [{ field: 'asOf', message: 'must be an ISO 8601 time' }]);
       view = await this.wf.getCaseAt(id, a !== undefined ? { asOf: a } : { atPosition: p! }, { actor });
     } else {
-      if (!(await mayReadCase(this.wf, ctx.user, id, committee))) requirePrivateRead(ctx.user, committee);
       view = await this.wf.getCase(id, { actor });
+      if (!view.public) requirePrivateRead(ctx.user, committee);
     }
     setETag(reply, view.revision);
     return view;

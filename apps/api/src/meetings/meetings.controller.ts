@@ -73,7 +73,7 @@ export class MeetingsController {
     const committee = await meetingCommittee(this.wf, id);
     const actor = ctx.user ? { name: ctx.user.name, roles: ctx.user.roles } : undefined;
     const view = await this.wf.getMeeting(id, { actor });
-    if (view.state === 'planned') requirePrivateRead(ctx.user, committee);
+    if (!view.public) requirePrivateRead(ctx.user, committee);
     setETag(reply, view.revision);
     return view;
   }
