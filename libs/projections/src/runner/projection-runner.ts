@@ -33,7 +33,7 @@ export interface ProjectionRunnerOptions {
   /** SQLite file for the runner's tables (e.g. `<dataDir>/saksflyt.db`). */
   file: string;
   projections: readonly Projection<any, any>[];
-  /** Events applied between flushes while catching up (default 5000). Live: flushed when idle. */
+  /** Events applied between flushes while catching up (default 20 000). Live: flushed when idle. */
   batchSize?: number;
   /** Change-log entries kept per projection for resume (default 10 000). */
   changeLogLimit?: number;
@@ -48,7 +48,6 @@ class Unit implements DocStore {
   readonly dirty = new Map<string, [string, string]>();
   /** Changes applied but not yet committed (emitted after commit). */
   pending: ChangeMessage[] = [];
-  overlay: Map<string, DocChange> | null = null;
   committed: bigint;
   statusDirty = false;
   logCount = 0;
@@ -71,66 +70,63 @@ class Unit implements DocStore {
     return this.projection.name;
   }
 
+  /** (collection, id, previous doc) per write of the event being applied, to undo when evolve throws. */
+  private journal: Array<[string, string, unknown]> = [];
+
   get<T>(collection: string, id: string): T | undefined {
-    if (this.overlay) {
-      const o = this.overlay.get(collection + SEP + id);
-      if (o) return (o.doc ?? undefined) as T | undefined;
-    }
     return this.cache.get(collection)?.get(id) as T | undefined;
   }
 
   list<T>(collection: string): T[] {
     const map = this.cache.get(collection);
-    const base = map ? Array.from(map.values()) : [];
-    if (!this.overlay) return base as T[];
-    let touched = false;
-    for (const o of this.overlay.values()) if (o.collection === collection) touched = true;
-    if (!touched) return base as T[];
-    const merged = new Map<string, unknown>(map ?? []);
-    for (const o of this.overlay.values()) {
-      if (o.collection !== collection) continue;
-      if (o.doc === null) merged.delete(o.id);
-      else merged.set(o.id, o.doc);
-    }
-    return Array.from(merged.values()) as T[];
+    return map ? (Array.from(map.values()) as T[]) : [];
   }
 
   put(collection: string, id: string, doc: unknown): void {
     if (doc === undefined || doc === null) throw new Error(`put ${collection}/${id}: document is ${String(doc)}`);
-    (this.overlay ??= new Map()).set(collection + SEP + id, { collection, id, doc });
+    let map = this.cache.get(collection);
+    if (!map) this.cache.set(collection, (map = new Map()));
+    this.journal.push([collection, id, map.get(id)]);
+    map.set(id, doc);
   }
 
   delete(collection: string, id: string): void {
-    if (this.get(collection, id) === undefined) return;
-    (this.overlay ??= new Map()).set(collection + SEP + id, { collection, id, doc: null });
+    const map = this.cache.get(collection);
+    if (!map || !map.has(id)) return;
+    this.journal.push([collection, id, map.get(id)]);
+    map.delete(id);
   }
 
-  /** Applies one event; false when evolve threw (nothing of the event is kept). */
+  /** Applies one event; false when evolve threw (everything it wrote is undone). */
   apply(event: RecordedEvent, keepChanges: boolean): boolean {
-    this.overlay = null;
+    const journal = this.journal;
+    journal.length = 0;
     try {
       this.projection.evolve(this, event);
     } catch (error) {
-      this.overlay = null;
+      for (let i = journal.length - 1; i >= 0; i--) {
+        const [collection, id, prev] = journal[i];
+        const map = this.cache.get(collection)!;
+        if (prev === undefined) map.delete(id);
+        else map.set(id, prev);
+      }
+      journal.length = 0;
       this.status = 'failed';
       this.error = `at position ${event.position} (${event.type}): ${error instanceof Error ? error.message : String(error)}`;
       this.statusDirty = true;
       return false;
     }
-    const overlay = this.overlay as Map<string, DocChange> | null;
-    this.overlay = null;
     this.position = event.position;
-    if (!overlay) return true;
-    for (const [key, change] of overlay) {
-      let map = this.cache.get(change.collection);
-      if (change.doc === null) map?.delete(change.id);
-      else {
-        if (!map) this.cache.set(change.collection, (map = new Map()));
-        map.set(change.id, change.doc);
-      }
-      this.dirty.set(key, [change.collection, change.id]);
+    if (journal.length === 0) return true;
+    let changes: Map<string, DocChange> | null = keepChanges ? new Map() : null;
+    for (const [collection, id] of journal) {
+      const key = collection + SEP + id;
+      this.dirty.set(key, [collection, id]);
+      if (changes) changes.set(key, { collection, id, doc: this.cache.get(collection)?.get(id) ?? null });
     }
-    if (keepChanges) this.pending.push({ position: event.position, changes: Array.from(overlay.values()) });
+    journal.length = 0;
+    if (changes) this.pending.push({ position: event.position, changes: Array.from(changes.values()) });
+    changes = null;
     return true;
   }
 
@@ -141,6 +137,8 @@ class Unit implements DocStore {
 
 interface Entry {
   projection: Projection<any, any>;
+  /** The event types evolve handles (null: all). */
+  types: Set<string> | null;
   /** What queries read. */
   serving: Unit;
   /** The generation that applies events (the same as serving unless a new version is rebuilding). */
@@ -170,7 +168,7 @@ export class ProjectionRunner {
   private readonly stmts;
 
   private constructor(private readonly options: ProjectionRunnerOptions) {
-    this.batchSize = options.batchSize ?? 5000;
+    this.batchSize = options.batchSize ?? 20_000;
     this.changeLogLimit = options.changeLogLimit ?? 10_000;
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
@@ -243,7 +241,8 @@ export class ProjectionRunner {
           }
           serving = activeRow ? this.loadUnit(projection, activeRow) : live;
         }
-        this.entries.set(projection.name, { projection, serving, live, subject: new Subject<FeedMessage>() });
+        const types = projection.eventTypes ? new Set(projection.eventTypes) : null;
+        this.entries.set(projection.name, { projection, types, serving, live, subject: new Subject<FeedMessage>() });
       }
     })();
   }
@@ -296,8 +295,12 @@ export class ProjectionRunner {
     for (const entry of this.entries.values()) {
       const unit = entry.live;
       if (unit.status === 'failed' || event.position <= unit.position) continue;
-      unit.apply(event, unit === entry.serving);
       applied = true;
+      if (entry.types !== null && !entry.types.has(event.type)) {
+        unit.position = event.position;
+        continue;
+      }
+      unit.apply(event, unit === entry.serving && (unit.logFrom !== null || entry.subject.observed));
     }
     if (!applied) return;
     this.sinceFlush++;

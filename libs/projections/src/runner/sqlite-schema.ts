@@ -16,9 +16,9 @@ CREATE TABLE IF NOT EXISTS projection_docs (
   generation INTEGER NOT NULL,
   collection TEXT    NOT NULL,
   id         TEXT    NOT NULL,
-  doc        TEXT    NOT NULL,
-  PRIMARY KEY (name, generation, collection, id)
-) WITHOUT ROWID;
+  doc        TEXT    NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS projection_docs_key ON projection_docs (name, generation, collection, id);
 CREATE TABLE IF NOT EXISTS projection_changes (
   name       TEXT    NOT NULL,
   generation INTEGER NOT NULL,

@@ -25,6 +25,8 @@ export interface Projection<Q = unknown, V = unknown> {
   readonly name: string;
   /** Bump to rebuild from position 0 into a new generation (the old one serves until caught up). */
   readonly version: number;
+  /** The event types `evolve` needs (others only advance the position); all when omitted. */
+  readonly eventTypes?: readonly string[];
   evolve(docs: DocStore, event: RecordedEvent): void;
   /** Builds the query answer (the API's JSON) from the documents. */
   query(docs: DocReader, params: Q): V;

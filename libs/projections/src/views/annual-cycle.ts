@@ -6,7 +6,7 @@
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
-import { trackCase, trackMeeting, type CaseDoc, type MeetingDoc, type MeetingState } from './common.js';
+import { trackCase, trackMeeting, type CaseDoc, type MeetingDoc, type MeetingState, MEETING_TYPES, CASE_CORE_TYPES } from './common.js';
 
 export interface AnnualCycleMeeting {
   meetingId: string;
@@ -57,6 +57,7 @@ export const annualCycleProjection: Projection<AnnualCycleQuery, AnnualCycleMeet
 } = {
   name: 'annual-cycle',
   version: 1,
+  eventTypes: [...MEETING_TYPES, ...CASE_CORE_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackMeeting(docs, e);
     trackCase(docs, e);

@@ -39,7 +39,7 @@ export interface MeetingDoc {
   agenda: string[];
   /** Standard item per case id on the agenda, for ordering before notice. */
   standard: Record<string, StandardItem>;
-  /** The committee's members when planned, refreshed at notice and at opening (then fixed). */
+  /** The committee's members when planned, refreshed at notice and at opening (then fixed); only kept by the minutes view. */
   members: MemberDoc[];
   attendance: { present: string[]; absent: string[]; guests: string[] } | null;
   plannedAt: string;
@@ -62,6 +62,8 @@ export interface CaseDoc {
   state: CaseState;
   number: string | null;
   meetingId: string | null;
+  /** The last meeting the case was on (kept when it leaves the agenda), for feeds. */
+  lastMeetingId: string | null;
   presenter: string | null;
   summary: string | null;
   points: string[];
@@ -118,12 +120,12 @@ export function trackCommittee(docs: DocStore, e: RecordedEvent): void {
 }
 
 /** Updates the meeting document; returns the meeting id the event concerned (or null). */
-export function trackMeeting(docs: DocStore, e: RecordedEvent): string | null {
+export function trackMeeting(docs: DocStore, e: RecordedEvent, withMembers = false): string | null {
   const id = streamId(e.stream, 'meeting-');
   if (id === null) return null;
   if (e.type === 'MeetingPlanned') {
     const d = data(e, 'MeetingPlanned');
-    const members = docs.get<CommitteeDoc>('committee', d.committee)?.members ?? [];
+    const members = withMembers ? (docs.get<CommitteeDoc>('committee', d.committee)?.members ?? []) : [];
     const doc: MeetingDoc = {
       id: d.meetingId,
       committee: d.committee,
@@ -149,7 +151,7 @@ export function trackMeeting(docs: DocStore, e: RecordedEvent): string | null {
   }
   const m = docs.get<MeetingDoc>('meeting', id);
   if (!m) return null;
-  const committeeMembers = (): MemberDoc[] => docs.get<CommitteeDoc>('committee', m.committee)?.members ?? m.members;
+  const committeeMembers = (): MemberDoc[] => (withMembers ? (docs.get<CommitteeDoc>('committee', m.committee)?.members ?? m.members) : []);
   switch (e.type) {
     case 'CaseAddedToAgenda': {
       const d = data(e, 'CaseAddedToAgenda');
@@ -211,6 +213,7 @@ export function trackCase(docs: DocStore, e: RecordedEvent): { before: CaseDoc |
       state: 'draft',
       number: null,
       meetingId: null,
+      lastMeetingId: null,
       presenter: null,
       summary: null,
       points: [],
@@ -281,6 +284,7 @@ export function trackCase(docs: DocStore, e: RecordedEvent): { before: CaseDoc |
     default:
       return null;
   }
+  if (after.meetingId !== null && after.meetingId !== after.lastMeetingId) after = { ...after, lastMeetingId: after.meetingId };
   docs.put('case', id, after);
   return { before, after };
 }
@@ -292,3 +296,27 @@ export const yearOf = (date: string): number => Number(date.slice(0, 4));
 export const seqOf = (number: string | null): number => (number ? Number(number.split('/')[0]) || 0 : 0);
 
 export type { DocReader, DocStore };
+
+/** Event type lists for `Projection.eventTypes`. */
+export const COMMITTEE_TYPES = ['CommitteeCreated', 'MemberJoined', 'MemberLeft'] as const;
+export const MEETING_TYPES = [
+  'MeetingPlanned',
+  'CaseAddedToAgenda',
+  'CaseRemovedFromAgenda',
+  'MeetingNoticed',
+  'MeetingOpened',
+  'MeetingAdjourned',
+  'MinutesApproved',
+] as const;
+/** The case events that move a case between meetings or decide it (no discussion texts). */
+export const CASE_CORE_TYPES = [
+  'CaseDrafted',
+  'CasePaperEdited',
+  'CaseScheduled',
+  'CaseUnscheduled',
+  'CaseNumbered',
+  'ResolutionEndorsed',
+  'CaseNoted',
+  'CasePostponed',
+  'CaseWithdrawn',
+] as const;

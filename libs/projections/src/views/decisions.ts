@@ -7,7 +7,7 @@
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { DocChange, DocStore, Projection } from '../runner/types.js';
-import { trackCase, trackMeeting, yearOf, type CaseDoc, type MeetingDoc } from './common.js';
+import { trackCase, trackMeeting, yearOf, type CaseDoc, type MeetingDoc, CASE_CORE_TYPES } from './common.js';
 
 export interface DecisionRow {
   caseId: string;
@@ -91,6 +91,7 @@ function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
 export const decisionsProjection: Projection<DecisionsQuery, DecisionRow[]> & { rows(changes: DocChange[]): DecisionRow[] } = {
   name: 'decisions',
   version: 1,
+  eventTypes: ['MeetingPlanned', 'CaseAddedToAgenda', 'CaseRemovedFromAgenda', 'MeetingNoticed', 'MinutesApproved', ...CASE_CORE_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
     const meetingId = trackMeeting(docs, e);
     if (e.type === 'MinutesApproved' && meetingId) {

@@ -6,7 +6,7 @@
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { DocChange, DocStore, Projection } from '../runner/types.js';
-import { trackCase, trackMeeting, type MeetingDoc } from './common.js';
+import { trackCase, trackMeeting, type MeetingDoc, CASE_CORE_TYPES } from './common.js';
 
 export interface FollowUp {
   id: string;
@@ -47,6 +47,7 @@ const toFollowUp = (d: FollowUpDoc): FollowUp => ({
 export const followUpsProjection: Projection<FollowUpsQuery, FollowUp[]> & { rows(changes: DocChange[]): FollowUp[] } = {
   name: 'followups',
   version: 1,
+  eventTypes: ['MeetingPlanned', 'MinutesApproved', ...CASE_CORE_TYPES, 'DiscussionRecorded'],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackMeeting(docs, e);
     const c = trackCase(docs, e);

@@ -3,12 +3,12 @@
  * case in agenda order the number, title, type, presenter, summary, points, vedtak, conditions,
  * input points and follow-ups; `status` draft until the next meeting approves them.
  *
- * Documents: `minutes/<meetingId>` (the rendered minutes, re-rendered on every change: these are the
- * rows of the live feed `/api/live/meetings/{id}`), plus `committee`, `meeting`, `case` working docs.
+ * Documents: `committee`, `meeting`, `case`; the minutes are rendered from them when read (query,
+ * and `rows` for the live feed `/api/live/meetings/{id}`), so an event writes only what it changed.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
-import { trackCase, trackCommittee, trackMeeting, type CaseDoc, type CommitteeDoc, type MeetingDoc, type MeetingState, type MemberDoc } from './common.js';
+import { trackCase, trackCommittee, trackMeeting, type CaseDoc, type CommitteeDoc, type MeetingDoc, type MeetingState, type MemberDoc, COMMITTEE_TYPES, MEETING_TYPES, CASE_CORE_TYPES } from './common.js';
 
 export interface MinutesCase {
   caseId: string;
@@ -105,37 +105,47 @@ export interface MinutesQuery {
 }
 
 export const minutesProjection: Projection<MinutesQuery, Minutes | null> & {
-  rows(changes: DocChange[]): Minutes[];
+  rows(changes: DocChange[], docs: DocReader): Minutes[];
 } = {
   name: 'minutes',
   version: 1,
+  eventTypes: [...COMMITTEE_TYPES, ...MEETING_TYPES, ...CASE_CORE_TYPES, 'CasePresented', 'DiscussionRecorded'],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackCommittee(docs, e);
-    const affected = new Set<string>();
-    const meetingId = trackMeeting(docs, e);
-    if (meetingId) affected.add(meetingId);
-    const c = trackCase(docs, e);
-    if (c) {
-      if (c.before?.meetingId) affected.add(c.before.meetingId);
-      if (c.after.meetingId) affected.add(c.after.meetingId);
-    }
-    for (const id of affected) {
-      const m = docs.get<MeetingDoc>('meeting', id);
-      if (m) docs.put('minutes', id, render(docs, m));
-    }
+    trackMeeting(docs, e, true);
+    trackCase(docs, e);
   },
   /** The minutes of one meeting (null when unknown). */
   query(docs, params) {
-    return params.meetingId ? (docs.get<Minutes>('minutes', params.meetingId) ?? null) : null;
+    const m = params.meetingId ? docs.get<MeetingDoc>('meeting', params.meetingId) : undefined;
+    return m ? render(docs, m) : null;
   },
-  /** The changed minutes documents (the live feed's rows). */
-  rows(changes) {
-    return changes.filter((c) => c.collection === 'minutes' && c.doc !== null).map((c) => c.doc as Minutes);
+  /** The minutes of every meeting the changes touched, rendered from the served documents (`runner.reader('minutes')`). */
+  rows(changes, docs) {
+    const ids = new Set<string>();
+    for (const id of meetingsTouched(changes)) ids.add(id);
+    return Array.from(ids)
+      .map((id) => docs.get<MeetingDoc>('meeting', id))
+      .filter((m): m is MeetingDoc => m !== undefined)
+      .map((m) => render(docs, m));
   },
 };
 
-/** Feed filter for `/api/live/meetings/{id}`: only that meeting's minutes. */
+function meetingsTouched(changes: DocChange[]): string[] {
+  const out: string[] = [];
+  for (const c of changes) {
+    if (c.collection === 'meeting') out.push(c.id);
+    else if (c.collection === 'case' && c.doc) {
+      const d = c.doc as CaseDoc;
+      if (d.meetingId) out.push(d.meetingId);
+      if (d.lastMeetingId && d.lastMeetingId !== d.meetingId) out.push(d.lastMeetingId);
+    }
+  }
+  return out;
+}
+
+/** Feed filter for `/api/live/meetings/{id}`: the changes that touch that meeting's minutes. */
 export const minutesFeedFilter =
   (meetingId: string) =>
   (change: DocChange): boolean =>
-    change.collection === 'minutes' && change.id === meetingId;
+    meetingsTouched([change]).includes(meetingId);

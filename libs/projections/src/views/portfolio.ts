@@ -7,7 +7,7 @@
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
-import { streamId, trackCase, trackMeeting, yearOf, seqOf, type MeetingDoc } from './common.js';
+import { streamId, trackCase, trackMeeting, yearOf, seqOf, type MeetingDoc, CASE_CORE_TYPES } from './common.js';
 
 export interface ProjectDecision {
   committee: string;
@@ -70,6 +70,7 @@ const byDate = (a: { date: string; number: string | null; committee: string }, b
 export const portfolioProjection: Projection<PortfolioQuery, PortfolioProject[]> & { rows(changes: DocChange[]): PortfolioProject[] } = {
   name: 'portfolio',
   version: 1,
+  eventTypes: ['ProjectRegistered', 'ProjectStatusReported', 'MeetingPlanned', ...CASE_CORE_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
     const projectId = streamId(e.stream, 'project-');
     if (projectId !== null) {
