@@ -1,10 +1,34 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Logger } from '@nestjs/common';
+import type { EventStore } from '@saksflyt/event-store';
+import { describeCounts, importRecords, loadRecordFile, recordFilesInOrder } from '@saksflyt/records';
 import { APP_INFO, createApp, type AppInfo } from './bootstrap.js';
+import { EVENT_STORE } from './store/store.module.js';
 
 const app = await createApp();
 const info = app.get<AppInfo>(APP_INFO);
-await app.listen(info.config.port, info.config.host);
 const logger = new Logger('Saksflyt');
+
+// Demo data: the real committee records (fixtures/records, in its README's order) into an empty
+// store, through the same commands as the API. Not in createApp: tests start empty. SAKSFLYT_DEMO=0 skips it.
+if (info.config.demo) {
+  const store = app.get<EventStore>(EVENT_STORE);
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const recordsDir = [process.cwd(), path.resolve(here, '../../..'), path.resolve(here, '../../../..')]
+    .map((root) => path.join(root, 'fixtures', 'records'))
+    .find((d) => existsSync(d));
+  if ((await store.headPosition()) !== 0n) logger.log('demo records: the store is not empty, nothing imported');
+  else if (!recordsDir) logger.warn('demo records: fixtures/records not found, starting empty');
+  else {
+    const result = await importRecords(store, recordFilesInOrder(recordsDir).map(loadRecordFile));
+    for (const f of result.files) if (f.counts) logger.log(`demo records: ${f.fileId}: ${describeCounts(f.counts)}`);
+    logger.log(`demo records: ${result.imported.files} files from ${recordsDir} loaded (head position ${result.position}); SAKSFLYT_DEMO=0 starts empty`);
+  }
+}
+
+await app.listen(info.config.port, info.config.host);
 logger.log(`listening on ${await app.getUrl()}/api (docs: /api/docs)`);
 logger.log(`store: ${info.config.eventStoreConnectionString ? 'EventStoreDB' : `SQLite in ${info.config.dataDir}`}`);
 logger.log(`tokens: ${info.tokensFile}${info.tokensFileCreated ? ' (created now)' : ''}`);
