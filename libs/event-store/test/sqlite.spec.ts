@@ -208,6 +208,20 @@ describe('several connections and processes on one file', () => {
     await b.close();
   });
 
+  test("the writer's cached heads are dropped when another connection commits", async () => {
+    const file = tempFile();
+    const a = await openSqliteStore({ file });
+    const b = await openSqliteStore({ file });
+    await a.append('shared', [ev(0)], { expectedRevision: 'no_stream' }); // a caches revision 0, position 1
+    await b.append('shared', [ev(1)], { expectedRevision: 0n });
+    await b.append('other', [ev(2)], { expectedRevision: 'no_stream' });
+    await expect(a.append('shared', [ev(3)], { expectedRevision: 0n })).rejects.toMatchObject({ actual: 1n });
+    expect(await a.append('shared', [ev(3)], { expectedRevision: 1n })).toEqual({ nextRevision: 2n, position: 4n });
+    expect(await a.verifyChain()).toMatchObject({ ok: true, events: 4 });
+    await a.close();
+    await b.close();
+  });
+
   test('a subscription in this process notices appends committed by a child process', async () => {
     const adapter = buildAdapter();
     dirs.push(adapter);

@@ -205,6 +205,10 @@ export class SqliteEventStore implements EventStore {
   private readonly sStreamHead: Database.Statement;
   private readonly sFindId: Database.Statement;
   private readonly sHead: Database.Statement;
+  private readonly sWriterDataVersion: Database.Statement;
+  private cachedHead: { position: number; hash: string } | null = null;
+  private cacheVersion = -1;
+  private readonly streamHeadCache = new Map<string, bigint>();
   private readonly sInsert: Database.Statement;
   // read connection statements
   private readonly rAll: Database.Statement;
@@ -233,6 +237,7 @@ export class SqliteEventStore implements EventStore {
     this.sRollbackTo = writer.prepare('ROLLBACK TO append_one');
     this.sStreamHead = writer.prepare('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck();
     this.sFindId = writer.prepare('SELECT stream, revision, position FROM events WHERE id = ?').raw();
+    this.sWriterDataVersion = writer.prepare('PRAGMA data_version').pluck();
     this.sHead = writer.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1').raw();
     this.sInsert = writer.prepare(
       `INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -297,16 +302,24 @@ export class SqliteEventStore implements EventStore {
     }
     let written = 0;
     try {
-      const head = this.sHead.get() as [number, string] | undefined;
-      let position = head ? head[0] : 0;
-      let prevHash = head ? head[1] : GENESIS_HASH;
+      // The cached chain head and stream revisions are valid while no other connection (another
+      // process) has committed since our last commit: that is what the writer's data_version says.
+      const version = this.sWriterDataVersion.get() as number;
+      if (version !== this.cacheVersion || this.cachedHead === null) {
+        this.streamHeadCache.clear();
+        const head = this.sHead.get() as [number, string] | undefined;
+        this.cachedHead = head ? { position: head[0], hash: head[1] } : { position: 0, hash: GENESIS_HASH };
+        this.cacheVersion = version;
+      }
+      let position = this.cachedHead.position;
+      let prevHash = this.cachedHead.hash;
       const streamHeads = new Map<string, bigint>();
       const recordedAt = new Date().toISOString();
 
       for (const p of batch) {
         try {
           const prepared = this.prepareEvents(p.events);
-          let current = streamHeads.get(p.stream);
+          let current = streamHeads.get(p.stream) ?? this.streamHeadCache.get(p.stream);
           if (current === undefined) {
             const r = this.sStreamHead.get(p.stream) as number | undefined;
             current = r === undefined ? -1n : BigInt(r);
@@ -347,8 +360,13 @@ export class SqliteEventStore implements EventStore {
         }
       }
       this.sCommit.run();
+      this.cachedHead = { position, hash: prevHash };
+      if (this.streamHeadCache.size + streamHeads.size > 10_000) this.streamHeadCache.clear();
+      for (const [stream, rev] of streamHeads) this.streamHeadCache.set(stream, rev);
     } catch (error) {
       try {
+        this.cachedHead = null;
+        this.streamHeadCache.clear();
         if (this.writer.inTransaction) this.sRollback.run();
       } catch {
         /* the rollback error is secondary */
