@@ -22,9 +22,14 @@ if (info.config.demo) {
   if ((await store.headPosition()) !== 0n) logger.log('demo records: the store is not empty, nothing imported');
   else if (!recordsDir) logger.warn('demo records: fixtures/records not found, starting empty');
   else {
-    const result = await importRecords(store, recordFilesInOrder(recordsDir).map(loadRecordFile));
-    for (const f of result.files) if (f.counts) logger.log(`demo records: ${f.fileId}: ${describeCounts(f.counts)}`);
-    logger.log(`demo records: ${result.imported.files} files from ${recordsDir} loaded (head position ${result.position}); SAKSFLYT_DEMO=0 starts empty`);
+    try {
+      const result = await importRecords(store, recordFilesInOrder(recordsDir).map(loadRecordFile));
+      for (const f of result.files) if (f.counts) logger.log(`demo records: ${f.fileId}: ${describeCounts(f.counts)}`);
+      logger.log(`demo records: ${result.imported.files} files from ${recordsDir} loaded (head position ${result.position}); SAKSFLYT_DEMO=0 starts empty`);
+    } catch (e) {
+      // loud, but the server still starts: what was imported before the failure stays (see `npx saksflyt import`)
+      logger.error(`demo records: import failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
   }
 }
 
