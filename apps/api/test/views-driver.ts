@@ -196,3 +196,21 @@ export function projectionsOptions(options: ProjectionsOptions) {
   class TestProjectionsOptionsModule {}
   return TestProjectionsOptionsModule;
 }
+
+/** Plans, notices and opens a NEHS meeting with `count` cases presented (ready to be endorsed or noted). */
+export async function meetingInSession(s: Server, members: string[], count: number, date = '2019-05-02'): Promise<{ meetingId: string; cases: string[] }> {
+  const planned = await call(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date, place: 'Oslo' } });
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = await call(s, 'POST', '/api/cases', {
+      token: SEC,
+      json: { committee: 'NEHS', title: `Sak ${i + 1} ${date}`, type: 'endorsement', proposedResolution: `Styret gir sin tilslutning til sak ${i + 1}.`, projectIds: ['helsedata'] },
+    });
+    await call(s, 'POST', `/api/cases/${c.id}/schedule`, { token: SEC, json: { meetingId: planned.id } });
+    ids.push(c.id);
+  }
+  await call(s, 'POST', `/api/meetings/${planned.id}/notice`, { token: SEC });
+  await call(s, 'POST', `/api/meetings/${planned.id}/open`, { token: SEC, json: { present: [members[0], members[1]] } });
+  for (const id of ids) await call(s, 'POST', `/api/cases/${id}/present`, { token: SEC, json: { presenter: 'Karl Vestli' } });
+  return { meetingId: planned.id, cases: ids };
+}

@@ -7,16 +7,17 @@
  * `Last-Event-ID`) are taken and the client is registered in the same tick; the runner flushes
  * pending changes (emitting them to the clients already registered) before answering either.
  *
- * Back-pressure: frames go straight to the raw socket (`reply.raw.write`). When `write()` returns
- * false and the socket holds more than `sseMaxBufferedBytes` unsent, the client is dropped (its
- * connection destroyed, an unfinished frame is discarded by the client), so the server never
- * buffers without bound; the client resumes with `Last-Event-ID`.
+ * Back-pressure: frames go straight to the raw socket (`reply.raw.write`). When `write()` has
+ * returned false (no 'drain' since) and the socket still holds more than `sseMaxBufferedBytes`
+ * unsent when the next frame comes, the client is dropped (its connection destroyed; an unfinished
+ * frame is discarded by the client), so the server never buffers without bound; the client
+ * resumes with `Last-Event-ID`.
  */
 import type { ServerResponse } from 'node:http';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import type { ChangeMessage, DocChange, FeedMessage } from '@saksflyt/projections';
-import { decisionsProjection, portfolioProjection, type Minutes } from '@saksflyt/projections';
+import { decisionsProjection, minutesFeedFilter, portfolioProjection, type Minutes } from '@saksflyt/projections';
 import { bigintAsNumber } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { minutesJson } from '../documents/documents.controller.js';
@@ -37,18 +38,29 @@ export function frame(event: 'snapshot' | 'change', position: bigint, data: unkn
 
 export class LiveClient {
   dead = false;
-  /** Unsent bytes of the first messages (a big snapshot), allowed on top of the bound. */
-  allowance = 0;
+  /** write() returned false and no 'drain' since: the client is behind. */
+  private behind = false;
   constructor(
     readonly res: ServerResponse,
     private readonly maxBuffered: number,
     private readonly onGone: (c: LiveClient) => void,
-  ) {}
+  ) {
+    res.on('drain', () => (this.behind = false));
+  }
 
+  /**
+   * Writes a frame. A client still behind from earlier frames with more than `maxBuffered` bytes
+   * unsent is dropped instead (memory per client stays below the bound plus one frame).
+   */
   write(chunk: string): void {
     if (this.dead) return;
-    const ok = this.res.write(chunk);
-    if (!ok && this.res.writableLength > this.maxBuffered + this.allowance) this.drop();
+    if (this.behind && this.res.writableLength > this.maxBuffered) return this.drop();
+    if (!this.res.write(chunk)) this.behind = true;
+  }
+
+  /** A comment line, unless frames are still waiting to go out (they keep the connection busy anyway). */
+  heartbeat(): void {
+    if (!this.dead && !this.behind) this.write(': keep-alive\n\n');
   }
 
   /** Ends the response at once, discarding what is buffered (slow client, or shutdown). */
@@ -91,18 +103,21 @@ export const TOPICS = {
       return rows.length ? rows : null;
     },
   }),
-  meeting: (svc: ProjectionsService, meetingId: string): TopicSpec => ({
-    key: `meeting:${meetingId}`,
-    projection: 'minutes',
-    snapshot: (position) => {
-      const m = svc.runner.query<Minutes | null>('minutes', { meetingId }).view;
-      return m ? minutesJson(m, position) : null;
-    },
-    rows: (changes, position) => {
-      const c = changes.find((x) => x.collection === 'minutes' && x.id === meetingId && x.doc !== null);
-      return c ? minutesJson(c.doc as Minutes, position) : null;
-    },
-  }),
+  meeting: (svc: ProjectionsService, meetingId: string): TopicSpec => {
+    const touches = minutesFeedFilter(meetingId);
+    // The minutes are rendered from the served documents: `position` in the data is the position
+    // they reflect (at or after the message's id when several events were committed together).
+    const current = (): unknown => {
+      const { position, view } = svc.runner.query<Minutes | null>('minutes', { meetingId });
+      return view ? minutesJson(view, position) : null;
+    };
+    return {
+      key: `meeting:${meetingId}`,
+      projection: 'minutes',
+      snapshot: () => current(),
+      rows: (changes) => (changes.some(touches) ? current() : null),
+    };
+  },
 };
 
 @Injectable()
@@ -181,9 +196,7 @@ export class LiveService implements OnModuleDestroy {
     }
     t.clients.add(client);
     this.clients.add(client);
-    const head = first.join('');
-    client.allowance = Buffer.byteLength(head);
-    client.write(head);
+    client.write(first.join(''));
     this.startHeartbeat();
     return client;
   }
@@ -191,7 +204,7 @@ export class LiveService implements OnModuleDestroy {
   private startHeartbeat(): void {
     if (this.heartbeat) return;
     this.heartbeat = setInterval(() => {
-      for (const c of this.clients) c.write(': keep-alive\n\n');
+      for (const c of this.clients) c.heartbeat();
     }, this.views.heartbeatMs);
     this.heartbeat.unref();
   }

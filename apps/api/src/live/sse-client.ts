@@ -105,13 +105,16 @@ export function connectSse(url: string, headers: Record<string, string> = {}): S
     resolveStatus(r.statusCode ?? 0);
     r.setEncoding('utf8');
     r.on('data', (chunk: string) => {
-      buf += chunk;
+      // lines can be megabytes long: look for line ends only in the new chunk
+      let start = 0;
       let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const l = buf.slice(0, nl).replace(/\r$/, '');
-        buf = buf.slice(nl + 1);
+      while ((nl = chunk.indexOf('\n', start)) >= 0) {
+        const l = (buf + chunk.slice(start, nl)).replace(/\r$/, '');
+        buf = '';
+        start = nl + 1;
         line(l);
       }
+      buf += chunk.slice(start);
     });
     r.on('end', () => resolveClosed());
     r.on('close', () => resolveClosed());
