@@ -494,6 +494,9 @@ class FileImport {
   ): Promise<void> {
     const code = m.committee;
     const view = await this.wf.getMeeting(meetingId);
+    // the engine's previous meeting (whose minutes this one approves) must be the record's, when it has one
+    if (view.previousMeetingDate !== undefined && m.previousMeetingDate !== null && view.previousMeetingDate !== m.previousMeetingDate)
+      throw new ImportError(file.id, `${m.key}: the previous meeting in the store is of ${view.previousMeetingDate}, the record's is of ${m.previousMeetingDate}`);
     const engineItems = new Map<StandardItem, string>();
     for (const a of view.agenda) if (a.standardItem) engineItems.set(a.standardItem, a.caseId);
     const accounted = new Set<StandardItem>();

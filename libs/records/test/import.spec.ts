@@ -229,4 +229,19 @@ describe('importRecords: files whose dependencies are missing', () => {
       await t.close();
     }
   });
+
+  it('fails loudly where the engine cannot give the recorded numbers (NEHS 2018 numbering already past 47)', async () => {
+    const t = await tempStore();
+    try {
+      const wf = new Workflow(t.store);
+      const admin = { actor: { name: 'Admin', roles: [{ role: 'admin' }] }, correlationId: 'test' };
+      await wf.createCommittee({ code: 'NEHS', name: 'Nasjonalt e-helsestyre' }, admin);
+      await wf.continueNumbering('NEHS', 2018, { nextMeetingNumber: 9, nextCaseNumber: 60 }, admin);
+      const nehs = loadAll().find((f) => f.id === 'nehs-2018-2019')!;
+      await expect(importRecords(t.store, nehs)).rejects.toThrow(/numbering of NEHS 2018 is at meeting 9, case 60 already/);
+      expect((await wf.listMeetings('NEHS')).length).toBe(0); // no meeting was planned under a wrong number
+    } finally {
+      await t.close();
+    }
+  });
 });
