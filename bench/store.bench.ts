@@ -19,7 +19,7 @@ import type { BenchFigures } from './types.js';
 const APPEND_1W_EVENTS = Number(process.env.BENCH_APPEND_1W ?? 3000);
 const APPEND_32W_ROUNDS = Number(process.env.BENCH_APPEND_32W_ROUNDS ?? 240); // × 32 events
 const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000);
-const SLICES = 12;
+const SLICES = 24;
 
 function event(i: number): NewEvent {
   return {
