@@ -120,7 +120,7 @@ export async function run(): Promise<BenchFigures> {
       const status = runner.status();
       await runner.stop();
       if (!status.every((p) => p.status === 'running' && p.position === BigInt(n))) throw new Error(`rebuild incomplete: ${JSON.stringify(status, (_, v) => (typeof v === 'bigint' ? Number(v) : v))}`);
-      console.log(`  rebuild ${round + 1}: ${n} events × ${status.length} views in ${secs.toFixed(2)} s`);
+      console.log(`  rebuild ${round + 1}: ${n} events, ${status.length} projections (5 views) in ${secs.toFixed(2)} s`);
       value = Math.max(value, n / secs);
     }
     await store.close();

@@ -170,7 +170,7 @@ describe('rebuild from scratch equals incremental building (property)', () => {
             const rebuilt = await ProjectionRunner.start({ store: t.store, file: `${t.dir}/rebuild.db`, projections: allProjections });
             await rebuilt.whenCaughtUp();
             expect({ docs: dump(rebuilt), answers: answers(rebuilt, w) }).toEqual(incremental);
-            if (incremental.docs.decisions.decision.length > 0) withDecisions++;
+            if (incremental.docs.registers.decision.length > 0) withDecisions++;
             if (Array.from(w.meetings.values()).some((m) => m.minutesApproved)) withApprovedMinutes++;
             await rebuilt.stop();
           } finally {

@@ -156,6 +156,8 @@ interface Waiter {
 export class ProjectionRunner {
   private readonly db: Database.Database;
   private readonly entries = new Map<string, Entry>();
+  /** Every servable name (projection names and their views) → the entry, query and collections. */
+  private readonly viewIndex = new Map<string, { entry: Entry; query: (docs: DocReader, params: any) => unknown; collections: Set<string> | null }>();
   private subscription: Subscription | null = null;
   private waiters: Waiter[] = [];
   private sinceFlush = 0;
@@ -208,8 +210,10 @@ export class ProjectionRunner {
   static async start(options: ProjectionRunnerOptions): Promise<ProjectionRunner> {
     const names = new Set<string>();
     for (const p of options.projections) {
-      if (names.has(p.name)) throw new Error(`Duplicate projection name ${p.name}`);
-      names.add(p.name);
+      for (const n of [p.name, ...Object.keys(p.views ?? {})]) {
+        if (names.has(n)) throw new Error(`Duplicate projection or view name ${n}`);
+        names.add(n);
+      }
     }
     const runner = new ProjectionRunner(options);
     runner.load();
@@ -242,7 +246,12 @@ export class ProjectionRunner {
           serving = activeRow ? this.loadUnit(projection, activeRow) : live;
         }
         const types = projection.eventTypes ? new Set(projection.eventTypes) : null;
-        this.entries.set(projection.name, { projection, types, serving, live, subject: new Subject<FeedMessage>() });
+        const entry: Entry = { projection, types, serving, live, subject: new Subject<FeedMessage>() };
+        this.entries.set(projection.name, entry);
+        this.viewIndex.set(projection.name, { entry, query: (d, q) => projection.query(d, q), collections: null });
+        for (const [name, v] of Object.entries(projection.views ?? {})) {
+          this.viewIndex.set(name, { entry, query: (d, q) => v.query(d, q), collections: new Set(v.collections) });
+        }
       }
     })();
   }
@@ -419,15 +428,24 @@ export class ProjectionRunner {
 
   // ------------------------------------------------------------------ reading
 
-  private entry(name: string): Entry {
-    const e = this.entries.get(name);
-    if (!e) throw new Error(`Unknown projection ${name}`);
-    return e;
+  private view(name: string) {
+    const v = this.viewIndex.get(name);
+    if (!v) throw new Error(`Unknown projection or view ${name}`);
+    return v;
   }
 
-  /** Names of the projections this runner runs. */
+  private entry(name: string): Entry {
+    return this.view(name).entry;
+  }
+
+  /** Names of the projections this runner runs (not their extra view names: see `viewNames`). */
   names(): string[] {
     return Array.from(this.entries.keys());
+  }
+
+  /** Every name `query`, `snapshot`, `feed`, `waitFor` accept, with the projection serving it. */
+  viewNames(): Array<{ view: string; projection: string }> {
+    return Array.from(this.viewIndex.entries()).map(([view, v]) => ({ view, projection: v.entry.projection.name }));
   }
 
   /** The position the named projection's served view reflects. */
@@ -437,8 +455,8 @@ export class ProjectionRunner {
 
   /** The query answer from the served view as it is now, with the position it reflects. */
   query<V = unknown, Q = unknown>(name: string, params?: Q): { position: bigint; view: V } {
-    const e = this.entry(name);
-    return { position: e.serving.position, view: e.projection.query(e.serving as DocReader, params ?? {}) as V };
+    const v = this.view(name);
+    return { position: v.entry.serving.position, view: v.query(v.entry.serving as DocReader, params ?? {}) as V };
   }
 
   /** Read-only access to the served documents (for lookups the query function does not offer). */
@@ -485,9 +503,11 @@ export class ProjectionRunner {
     name: string,
     options: { params?: Q; lastEventId?: bigint; filter?: (change: DocChange) => boolean } = {},
   ): Observable<FeedMessage<V>> {
+    const v = this.view(name);
+    const filter = (c: DocChange): boolean => (v.collections === null || v.collections.has(c.collection)) && (!options.filter || options.filter(c));
     const filterMsg = (m: FeedMessage): FeedMessage | null => {
-      if (m.kind === 'snapshot' || !options.filter) return m;
-      const changes = m.changes.filter(options.filter);
+      if (m.kind === 'snapshot' || (!options.filter && v.collections === null)) return m;
+      const changes = m.changes.filter(filter);
       return changes.length === 0 ? null : { kind: 'change', position: m.position, changes };
     };
     return new Observable<FeedMessage<V>>((subscriber) => {
@@ -501,7 +521,7 @@ export class ProjectionRunner {
       const sub = e.subject.subscribe({
         next: (m) => {
           const out =
-            m.kind === 'snapshot' ? ({ kind: 'snapshot', position: m.position, view: e.projection.query(e.serving, options.params ?? {}) } as FeedMessage) : filterMsg(m);
+            m.kind === 'snapshot' ? ({ kind: 'snapshot', position: m.position, view: v.query(e.serving, options.params ?? {}) } as FeedMessage) : filterMsg(m);
           if (out) subscriber.next(out as FeedMessage<V>);
         },
         complete: () => subscriber.complete(),

@@ -30,6 +30,17 @@ export interface Projection<Q = unknown, V = unknown> {
   evolve(docs: DocStore, event: RecordedEvent): void;
   /** Builds the query answer (the API's JSON) from the documents. */
   query(docs: DocReader, params: Q): V;
+  /**
+   * More named views served from the same documents: `runner.query(viewName, params)`, `feed`,
+   * `snapshot`, `waitFor` accept these names; feeds of a view carry only changes of its collections.
+   */
+  readonly views?: Record<string, ViewDefinition>;
+}
+
+export interface ViewDefinition {
+  query(docs: DocReader, params: any): unknown;
+  /** The document collections the view reads (its feed's changes are filtered to these). */
+  collections: readonly string[];
 }
 
 /** One document changed by an event: its new content, or `null` when it was deleted. */

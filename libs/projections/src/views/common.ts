@@ -194,8 +194,10 @@ export function trackMeeting(docs: DocStore, e: RecordedEvent, withMembers = fal
   return id;
 }
 
+export type TrackedCase = { before: CaseDoc | undefined; after: CaseDoc };
+
 /** Updates the case document; returns it before and after (null when the event is not a case event). */
-export function trackCase(docs: DocStore, e: RecordedEvent): { before: CaseDoc | undefined; after: CaseDoc } | null {
+export function trackCase(docs: DocStore, e: RecordedEvent): TrackedCase | null {
   const id = streamId(e.stream, 'case-');
   if (id === null) return null;
   if (e.type === 'CaseDrafted') {

@@ -6,8 +6,8 @@
  * Documents: `decision/<caseId>` (the rows), plus `meeting` and `case` working docs.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import type { DocChange, DocStore, Projection } from '../runner/types.js';
-import { trackCase, trackMeeting, yearOf, type CaseDoc, type MeetingDoc, CASE_CORE_TYPES } from './common.js';
+import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
+import { trackCase, trackMeeting, yearOf, type CaseDoc, type MeetingDoc, type TrackedCase, CASE_CORE_TYPES } from './common.js';
 
 export interface DecisionRow {
   caseId: string;
@@ -94,6 +94,17 @@ export const decisionsProjection: Projection<DecisionsQuery, DecisionRow[]> & { 
   eventTypes: ['MeetingPlanned', 'CaseAddedToAgenda', 'CaseRemovedFromAgenda', 'MeetingNoticed', 'MinutesApproved', ...CASE_CORE_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
     const meetingId = trackMeeting(docs, e);
+    evolveDecisions(docs, e, meetingId, trackCase(docs, e));
+  },
+  query: queryDecisions,
+  /** The changed register rows (the live feed's rows). */
+  rows(changes) {
+    return changes.filter((c) => c.collection === 'decision' && c.doc !== null).map((c) => toDecisionRow(c.doc as DecisionDoc));
+  },
+};
+
+/** The register's own part of evolve, after the meeting and case trackers ran. */
+export function evolveDecisions(docs: DocStore, e: RecordedEvent, meetingId: string | null, c: TrackedCase | null): void {
     if (e.type === 'MinutesApproved' && meetingId) {
       const m = docs.get<MeetingDoc>('meeting', meetingId)!;
       for (const caseId of m.agenda) {
@@ -102,13 +113,14 @@ export const decisionsProjection: Projection<DecisionsQuery, DecisionRow[]> & { 
       }
       return;
     }
-    const c = trackCase(docs, e);
     if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted')) return;
     const m = c.after.meetingId ? docs.get<MeetingDoc>('meeting', c.after.meetingId) : undefined;
     if (!m) throw new Error(`case ${c.after.id} decided without a known meeting`);
     docs.put('decision', c.after.id, rowFor(c.after, m));
-  },
-  query(docs, params) {
+}
+
+/** The register, filtered: newest meeting first, then agenda order. */
+export function queryDecisions(docs: DocReader, params: DecisionsQuery): DecisionRow[] {
     const asOf = params.asOf !== undefined ? time(params.asOf) : undefined;
     if (asOf !== undefined && Number.isNaN(asOf)) throw new RangeError(`asOf is not a time: ${params.asOf}`);
     const q = params.q?.trim().toLocaleLowerCase('nb');
@@ -124,9 +136,4 @@ export const decisionsProjection: Projection<DecisionsQuery, DecisionRow[]> & { 
       )
       .sort(compareDecisions)
       .map((d) => toDecisionRow(d, asOf));
-  },
-  /** The changed register rows (the live feed's rows). */
-  rows(changes) {
-    return changes.filter((c) => c.collection === 'decision' && c.doc !== null).map((c) => toDecisionRow(c.doc as DecisionDoc));
-  },
-};
+}

@@ -5,8 +5,8 @@
  * Documents: `followup/<id>`, plus `meeting` and `case` working docs.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import type { DocChange, DocStore, Projection } from '../runner/types.js';
-import { trackCase, trackMeeting, type MeetingDoc, CASE_CORE_TYPES } from './common.js';
+import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
+import { trackCase, trackMeeting, type MeetingDoc, type TrackedCase, CASE_CORE_TYPES } from './common.js';
 
 export interface FollowUp {
   id: string;
@@ -50,7 +50,16 @@ export const followUpsProjection: Projection<FollowUpsQuery, FollowUp[]> & { row
   eventTypes: ['MeetingPlanned', 'MinutesApproved', ...CASE_CORE_TYPES, 'DiscussionRecorded'],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackMeeting(docs, e);
-    const c = trackCase(docs, e);
+    evolveFollowUps(docs, e, trackCase(docs, e));
+  },
+  query: queryFollowUps,
+  rows(changes) {
+    return changes.filter((c) => c.collection === 'followup' && c.doc !== null).map((c) => toFollowUp(c.doc as FollowUpDoc));
+  },
+};
+
+/** The follow-ups' own part of evolve, after the trackers ran. */
+export function evolveFollowUps(docs: DocStore, e: RecordedEvent, c: TrackedCase | null): void {
     if (!c) return;
     if (e.type === 'DiscussionRecorded') {
       const promised = (e.data as { followUps?: { id: string; text: string }[] }).followUps ?? [];
@@ -74,9 +83,10 @@ export const followUpsProjection: Projection<FollowUpsQuery, FollowUp[]> & { row
         if (f && f.open) docs.put('followup', id, { ...f, open: false, metBy: c.after.id });
       }
     }
-  },
-  /** Oldest promise first. `canReadDraft` omitted: every follow-up (a trusted caller). */
-  query(docs, params) {
+}
+
+/** Oldest promise first. `canReadDraft` omitted: every follow-up (a trusted caller). */
+export function queryFollowUps(docs: DocReader, params: FollowUpsQuery): FollowUp[] {
     return docs
       .list<FollowUpDoc>('followup')
       .filter((f) => params.open === undefined || f.open === params.open)
@@ -87,8 +97,4 @@ export const followUpsProjection: Projection<FollowUpsQuery, FollowUp[]> & { row
       })
       .sort((a, b) => a.position - b.position || a.id.localeCompare(b.id))
       .map(toFollowUp);
-  },
-  rows(changes) {
-    return changes.filter((c) => c.collection === 'followup' && c.doc !== null).map((c) => toFollowUp(c.doc as FollowUpDoc));
-  },
-};
+}

@@ -1,8 +1,5 @@
-import { annualCycleProjection } from './annual-cycle.js';
-import { decisionsProjection } from './decisions.js';
-import { followUpsProjection } from './followups.js';
 import { minutesProjection } from './minutes.js';
-import { portfolioProjection } from './portfolio.js';
+import { registersProjection } from './registers.js';
 
 export * from './common.js';
 export * from './minutes.js';
@@ -10,6 +7,11 @@ export * from './decisions.js';
 export * from './portfolio.js';
 export * from './annual-cycle.js';
 export * from './followups.js';
+export * from './registers.js';
 
-/** Every view, for `ProjectionRunner.start({ projections: allProjections })`. */
-export const allProjections = [minutesProjection, decisionsProjection, portfolioProjection, annualCycleProjection, followUpsProjection] as const;
+/**
+ * Every view, for `ProjectionRunner.start({ projections: allProjections })`: the projections
+ * `minutes` and `registers`, the latter serving the views `decisions`, `portfolio`, `annual-cycle`
+ * and `followups` by name.
+ */
+export const allProjections = [minutesProjection, registersProjection] as const;

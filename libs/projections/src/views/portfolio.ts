@@ -7,7 +7,7 @@
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
-import { streamId, trackCase, trackMeeting, yearOf, seqOf, type MeetingDoc, CASE_CORE_TYPES } from './common.js';
+import { streamId, trackCase, trackMeeting, yearOf, seqOf, type MeetingDoc, type TrackedCase, CASE_CORE_TYPES } from './common.js';
 
 export interface ProjectDecision {
   committee: string;
@@ -72,6 +72,19 @@ export const portfolioProjection: Projection<PortfolioQuery, PortfolioProject[]>
   version: 1,
   eventTypes: ['ProjectRegistered', 'ProjectStatusReported', 'MeetingPlanned', ...CASE_CORE_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
+    trackMeeting(docs, e);
+    evolvePortfolio(docs, e, trackCase(docs, e));
+  },
+  query: queryPortfolio,
+  rows(changes) {
+    return changes
+      .filter((c) => c.collection === 'project' && c.doc !== null && (c.doc as ProjectDoc).registered)
+      .map((c) => toProject(c.doc as ProjectDoc));
+  },
+};
+
+/** The portfolio's own part of evolve (project events; decisions naming projects), after the trackers ran. */
+export function evolvePortfolio(docs: DocStore, e: RecordedEvent, c: TrackedCase | null): void {
     const projectId = streamId(e.stream, 'project-');
     if (projectId !== null) {
       const prev = docs.get<ProjectDoc>('project', projectId);
@@ -84,8 +97,6 @@ export const portfolioProjection: Projection<PortfolioQuery, PortfolioProject[]>
       }
       return;
     }
-    trackMeeting(docs, e);
-    const c = trackCase(docs, e);
     if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted')) return;
     const m = c.after.meetingId ? docs.get<MeetingDoc>('meeting', c.after.meetingId) : undefined;
     if (!m) return;
@@ -102,22 +113,17 @@ export const portfolioProjection: Projection<PortfolioQuery, PortfolioProject[]>
       const y: PortfolioYear = { year, endorsed: true, committee: c.after.committee, number: c.after.number, caseId: c.after.id, title: c.after.title, date: m.date };
       docs.put('year', String(year), y);
     }
-  },
-  /** Registered projects by id (numeric ids in numeric order). */
-  query(docs, params) {
+}
+
+/** Registered projects by id (numeric ids in numeric order); `year` filters their decisions. */
+export function queryPortfolio(docs: DocReader, params: PortfolioQuery): PortfolioProject[] {
     const year = params.year === undefined ? undefined : Number(params.year);
     return docs
       .list<ProjectDoc>('project')
       .filter((p) => p.registered)
       .sort((a, b) => a.id.localeCompare(b.id, 'nb', { numeric: true }))
       .map((p) => toProject(p, year));
-  },
-  rows(changes) {
-    return changes
-      .filter((c) => c.collection === 'project' && c.doc !== null && (c.doc as ProjectDoc).registered)
-      .map((c) => toProject(c.doc as ProjectDoc));
-  },
-};
+}
 
 /** Years whose portfolio was endorsed (e.g. NEHS 52/18 "Nasjonal e-helseportefølje 2019"), by year. */
 export function portfolioYears(docs: DocReader): PortfolioYear[] {
