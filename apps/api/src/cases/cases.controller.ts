@@ -3,7 +3,7 @@
  * nine commands, history. Each write: 404, 403 (secretariat of the case's committee), the body
  * (415/413/400), `If-Match` (400 malformed), then the workflow (400 semantic, 412 stale, 409 state).
  */
-import { Body, Controller, Get, HttpCode, Inject, Module, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Module, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClassConstructor } from 'class-transformer';
 import type { EventStore } from '@saksflyt/event-store';
@@ -20,6 +20,7 @@ import {
   requireSecretariat,
   singleQuery,
 } from '../workflow/access.js';
+import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
 import {
   CaseDoc,
@@ -49,6 +50,7 @@ export async function mayReadCase(wf: Workflow, user: User | null, caseId: strin
   return mayReadPrivate(user, committee) || (await caseIsPublic(wf, caseId));
 }
 
+@UseInterceptors(FieldPathInterceptor)
 @ApiTags('cases')
 @ApiBearerAuth()
 @Controller('cases')
@@ -94,8 +96,8 @@ export class CasesController {
     @Query('atPosition') atPosition?: unknown,
     @Query('minPosition') minPosition?: unknown,
   ): Promise<CaseView> {
-    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
     const committee = await caseCommittee(this.wf, id);
+    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
     const actor = ctx.user ? { name: ctx.user.name, roles: ctx.user.roles } : undefined;
     let view: CaseView;
     if (asOf !== undefined || atPosition !== undefined) {

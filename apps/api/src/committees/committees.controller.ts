@@ -2,16 +2,18 @@
  * Committees (API.md "Committees"): create (admin), list and read (public), members (admin),
  * numbering continuation (admin, forward only: 409 backwards).
  */
-import { Body, Controller, Delete, Get, HttpCode, Inject, Module, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Module, Param, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '@saksflyt/event-store';
 import type { Workflow } from '@saksflyt/workflow';
 import type { FastifyReply } from 'fastify';
 import { ApiProblems, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, Roles, setETag, validateBody } from '../platform.js';
 import { assertEmptyBody, awaitMinPosition, commandContext, requireAdmin, requireCommittee, singleQuery } from '../workflow/access.js';
+import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
 import { AddMemberDto, CommitteeDoc, CreateCommitteeDto, NumberingDto, WriteResultDoc } from './committees.dto.js';
 
+@UseInterceptors(FieldPathInterceptor)
 @ApiTags('committees')
 @ApiBearerAuth()
 @Controller('committees')
@@ -44,8 +46,8 @@ export class CommitteesController {
   @ApiOkResponse({ type: CommitteeDoc, headers: { ETag: { description: '"<revision>" of the committee stream' } } })
   @ApiProblems(404)
   async get(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('minPosition') minPosition?: string) {
-    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
     await requireCommittee(this.wf, code);
+    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
     const view = await this.wf.getCommittee(code);
     setETag(reply, view.revision);
     return view;
@@ -76,6 +78,18 @@ export class CommitteesController {
     requireAdmin(ctx.user);
     assertEmptyBody(body);
     return this.wf.removeMember(code, id, commandContext(ctx));
+  }
+
+  @Get(':code/numbering/:year')
+  @Public()
+  @ApiOkResponse({ description: '{ committee, year, nextMeetingNumber, nextCaseNumber, revision }: where the year\'s numbering continues', headers: { ETag: { description: '"<revision>" of the numbering stream (-1: untouched)' } } })
+  @ApiProblems(400, 404)
+  async getNumbering(@Param('code') code: string, @Param('year') year: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    await requireCommittee(this.wf, code);
+    if (!/^\d{4}$/.test(year)) throw Problems.badRequest('year must be a four-digit year.', [{ field: 'year', message: 'must be a four-digit year' }]);
+    const n = await this.wf.getNumbering(code, Number(year));
+    if (n.revision >= 0n) setETag(reply, n.revision);
+    return n;
   }
 
   @Put(':code/numbering/:year')

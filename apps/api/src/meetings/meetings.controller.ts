@@ -3,7 +3,7 @@
  * on; a planned meeting needs member/secretariat/auditor/admin), notice, open, adjourn, history.
  * The minutes and notice documents are served elsewhere (views).
  */
-import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '@saksflyt/event-store';
 import type { Workflow } from '@saksflyt/workflow';
@@ -19,11 +19,13 @@ import {
   requireSecretariat,
   singleQuery,
 } from '../workflow/access.js';
+import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
 import { MeetingDoc, MeetingSummaryDoc, MeetingWriteResultDoc, OpenMeetingDto, PlanMeetingDto } from './meetings.dto.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: '"<revision>" of the meeting; 412 when stale' } as const;
 
+@UseInterceptors(FieldPathInterceptor)
 @ApiTags('meetings')
 @ApiBearerAuth()
 @Controller()
@@ -69,8 +71,8 @@ export class MeetingsController {
   @ApiOkResponse({ type: MeetingDoc, headers: { ETag: { description: '"<revision>" of the meeting stream' } } })
   @ApiProblems(401, 403, 404)
   async get(@Param('id') id: string, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply, @Query('minPosition') minPosition?: string) {
-    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
     const committee = await meetingCommittee(this.wf, id);
+    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
     const actor = ctx.user ? { name: ctx.user.name, roles: ctx.user.roles } : undefined;
     const view = await this.wf.getMeeting(id, { actor });
     if (!view.public) requirePrivateRead(ctx.user, committee);

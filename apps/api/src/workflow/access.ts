@@ -2,7 +2,9 @@
  * Helpers shared by the committee, meeting, case and matter endpoints: the command context from a
  * request, the read permissions of API.md's Identity table, `?minPosition=` waits, path ids.
  */
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { EventStore } from '@saksflyt/event-store';
+import { catchError, throwError, type Observable } from 'rxjs';
 import type { CommandContext, Workflow } from '@saksflyt/workflow';
 import { Problems, assertJsonBody, hasRole, requireUser, type RequestCtx, type User } from '../platform.js';
 
@@ -108,4 +110,23 @@ export function assertEmptyBody(body: unknown): void {
       `The request body is not valid (unknown field${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}).`,
       keys.map((k) => ({ field: k, message: `${k} is not a known field` })),
     );
+}
+
+/**
+ * The workflow names array elements `present[0]`; the platform (class-validator) names them
+ * `present.0` (PLATFORM.md). This interceptor rewrites the engine's 400 field names to the
+ * platform's, so one API speaks one style. Nothing else in the error changes.
+ */
+@Injectable()
+export class FieldPathInterceptor implements NestInterceptor {
+  intercept(_: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      catchError((e: unknown) => {
+        const errors = (e as { errors?: unknown })?.errors;
+        if (Array.isArray(errors))
+          for (const fe of errors) if (fe && typeof fe.field === 'string') fe.field = fe.field.replace(/\[(\d+)\]/g, '.$1');
+        return throwError(() => e);
+      }),
+    );
+  }
 }
