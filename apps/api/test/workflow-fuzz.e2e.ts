@@ -51,6 +51,7 @@ function endpoints(ids: Ids): Endpoint[] {
     { method: 'GET', path: '/api/committees/{committee}' },
     { method: 'POST', path: '/api/committees/{committee}/members', template: { name: 'n', organisation: 'o', role: 'member' } },
     { method: 'DELETE', path: '/api/committees/{committee}/members/{member}' },
+    { method: 'GET', path: '/api/committees/{committee}/numbering/{year}' },
     { method: 'PUT', path: '/api/committees/{committee}/numbering/{year}', template: { nextMeetingNumber: 50, nextCaseNumber: 500 } },
     { method: 'POST', path: '/api/committees/{committee}/meetings', template: { date: '2019-03-01', startTime: '10:00', endTime: '12:00', place: 'Oslo' } },
     { method: 'GET', path: '/api/committees/{committee}/meetings', query: ['year'] },
