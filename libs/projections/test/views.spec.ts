@@ -172,6 +172,8 @@ describe('views over the NEHS meetings 7/2018, 8/2018 and 1/2019 (real SQLite st
     await new Promise((r) => setImmediate(r)); // waitFor resolves when applied; the feed emits at the commit right after
     sub.unsubscribe();
     expect(got[0]).toEqual({ kind: 'snapshot', position: 0n, view: [] });
+    // the view's feed carries only its own collection's changes
+    expect(got.slice(1).every((m) => m.kind === 'change' && m.changes.length > 0 && m.changes.every((c) => c.collection === 'decision'))).toBe(true);
     const rows = got.slice(1).flatMap((m) => (m.kind === 'change' ? decisionsProjection.rows(m.changes) : []));
     // every decided case once, plus the rows updated when minutes were approved
     expect(new Set(rows.map((r) => r.caseId)).size).toBe(18);

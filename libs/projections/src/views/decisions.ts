@@ -105,18 +105,18 @@ export const decisionsProjection: Projection<DecisionsQuery, DecisionRow[]> & { 
 
 /** The register's own part of evolve, after the meeting and case trackers ran. */
 export function evolveDecisions(docs: DocStore, e: RecordedEvent, meetingId: string | null, c: TrackedCase | null): void {
-    if (e.type === 'MinutesApproved' && meetingId) {
-      const m = docs.get<MeetingDoc>('meeting', meetingId)!;
-      for (const caseId of m.agenda) {
-        const row = docs.get<DecisionDoc>('decision', caseId);
-        if (row) docs.put('decision', caseId, { ...row, minutesApprovedAt: m.minutesApprovedAt });
-      }
-      return;
+  if (e.type === 'MinutesApproved' && meetingId) {
+    const m = docs.get<MeetingDoc>('meeting', meetingId)!;
+    for (const caseId of m.agenda) {
+      const row = docs.get<DecisionDoc>('decision', caseId);
+      if (row) docs.put('decision', caseId, { ...row, minutesApprovedAt: m.minutesApprovedAt });
     }
-    if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted')) return;
-    const m = c.after.meetingId ? docs.get<MeetingDoc>('meeting', c.after.meetingId) : undefined;
-    if (!m) throw new Error(`case ${c.after.id} decided without a known meeting`);
-    docs.put('decision', c.after.id, rowFor(c.after, m));
+    return;
+  }
+  if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted')) return;
+  const m = c.after.meetingId ? docs.get<MeetingDoc>('meeting', c.after.meetingId) : undefined;
+  if (!m) throw new Error(`case ${c.after.id} decided without a known meeting`);
+  docs.put('decision', c.after.id, rowFor(c.after, m));
 }
 
 /** The register, filtered: newest meeting first, then agenda order. */

@@ -60,29 +60,29 @@ export const followUpsProjection: Projection<FollowUpsQuery, FollowUp[]> & { row
 
 /** The follow-ups' own part of evolve, after the trackers ran. */
 export function evolveFollowUps(docs: DocStore, e: RecordedEvent, c: TrackedCase | null): void {
-    if (!c) return;
-    if (e.type === 'DiscussionRecorded') {
-      const promised = (e.data as { followUps?: { id: string; text: string }[] }).followUps ?? [];
-      for (const f of promised) {
-        if (docs.get('followup', f.id)) continue;
-        const doc: FollowUpDoc = {
-          id: f.id,
-          text: f.text,
-          committee: c.after.committee,
-          caseId: c.after.id,
-          meetingId: c.after.meetingId,
-          open: true,
-          promisedAt: e.metadata.at,
-          position: Number(e.position),
-        };
-        docs.put('followup', f.id, doc);
-      }
-    } else if (e.type === 'ResolutionEndorsed' || e.type === 'CaseNoted') {
-      for (const id of c.after.meetsFollowUps) {
-        const f = docs.get<FollowUpDoc>('followup', id);
-        if (f && f.open) docs.put('followup', id, { ...f, open: false, metBy: c.after.id });
-      }
+  if (!c) return;
+  if (e.type === 'DiscussionRecorded') {
+    const promised = (e.data as { followUps?: { id: string; text: string }[] }).followUps ?? [];
+    for (const f of promised) {
+      if (docs.get('followup', f.id)) continue;
+      const doc: FollowUpDoc = {
+        id: f.id,
+        text: f.text,
+        committee: c.after.committee,
+        caseId: c.after.id,
+        meetingId: c.after.meetingId,
+        open: true,
+        promisedAt: e.metadata.at,
+        position: Number(e.position),
+      };
+      docs.put('followup', f.id, doc);
     }
+  } else if (e.type === 'ResolutionEndorsed' || e.type === 'CaseNoted') {
+    for (const id of c.after.meetsFollowUps) {
+      const f = docs.get<FollowUpDoc>('followup', id);
+      if (f && f.open) docs.put('followup', id, { ...f, open: false, metBy: c.after.id });
+    }
+  }
 }
 
 /** Oldest promise first. `canReadDraft` omitted: every follow-up (a trusted caller). */

@@ -85,34 +85,34 @@ export const portfolioProjection: Projection<PortfolioQuery, PortfolioProject[]>
 
 /** The portfolio's own part of evolve (project events; decisions naming projects), after the trackers ran. */
 export function evolvePortfolio(docs: DocStore, e: RecordedEvent, c: TrackedCase | null): void {
-    const projectId = streamId(e.stream, 'project-');
-    if (projectId !== null) {
-      const prev = docs.get<ProjectDoc>('project', projectId);
-      const base: ProjectDoc = prev ?? { id: projectId, name: projectId, owner: '', phase: null, status: null, risk: null, registered: false, lastNote: null, decisions: [] };
-      const d = e.data as { name?: string; owner?: string; phase?: string; status?: string; risk?: string; note?: string };
-      if (e.type === 'ProjectRegistered') {
-        docs.put('project', projectId, { ...base, registered: true, name: d.name ?? projectId, owner: d.owner ?? '', phase: d.phase ?? base.phase, status: d.status ?? base.status });
-      } else if (e.type === 'ProjectStatusReported') {
-        docs.put('project', projectId, { ...base, phase: d.phase ?? base.phase, status: d.status ?? base.status, risk: d.risk ?? base.risk, lastNote: d.note ?? null });
-      }
-      return;
+  const projectId = streamId(e.stream, 'project-');
+  if (projectId !== null) {
+    const prev = docs.get<ProjectDoc>('project', projectId);
+    const base: ProjectDoc = prev ?? { id: projectId, name: projectId, owner: '', phase: null, status: null, risk: null, registered: false, lastNote: null, decisions: [] };
+    const d = e.data as { name?: string; owner?: string; phase?: string; status?: string; risk?: string; note?: string };
+    if (e.type === 'ProjectRegistered') {
+      docs.put('project', projectId, { ...base, registered: true, name: d.name ?? projectId, owner: d.owner ?? '', phase: d.phase ?? base.phase, status: d.status ?? base.status });
+    } else if (e.type === 'ProjectStatusReported') {
+      docs.put('project', projectId, { ...base, phase: d.phase ?? base.phase, status: d.status ?? base.status, risk: d.risk ?? base.risk, lastNote: d.note ?? null });
     }
-    if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted')) return;
-    const m = c.after.meetingId ? docs.get<MeetingDoc>('meeting', c.after.meetingId) : undefined;
-    if (!m) return;
-    const decision = { caseId: c.after.id, committee: c.after.committee, number: c.after.number, outcome: c.after.outcome!, date: m.date };
-    for (const id of new Set(c.after.projectIds)) {
-      const prev = docs.get<ProjectDoc>('project', id);
-      const base: ProjectDoc = prev ?? { id, name: id, owner: '', phase: null, status: null, risk: null, registered: false, lastNote: null, decisions: [] };
-      const decisions = [...base.decisions.filter((x) => x.caseId !== decision.caseId), decision].sort(byDate);
-      docs.put('project', id, { ...base, decisions });
-    }
-    const match = c.after.outcome === 'endorsement' ? PORTFOLIO_TITLE.exec(c.after.title) : null;
-    if (match) {
-      const year = Number(match[1]);
-      const y: PortfolioYear = { year, endorsed: true, committee: c.after.committee, number: c.after.number, caseId: c.after.id, title: c.after.title, date: m.date };
-      docs.put('year', String(year), y);
-    }
+    return;
+  }
+  if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted')) return;
+  const m = c.after.meetingId ? docs.get<MeetingDoc>('meeting', c.after.meetingId) : undefined;
+  if (!m) return;
+  const decision = { caseId: c.after.id, committee: c.after.committee, number: c.after.number, outcome: c.after.outcome!, date: m.date };
+  for (const id of new Set(c.after.projectIds)) {
+    const prev = docs.get<ProjectDoc>('project', id);
+    const base: ProjectDoc = prev ?? { id, name: id, owner: '', phase: null, status: null, risk: null, registered: false, lastNote: null, decisions: [] };
+    const decisions = [...base.decisions.filter((x) => x.caseId !== decision.caseId), decision].sort(byDate);
+    docs.put('project', id, { ...base, decisions });
+  }
+  const match = c.after.outcome === 'endorsement' ? PORTFOLIO_TITLE.exec(c.after.title) : null;
+  if (match) {
+    const year = Number(match[1]);
+    const y: PortfolioYear = { year, endorsed: true, committee: c.after.committee, number: c.after.number, caseId: c.after.id, title: c.after.title, date: m.date };
+    docs.put('year', String(year), y);
+  }
 }
 
 /** Registered projects by id (numeric ids in numeric order); `year` filters their decisions. */
