@@ -188,4 +188,26 @@ describe('ProjectionRunner on a real SQLite store', () => {
     // a position from before the log began (during catch-up) asks for a snapshot instead
     expect(runner.changesSince('tally', 5n)).toBeNull();
   });
+
+  it('keeps a bounded change log: resume within it is exact, before it asks for a snapshot', async () => {
+    t = await tempStore();
+    const runner = await ProjectionRunner.start({ store: t.store, file: t.file, projections: [tally()], changeLogLimit: 8 });
+    runners.push(runner);
+    await runner.whenCaughtUp();
+    for (let i = 0; i < 30; i++) {
+      const { position } = await t.store.append(`p-${i % 3}`, [ev('Counted', {})], { expectedRevision: 'any' });
+      await runner.waitFor(position, 5000);
+      await new Promise((r) => setImmediate(r));
+    }
+    const db = new Database(t.file, { readonly: true });
+    const kept = db.prepare('SELECT count(*) FROM projection_changes').pluck().get() as number;
+    db.close();
+    expect(kept).toBeGreaterThanOrEqual(8);
+    expect(kept).toBeLessThanOrEqual(10);
+    expect(runner.changesSince('tally', 5n)).toBeNull();
+    expect(runner.changesSince('tally', 25n)?.map((m) => m.position)).toEqual([26n, 27n, 28n, 29n, 30n]);
+    const resumed: FeedMessage[] = [];
+    runner.feed('tally', { lastEventId: 2n }).subscribe((m) => resumed.push(m)).unsubscribe();
+    expect(resumed).toEqual([{ kind: 'snapshot', position: 30n, view: { 'p-0': 10, 'p-1': 10, 'p-2': 10 } }]);
+  });
 });
