@@ -387,7 +387,9 @@ export function describeEventStoreContract(
     (large > 0 ? test : test.skip)(`reads ${large} events lazily, page by page`, async () => {
       const s = `contract-large-${suffix()}`;
       const chunk = 1000;
-      let first: bigint | null = null;
+      // Positions are not dense on every store (EventStoreDB's are byte offsets), so read $all
+      // from the head as it stood before writing, not from arithmetic on the append result.
+      const first = await store.headPosition();
       for (let i = 0; i < large; i += chunk) {
         const n = Math.min(chunk, large - i);
         const r = await store.append(
@@ -399,7 +401,7 @@ export function describeEventStoreContract(
           })),
           { expectedRevision: 'any' },
         );
-        first ??= r.position - BigInt(n - 1);
+        expect(r.nextRevision).toBe(BigInt(i + n - 1));
       }
       const stats = options.pageStats;
       // Taking only the first event reads one page, not the whole stream.
@@ -420,7 +422,7 @@ export function describeEventStoreContract(
       expect(count).toBe(large);
 
       let allCount = 0;
-      for await (const e of store.readAll({ fromPosition: first as bigint })) {
+      for await (const e of store.readAll({ fromPosition: first })) {
         if (e.stream === s) allCount += 1;
         if (allCount === large) break;
       }
