@@ -187,4 +187,23 @@ describe('views over HTTP after NEHS 8/2018', () => {
       ['1/2019', 'draft'],
     ]);
   });
+
+  it('the OpenAPI document lists the views, documents and live feeds', async () => {
+    const doc = await call(s, 'GET', '/api/docs-json');
+    for (const path of [
+      '/api/decisions',
+      '/api/portfolio',
+      '/api/portfolio/projects',
+      '/api/portfolio/projects/{id}/reports',
+      '/api/committees/{code}/annual-cycle',
+      '/api/followups',
+      '/api/meetings/{id}/minutes',
+      '/api/meetings/{id}/notice',
+      '/api/live/decisions',
+      '/api/live/portfolio',
+      '/api/live/meetings/{id}',
+    ])
+      expect([path, Object.keys(doc.paths).includes(path)]).toEqual([path, true]);
+    expect(Object.keys(doc.paths['/api/meetings/{id}/notice'])).toEqual(expect.arrayContaining(['get', 'post']));
+  });
 });
