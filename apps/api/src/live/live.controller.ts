@@ -20,12 +20,14 @@ import { mayReadPrivate } from '../views/query.js';
 import { LiveService, TOPICS, type TopicSpec } from './live.service.js';
 
 const NON_NEGATIVE_INT = /^(0|[1-9][0-9]{0,18})$/;
+/** Positions are SQLite integers (int64). */
+const MAX_POSITION = 9223372036854775807n;
 
 function lastEventId(req: FastifyRequest, query: unknown): bigint | undefined {
   const header = req.headers['last-event-id'];
   const raw = header !== undefined ? header : query;
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || !NON_NEGATIVE_INT.test(raw.trim()))
+  if (typeof raw !== 'string' || !NON_NEGATIVE_INT.test(raw.trim()) || BigInt(raw.trim()) > MAX_POSITION)
     throw Problems.badRequest('Last-Event-ID must be a global position (a non-negative integer).', [
       { field: 'Last-Event-ID', message: 'must be a non-negative integer' },
     ]);
@@ -49,9 +51,16 @@ export class LiveController {
   ) {}
 
   private start(req: FastifyRequest, reply: FastifyReply, spec: TopicSpec, resumeFrom: bigint | undefined): void {
-    const headers = outgoingHeaders(reply);
-    reply.hijack();
-    this.live.open(reply.raw, headers, spec, resumeFrom);
+    this.live.open(
+      reply.raw,
+      () => {
+        const headers = outgoingHeaders(reply);
+        reply.hijack();
+        return headers;
+      },
+      spec,
+      resumeFrom,
+    );
   }
 
   @Get('decisions')

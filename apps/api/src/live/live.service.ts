@@ -159,12 +159,26 @@ export class LiveService implements OnModuleDestroy {
   }
 
   /**
-   * Opens a feed on a hijacked response: headers, then the snapshot (no `lastEventId`) or every
-   * change after `lastEventId` (a snapshot when the change log no longer reaches back), then live.
+   * Opens a feed: the snapshot (no `lastEventId`) or every change after `lastEventId` (a snapshot
+   * when the change log no longer reaches back), then live. `hijack` is called (and the headers
+   * written) only once the first messages are ready, so an error before that is an ordinary answer.
    */
-  open(res: ServerResponse, headers: Record<string, string>, spec: TopicSpec, lastEventId: bigint | undefined): LiveClient {
+  open(res: ServerResponse, hijack: () => Record<string, string>, spec: TopicSpec, lastEventId: bigint | undefined): LiveClient {
     if (this.closed) throw new Error('live feeds are closed');
     this.ensureSubscribed(spec.projection);
+    // --- one tick from here: first messages, then registration (no gap, no duplicate)
+    const first: string[] = ['retry: 1000\n\n'];
+    const missed: ChangeMessage[] | null = lastEventId === undefined ? null : this.views.runner.changesSince(spec.projection, lastEventId);
+    if (missed === null) {
+      const s = this.views.runner.snapshot(spec.projection, {});
+      first.push(frame('snapshot', s.position, spec.snapshot(s.position)));
+    } else {
+      for (const m of missed) {
+        const rows = spec.rows(m.changes, m.position);
+        if (rows !== null) first.push(frame('change', m.position, rows));
+      }
+    }
+    const headers = hijack();
     let topic = this.topics.get(spec.key);
     if (!topic) this.topics.set(spec.key, (topic = { spec, clients: new Set() }));
     const t = topic;
@@ -182,18 +196,6 @@ export class LiveService implements OnModuleDestroy {
     });
     res.on('close', () => client.end());
     res.on('error', () => client.drop());
-    // --- one tick from here: first messages, then registration (no gap, no duplicate)
-    const first: string[] = ['retry: 1000\n\n'];
-    const missed: ChangeMessage[] | null = lastEventId === undefined ? null : this.views.runner.changesSince(spec.projection, lastEventId);
-    if (missed === null) {
-      const s = this.views.runner.snapshot(spec.projection, {});
-      first.push(frame('snapshot', s.position, spec.snapshot(s.position)));
-    } else {
-      for (const m of missed) {
-        const rows = spec.rows(m.changes, m.position);
-        if (rows !== null) first.push(frame('change', m.position, rows));
-      }
-    }
     t.clients.add(client);
     this.clients.add(client);
     client.write(first.join(''));
