@@ -2,14 +2,16 @@
  * Rebuilding every projection from scratch gives exactly the views built incrementally: a random
  * (seeded) sequence of commands over HTTP against a real server, every view read as JSON, then the
  * server restarted on the same data dir (1) as it is, resuming from its checkpoints, and (2) with
- * the projections' SQLite file deleted, so every view is rebuilt from position 0; all reads equal.
+ * the projections' SQLite file deleted, so every view is rebuilt from position 0, and (3) with every
+ * projection's version bumped (a new generation rebuilt, then swapped in); all reads equal.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from './harness.js';
 import { PROJECTIONS_DB_FILE } from '../src/projections/projections.module.js';
-import { ADMIN, SEC, call, startViewsServer } from './views-driver.js';
+import { allProjections } from '@saksflyt/projections';
+import { ADMIN, SEC, call, projectionsOptions, startViewsServer } from './views-driver.js';
 
 const SEC_NUIT = 'tok-secretariat-nuit';
 
@@ -199,7 +201,7 @@ describe('rebuild from scratch equals incremental building (random commands over
   });
 
   for (const seed of [20181206, 4242]) {
-    it(`seed ${seed}: restart resuming, and restart with the projection tables dropped, give the same views`, async () => {
+    it(`seed ${seed}: restart resuming, with the projection tables dropped, and with versions bumped give the same views`, async () => {
       let s = await startViewsServer({ keepDir: true });
       servers.push(s);
       const dataDir = s.dataDir;
@@ -224,6 +226,16 @@ describe('rebuild from scratch equals incremental building (random commands over
       const health = await call(s, 'GET', '/api/health');
       expect(health.projections.every((p: { status: string }) => p.status === 'running')).toBe(true);
       expect(rebuilt).toEqual(incremental);
+      await s.close();
+
+      // every projection's version bumped: rebuilt into a new generation beside the old one, then swapped in
+      const bumped = allProjections.map((p) => ({ ...p, version: p.version + 1 }));
+      s = await startViewsServer({ dataDir, keepDir: true, extraModules: [projectionsOptions({ projections: bumped })] });
+      servers.push(s);
+      expect(await readAll(s)).toEqual(incremental);
+      const h2 = await call(s, 'GET', '/api/health');
+      for (const p of h2.projections) expect(p).toMatchObject({ status: 'running', serving: { version: p.version } });
+      expect(h2.projections.map((p: { version: number }) => p.version)).toEqual(bumped.map((p) => p.version));
       await s.close();
       rmSync(dataDir, { recursive: true, force: true });
     });

@@ -21,7 +21,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { EventStore } from '@saksflyt/event-store';
-import { ProjectionRunner, allProjections } from '@saksflyt/projections';
+import { ProjectionRunner, allProjections, type Projection } from '@saksflyt/projections';
 import { APP_CONFIG, EVENT_STORE, HealthRegistry, Problems, type AppConfig } from '../platform.js';
 
 export interface ProjectionsOptions {
@@ -31,6 +31,8 @@ export interface ProjectionsOptions {
   heartbeatMs?: number;
   /** SSE: bytes a client's socket may hold unsent before the client is dropped. */
   sseMaxBufferedBytes?: number;
+  /** The projections to run (default `allProjections`); tests bump versions with it. */
+  projections?: readonly Projection<any, any>[];
 }
 
 export const PROJECTIONS_OPTIONS = Symbol('PROJECTIONS_OPTIONS');
@@ -111,10 +113,14 @@ class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicationShutd
   providers: [
     {
       provide: PROJECTION_RUNNER,
-      inject: [EVENT_STORE, APP_CONFIG],
-      useFactory: (store: EventStore, config: AppConfig): Promise<ProjectionRunner> => {
+      inject: [EVENT_STORE, APP_CONFIG, { token: PROJECTIONS_OPTIONS, optional: true }],
+      useFactory: (store: EventStore, config: AppConfig, options?: ProjectionsOptions): Promise<ProjectionRunner> => {
         mkdirSync(config.dataDir, { recursive: true });
-        return ProjectionRunner.start({ store, file: join(config.dataDir, PROJECTIONS_DB_FILE), projections: allProjections });
+        return ProjectionRunner.start({
+          store,
+          file: join(config.dataDir, PROJECTIONS_DB_FILE),
+          projections: options?.projections ?? allProjections,
+        });
       },
     },
     ProjectionsService,
