@@ -196,7 +196,7 @@ export class DocumentsController {
   ): Promise<string | Buffer> {
     const body = await this.cache.get(`${key}:${format}`, () => render[format]());
     reply.header('content-type', DOCUMENT_MEDIA_TYPES[format]);
-    if (format === 'pdf') reply.header('content-disposition', `inline; filename="${filename}.pdf"`);
+    if (format === 'pdf') reply.header('content-disposition', `inline; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`);
     return body;
   }
 
