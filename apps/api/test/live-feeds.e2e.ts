@@ -28,7 +28,7 @@ describe('live feeds over SSE', () => {
   beforeAll(async () => {
     s = await startViewsServer({ extraModules: [projectionsOptions({ heartbeatMs: 200, sseMaxBufferedBytes: 64 * 1024 })] });
     members = (await setupNehs(s)).members;
-    meeting = await meetingInSession(s, members, 12);
+    meeting = await meetingInSession(s, members, 24);
   });
   afterAll(async () => {
     for (const c of open) c.close();
@@ -101,6 +101,35 @@ describe('live feeds over SSE', () => {
     expect(after(q)).toEqual(after(witness));
     expect((await s.req('GET', '/api/live/decisions', { headers: { 'last-event-id': 'abc' } })).status).toBe(400);
     for (const c of [witness, resumed, q]) c.close();
+  });
+
+  it('clients connecting while commands run: snapshot plus changes rebuild exactly the register, ids increasing', async () => {
+    const clients: SseClient[] = [];
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 8; i++) {
+      clients.push(sse('/api/live/decisions'), sse('/api/live/decisions', { 'last-event-id': '1' }));
+      writes.push(endorse());
+      await new Promise((r) => setTimeout(r, i % 3));
+    }
+    const last = (await Promise.all(writes)) as { position: number }[];
+    const head = Math.max(...last.map((w) => w.position));
+    const register = await call(s, 'GET', `/api/decisions?minPosition=${head}`);
+    const byCase = (rows: { caseId: string }[]) => Object.fromEntries(rows.map((r) => [r.caseId, r]));
+    for (const c of clients) {
+      await c.waitFor((m) => Number(m.id) >= head, 5000);
+      const ids = c.messages.filter((m) => m.event !== 'message').map((m) => BigInt(m.id!));
+      expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+      let rows: Record<string, unknown> = {};
+      for (const m of c.messages) {
+        if (m.event === 'snapshot') rows = byCase(JSON.parse(m.data));
+        else if (m.event === 'change') rows = { ...rows, ...byCase(JSON.parse(m.data)) };
+      }
+      // a fresh client: snapshot + changes; one resumed from position 1 (the log reaches back to the
+      // start here, so no snapshot): the changes alone hold every row
+      expect(c.messages.some((m) => m.event === 'snapshot')).toBe(c.messages[0]?.event === 'snapshot');
+      expect(rows).toEqual(byCase(register));
+      c.close();
+    }
   });
 
   it('heartbeat comment lines keep the connection alive', async () => {
