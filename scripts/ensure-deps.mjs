@@ -13,9 +13,10 @@ const stamp = path.join(root, 'node_modules', '.saksflyt-lock.sha256');
 const want = createHash('sha256').update(readFileSync(lock)).digest('hex');
 const have = existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
 if (have !== want) {
-  // A fresh clone gets exactly the lock file (npm ci); an existing tree is brought up to date in place.
-  const fresh = !existsSync(path.join(root, 'node_modules', '.bin', 'jest'));
-  const cmd = fresh ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund';
+  // `npm install` follows package-lock.json. Not `npm ci`: the registry reachable here holds only
+  // this platform's optional native binaries (e.g. unrs-resolver's), and `npm ci` refuses a lock
+  // file that lacks the other platforms' entries.
+  const cmd = 'npm install --no-audit --no-fund';
   console.log(`[saksflyt] installing npm packages (${cmd}) ...`);
   execSync(cmd, { cwd: root, stdio: 'inherit' });
   writeFileSync(stamp, createHash('sha256').update(readFileSync(lock)).digest('hex') + '\n');
