@@ -17,7 +17,9 @@ describe('health and docs', () => {
   test('GET /api/health is public and shows the sqlite store and its head position', async () => {
     const before = await s.req('GET', '/api/health');
     expect(before.status).toBe(200);
-    expect(before.json).toEqual({ status: 'ok', store: { kind: 'sqlite', headPosition: 0 } });
+    expect(before.json).toMatchObject({ status: 'ok', store: { kind: 'sqlite', headPosition: 0 } });
+    // The projections report themselves too (their own tests cover the details).
+    expect(before.json.projections.map((p: { name: string }) => p.name).sort()).toEqual(['minutes', 'registers']);
     expect(existsSync(join(s.dataDir, 'saksflyt.db'))).toBe(true);
 
     const store = s.app.get<EventStore>(EVENT_STORE);
