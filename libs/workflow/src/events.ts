@@ -10,6 +10,8 @@
  * - `case-{uuid}`                 CaseDrafted, CasePaperEdited, CaseScheduled, CaseUnscheduled,
  *                                 CaseNumbered, CasePresented, DiscussionRecorded, ResolutionEndorsed,
  *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn
+ * - `history-{CODE}-{NN}-{YY}`    HistoricalDecisionRecorded (an earlier decision, e.g. NEHS 39/17,
+ *                                 known only as the records quote it; no meeting, no numbering)
  */
 
 export type CaseType = 'approval' | 'orientation' | 'endorsement' | 'discussion';
@@ -29,6 +31,8 @@ export const committeeStream = (code: string): string => `committee-${code}`;
 export const numberingStream = (code: string, year: number | string): string => `numbering-${code}-${year}`;
 export const meetingStream = (meetingId: string): string => `meeting-${meetingId}`;
 export const caseStream = (caseId: string): string => `case-${caseId}`;
+/** "NEHS", "39/17" → `history-NEHS-39-17`. */
+export const historyStream = (code: string, number: string): string => `history-${code}-${number.replace('/', '-')}`;
 
 // ---------- committee (utvalg / styre / råd) ----------
 export interface CommitteeCreated {
@@ -181,6 +185,44 @@ export interface CaseWithdrawn {
   data: { v: 1; reason: string };
 }
 
+// ---------- history (tidligere vedtak) ----------
+/** Where the records give a historical decision: the case papers quoting it and the seed lines. */
+export interface HistorySource {
+  /** The cases whose papers quote it, as the record names them ("NEHS 4/19"). */
+  citedBy?: string[];
+  /** Their case ids in this store, where known. */
+  citedByCaseIds?: string[];
+  /** Seed file and line range(s) of the quoted text. */
+  seeds?: { seed: string; lines: number[] }[];
+}
+/**
+ * An earlier decision (vedtak) known only as the records quote it: no meeting of it is in
+ * Saksflyt, so it takes no number from the numbering and names no meeting. Only what the record
+ * says is kept: `outcome`, `date` and `minutesApproved` are absent unless the record states them.
+ */
+export interface HistoricalDecisionRecorded {
+  type: 'HistoricalDecisionRecorded';
+  data: {
+    v: 1;
+    committee: string;
+    /** As recorded: "39/17". */
+    number: string;
+    /** Four-digit year of the number. */
+    year: number;
+    title: string;
+    /** The vedtak text as quoted, verbatim. */
+    wording: string;
+    outcome?: 'endorsement' | 'orientation';
+    /** YYYY-MM-DD, only when the record gives it. */
+    date?: string;
+    /** Only when the record says the minutes were approved. */
+    minutesApproved?: boolean;
+    matterId?: string;
+    source: HistorySource;
+    note?: string;
+  };
+}
+
 export type CommitteeEvent = CommitteeCreated | MemberJoined | MemberLeft;
 export type NumberingEvent = NumberingContinued | MeetingNumberAssigned | CaseNumbersAssigned;
 export type MeetingEvent =
@@ -205,7 +247,9 @@ export type CaseEvent =
   | CaseReferred
   | CaseWithdrawn;
 
-export type DomainEvent = CommitteeEvent | NumberingEvent | MeetingEvent | CaseEvent;
+export type HistoryEvent = HistoricalDecisionRecorded;
+
+export type DomainEvent = CommitteeEvent | NumberingEvent | MeetingEvent | CaseEvent | HistoryEvent;
 export type DomainEventType = DomainEvent['type'];
 export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
 export type DataOf<T extends DomainEventType> = EventOf<T>['data'];
@@ -236,12 +280,15 @@ export const CASE_EVENT_TYPES = [
   'CaseWithdrawn',
 ] as const satisfies readonly CaseEvent['type'][];
 
+export const HISTORY_EVENT_TYPES = ['HistoricalDecisionRecorded'] as const satisfies readonly HistoryEvent['type'][];
+
 /** Every domain event type name. */
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   ...COMMITTEE_EVENT_TYPES,
   ...NUMBERING_EVENT_TYPES,
   ...MEETING_EVENT_TYPES,
   ...CASE_EVENT_TYPES,
+  ...HISTORY_EVENT_TYPES,
 ];
 
 export function isDomainEventType(type: string): type is DomainEventType {

@@ -10,7 +10,7 @@
  * global position order, one catch-up at a time.
  */
 import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
-import type { CaseDrafted, CommitteeCreated, DiscussionRecorded, MeetingPlanned } from '../events.js';
+import type { CaseDrafted, CommitteeCreated, DiscussionRecorded, HistoricalDecisionRecorded, MeetingPlanned } from '../events.js';
 import { KeyedMutex } from './mutex.js';
 
 export interface CatalogueMeeting {
@@ -40,6 +40,8 @@ export class Catalogue {
   /** matter → case ids in the order they were opened */
   readonly matters = new Map<string, string[]>();
   readonly followUps = new Map<string, { caseId: string; text: string }>();
+  /** committee → its historical decisions (stream name → the first event of the stream), in recording order */
+  readonly history = new Map<string, Map<string, RecordedEvent>>();
   private readonly lock = new KeyedMutex();
 
   constructor(private readonly store: EventStore) {}
@@ -83,6 +85,13 @@ export class Catalogue {
         const list = this.matters.get(d.matterId) ?? [];
         list.push(d.caseId);
         this.matters.set(d.matterId, list);
+        break;
+      }
+      case 'HistoricalDecisionRecorded': {
+        const d = e.data as HistoricalDecisionRecorded['data'];
+        const list = this.history.get(d.committee) ?? new Map<string, RecordedEvent>();
+        if (!list.has(e.stream)) list.set(e.stream, e);
+        this.history.set(d.committee, list);
         break;
       }
       case 'DiscussionRecorded': {

@@ -185,3 +185,40 @@ export interface MatterView {
   matterId: string;
   cases: { id: string; committee: string; number: string | null; title: string; type: CaseType; state: CaseState; meetingId: string | null }[];
 }
+
+// ---------- history (earlier decisions known from the records) ----------
+export interface RecordHistoryBody {
+  /** As recorded: "39/17". */
+  number: string;
+  /** Four-digit year of the number; default 2000 + YY. Must agree with the number. */
+  year?: number;
+  title: string;
+  /** The vedtak as quoted, verbatim. */
+  wording: string;
+  /** Only when the record says so. */
+  outcome?: 'endorsement' | 'orientation';
+  date?: string;
+  minutesApproved?: boolean;
+  matterId?: string;
+  source?: { citedBy?: string[]; citedByCaseIds?: string[]; seeds?: { seed: string; lines: number[] }[] };
+  note?: string;
+}
+export interface HistoricalDecisionView {
+  /** The stream name, e.g. `history-NEHS-39-17`. */
+  id: string;
+  committee: string;
+  number: string;
+  year: number;
+  title: string;
+  wording: string;
+  outcome: 'endorsement' | 'orientation' | null;
+  date: string | null;
+  minutesApproved: boolean;
+  matterId: string | null;
+  source: { citedBy?: string[]; citedByCaseIds?: string[]; seeds?: { seed: string; lines: number[] }[] };
+  note: string | null;
+  /** When it was recorded (metadata.at) and by whom. */
+  at: string;
+  actor: string;
+  position: bigint;
+}

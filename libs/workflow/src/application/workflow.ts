@@ -36,6 +36,7 @@ import {
   MEMBER_ROLES,
   caseStream,
   committeeStream,
+  historyStream,
   meetingStream,
   numberingStream,
   type CaseDrafted,
@@ -44,6 +45,7 @@ import {
   type CaseType,
   type CommitteeEvent,
   type DomainEvent,
+  type HistoricalDecisionRecorded,
   type MeetingEvent,
   type MeetingPlanned,
   type NumberingEvent,
@@ -87,6 +89,7 @@ import type {
   CreateCaseBody,
   CreateCommitteeBody,
   EditCaseBody,
+  HistoricalDecisionView,
   HistoryEntry,
   MatterView,
   MeetingSummary,
@@ -95,6 +98,7 @@ import type {
   NumberingBody,
   OpenMeetingBody,
   PlanMeetingBody,
+  RecordHistoryBody,
   WorkflowOptions,
 } from './types.js';
 
@@ -129,6 +133,9 @@ const MAX_ATTEMPTS = 4;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 const CODE_RE = /^[A-Z][A-Z0-9-]{0,19}$/;
+const HISTORY_NUMBER_RE = /^([1-9]\d{0,5})\/(\d{2})$/;
+const OUTCOMES = ['endorsement', 'orientation'] as const;
+const HISTORY_FIELDS = ['number', 'year', 'title', 'wording', 'outcome', 'date', 'minutesApproved', 'matterId', 'source', 'note'] as const;
 const PAPER_FIELDS = ['title', 'type', 'proposedResolution', 'background', 'purpose', 'caseOfficer', 'responsible', 'projectIds', 'meetsFollowUps'] as const;
 
 function revisionOf(events: readonly RecordedEvent[]): bigint {
@@ -712,6 +719,100 @@ export class Workflow {
   }
 
   // =====================================================================================
+  // History: earlier decisions known only from the records (admin or the committee's secretariat)
+  // =====================================================================================
+
+  /**
+   * Record an earlier decision as the records quote it, in `history-{CODE}-{NN}-{YY}`. It takes no
+   * number from the numbering and names no meeting. Recording the same decision again with the same
+   * content writes nothing and answers the first recording (`repeated: true`); with other content it
+   * is refused (DomainRuleViolation `history-recorded`, 409).
+   */
+  async recordHistoricalDecision(code: string, body: RecordHistoryBody, ctx: CommandContext): Promise<CommandResult> {
+    await this.requireCommittee(code);
+    if (!isAdmin(ctx.actor) && !(ctx.actor && isSecretariatOf(ctx.actor, code)))
+      throw new Forbidden(`only an admin or the secretariat of ${code} may record historical decisions`);
+    const c = new Checks();
+    const b = (body ?? {}) as RecordHistoryBody & Record<string, unknown>;
+    for (const k of Object.keys(b)) if (!(HISTORY_FIELDS as readonly string[]).includes(k)) c.add(k, 'is not a known field');
+    const m = typeof b.number === 'string' ? HISTORY_NUMBER_RE.exec(b.number) : null;
+    if (!m) c.add('number', 'must be a case number N/YY, as recorded');
+    let year: number | undefined;
+    if (b.year !== undefined) {
+      if (!Number.isInteger(b.year) || b.year < 1000 || b.year > 9999) c.add('year', 'must be a four-digit year');
+      else if (m && b.year % 100 !== Number(m[2])) c.add('year', `must be the year of the number ${b.number}`);
+      else year = b.year;
+    } else if (m) year = 2000 + Number(m[2]);
+    c.text('title', b.title);
+    c.text('wording', b.wording);
+    c.oneOf('outcome', b.outcome, OUTCOMES, { optional: true });
+    if (b.date !== undefined) {
+      if (!validDate(b.date)) c.add('date', 'must be a date YYYY-MM-DD');
+      else if (year !== undefined && Number(b.date.slice(0, 4)) !== year) c.add('date', `must be in ${year}, the year of the number`);
+    }
+    if (b.minutesApproved !== undefined && typeof b.minutesApproved !== 'boolean') c.add('minutesApproved', 'must be a boolean');
+    c.text('matterId', b.matterId, { optional: true });
+    c.text('note', b.note, { optional: true });
+    const src = b.source;
+    if (src !== undefined) {
+      if (!src || typeof src !== 'object' || Array.isArray(src)) c.add('source', 'must be an object');
+      else {
+        for (const k of Object.keys(src)) if (!['citedBy', 'citedByCaseIds', 'seeds'].includes(k)) c.add(`source.${k}`, 'is not a known field');
+        c.texts('source.citedBy', src.citedBy, { optional: true });
+        c.texts('source.citedByCaseIds', src.citedByCaseIds, { optional: true });
+        if (src.seeds !== undefined) {
+          if (!Array.isArray(src.seeds)) c.add('source.seeds', 'must be an array');
+          else
+            src.seeds.forEach((x, i) => {
+              if (!x || typeof x !== 'object' || typeof x.seed !== 'string' || !x.seed.trim()) c.add(`source.seeds[${i}].seed`, 'must be a non-empty string');
+              if (!x || !Array.isArray(x.lines) || !x.lines.every((n) => Number.isInteger(n) && n >= 1)) c.add(`source.seeds[${i}].lines`, 'must be an array of line numbers');
+            });
+        }
+      }
+    }
+    this.checkAt(c, ctx);
+    c.throwIfAny();
+    const source: HistoricalDecisionRecorded['data']['source'] = {
+      ...(src?.citedBy ? { citedBy: [...src.citedBy] } : {}),
+      ...(src?.citedByCaseIds ? { citedByCaseIds: [...src.citedByCaseIds] } : {}),
+      ...(src?.seeds ? { seeds: src.seeds.map((x) => ({ seed: x.seed, lines: [...x.lines] })) } : {}),
+    };
+    const data: HistoricalDecisionRecorded['data'] = {
+      v: 1,
+      committee: code,
+      number: b.number,
+      year: year!,
+      title: b.title,
+      wording: b.wording,
+      ...(b.outcome !== undefined ? { outcome: b.outcome } : {}),
+      ...(b.date !== undefined ? { date: b.date } : {}),
+      ...(b.minutesApproved !== undefined ? { minutesApproved: b.minutesApproved } : {}),
+      ...(b.matterId !== undefined ? { matterId: b.matterId } : {}),
+      source,
+      ...(b.note !== undefined ? { note: b.note } : {}),
+    };
+    const stream = historyStream(code, b.number);
+    return this.command([code], async () => {
+      const existing = await this.readEvents(stream);
+      if (existing) {
+        const first = existing[0]!;
+        if (canonical(first.data) !== canonical(data))
+          throw new DomainRuleViolation('history-recorded', `${code} ${b.number} is recorded already with other content; history is not rewritten`);
+        return { id: stream, state: 'recorded', revision: revisionOf(existing), position: first.position, committee: code, number: b.number, repeated: true };
+      }
+      const root = this.newEvent(ctx, null, { type: 'HistoricalDecisionRecorded', data });
+      const position = await this.write([{ stream, expected: 'no_stream', events: [root] }]);
+      return { id: stream, state: 'recorded', revision: 0n, position, committee: code, number: b.number, repeated: false };
+    });
+  }
+
+  /** The committee's historical decisions, in the order they were recorded. */
+  async listHistory(code: string): Promise<HistoricalDecisionView[]> {
+    await this.requireCommittee(code);
+    return [...(this.catalogue.history.get(code)?.values() ?? [])].map(historyView);
+  }
+
+  // =====================================================================================
   // Reads
   // =====================================================================================
 
@@ -1201,3 +1302,31 @@ function historyEntry(e: RecordedEvent): HistoryEntry {
 
 // keep the imported types referenced (documentation of what flows through)
 export type { CaseEvent, DomainEvent, MeetingEvent };
+
+/** JSON with sorted keys, to compare event data regardless of key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
+}
+
+function historyView(e: RecordedEvent): HistoricalDecisionView {
+  const d = e.data as HistoricalDecisionRecorded['data'];
+  return {
+    id: e.stream,
+    committee: d.committee,
+    number: d.number,
+    year: d.year,
+    title: d.title,
+    wording: d.wording,
+    outcome: d.outcome ?? null,
+    date: d.date ?? null,
+    minutesApproved: d.minutesApproved === true,
+    matterId: d.matterId ?? null,
+    source: d.source,
+    note: d.note ?? null,
+    at: e.metadata.at,
+    actor: e.metadata.actor,
+    position: e.position,
+  };
+}
