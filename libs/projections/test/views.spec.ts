@@ -12,7 +12,7 @@ import {
   type PortfolioProject,
 } from '@saksflyt/projections';
 import { nehs, VEDTAK, CASES_8_2018, type Nehs } from './nehs.js';
-import { tempStore, type TempStore } from './helpers.js';
+import { ev, tempStore, type TempStore } from './helpers.js';
 
 describe('views over the NEHS meetings 7/2018, 8/2018 and 1/2019 (real SQLite store)', () => {
   let t: TempStore;
@@ -117,6 +117,92 @@ describe('views over the NEHS meetings 7/2018, 8/2018 and 1/2019 (real SQLite st
     const before8 = new Date(Date.parse(first8.event.metadata.at) - 1).toISOString();
     expect(runner.query<DecisionRow[]>('decisions', { asOf: before8 }).view.map((r) => r.meetingNumber)).toEqual(Array(3).fill('7/2018'));
     expect(() => decisionsProjection.query(runner.reader('decisions'), { asOf: 'not a time' })).toThrow(RangeError);
+  });
+
+  it('decisions register: historical decisions are rows of their year, after its meetings, saying only what the record says', async () => {
+    await upTo(s.world.events.length);
+    const recordedAt = '2019-01-25T09:00:00+01:00';
+    const src = { citedBy: ['NEHS 4/19'], seeds: [{ seed: '002_bd50ffa0f5a44d00.txt', lines: [721, 761] }] };
+    const hist = (number: string, year: number, title: string, wording: string, extra: Record<string, unknown> = {}) =>
+      t.store.append(`history-NEHS-${number.replace('/', '-')}`, [ev('HistoricalDecisionRecorded', { committee: 'NEHS', number, year, title, wording, source: src, ...extra }, recordedAt)], {
+        expectedRevision: 'no_stream',
+      });
+    const w3917 = 'Nasjonalt e-helsestyre tilslutter seg anbefalingene i rapporten om IKT-organisering i helse- og omsorgssektoren med endringer som kom frem i møtet.';
+    await hist('39/17', 2017, 'Tilleggsoppdrag: IKT-organisering i helse- og omsorgssektoren', w3917, { outcome: 'endorsement', matterId: 'ny-e-helseorganisering' });
+    await hist('16/18', 2018, 'Etablering av ny tjenesteleverandør', 'Nasjonalt e-helsestyre tar saken til orientering med følgende innspill:', { outcome: 'orientation' });
+    await hist('29/18', 2018, 'Etablering av ny tjenesteleverandør', 'Nasjonalt e-helsestyre er orientert om rapport "Etablering av ny nasjonal tjenesteleverandør".');
+    // a record that gives a date and approved minutes (the projection keeps them; the NEHS records give neither)
+    const dated = await hist('21/18', 2018, 'Etablering av ny tjenesteleverandør', 'Nasjonalt e-helsestyre tilslutter seg anbefalingene om stegvis implementering.', {
+      outcome: 'endorsement',
+      date: '2018-04-20',
+      minutesApproved: true,
+    });
+    // a second event on a history stream does not change the row (a stream records one decision)
+    const head = (
+      await t.store.append('history-NEHS-29-18', [ev('HistoricalDecisionRecorded', { committee: 'NEHS', number: '29/18', year: 2018, title: 'x', wording: 'y', source: {} })], {
+        expectedRevision: 0n,
+      })
+    ).position;
+    expect(dated.position).toBeLessThan(head);
+    expect((await runner.waitFor(head, 5000)).reached).toBe(true);
+
+    const all = runner.query<DecisionRow[]>('decisions', {}).view;
+    expect(all).toHaveLength(22);
+    expect(all.map((r) => (r.history ? `history ${r.number}` : r.meetingNumber))).toEqual([
+      ...Array(4).fill('1/2019'),
+      ...Array(11).fill('8/2018'),
+      ...Array(3).fill('7/2018'),
+      'history 21/18',
+      'history 29/18',
+      'history 16/18',
+      'history 39/17',
+    ]);
+    expect(all.find((r) => r.number === '29/18')).toEqual({
+      caseId: null,
+      committee: 'NEHS',
+      number: '29/18',
+      title: 'Etablering av ny tjenesteleverandør',
+      type: null,
+      outcome: null,
+      resolution: 'Nasjonalt e-helsestyre er orientert om rapport "Etablering av ny nasjonal tjenesteleverandør".',
+      meetingId: null,
+      meetingNumber: null,
+      date: null,
+      minutesApproved: false,
+      history: true,
+      historyId: 'history-NEHS-29-18',
+    });
+    expect(all.find((r) => r.number === '39/17')).toMatchObject({ outcome: 'endorsement', resolution: w3917, date: null, minutesApproved: false, matterId: 'ny-e-helseorganisering' });
+    expect(all.find((r) => r.number === '21/18')).toMatchObject({ outcome: 'endorsement', date: '2018-04-20', minutesApproved: true, meetingId: null });
+    expect(all.filter((r) => !r.history).every((r) => r.history === undefined && typeof r.caseId === 'string')).toBe(true);
+
+    // filters: year is the year of the number; committee; free text over the wording
+    expect(runner.query<DecisionRow[]>('decisions', { year: 2017 }).view.map((r) => r.number)).toEqual(['39/17']);
+    const y2018 = runner.query<DecisionRow[]>('decisions', { year: 2018 }).view;
+    expect(y2018).toHaveLength(14 + 3);
+    expect(y2018.slice(-3).map((r) => r.number)).toEqual(['21/18', '29/18', '16/18']);
+    expect(runner.query<DecisionRow[]>('decisions', { year: 2019 }).view).toHaveLength(4);
+    expect(runner.query<DecisionRow[]>('decisions', { committee: 'NUIT' }).view).toEqual([]);
+    expect(runner.query<DecisionRow[]>('decisions', { q: 'stegvis IMPLEMENTERING' }).view.map((r) => r.number)).toEqual(['21/18']);
+    // asOf: they count from when they were recorded
+    const before = new Date(Date.parse(recordedAt) - 1).toISOString();
+    expect(runner.query<DecisionRow[]>('decisions', { asOf: before }).view.some((r) => r.history)).toBe(false);
+    expect(runner.query<DecisionRow[]>('decisions', { asOf: recordedAt }).view.filter((r) => r.history)).toHaveLength(4);
+
+    // the same rows after a rebuild from position 0 (a fresh runner on a fresh view file)
+    const rebuilt = await tempStore();
+    try {
+      const copy: { stream: string; events: ReturnType<typeof ev>[] }[] = [];
+      for await (const e of t.store.readAll({})) copy.push({ stream: e.stream, events: [{ type: e.type, data: e.data, metadata: e.metadata } as ReturnType<typeof ev>] });
+      for (const c of copy) await rebuilt.store.append(c.stream, c.events, { expectedRevision: 'any' });
+      const r2 = await ProjectionRunner.start({ store: rebuilt.store, file: rebuilt.file, projections: allProjections });
+      await r2.whenCaughtUp();
+      const again = r2.query<DecisionRow[]>('decisions', {}).view;
+      await r2.stop();
+      expect(again.filter((r) => r.history)).toEqual(all.filter((r) => r.history));
+    } finally {
+      await rebuilt.cleanup();
+    }
   });
 
   it('portfolio: projects with reported risk and the decisions naming them; the 2019 portfolio endorsed', async () => {

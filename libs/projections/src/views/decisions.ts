@@ -3,24 +3,41 @@
  * included. Rows keep when they were decided (`metadata.at`) and when the minutes were approved, so
  * `asOf` answers the register as it stood then.
  *
- * Documents: `decision/<caseId>` (the rows), plus `meeting` and `case` working docs.
+ * Historical decisions (`HistoricalDecisionRecorded`: earlier decisions known only as the records
+ * quote them) are rows too, marked `history: true`, with `caseId`, `meetingId`, `meetingNumber`
+ * null, `date` null unless the record gives one, `outcome` null unless the record says it,
+ * `minutesApproved` true only when the record says so, and `resolution` the quoted wording. Their
+ * year is the year of their number; they sort after the meetings of their year. For `asOf` they
+ * count from when they were recorded (`metadata.at`).
+ *
+ * Documents: `decision/<caseId>` and `decision/history-<CODE>-<NN>-<YY>` (the rows), plus
+ * `meeting` and `case` working docs.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
 import { trackCase, trackMeeting, yearOf, type CaseDoc, type MeetingDoc, type TrackedCase, CASE_CORE_TYPES } from './common.js';
 
 export interface DecisionRow {
-  caseId: string;
+  /** null for a historical decision (no case of it is in Saksflyt). */
+  caseId: string | null;
   committee: string;
   number: string | null;
   title: string;
-  type: CaseDoc['type'];
-  outcome: 'endorsement' | 'orientation';
+  /** null for a historical decision (the records do not give its case type). */
+  type: CaseDoc['type'] | null;
+  /** null for a historical decision whose record does not say. */
+  outcome: 'endorsement' | 'orientation' | null;
   resolution: string;
-  meetingId: string;
-  meetingNumber: string;
-  date: string;
+  meetingId: string | null;
+  meetingNumber: string | null;
+  date: string | null;
   minutesApproved: boolean;
+  /** Only on historical decisions. */
+  history?: true;
+  /** The history stream, e.g. `history-NEHS-39-17` (only on historical decisions). */
+  historyId?: string;
+  /** Only on historical decisions, when the record ties them to a matter. */
+  matterId?: string;
 }
 
 /** Stored row: the public row plus what ordering and `asOf` need. */
@@ -29,6 +46,20 @@ export interface DecisionDoc extends Omit<DecisionRow, 'minutesApproved'> {
   minutesApprovedAt: string | null;
   agendaIndex: number;
   meetingSeq: number;
+  /** Historical decisions: the year of the number (sort and `year` filter). */
+  year?: number;
+}
+
+interface HistoricalDecisionData {
+  committee: string;
+  number: string;
+  year: number;
+  title: string;
+  wording: string;
+  outcome?: 'endorsement' | 'orientation';
+  date?: string;
+  minutesApproved?: boolean;
+  matterId?: string;
 }
 
 export interface DecisionsQuery {
@@ -43,6 +74,7 @@ export interface DecisionsQuery {
 const time = (iso: string): number => Date.parse(iso);
 
 export function toDecisionRow(d: DecisionDoc, asOf?: number): DecisionRow {
+  const history = d.history ? { history: true as const, historyId: d.historyId!, ...(d.matterId !== undefined ? { matterId: d.matterId } : {}) } : {};
   return {
     caseId: d.caseId,
     committee: d.committee,
@@ -55,17 +87,42 @@ export function toDecisionRow(d: DecisionDoc, asOf?: number): DecisionRow {
     meetingNumber: d.meetingNumber,
     date: d.date,
     minutesApproved: d.minutesApprovedAt !== null && (asOf === undefined || time(d.minutesApprovedAt) <= asOf),
+    ...history,
   };
 }
 
-/** Newest meeting first (date, then meeting number), then agenda order. */
+/** The register's year of a row: the meeting's year, or a historical decision's number's year. */
+export const decisionYear = (d: DecisionDoc): number => d.year ?? yearOf(d.date ?? '');
+
+const seqOfNumber = (n: string | null): number => (n ? Number(n.split('/')[0]) || 0 : 0);
+
+/**
+ * Newest meeting first (date, then meeting number), then agenda order. Historical decisions come
+ * after the meetings of their year (newest year first), among themselves by date when recorded,
+ * then by number, highest first.
+ */
 export function compareDecisions(a: DecisionDoc, b: DecisionDoc): number {
+  if (a.history || b.history) {
+    const ya = decisionYear(a);
+    const yb = decisionYear(b);
+    if (ya !== yb) return yb - ya;
+    if (!a.history) return -1;
+    if (!b.history) return 1;
+    const da = a.date ?? '';
+    const db = b.date ?? '';
+    return (
+      (da < db ? 1 : da > db ? -1 : 0) ||
+      seqOfNumber(b.number) - seqOfNumber(a.number) ||
+      (a.committee < b.committee ? -1 : a.committee > b.committee ? 1 : 0) ||
+      (a.historyId! < b.historyId! ? -1 : a.historyId! > b.historyId! ? 1 : 0)
+    );
+  }
   return (
-    (a.date < b.date ? 1 : a.date > b.date ? -1 : 0) ||
+    (a.date! < b.date! ? 1 : a.date! > b.date! ? -1 : 0) ||
     b.meetingSeq - a.meetingSeq ||
-    (a.meetingId < b.meetingId ? -1 : a.meetingId > b.meetingId ? 1 : 0) ||
+    (a.meetingId! < b.meetingId! ? -1 : a.meetingId! > b.meetingId! ? 1 : 0) ||
     a.agendaIndex - b.agendaIndex ||
-    (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0)
+    (a.caseId! < b.caseId! ? -1 : a.caseId! > b.caseId! ? 1 : 0)
   );
 }
 
@@ -88,10 +145,34 @@ function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
   };
 }
 
+function historyRow(e: RecordedEvent): DecisionDoc {
+  const d = e.data as HistoricalDecisionData;
+  return {
+    caseId: null,
+    committee: d.committee,
+    number: d.number,
+    title: d.title,
+    type: null,
+    outcome: d.outcome ?? null,
+    resolution: d.wording,
+    meetingId: null,
+    meetingNumber: null,
+    date: d.date ?? null,
+    decidedAt: e.metadata.at,
+    minutesApprovedAt: d.minutesApproved === true ? e.metadata.at : null,
+    agendaIndex: 0,
+    meetingSeq: 0,
+    year: d.year,
+    history: true,
+    historyId: e.stream,
+    ...(d.matterId !== undefined ? { matterId: d.matterId } : {}),
+  };
+}
+
 export const decisionsProjection: Projection<DecisionsQuery, DecisionRow[]> & { rows(changes: DocChange[]): DecisionRow[] } = {
   name: 'decisions',
-  version: 1,
-  eventTypes: ['MeetingPlanned', 'CaseAddedToAgenda', 'CaseRemovedFromAgenda', 'MeetingNoticed', 'MinutesApproved', ...CASE_CORE_TYPES],
+  version: 2,
+  eventTypes: ['MeetingPlanned', 'CaseAddedToAgenda', 'CaseRemovedFromAgenda', 'MeetingNoticed', 'MinutesApproved', ...CASE_CORE_TYPES, 'HistoricalDecisionRecorded'],
   evolve(docs: DocStore, e: RecordedEvent) {
     const meetingId = trackMeeting(docs, e);
     evolveDecisions(docs, e, meetingId, trackCase(docs, e));
@@ -105,6 +186,11 @@ export const decisionsProjection: Projection<DecisionsQuery, DecisionRow[]> & { 
 
 /** The register's own part of evolve, after the meeting and case trackers ran. */
 export function evolveDecisions(docs: DocStore, e: RecordedEvent, meetingId: string | null, c: TrackedCase | null): void {
+  if (e.type === 'HistoricalDecisionRecorded') {
+    if (docs.get('decision', e.stream)) return; // a stream records one decision; only its first event counts
+    docs.put('decision', e.stream, historyRow(e));
+    return;
+  }
   if (e.type === 'MinutesApproved' && meetingId) {
     const m = docs.get<MeetingDoc>('meeting', meetingId)!;
     for (const caseId of m.agenda) {
@@ -130,7 +216,7 @@ export function queryDecisions(docs: DocReader, params: DecisionsQuery): Decisio
       .filter(
         (d) =>
           (params.committee === undefined || d.committee === params.committee) &&
-          (year === undefined || yearOf(d.date) === year) &&
+          (year === undefined || decisionYear(d) === year) &&
           (asOf === undefined || time(d.decidedAt) <= asOf) &&
           (!q || d.title.toLocaleLowerCase('nb').includes(q) || d.resolution.toLocaleLowerCase('nb').includes(q)),
       )

@@ -15,8 +15,9 @@ import { evolvePortfolio, queryPortfolio } from './portfolio.js';
 
 export const registersProjection: Projection<Record<string, never>, null> = {
   name: 'registers',
-  version: 1,
-  eventTypes: [...MEETING_TYPES, ...CASE_CORE_TYPES, 'DiscussionRecorded', 'ProjectRegistered', 'ProjectStatusReported'],
+  /** 2: historical decisions (HistoricalDecisionRecorded) are rows of the decisions register. */
+  version: 2,
+  eventTypes: [...MEETING_TYPES, ...CASE_CORE_TYPES, 'DiscussionRecorded', 'ProjectRegistered', 'ProjectStatusReported', 'HistoricalDecisionRecorded'],
   evolve(docs: DocStore, e: RecordedEvent) {
     const meetingId = trackMeeting(docs, e);
     const c = trackCase(docs, e);
