@@ -7,11 +7,11 @@ import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, A
 import type { EventStore } from '@saksflyt/event-store';
 import type { Workflow } from '@saksflyt/workflow';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, Roles, setETag, validateBody } from '../platform.js';
+import { ApiProblems, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, Roles, hasRole, requireUser, setETag, validateBody } from '../platform.js';
 import { assertEmptyBody, awaitMinPosition, commandContext, requireAdmin, requireCommittee, singleQuery } from '../workflow/access.js';
 import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
-import { AddMemberDto, CommitteeDoc, CreateCommitteeDto, NumberingDto, WriteResultDoc } from './committees.dto.js';
+import { AddMemberDto, CommitteeDoc, CreateCommitteeDto, NumberingDto, RecordHistoryDto, WriteResultDoc } from './committees.dto.js';
 
 @UseInterceptors(FieldPathInterceptor)
 @ApiTags('committees')
@@ -107,5 +107,54 @@ export class CommitteesController {
   }
 }
 
-@Module({ controllers: [CommitteesController] })
+/** Earlier decisions known only as the records quote them (no meeting, no number taken). */
+@UseInterceptors(FieldPathInterceptor)
+@ApiTags('committees')
+@ApiBearerAuth()
+@Controller('committees')
+export class CommitteeHistoryController {
+  constructor(
+    @Inject(WORKFLOW) private readonly wf: Workflow,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Post(':code/history')
+  @DeferBody()
+  @ApiBody({ type: RecordHistoryDto })
+  @ApiCreatedResponse({
+    type: WriteResultDoc,
+    description: '`id` is the history stream (`history-NEHS-39-17`); the same decision with the same content again writes nothing and answers `repeated: true`',
+  })
+  @ApiProblems(400, 401, 403, 404, 409, 415)
+  async record(@Param('code') code: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
+    await requireCommittee(this.wf, code);
+    const user = requireUser(ctx.user);
+    if (!hasRole(user, 'admin') && !hasRole(user, 'secretariat', code)) throw Problems.forbidden(`Only an admin or the secretariat of ${code} may record historical decisions.`);
+    const dto = await validateBody(RecordHistoryDto, body);
+    const source = dto.source
+      ? {
+          ...(dto.source.citedBy !== undefined ? { citedBy: dto.source.citedBy } : {}),
+          ...(dto.source.citedByCaseIds !== undefined ? { citedByCaseIds: dto.source.citedByCaseIds } : {}),
+          ...(dto.source.seeds !== undefined ? { seeds: dto.source.seeds.map((x) => ({ seed: x.seed, lines: x.lines })) } : {}),
+        }
+      : undefined;
+    const plain = Object.fromEntries(
+      Object.entries({ ...dto, source }).filter(([, v]) => v !== undefined),
+    ) as unknown as Parameters<Workflow['recordHistoricalDecision']>[1];
+    return this.wf.recordHistoricalDecision(code, plain, commandContext(ctx));
+  }
+
+  @Get(':code/history')
+  @Public()
+  @ApiQuery({ name: 'minPosition', required: false })
+  @ApiOkResponse({ description: 'the committee\'s historical decisions in the order they were recorded: { id, committee, number, year, title, wording, outcome, date, minutesApproved, matterId, source, note, at, actor, position }' })
+  @ApiProblems(400, 404)
+  async list(@Param('code') code: string, @Query('minPosition') minPosition?: string) {
+    await requireCommittee(this.wf, code);
+    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
+    return this.wf.listHistory(code);
+  }
+}
+
+@Module({ controllers: [CommitteesController, CommitteeHistoryController] })
 export class CommitteesModule {}

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export const MEMBER_ROLES = ['chair', 'member', 'observer'] as const;
 
@@ -49,4 +50,45 @@ export class CommitteeDoc {
   @ApiProperty({ type: [MemberDoc] }) members: MemberDoc[];
   @ApiProperty({ type: [MemberDoc] }) formerMembers: MemberDoc[];
   @ApiProperty() revision: number;
+}
+
+// ---------- history: earlier decisions known from the records ----------
+export const HISTORY_OUTCOMES = ['endorsement', 'orientation'] as const;
+
+export class HistorySeedDto {
+  @ApiProperty({ example: '002_bd50ffa0f5a44d00.txt' }) @IsString() @IsNotEmpty() @MaxLength(500) seed: string;
+  @ApiProperty({ example: [721, 761], type: [Number] }) @IsArray() @ArrayMaxSize(100) @IsInt({ each: true }) @Min(1, { each: true }) lines: number[];
+}
+
+export class HistorySourceDto {
+  @ApiProperty({ required: false, example: ['NEHS 4/19'], description: 'the cases whose papers quote it, as the record names them' })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(200, { each: true })
+  citedBy?: string[];
+  @ApiProperty({ required: false, type: [String], description: 'their case ids in this store, where known' })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(200, { each: true })
+  citedByCaseIds?: string[];
+  @ApiProperty({ required: false, type: [HistorySeedDto] })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => HistorySeedDto)
+  seeds?: HistorySeedDto[];
+}
+
+export class RecordHistoryDto {
+  @ApiProperty({ example: '39/17', description: 'the case number as recorded, N/YY' })
+  @IsString() @Matches(/^[1-9]\d{0,5}\/\d{2}$/, { message: 'number must be a case number N/YY, as recorded' })
+  number: string;
+  @ApiProperty({ required: false, example: 2017, description: 'four-digit year of the number (default 20YY); must agree with it' })
+  @IsOptional() @IsInt() @Min(1000) @Max(9999)
+  year?: number;
+  @ApiProperty({ example: 'Tilleggsoppdrag: IKT-organisering i helse- og omsorgssektoren' }) @IsString() @IsNotEmpty() @MaxLength(1000) title: string;
+  @ApiProperty({ description: 'the vedtak as quoted, verbatim' }) @IsString() @IsNotEmpty() @MaxLength(100_000) wording: string;
+  @ApiProperty({ required: false, enum: HISTORY_OUTCOMES, description: 'only when the record says it' })
+  @IsOptional() @IsIn(HISTORY_OUTCOMES as unknown as string[])
+  outcome?: (typeof HISTORY_OUTCOMES)[number];
+  @ApiProperty({ required: false, example: '2017-12-07', description: 'YYYY-MM-DD, only when the record gives it' })
+  @IsOptional() @IsString() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a date YYYY-MM-DD' })
+  date?: string;
+  @ApiProperty({ required: false, description: 'true only when the record says the minutes were approved' }) @IsOptional() @IsBoolean() minutesApproved?: boolean;
+  @ApiProperty({ required: false }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) matterId?: string;
+  @ApiProperty({ required: false, type: HistorySourceDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => HistorySourceDto) source?: HistorySourceDto;
+  @ApiProperty({ required: false }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(10_000) note?: string;
 }
