@@ -7,12 +7,19 @@
  * time the step happened in the record as `at` (event metadata); the store's `recordedAt` keeps
  * the import time.
  *
+ * The earlier decisions quoted in case papers (`history`) are recorded through
+ * `Workflow.recordHistoricalDecision` (one `HistoricalDecisionRecorded` on `history-{CODE}-{NN}-{YY}`
+ * each: number, title and wording verbatim, the cases quoting them and the seed lines; no meeting,
+ * no number taken, no date, minutes not claimed approved). Their `at` is when the quoting case
+ * paper was issued (the notice of its meeting), as far as the record stamps it. An outcome is only
+ * given where the quoted wording's first sentence states it (`historyOutcome`); otherwise none, and
+ * the event's note says why.
+ *
  * What it writes beside the commands: one marker event per record file, `RecordFileImported` in
  * stream `records-import-{fileId}` (appended with expected revision `no_stream`, last). It makes
  * the import idempotent (a file whose marker exists is skipped: the second import writes nothing)
- * and keeps what no command can carry: the earlier decisions quoted in case papers (`history`:
- * number, title and wording verbatim, and the id of the case that quotes them), the annual plan's
- * wording, the HelseOmsorg21 measures, and the ids the import gave each recorded meeting and case.
+ * and keeps what no command can carry: the annual plan's wording, the HelseOmsorg21 measures, the
+ * ids the import gave each recorded meeting and case, and (for reference) the history as in the file.
  *
  * Where the engine cannot reproduce the record (a case number, a meeting number, a standard item
  * the record does not account for, a matter out of order), the import fails with `ImportError`
@@ -22,7 +29,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { StreamNotFound, type EventStore } from '@saksflyt/event-store';
 import { loadProject, PortfolioError, registerProject, reportProjectStatus } from '@saksflyt/portfolio';
-import { Workflow, type Actor, type CaseType, type CommandContext, type CreateCaseBody, type EditCaseBody, type MeetingView } from '@saksflyt/workflow';
+import { Workflow, type Actor, type CaseType, type CommandContext, type CreateCaseBody, type EditCaseBody, type MeetingView, type RecordHistoryBody } from '@saksflyt/workflow';
 import {
   validateRecordFile,
   type AnnualPlanEntry,
@@ -69,7 +76,7 @@ export interface ImportCounts {
   decisions: number;
   /** Engine-made standard items the records do not have, withdrawn before notice. */
   withdrawnStandardItems: number;
-  /** Earlier decisions kept as history (in the marker). */
+  /** Earlier decisions recorded as history (`HistoricalDecisionRecorded`). */
   history: number;
   projects: number;
   /** Portfolio endorsements checked against their case (e.g. NEHS 52/18). */
@@ -178,6 +185,20 @@ function earliestStamp(file: RecordFile): string | undefined {
 }
 
 const caseKey = (committee: string, number: string): string => `${committee} ${number}`;
+
+/**
+ * The outcome an earlier decision's quoted wording states in its FIRST sentence, or null: "tilslutter
+ * seg" / "gir sin tilslutning" → endorsement; "tar saken/sakene til orientering" → orientation.
+ * Anything else (e.g. "er orientert om", "understreker behovet") states no single outcome: null.
+ */
+export function historyOutcome(wording: string): { outcome: 'endorsement' | 'orientation'; phrase: string } | null {
+  const first = wording.split(/(?<=[.:])\s|\n/)[0] ?? '';
+  const endorse = /\b(tilslutter seg|gir sin tilslutning)\b/i.exec(first);
+  const noted = /\btar (saken|sakene) til orientering\b/i.exec(first);
+  if (endorse && !noted) return { outcome: 'endorsement', phrase: endorse[0] };
+  if (noted && !endorse) return { outcome: 'orientation', phrase: noted[0] };
+  return null;
+}
 
 /**
  * Import record files into the store, in the order given (use the README's order: `recordFilesInOrder`).
@@ -313,11 +334,12 @@ class FileImport {
     const meetings = [...(file.meetings ?? [])].sort((a, b) => a.date.localeCompare(b.date));
     for (const m of meetings) await this.importMeeting(file, m, members, ids, counts);
 
-    // 5. history: the earlier decisions quoted in case papers (kept in the marker; see the header)
+    // 5. history: the earlier decisions quoted in case papers, as history streams (see the header)
     const history = (file.history ?? []).map((h) => ({
       ...h,
       quotedInCaseIds: h.quotedIn.map((q) => ids.cases[q]).filter((x): x is string => typeof x === 'string'),
     }));
+    for (const h of history) await this.importHistory(file, h, fileAt);
     counts.history = history.length;
 
     // 6. portfolio projects
@@ -375,6 +397,27 @@ class FileImport {
     );
     this.log(`${file.id}: ${describeCounts(counts)}`);
     return { fileId: file.id, status: 'imported', counts };
+  }
+
+  /** One earlier decision through the history command; `at` = when the first quoting paper was issued. */
+  private async importHistory(file: RecordFile, h: HistoryDecision & { quotedInCaseIds: string[] }, fileAt: string | undefined): Promise<void> {
+    const quoting = (file.meetings ?? []).filter((m) => m.cases.some((c) => h.quotedIn.includes(caseKey(m.committee, c.number ?? ''))));
+    const stamps = quoting.map((m) => (m.at.noticed ?? m.at.planned).at).sort((a, b) => Date.parse(a) - Date.parse(b));
+    const at = stamps[0] ?? fileAt;
+    const outcome = historyOutcome(h.wording);
+    const body: RecordHistoryBody = {
+      number: h.number,
+      year: h.year,
+      title: h.title,
+      wording: h.wording,
+      ...(outcome ? { outcome: outcome.outcome } : {}),
+      ...(h.matterId ? { matterId: h.matterId } : {}),
+      source: { citedBy: [...h.quotedIn], citedByCaseIds: h.quotedInCaseIds, seeds: h.source.map((x) => ({ seed: x.seed, lines: [...x.lines] })) },
+      note: outcome
+        ? `Quoted in ${h.quotedIn.join(', ')}. Outcome from the quoted wording ("${outcome.phrase}"). The meeting, its date and the approval of its minutes are not in the records.`
+        : `Quoted in ${h.quotedIn.join(', ')}. The quoted wording does not state one outcome (tilslutning or orientering), so none is recorded. The meeting, its date and the approval of its minutes are not in the records.`,
+    };
+    await this.wf.recordHistoricalDecision(h.committee, body, this.ctx(file.actor, h.committee, at));
   }
 
   /** What the file needs from the store (committees, cases of other files) is there: checked before anything is written. */

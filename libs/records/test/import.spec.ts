@@ -13,6 +13,7 @@ import { Workflow, type MeetingView } from '@saksflyt/workflow';
 import {
   IMPORT_MARKER_TYPE,
   ImportError,
+  historyOutcome,
   importRecords,
   importStream,
   loadRecordFile,
@@ -178,6 +179,37 @@ describe('importRecords: the real records into an empty SQLite store', () => {
     const ho = await wf.getCase(ids['helseomsorg21']!.cases['HO21 19/17']!);
     expect(ho).toMatchObject({ number: '19/17', state: 'scheduled', resolution: null, title: file('helseomsorg21').helseOmsorg21![0]!.title });
     expect(ho.background!.split('\n\n')).toHaveLength(4);
+  });
+
+  it('the six earlier decisions are history streams, verbatim, with only the outcomes their wording states', async () => {
+    const nehsFile = file('nehs-2018-2019');
+    const list = await wf.listHistory('NEHS');
+    expect(list.map((h) => h.number)).toEqual(['27/18', '34/18', '29/18', '21/18', '16/18', '39/17']);
+    expect(list.map((h) => h.outcome)).toEqual(['endorsement', null, null, 'endorsement', 'orientation', 'endorsement']);
+    const m1 = nehsFile.meetings!.find((m) => m.key === 'NEHS 1/2019')!;
+    for (const [i, h] of nehsFile.history!.entries()) {
+      const v = list[i]!;
+      expect(v).toMatchObject({ id: `history-NEHS-${h.number.replace('/', '-')}`, committee: 'NEHS', year: h.year, title: h.title, wording: h.wording, date: null, minutesApproved: false, actor: nehsFile.actor });
+      expect(v.matterId).toBe(h.matterId);
+      expect(v.source).toEqual({ citedBy: h.quotedIn, citedByCaseIds: h.quotedIn.map((q) => ids['nehs-2018-2019']!.cases[q]), seeds: h.source });
+      // when the quoting paper was issued: the notice of 1/2019 (all six are quoted in 1/2019 papers)
+      expect(v.at).toBe((m1.at.noticed ?? m1.at.planned).at);
+      expect(v.note).toMatch(v.outcome ? /Outcome from the quoted wording/ : /does not state one outcome/);
+      const events = await readStream(t.store, v.id);
+      expect(events.map((e) => e.type)).toEqual(['HistoricalDecisionRecorded']);
+    }
+    // no number was taken: 2017 numbering untouched
+    expect(await wf.getNumbering('NEHS', 2017)).toMatchObject({ revision: -1n, nextCaseNumber: 1, nextMeetingNumber: 1 });
+  });
+
+  it('historyOutcome reads only an outcome the first sentence states', () => {
+    expect(historyOutcome('Nasjonalt e-helsestyre tilslutter seg anbefalingene om stegvis implementering.')).toEqual({ outcome: 'endorsement', phrase: 'tilslutter seg' });
+    expect(historyOutcome('Nasjonalt e-helsestyre gir sin tilslutning til konsept 7.')?.outcome).toBe('endorsement');
+    expect(historyOutcome('Nasjonalt e-helsestyre tar saken til orientering med følgende innspill:\n\n1. X')?.outcome).toBe('orientation');
+    // a later sentence does not count; "er orientert om" is not "tar til orientering"
+    expect(historyOutcome('Nasjonalt e-helsestyre understreker behovet.\n\nFor øvrig tar Nasjonalt e-helsestyre saken til orientering')).toBeNull();
+    expect(historyOutcome('Nasjonalt e-helsestyre er orientert om rapport "X", og understreker behovet.')).toBeNull();
+    expect(historyOutcome('Styret tilslutter seg forslaget og tar saken til orientering.')).toBeNull();
   });
 
   it('a second import of the same files writes nothing (head position unchanged)', async () => {
