@@ -96,14 +96,41 @@ describe('the real committee records over HTTP', () => {
     ]);
   });
 
-  it('the decisions register has the rows of 47/18–57/18 with their vedtak, minutes not approved', async () => {
+  it('the decisions register has the rows of 47/18–57/18 with their vedtak, minutes not approved, then the six earlier decisions as history', async () => {
     const r = rec('NEHS 8/2018');
     const d = await server.req('GET', `/api/decisions?committee=NEHS&minPosition=${head}`);
     expect(d.status).toBe(200);
-    const rows = d.json as { number: string; resolution: string; outcome: string; meetingNumber: string; minutesApproved: boolean }[];
-    expect(rows.map((x) => [x.number, x.outcome, x.resolution, x.meetingNumber, x.minutesApproved])).toEqual(
+    type Row = { number: string; title: string; resolution: string; outcome: string | null; meetingId: string | null; meetingNumber: string | null; date: string | null; minutesApproved: boolean; history?: boolean };
+    const rows = d.json as Row[];
+    expect(rows.filter((x) => !x.history).map((x) => [x.number, x.outcome, x.resolution, x.meetingNumber, x.minutesApproved])).toEqual(
       r.cases.map((c) => [c.number, c.outcome, c.resolution, '8/2018', false]),
     );
+    // history rows: after the 2018 meetings, highest number first within a year, then 2017; wording verbatim
+    const hist = rows.filter((x) => x.history);
+    expect(rows.slice(r.cases.length)).toEqual(hist);
+    expect(hist.map((x) => x.number)).toEqual(['34/18', '29/18', '27/18', '21/18', '16/18', '39/17']);
+    const byNumber = new Map(nehs().history!.map((h) => [h.number, h]));
+    const outcomes: Record<string, string | null> = { '27/18': 'endorsement', '34/18': null, '29/18': null, '21/18': 'endorsement', '16/18': 'orientation', '39/17': 'endorsement' };
+    for (const x of hist) {
+      const h = byNumber.get(x.number)!;
+      expect(x).toMatchObject({ title: h.title, resolution: h.wording, outcome: outcomes[x.number], meetingId: null, meetingNumber: null, date: null, minutesApproved: false });
+    }
+    const y2017 = await server.req('GET', `/api/decisions?committee=NEHS&year=2017&minPosition=${head}`);
+    expect(y2017.json.map((x: Row) => x.number)).toEqual(['39/17']);
+    const q = await server.req('GET', `/api/decisions?q=${encodeURIComponent('stegvis implementering')}&minPosition=${head}`);
+    expect(q.json.map((x: Row) => x.number)).toEqual(['21/18']);
+  });
+
+  it('GET /api/committees/NEHS/history lists the six earlier decisions verbatim, quoted by 3/19 and 4/19 (public)', async () => {
+    const res = await server.req('GET', '/api/committees/NEHS/history');
+    expect(res.status).toBe(200);
+    const want = nehs().history!;
+    expect(res.json.map((h: { number: string }) => h.number)).toEqual(want.map((h) => h.number));
+    for (const [i, h] of want.entries())
+      expect(res.json[i]).toMatchObject({ id: `history-NEHS-${h.number.replace('/', '-')}`, year: h.year, title: h.title, wording: h.wording, date: null, minutesApproved: false, source: { citedBy: h.quotedIn, seeds: h.source } });
+    const casePaper = res.json[0].source.citedByCaseIds[0];
+    const quoting = await server.req('GET', `/api/cases/${casePaper}`);
+    expect(quoting.json.number).toBe('3/19');
   });
 
   it('the portfolio has the rows 101…196 with owners and recorded statuses', async () => {
