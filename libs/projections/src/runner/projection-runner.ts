@@ -12,6 +12,8 @@
  * - Feeds: after each commit, the serving generation's changes are emitted per event. Once caught up,
  *   they are also written to a bounded change log (`projection_changes`) for `Last-Event-ID` resume.
  */
+import { createRequire } from 'node:module';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { Observable, Subject, type Subscription } from 'rxjs';
 import type { EventStore, RecordedEvent, SubscriptionMessage } from '@saksflyt/event-store';
@@ -42,10 +44,121 @@ export interface ProjectionRunnerOptions {
 type Cache = Map<string, Map<string, unknown>>;
 const SEP = '\u0000';
 
+const UPSERT_DOC_SQL =
+  'INSERT INTO projection_docs (name, generation, collection, id, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, generation, collection, id) DO UPDATE SET doc = excluded.doc';
+const DELETE_DOC_SQL = 'DELETE FROM projection_docs WHERE name = ? AND generation = ? AND collection = ? AND id = ?';
+const UPDATE_GENERATION_SQL =
+  'UPDATE projection_generations SET position = ?, status = ?, error = ?, active = ?, log_from = ? WHERE name = ? AND generation = ?';
+
+/** One unit's part of a catch-up flush: flat (collection, id, JSON or null = delete) triples and its checkpoint row. */
+interface WriteUnit {
+  name: string;
+  generation: number;
+  ops: Array<string | null>;
+  gen: [position: bigint, status: string, error: string | null, active: number, logFrom: bigint | null];
+}
+
+/**
+ * The catch-up writer thread: writes one flush (documents + checkpoints) in ONE transaction on its
+ * own connection to the runner's file, while the main thread goes on reading and applying events.
+ * It answers on `port` and then clears `state[0]`, so the main thread can wait for it synchronously.
+ */
+const WRITER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.sqlite);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 10000');
+db.pragma('synchronous = NORMAL');
+const state = new Int32Array(workerData.shared);
+const port = workerData.port;
+const upsert = db.prepare(workerData.sql.upsert);
+const del = db.prepare(workerData.sql.del);
+const gen = db.prepare(workerData.sql.gen);
+const write = db.transaction((batch) => {
+  for (const u of batch) {
+    const ops = u.ops;
+    for (let i = 0; i < ops.length; i += 3) {
+      if (ops[i + 2] === null) del.run(u.name, u.generation, ops[i], ops[i + 1]);
+      else upsert.run(u.name, u.generation, ops[i], ops[i + 1], ops[i + 2]);
+    }
+    gen.run(u.gen[0], u.gen[1], u.gen[2], u.gen[3], u.gen[4], u.name, u.generation);
+  }
+});
+port.on('message', (msg) => {
+  let error = null;
+  if (msg === 'close') db.close();
+  else {
+    try { write(msg); } catch (e) { error = (e && e.message) || String(e); }
+  }
+  port.postMessage({ error });
+  Atomics.store(state, 0, 0);
+  Atomics.notify(state, 0);
+  if (msg === 'close') port.close();
+});
+`;
+
+/** The background writer of catch-up flushes (at most one flush in flight). */
+class CatchUpWriter {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly state = new Int32Array(new SharedArrayBuffer(4));
+  private inflight: WriteUnit[] | null = null;
+
+  constructor(file: string) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(WRITER_SOURCE, {
+      eval: true,
+      workerData: {
+        file,
+        sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
+        shared: this.state.buffer,
+        port: port2,
+        sql: { upsert: UPSERT_DOC_SQL, del: DELETE_DOC_SQL, gen: UPDATE_GENERATION_SQL },
+      },
+      transferList: [port2],
+    });
+    this.worker.unref();
+  }
+
+  /** Hands one flush to the thread (after the previous one is written). */
+  post(batch: WriteUnit[]): void {
+    this.drain();
+    this.inflight = batch;
+    Atomics.store(this.state, 0, 1);
+    this.port.postMessage(batch);
+  }
+
+  /** Waits until the flush in flight is committed; returns it when the thread failed to write it. */
+  drain(): WriteUnit[] | null {
+    if (this.inflight === null) return null;
+    const error = this.wait();
+    const batch = this.inflight;
+    this.inflight = null;
+    return error === null ? null : batch;
+  }
+
+  private wait(): string | null {
+    while (Atomics.load(this.state, 0) === 1) Atomics.wait(this.state, 0, 1);
+    const reply = receiveMessageOnPort(this.port)?.message as { error: string | null } | undefined;
+    return reply ? reply.error : 'catch-up writer gave no answer';
+  }
+
+  /** Closes the thread's connection and ends it (call `drain` first). */
+  async close(): Promise<void> {
+    Atomics.store(this.state, 0, 1);
+    this.port.postMessage('close');
+    this.wait();
+    this.port.close();
+    await this.worker.terminate();
+  }
+}
+
 /** One generation of one projection. */
 class Unit implements DocStore {
   readonly cache: Cache = new Map();
-  readonly dirty = new Map<string, [string, string]>();
+  /** Ids written since the last flush, per collection. */
+  readonly dirty = new Map<string, Set<string>>();
   /** Changes applied but not yet committed (emitted after commit). */
   pending: ChangeMessage[] = [];
   committed: bigint;
@@ -70,8 +183,8 @@ class Unit implements DocStore {
     return this.projection.name;
   }
 
-  /** (collection, id, previous doc) per write of the event being applied, to undo when evolve throws. */
-  private journal: Array<[string, string, unknown]> = [];
+  /** Flat (collection, id, previous doc) triples per write of the event being applied, to undo when evolve throws. */
+  private journal: unknown[] = [];
 
   get<T>(collection: string, id: string): T | undefined {
     return this.cache.get(collection)?.get(id) as T | undefined;
@@ -86,14 +199,14 @@ class Unit implements DocStore {
     if (doc === undefined || doc === null) throw new Error(`put ${collection}/${id}: document is ${String(doc)}`);
     let map = this.cache.get(collection);
     if (!map) this.cache.set(collection, (map = new Map()));
-    this.journal.push([collection, id, map.get(id)]);
+    this.journal.push(collection, id, map.get(id));
     map.set(id, doc);
   }
 
   delete(collection: string, id: string): void {
     const map = this.cache.get(collection);
     if (!map || !map.has(id)) return;
-    this.journal.push([collection, id, map.get(id)]);
+    this.journal.push(collection, id, map.get(id));
     map.delete(id);
   }
 
@@ -104,8 +217,10 @@ class Unit implements DocStore {
     try {
       this.projection.evolve(this, event);
     } catch (error) {
-      for (let i = journal.length - 1; i >= 0; i--) {
-        const [collection, id, prev] = journal[i];
+      for (let i = journal.length - 3; i >= 0; i -= 3) {
+        const collection = journal[i] as string;
+        const id = journal[i + 1] as string;
+        const prev = journal[i + 2];
         const map = this.cache.get(collection)!;
         if (prev === undefined) map.delete(id);
         else map.set(id, prev);
@@ -119,10 +234,18 @@ class Unit implements DocStore {
     this.position = event.position;
     if (journal.length === 0) return true;
     let changes: Map<string, DocChange> | null = keepChanges ? new Map() : null;
-    for (const [collection, id] of journal) {
-      const key = collection + SEP + id;
-      this.dirty.set(key, [collection, id]);
-      if (changes) changes.set(key, { collection, id, doc: this.cache.get(collection)?.get(id) ?? null });
+    let lastCollection: string | null = null;
+    let ids: Set<string> | undefined;
+    for (let i = 0; i < journal.length; i += 3) {
+      const collection = journal[i] as string;
+      const id = journal[i + 1] as string;
+      if (collection !== lastCollection) {
+        lastCollection = collection;
+        ids = this.dirty.get(collection);
+        if (!ids) this.dirty.set(collection, (ids = new Set()));
+      }
+      ids!.add(id);
+      if (changes) changes.set(collection + SEP + id, { collection, id, doc: this.cache.get(collection)?.get(id) ?? null });
     }
     journal.length = 0;
     if (changes) this.pending.push({ position: event.position, changes: Array.from(changes.values()) });
@@ -168,6 +291,8 @@ export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly changeLogLimit: number;
   private readonly stmts;
+  /** Writes catch-up flushes on another thread (created at the first one). */
+  private writer: CatchUpWriter | null = null;
 
   private constructor(private readonly options: ProjectionRunnerOptions) {
     this.batchSize = options.batchSize ?? 20_000;
@@ -183,15 +308,11 @@ export class ProjectionRunner {
       insertGeneration: db.prepare(
         'INSERT INTO projection_generations (name, generation, version, position, status, error, active, log_from) VALUES (?, ?, ?, 0, ?, NULL, ?, NULL)',
       ),
-      updateGeneration: db.prepare(
-        'UPDATE projection_generations SET position = ?, status = ?, error = ?, active = ?, log_from = ? WHERE name = ? AND generation = ?',
-      ),
+      updateGeneration: db.prepare(UPDATE_GENERATION_SQL),
       deleteGeneration: db.prepare('DELETE FROM projection_generations WHERE name = ? AND generation = ?'),
       docs: db.prepare('SELECT collection, id, doc FROM projection_docs WHERE name = ? AND generation = ?').raw(true),
-      upsertDoc: db.prepare(
-        'INSERT INTO projection_docs (name, generation, collection, id, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, generation, collection, id) DO UPDATE SET doc = excluded.doc',
-      ),
-      deleteDoc: db.prepare('DELETE FROM projection_docs WHERE name = ? AND generation = ? AND collection = ? AND id = ?'),
+      upsertDoc: db.prepare(UPSERT_DOC_SQL),
+      deleteDoc: db.prepare(DELETE_DOC_SQL),
       deleteDocs: db.prepare('DELETE FROM projection_docs WHERE name = ? AND generation = ?'),
       insertChange: db.prepare('INSERT OR REPLACE INTO projection_changes (name, generation, position, changes) VALUES (?, ?, ?, ?)'),
       countChanges: db.prepare('SELECT count(*) FROM projection_changes WHERE name = ? AND generation = ?').pluck(),
@@ -344,6 +465,7 @@ export class ProjectionRunner {
     }
     try {
       this.flush();
+      this.drainWriter();
     } catch {
       /* the database may be gone as well */
     }
@@ -375,16 +497,26 @@ export class ProjectionRunner {
       }
     }
     if (swaps.length === 0 && !entries.some((e) => e.live.hasWork())) return;
+    // While catching up (nothing to emit, no swap, no change log to write), the documents and
+    // checkpoints are written by the writer thread; everything else waits for it and writes here.
+    if (!this.caughtUp && swaps.length === 0 && entries.every((e) => e.live.pending.length === 0 && !this.logWork(e))) {
+      this.flushInBackground(entries);
+      return;
+    }
+    this.drainWriter();
     const s = this.stmts;
     const emits: Array<[Entry, ChangeMessage[]]> = [];
     this.db.transaction(() => {
       for (const e of entries) {
         const u = e.live;
         if (!u.hasWork() && !swaps.includes(e)) continue;
-        for (const [collection, id] of u.dirty.values()) {
-          const doc = u.cache.get(collection)?.get(id);
-          if (doc === undefined) s.deleteDoc.run(u.name, u.generation, collection, id);
-          else s.upsertDoc.run(u.name, u.generation, collection, id, JSON.stringify(doc));
+        for (const [collection, ids] of u.dirty) {
+          const map = u.cache.get(collection);
+          for (const id of ids) {
+            const doc = map?.get(id);
+            if (doc === undefined) s.deleteDoc.run(u.name, u.generation, collection, id);
+            else s.upsertDoc.run(u.name, u.generation, collection, id, JSON.stringify(doc));
+          }
         }
         if (u.logFrom !== null && u === e.serving) {
           for (const m of u.pending) {
@@ -424,6 +556,62 @@ export class ProjectionRunner {
       e.subject.next({ kind: 'snapshot', position: e.live.position, view: e.projection.query(e.live, {}) });
     }
     for (const [e, messages] of emits) for (const m of messages) e.subject.next({ kind: 'change', position: m.position, changes: m.changes });
+  }
+
+  /** True when flushing this entry would write or prune its change log. */
+  private logWork(e: Entry): boolean {
+    const u = e.live;
+    return u === e.serving && u.logFrom !== null && (u.pending.length > 0 || u.logCount > this.changeLogLimit * 1.25);
+  }
+
+  /** A catch-up flush: serialises the changed documents here, hands the transaction to the writer thread. */
+  private flushInBackground(entries: Entry[]): void {
+    const batch: WriteUnit[] = [];
+    for (const e of entries) {
+      const u = e.live;
+      if (!u.hasWork()) continue;
+      const ops: Array<string | null> = [];
+      for (const [collection, ids] of u.dirty) {
+        const map = u.cache.get(collection);
+        for (const id of ids) {
+          const doc = map?.get(id);
+          ops.push(collection, id, doc === undefined ? null : JSON.stringify(doc));
+        }
+      }
+      batch.push({ name: u.name, generation: u.generation, ops, gen: [u.position, u.status, u.error ?? null, u.active ? 1 : 0, u.logFrom] });
+    }
+    this.drainWriter();
+    (this.writer ??= new CatchUpWriter(this.options.file)).post(batch);
+    this.sinceFlush = 0;
+    for (const e of entries) {
+      const u = e.live;
+      u.dirty.clear();
+      u.committed = u.position;
+      u.statusDirty = false;
+    }
+  }
+
+  /** A flush the writer thread could not write, written again here (before anything later). */
+  private unwritten: WriteUnit[] | null = null;
+
+  /** Waits for the writer thread's flush in flight; writes it here when the thread failed to. */
+  private drainWriter(): void {
+    const failed = this.writer?.drain() ?? null;
+    if (failed) this.unwritten = failed;
+    if (this.unwritten === null) return;
+    const batch = this.unwritten;
+    const s = this.stmts;
+    this.db.transaction(() => {
+      for (const u of batch) {
+        for (let i = 0; i < u.ops.length; i += 3) {
+          const doc = u.ops[i + 2];
+          if (doc === null) s.deleteDoc.run(u.name, u.generation, u.ops[i], u.ops[i + 1]);
+          else s.upsertDoc.run(u.name, u.generation, u.ops[i], u.ops[i + 1], doc);
+        }
+        s.updateGeneration.run(...u.gen, u.name, u.generation);
+      }
+    })();
+    this.unwritten = null;
   }
 
   // ------------------------------------------------------------------ reading
@@ -471,6 +659,7 @@ export class ProjectionRunner {
    */
   snapshot<V = unknown, Q = unknown>(name: string, params?: Q): { position: bigint; view: V } {
     this.flush();
+    this.drainWriter();
     return this.query<V, Q>(name, params);
   }
 
@@ -488,6 +677,7 @@ export class ProjectionRunner {
    */
   changesSince(name: string, position: bigint): ChangeMessage[] | null {
     this.flush();
+    this.drainWriter();
     const u = this.entry(name).serving;
     if (u.logFrom === null || position < u.logFrom) return null;
     const rows = this.stmts.changesAfter.all(u.name, u.generation, position) as Array<[number, string]>;
@@ -602,6 +792,7 @@ export class ProjectionRunner {
     if (this.stopped) return;
     this.subscription?.unsubscribe();
     this.flush();
+    this.drainWriter();
     this.stopped = true;
     for (const w of this.waiters) {
       clearTimeout(w.timer);
@@ -609,6 +800,8 @@ export class ProjectionRunner {
     }
     this.waiters = [];
     for (const e of this.entries.values()) e.subject.complete();
+    if (this.writer) await this.writer.close();
+    this.writer = null;
     this.db.close();
   }
 }

@@ -67,6 +67,25 @@ function toProject(p: ProjectDoc, year?: number): PortfolioProject {
 const byDate = (a: { date: string; number: string | null; committee: string }, b: typeof a): number =>
   a.date.localeCompare(b.date) || a.committee.localeCompare(b.committee) || seqOf(a.number) - seqOf(b.number);
 
+/**
+ * The list without any earlier decision of the same case, plus `decision`, ordered by `byDate`:
+ * the same as `[...filtered, decision].sort(byDate)` (a stable sort) when the list is already in
+ * that order, which it always is (every list is built here), but with a binary search instead of a
+ * full sort per decision (projects collect hundreds of decisions over the years).
+ */
+function insertSorted<T extends { caseId: string; date: string; number: string | null; committee: string }>(list: T[], decision: T): T[] {
+  const out = list.some((x) => x.caseId === decision.caseId) ? list.filter((x) => x.caseId !== decision.caseId) : list.slice();
+  let lo = 0;
+  let hi = out.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byDate(out[mid], decision) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  out.splice(lo, 0, decision);
+  return out;
+}
+
 export const portfolioProjection: Projection<PortfolioQuery, PortfolioProject[]> & { rows(changes: DocChange[]): PortfolioProject[] } = {
   name: 'portfolio',
   version: 1,
@@ -104,7 +123,7 @@ export function evolvePortfolio(docs: DocStore, e: RecordedEvent, c: TrackedCase
   for (const id of new Set(c.after.projectIds)) {
     const prev = docs.get<ProjectDoc>('project', id);
     const base: ProjectDoc = prev ?? { id, name: id, owner: '', phase: null, status: null, risk: null, registered: false, lastNote: null, decisions: [] };
-    const decisions = [...base.decisions.filter((x) => x.caseId !== decision.caseId), decision].sort(byDate);
+    const decisions = insertSorted(base.decisions, decision);
     docs.put('project', id, { ...base, decisions });
   }
   const match = c.after.outcome === 'endorsement' ? PORTFOLIO_TITLE.exec(c.after.title) : null;
