@@ -553,9 +553,10 @@ export class SqliteEventStore implements EventStore {
         }
         for (const r of rows) {
           if (stopped) break;
-          cursor = byPosition ? BigInt(r[0]) : BigInt(r[3]);
-          lastPosition = BigInt(r[0]);
-          subscriber.next({ kind: 'event', event: toEvent(r) });
+          const event = toEvent(r);
+          cursor = byPosition ? event.position : event.revision;
+          lastPosition = event.position;
+          subscriber.next({ kind: 'event', event });
         }
         if (stopped) {
           running = false;

@@ -84,10 +84,13 @@ const STANDARD_RANK: Record<string, number> = { 'notice-approval': 0, 'minutes-a
 
 /** Agenda order before notice: standard approvals first, then in scheduling order, Eventuelt last. */
 export function orderAgenda(agenda: string[], standard: Record<string, StandardItem>): string[] {
-  return agenda
-    .map((id, i) => ({ id, i, r: STANDARD_RANK[standard[id] ?? ''] ?? 2 }))
-    .sort((a, b) => a.r - b.r || a.i - b.i)
-    .map((x) => x.id);
+  // A stable sort by rank (0–3), done as one pass into a bucket per rank.
+  const buckets: string[][] = [[], [], [], []];
+  for (const id of agenda) {
+    const item = standard[id];
+    buckets[item === undefined ? 2 : (STANDARD_RANK[item] ?? 2)].push(id);
+  }
+  return buckets[0].concat(buckets[1], buckets[2], buckets[3]);
 }
 
 function data<T extends DomainEventType>(e: RecordedEvent, _t: T): DataOf<T> {
