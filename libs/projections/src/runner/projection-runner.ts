@@ -449,6 +449,7 @@ export class ProjectionRunner {
       unit.statusDirty = true;
     }
     this.flush(true);
+    this.drainWriter(); // caught up means committed
     this.caughtUp = true;
     for (const r of this.caughtUpResolvers) r();
     this.caughtUpResolvers = [];

@@ -75,8 +75,13 @@ const byDate = (a: { date: string; number: string | null; committee: string }, b
  */
 function insertSorted<T extends { caseId: string; date: string; number: string | null; committee: string }>(list: T[], decision: T): T[] {
   const out = list.some((x) => x.caseId === decision.caseId) ? list.filter((x) => x.caseId !== decision.caseId) : list.slice();
+  // Decisions mostly arrive in date order: after the last one is the usual place.
+  if (out.length === 0 || byDate(out[out.length - 1], decision) <= 0) {
+    out.push(decision);
+    return out;
+  }
   let lo = 0;
-  let hi = out.length;
+  let hi = out.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (byDate(out[mid], decision) <= 0) lo = mid + 1;
