@@ -93,6 +93,24 @@ export function orderAgenda(agenda: string[], standard: Record<string, StandardI
   return buckets[0].concat(buckets[1], buckets[2], buckets[3]);
 }
 
+const rankOf = (id: string, standard: Record<string, StandardItem>): number => {
+  const item = standard[id];
+  return item === undefined ? 2 : (STANDARD_RANK[item] ?? 2);
+};
+
+/**
+ * `orderAgenda([...agenda, id], standard)` for an agenda already in that order (a planned meeting's
+ * always is): `id` goes after the last case of its rank or lower, without re-sorting the agenda.
+ */
+function insertInOrder(agenda: string[], id: string, standard: Record<string, StandardItem>): string[] {
+  const rank = rankOf(id, standard);
+  let at = agenda.length;
+  while (at > 0 && rankOf(agenda[at - 1], standard) > rank) at--;
+  const out = agenda.slice();
+  out.splice(at, 0, id);
+  return out;
+}
+
 function data<T extends DomainEventType>(e: RecordedEvent, _t: T): DataOf<T> {
   return e.data as DataOf<T>;
 }
@@ -159,8 +177,12 @@ export function trackMeeting(docs: DocStore, e: RecordedEvent, withMembers = fal
     case 'CaseAddedToAgenda': {
       const d = data(e, 'CaseAddedToAgenda');
       const standard = d.standardItem ? { ...m.standard, [d.caseId]: d.standardItem } : m.standard;
-      const agenda = m.agenda.includes(d.caseId) ? m.agenda : [...m.agenda, d.caseId];
-      docs.put('meeting', id, { ...m, agenda: m.state === 'planned' ? orderAgenda(agenda, standard) : agenda, standard });
+      const known = m.agenda.includes(d.caseId);
+      let agenda: string[];
+      if (m.state !== 'planned') agenda = known ? m.agenda : [...m.agenda, d.caseId];
+      else if (known) agenda = orderAgenda(m.agenda, standard);
+      else agenda = insertInOrder(m.agenda, d.caseId, standard);
+      docs.put('meeting', id, { ...m, agenda, standard });
       break;
     }
     case 'CaseRemovedFromAgenda': {
