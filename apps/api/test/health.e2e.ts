@@ -19,7 +19,7 @@ describe('health and docs', () => {
     expect(before.status).toBe(200);
     expect(before.json).toMatchObject({ status: 'ok', store: { kind: 'sqlite', headPosition: 0 } });
     // The projections report themselves too (their own tests cover the details).
-    expect(before.json.projections.map((p: { name: string }) => p.name).sort()).toEqual(['minutes', 'registers']);
+    expect(before.json.projections.map((p: { name: string }) => p.name).sort()).toEqual(['registers']);
     expect(existsSync(join(s.dataDir, 'saksflyt.db'))).toBe(true);
 
     const store = s.app.get<EventStore>(EVENT_STORE);

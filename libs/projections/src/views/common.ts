@@ -1,7 +1,7 @@
 /**
- * Shared building blocks of the views: each view keeps its own copies of the committee, meeting and
- * case documents it needs (collections `committee`, `meeting`, `case`), maintained by the same
- * trackers, so every view can be rebuilt on its own.
+ * Shared building blocks of the views: the committee, meeting and case documents (collections
+ * `committee`, `meeting`, `case`) maintained by the same trackers. The `registers` projection keeps
+ * one set for all its views; a single-view projection used on its own keeps its own.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { CaseType, DataOf, DomainEventType, MemberRole, StandardItem } from '@saksflyt/workflow';
@@ -39,7 +39,7 @@ export interface MeetingDoc {
   agenda: string[];
   /** Standard item per case id on the agenda, for ordering before notice. */
   standard: Record<string, StandardItem>;
-  /** The committee's members when planned, refreshed at notice and at opening (then fixed); only kept by the minutes view. */
+  /** The committee's members when planned, refreshed at notice and at opening (then fixed); kept when tracked `withMembers` (for the minutes). */
   members: MemberDoc[];
   attendance: { present: string[]; absent: string[]; guests: string[] } | null;
   plannedAt: string;

@@ -1,4 +1,3 @@
-import { minutesProjection } from './minutes.js';
 import { registersProjection } from './registers.js';
 
 export * from './common.js';
@@ -10,8 +9,8 @@ export * from './followups.js';
 export * from './registers.js';
 
 /**
- * Every view, for `ProjectionRunner.start({ projections: allProjections })`: the projections
- * `minutes` and `registers`, the latter serving the views `decisions`, `portfolio`, `annual-cycle`
- * and `followups` by name.
+ * Every view, for `ProjectionRunner.start({ projections: allProjections })`: the one projection
+ * `registers`, serving the views `minutes`, `decisions`, `portfolio`, `annual-cycle` and
+ * `followups` by name.
  */
-export const allProjections = [minutesProjection, registersProjection] as const;
+export const allProjections = [registersProjection] as const;
