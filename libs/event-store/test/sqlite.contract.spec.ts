@@ -24,3 +24,19 @@ describeEventStoreContract(
     },
   },
 );
+
+// The same contract with every `subscribeToAll` catch-up read on the catch-up reader thread.
+describeEventStoreContract(
+  'sqlite (catch-up reader thread)',
+  async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'saksflyt-contract-'));
+    dirs.push(dir);
+    return openSqliteStore({ file: path.join(dir, 'events.db'), catchUpThreadMin: 0 });
+  },
+  {
+    pageStats: (store) => {
+      const s = store as SqliteEventStore;
+      return { pageSize: s.pageSize, maxRowsPerPage: s.stats.maxRowsPerPage, rowsRead: s.stats.rowsRead };
+    },
+  },
+);

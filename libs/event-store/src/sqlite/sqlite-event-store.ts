@@ -8,11 +8,13 @@
  * - Reads page with `LIMIT` on a separate read connection; no statement iterator is ever held open
  *   across an await.
  * - Subscriptions catch up page by page, emit one `caughtUp`, then go live: woken by in-process
- *   appends and, for commits by other processes, by polling `PRAGMA data_version`.
+ *   appends and, for commits by other processes, by polling `PRAGMA data_version`. A long catch-up
+ *   of `subscribeToAll` reads its pages on a worker thread (`catch-up-reader.ts`).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { Observable } from 'rxjs';
+import { CatchUpReader } from './catch-up-reader.js';
 import {
   StreamNotFound,
   WrongExpectedRevision,
@@ -38,6 +40,11 @@ export interface SqliteStoreOptions {
   maxBatch?: number;
   /** How often subscriptions poll `PRAGMA data_version` for commits of other processes (ms, default 50). */
   pollIntervalMs?: number;
+  /**
+   * `subscribeToAll` catching up on at least this many events reads them on a worker thread (see
+   * `CatchUpReader`); default 20 000. 0: always; `false`: never.
+   */
+  catchUpThreadMin?: number | false;
 }
 
 export interface SqliteStoreStats {
@@ -53,6 +60,8 @@ export interface SqliteStoreStats {
   pagesRead: number;
   /** Rows read in total. */
   rowsRead: number;
+  /** Of the pages read, those read by a catch-up reader thread. */
+  threadPages: number;
 }
 
 export type VerifyChainResult =
@@ -182,10 +191,12 @@ export class SqliteEventStore implements EventStore {
     maxRowsPerPage: 0,
     pagesRead: 0,
     rowsRead: 0,
+    threadPages: 0,
   };
 
   private readonly maxBatch: number;
   private readonly pollIntervalMs: number;
+  private readonly catchUpThreadMin: number | false;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -228,6 +239,7 @@ export class SqliteEventStore implements EventStore {
     this.pageSize = options.pageSize ?? 500;
     this.maxBatch = options.maxBatch ?? 512;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.catchUpThreadMin = options.catchUpThreadMin ?? 20_000;
 
     this.sBegin = writer.prepare('BEGIN IMMEDIATE');
     this.sCommit = writer.prepare('COMMIT');
@@ -501,7 +513,11 @@ export class SqliteEventStore implements EventStore {
   // ---------------------------------------------------------------- subscriptions
 
   subscribeToAll(options: { fromPosition?: bigint } = {}): Observable<SubscriptionMessage> {
-    return this.subscribe((after, limit) => this.page(this.rAll, after + 1n, limit), options.fromPosition ?? 0n, true);
+    return this.subscribe((after, limit) => this.page(this.rAll, after + 1n, limit), options.fromPosition ?? 0n, true, (after) => {
+      if (this.catchUpThreadMin === false) return null;
+      const head = BigInt((this.rHead.get() as number | null) ?? 0);
+      return head - after >= BigInt(this.catchUpThreadMin) ? new CatchUpReader(this.file, after, this.pageSize) : null;
+    });
   }
 
   subscribeToStream(stream: string, options: { fromRevision?: bigint } = {}): Observable<SubscriptionMessage> {
@@ -517,6 +533,7 @@ export class SqliteEventStore implements EventStore {
     readAfter: (cursor: bigint, limit: number) => Row[],
     start: bigint,
     byPosition: boolean,
+    catchUpReader?: (cursor: bigint) => CatchUpReader | null,
   ): Observable<SubscriptionMessage> {
     return new Observable<SubscriptionMessage>((subscriber) => {
       let cursor = start;
@@ -525,6 +542,12 @@ export class SqliteEventStore implements EventStore {
       let running = false;
       let dirty = false;
       let stopped = false;
+      /** Reads the catch-up pages on a worker thread (long catch-ups of `subscribeToAll` only). */
+      let reader: CatchUpReader | null | undefined = catchUpReader ? undefined : null;
+      const endReader = (): void => {
+        reader?.close();
+        reader = null;
+      };
 
       const pump = (): void => {
         if (stopped) return;
@@ -540,29 +563,54 @@ export class SqliteEventStore implements EventStore {
       const step = (): void => {
         if (stopped || this.closed) {
           running = false;
+          endReader();
           return;
         }
-        let rows: Row[];
+        let count: number;
         try {
-          rows = readAfter(cursor, this.pageSize);
+          if (reader === undefined) reader = catchUpReader!(cursor);
+          if (reader !== null) {
+            const events = reader.take();
+            if (events === null) {
+              reader.whenReady(step); // still running: the next page is on its way
+              return;
+            }
+            if (events.length < this.pageSize) endReader(); // the thread's last page
+            this.stats.pagesRead += 1;
+            this.stats.threadPages += 1;
+            this.stats.rowsRead += events.length;
+            if (events.length > this.stats.maxRowsPerPage) this.stats.maxRowsPerPage = events.length;
+            count = events.length;
+            for (const event of events) {
+              if (stopped) break;
+              cursor = event.position;
+              lastPosition = event.position;
+              subscriber.next({ kind: 'event', event });
+            }
+          } else {
+            const rows = readAfter(cursor, this.pageSize);
+            count = rows.length;
+            for (const r of rows) {
+              if (stopped) break;
+              const event = toEvent(r);
+              cursor = byPosition ? event.position : event.revision;
+              lastPosition = event.position;
+              subscriber.next({ kind: 'event', event });
+            }
+          }
         } catch (error) {
           running = false;
           stopped = true;
+          endReader();
           subscriber.error(error);
           return;
         }
-        for (const r of rows) {
-          if (stopped) break;
-          const event = toEvent(r);
-          cursor = byPosition ? event.position : event.revision;
-          lastPosition = event.position;
-          subscriber.next({ kind: 'event', event });
-        }
         if (stopped) {
           running = false;
+          endReader();
           return;
         }
-        if (rows.length === this.pageSize) {
+        if (count === this.pageSize) {
           setImmediate(step); // more to read: next page on a later turn, so appends keep flowing
           return;
         }
@@ -585,6 +633,7 @@ export class SqliteEventStore implements EventStore {
       };
       const complete = (): void => {
         stopped = true;
+        endReader();
         subscriber.complete();
       };
       this.completers.add(complete);
@@ -592,6 +641,7 @@ export class SqliteEventStore implements EventStore {
       pump();
       return () => {
         stopped = true;
+        endReader();
         this.completers.delete(complete);
         this.removeListener(wake);
       };
