@@ -39,6 +39,11 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Change-log entries kept per projection for resume (default 10 000). */
   changeLogLimit?: number;
+  /**
+   * Fault injection for tests: the catch-up writer thread refuses its first `writerThreadRefusals`
+   * flushes (as it would on a write error), so the runner must write them itself.
+   */
+  faults?: { writerThreadRefusals?: number };
 }
 
 type Cache = Map<string, Map<string, unknown>>;
@@ -65,29 +70,42 @@ interface WriteUnit {
  */
 const WRITER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const Database = require(workerData.sqlite);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = 10000');
-db.pragma('synchronous = NORMAL');
 const state = new Int32Array(workerData.shared);
 const port = workerData.port;
-const upsert = db.prepare(workerData.sql.upsert);
-const del = db.prepare(workerData.sql.del);
-const gen = db.prepare(workerData.sql.gen);
-const write = db.transaction((batch) => {
-  for (const u of batch) {
-    const ops = u.ops;
-    for (let i = 0; i < ops.length; i += 3) {
-      if (ops[i + 2] === null) del.run(u.name, u.generation, ops[i], ops[i + 1]);
-      else upsert.run(u.name, u.generation, ops[i], ops[i + 1], ops[i + 2]);
+let db = null;
+let write = null;
+let broken = null; // why this thread cannot write at all (every flush is then answered with it)
+try {
+  const Database = require(workerData.sqlite);
+  db = new Database(workerData.file);
+  db.pragma('busy_timeout = 10000');
+  db.pragma('synchronous = NORMAL');
+  const upsert = db.prepare(workerData.sql.upsert);
+  const del = db.prepare(workerData.sql.del);
+  const gen = db.prepare(workerData.sql.gen);
+  write = db.transaction((batch) => {
+    for (const u of batch) {
+      const ops = u.ops;
+      for (let i = 0; i < ops.length; i += 3) {
+        if (ops[i + 2] === null) del.run(u.name, u.generation, ops[i], ops[i + 1]);
+        else upsert.run(u.name, u.generation, ops[i], ops[i + 1], ops[i + 2]);
+      }
+      gen.run(u.gen[0], u.gen[1], u.gen[2], u.gen[3], u.gen[4], u.name, u.generation);
     }
-    gen.run(u.gen[0], u.gen[1], u.gen[2], u.gen[3], u.gen[4], u.name, u.generation);
-  }
-});
+  });
+} catch (e) {
+  broken = (e && e.message) || String(e);
+}
+let refuse = workerData.refuseFlushes;
 port.on('message', (msg) => {
   let error = null;
-  if (msg === 'close') db.close();
-  else {
+  if (msg === 'close') {
+    if (db) db.close();
+  } else if (broken !== null) error = broken;
+  else if (refuse > 0) {
+    refuse--;
+    error = 'flush refused (fault injected by the runner options)';
+  } else {
     try { write(msg); } catch (e) { error = (e && e.message) || String(e); }
   }
   port.postMessage({ error });
@@ -104,7 +122,7 @@ class CatchUpWriter {
   private readonly state = new Int32Array(new SharedArrayBuffer(4));
   private inflight: WriteUnit[] | null = null;
 
-  constructor(file: string) {
+  constructor(file: string, refuseFlushes: number) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(WRITER_SOURCE, {
@@ -114,6 +132,7 @@ class CatchUpWriter {
         sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
         shared: this.state.buffer,
         port: port2,
+        refuseFlushes,
         sql: { upsert: UPSERT_DOC_SQL, del: DELETE_DOC_SQL, gen: UPDATE_GENERATION_SQL },
       },
       transferList: [port2],
@@ -582,7 +601,7 @@ export class ProjectionRunner {
       batch.push({ name: u.name, generation: u.generation, ops, gen: [u.position, u.status, u.error ?? null, u.active ? 1 : 0, u.logFrom] });
     }
     this.drainWriter();
-    (this.writer ??= new CatchUpWriter(this.options.file)).post(batch);
+    (this.writer ??= new CatchUpWriter(this.options.file, this.options.faults?.writerThreadRefusals ?? 0)).post(batch);
     this.sinceFlush = 0;
     for (const e of entries) {
       const u = e.live;
