@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { openSqliteStore } from '@saksflyt/event-store';
 import { allProjections, ProjectionRunner } from '@saksflyt/projections';
 import { World } from '../src/testing/world.js';
 import { tempStore } from './helpers.js';
@@ -167,12 +168,16 @@ describe('rebuild from scratch equals incremental building (property)', () => {
             expect(runner.status().every((s) => s.status === 'running')).toBe(true);
             const incremental = { docs: dump(runner), answers: answers(runner, w) };
             await runner.stop();
-            const rebuilt = await ProjectionRunner.start({ store: t.store, file: `${t.dir}/rebuild.db`, projections: allProjections });
+            // the rebuild reads the log as a long catch-up does: pages read on the catch-up reader thread
+            const reading = await openSqliteStore({ file: t.file, catchUpThreadMin: 0, pageSize: 13 });
+            const rebuilt = await ProjectionRunner.start({ store: reading, file: `${t.dir}/rebuild.db`, projections: allProjections });
             await rebuilt.whenCaughtUp();
+            expect(reading.stats.threadPages).toBeGreaterThanOrEqual(Math.floor(n / 13));
             expect({ docs: dump(rebuilt), answers: answers(rebuilt, w) }).toEqual(incremental);
             if (incremental.docs.registers.decision.length > 0) withDecisions++;
             if (Array.from(w.meetings.values()).some((m) => m.minutesApproved)) withApprovedMinutes++;
             await rebuilt.stop();
+            await reading.close();
           } finally {
             await t.cleanup();
           }
