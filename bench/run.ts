@@ -2,10 +2,14 @@
  * `npm run bench`: runs each registered bench module in turn and merges its figures into
  * bench-results.json at the repo root (figures of benches not run this time are kept).
  * Usage: node --expose-gc dist/bench/run.js [name ...]   (no names: run all)
+ * Each bench module runs in a process of its own (same node flags), so no bench measures on a heap
+ * an earlier one left behind.
  * To add a bench: write bench/<name>.bench.ts exporting `run(): Promise<BenchFigures>`; every
  * `*.bench.js` next to this file is found and run (the store first, then by name).
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchFigure, BenchFigures, BenchModule } from './types.js';
@@ -55,34 +59,51 @@ function printTable(figures: BenchFigures): void {
   for (const r of rows) console.log(line(r));
 }
 
-async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+/** In a bench's own process: runs it, merges its figures into bench-results.json and `out`. */
+async function runOne(name: string, out: string): Promise<void> {
+  const bench = discover().find((b) => b.name === name);
+  if (!bench) throw new Error(`no bench named ${name}`);
+  console.log(`\n== bench: ${name}`);
+  const figures = await (await bench.load()).run();
   const file = path.join(repoRoot(), 'bench-results.json');
   const results: Record<string, Omit<BenchFigure, 'target'>> = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Omit<BenchFigure, 'target'>>)
     : {};
+  for (const [figure, f] of Object.entries(figures)) results[figure] = { value: f.value, unit: f.unit, ceiling: f.ceiling, ratio: f.ratio };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(out, JSON.stringify(figures));
+}
+
+async function main(): Promise<void> {
+  if (process.env.BENCH_CHILD_OUT) {
+    await runOne(process.argv[2], process.env.BENCH_CHILD_OUT);
+    return;
+  }
+  const wanted = process.argv.slice(2);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'saksflyt-bench-run-'));
   const all: BenchFigures = {};
-  for (const bench of discover()) {
-    if (wanted.length > 0 && !wanted.includes(bench.name)) continue;
-    console.log(`\n== bench: ${bench.name}`);
-    let figures: BenchFigures;
-    try {
-      figures = await (await bench.load()).run();
-    } catch (error) {
-      // one broken bench must not hide the others' figures
-      console.error(`bench ${bench.name} failed:`, error);
-      process.exitCode = 1;
-      continue;
+  try {
+    for (const bench of discover()) {
+      if (wanted.length > 0 && !wanted.includes(bench.name)) continue;
+      const out = path.join(tmp, `${bench.name}.json`);
+      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), bench.name], {
+        stdio: 'inherit',
+        env: { ...process.env, BENCH_CHILD_OUT: out },
+      });
+      if (child.status !== 0 || !existsSync(out)) {
+        // one broken bench must not hide the others' figures
+        console.error(`bench ${bench.name} failed (exit ${child.status ?? child.signal})`);
+        process.exitCode = 1;
+        continue;
+      }
+      Object.assign(all, JSON.parse(readFileSync(out, 'utf8')) as BenchFigures);
     }
-    for (const [name, f] of Object.entries(figures)) {
-      all[name] = f;
-      results[name] = { value: f.value, unit: f.unit, ceiling: f.ceiling, ratio: f.ratio };
-    }
-    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
   console.log('');
   printTable(all);
-  console.log(`\nwritten to ${file}`);
+  console.log(`\nwritten to ${path.join(repoRoot(), 'bench-results.json')}`);
 }
 
 main().catch((e) => {
