@@ -28,7 +28,7 @@ import type { Minutes } from '@saksflyt/projections';
 import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Public, requireUser, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { mayReadPrivate } from '../views/query.js';
-import { negotiate, type DocFormat } from './accept.js';
+import { negotiate, type DocFormat } from '../http/accept.js';
 
 const POSITION_HEADER = 'x-saksflyt-position';
 

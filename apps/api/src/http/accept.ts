@@ -1,11 +1,22 @@
-/** `Accept` negotiation for the meeting documents: JSON (default), Markdown, HTML or PDF. */
+/**
+ * `Accept` negotiation: the meeting documents (JSON by default, Markdown, HTML or PDF) and the
+ * audit export (JSON by default, or XML).
+ */
 export type DocFormat = 'json' | 'markdown' | 'html' | 'pdf';
 
-const TYPES: Array<[DocFormat, string]> = [
+const DOC_TYPES: Array<[DocFormat, string]> = [
   ['json', 'application/json'],
   ['html', 'text/html'],
   ['markdown', 'text/markdown'],
   ['pdf', 'application/pdf'],
+];
+
+export type ArchiveFormat = 'json' | 'xml';
+
+const ARCHIVE_TYPES: Array<[ArchiveFormat, string]> = [
+  ['json', 'application/json'],
+  ['xml', 'application/xml'],
+  ['xml', 'text/xml'],
 ];
 
 interface Range {
@@ -34,17 +45,27 @@ function parse(header: string): Range[] {
 }
 
 /**
- * The best format for an `Accept` header; JSON when absent or only wildcards; null when the
- * header accepts none of the four (406). Ties: the most specific range wins, then JSON, HTML,
+ * The best document format for an `Accept` header; JSON when absent or only wildcards; null when
+ * the header accepts none of the four (406). Ties: the most specific range wins, then JSON, HTML,
  * Markdown, PDF.
  */
 export function negotiate(accept: string | string[] | undefined): DocFormat | null {
+  return negotiateAmong(accept, DOC_TYPES);
+}
+
+/** The audit export's format: JSON (default) or XML (`application/xml`, `text/xml`); null: 406. */
+export function negotiateArchive(accept: string | string[] | undefined): ArchiveFormat | null {
+  return negotiateAmong(accept, ARCHIVE_TYPES);
+}
+
+/** The first of `types` (format, media type) the header prefers; `types[0]` when absent or only wildcards. */
+function negotiateAmong<F extends string>(accept: string | string[] | undefined, types: Array<[F, string]>): F | null {
   const header = Array.isArray(accept) ? accept.join(',') : accept;
-  if (!header || !header.trim()) return 'json';
+  if (!header || !header.trim()) return types[0][0];
   const ranges = parse(header);
-  if (ranges.length === 0) return 'json';
-  let best: { format: DocFormat; q: number; specificity: number; order: number } | null = null;
-  TYPES.forEach(([format, media], order) => {
+  if (ranges.length === 0) return types[0][0];
+  let best: { format: F; q: number; specificity: number; order: number } | null = null;
+  types.forEach(([format, media], order) => {
     const [type, sub] = media.split('/') as [string, string];
     let q = -1;
     let specificity = -1;
@@ -58,5 +79,5 @@ export function negotiate(accept: string | string[] | undefined): DocFormat | nu
     if (specificity < 0 || q <= 0) return;
     if (!best || q > best.q || (q === best.q && specificity > best.specificity)) best = { format, q, specificity, order };
   });
-  return best ? (best as { format: DocFormat }).format : null;
+  return best ? (best as { format: F }).format : null;
 }
