@@ -126,6 +126,14 @@ function names(list: readonly PersonRef[] | null | undefined, members: readonly 
   return (list ?? []).filter(personPresent).map((n) => withOrganisation(n, members));
 }
 
+/** The member role of a person in the lists: their own `role`, or the member of that name's. */
+function roleOf(person: PersonRef, members: readonly MemberEntry[]): string | undefined {
+  const own = typeof person === 'string' ? undefined : (person as { role?: unknown } | null)?.role;
+  if (typeof own === 'string') return own;
+  const n = oneLine(typeof person === 'string' ? person : person?.name);
+  return members.find((x) => oneLine(x.name) === n)?.role;
+}
+
 function votingMembers(members: readonly MemberEntry[]): string[] {
   return members.filter((m) => m.role !== 'observer').map((m) => withOrganisation(m, members));
 }
@@ -150,8 +158,11 @@ export function minutesLayout(doc: MinutesDocument): Layout {
   const members = doc.members ?? [];
   const header = commonHeader(doc.meeting);
   const att = doc.attendance;
+  // Observers are listed under Observatører only, not among the members present (as in the real
+  // minutes, ../shared/seeds/002_*: "Observatører Håkon Grimstad (Norsk Helsenett SF)").
+  const observerPresent = (p: PersonRef): boolean => !att?.observers && roleOf(p, members) === 'observer';
   if (att) {
-    header.push({ label: LABELS.members, sublabel: LABELS.present, lines: names(att.present, members) });
+    header.push({ label: LABELS.members, sublabel: LABELS.present, lines: names(att.present.filter((p) => !observerPresent(p)), members) });
     const absent = names(att.absent, members);
     if (absent.length) header.push({ label: LABELS.absent, lines: absent });
   } else {

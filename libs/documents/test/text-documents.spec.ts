@@ -271,6 +271,21 @@ describe('the projection’s shapes map directly', () => {
     expect(md).toContain('Bygget fra hendelsesposisjon 9007199254740993.');
   });
 
+  it('lists an observer who was present under Observatører only, not among the members present (as the real minutes do)', () => {
+    const doc: MinutesDocument = {
+      ...minutes8of2018(),
+      attendance: { present: [{ name: 'Christine Bergland', organisation: 'Direktoratet for e-helse', role: 'chair' }, { name: 'Håkon Grimstad', organisation: 'Norsk Helsenett SF', role: 'observer' }, 'Lars Vorland'], absent: [] },
+    } as MinutesDocument;
+    const md = renderMinutesMarkdown(doc);
+    expect(md).toContain('| **Medlemmer** (til stede) | Christine Bergland (Direktoratet for e-helse)<br>Lars Vorland (Helse Nord RHF) |');
+    expect(md.match(/Håkon Grimstad/g)).toHaveLength(1);
+    expect(md).toContain('| **Observatører** | Håkon Grimstad (Norsk Helsenett SF) |');
+    // a name alone is matched to the member list's roles
+    const byName = renderMinutesMarkdown({ ...doc, attendance: { present: ['Håkon Grimstad', 'Lars Vorland'], absent: [] } });
+    expect(byName).toContain('| **Medlemmer** (til stede) | Lars Vorland (Helse Nord RHF) |');
+    expect(byName.match(/Håkon Grimstad/g)).toHaveLength(1);
+  });
+
   it('lists every member when the meeting has not been opened (no attendance yet)', () => {
     const doc: MinutesDocument = { ...minutes8of2018(), attendance: null, status: 'draft' };
     const md = renderMinutesMarkdown(doc);
