@@ -1,0 +1,183 @@
+/**
+ * The archive (arkivuttrekk) of one committee's year: what `buildArchive` returns and the audit
+ * export serves as JSON. JSON-serialisable throughout (log positions are numbers, not bigint).
+ */
+import type { CaseType, HistorySource, MemberRole, RemovalReason, StandardItem } from '@saksflyt/workflow';
+
+export const ARCHIVE_FORMAT = 'saksflyt-arkivuttrekk/1' as const;
+
+export interface ArchiveOptions {
+  /** Committee code, e.g. "NEHS". */
+  committee: string;
+  /** The meeting year (MeetingPlanned.data.year). */
+  year: number;
+  /** ISO date-time the export was made (given by the caller: the library reads no clock). */
+  generatedAt: string;
+}
+
+export interface ArchivePerson {
+  id: string;
+  name: string;
+  organisation: string | null;
+  role: MemberRole | null;
+}
+
+export interface ArchiveHeader {
+  format: typeof ARCHIVE_FORMAT;
+  committee: { code: string; name: string };
+  year: number;
+  generatedAt: string;
+  /** The last log position folded (0 for an empty log). */
+  position: number;
+  counts: {
+    meetings: number;
+    cases: number;
+    /** Decided cases of the year's meetings. */
+    decisions: number;
+    /** HistoricalDecisionRecorded of the committee and year. */
+    historicalDecisions: number;
+    /** Change-log entries (one per changed field). */
+    changes: number;
+    /** Events of the archived meetings, cases and the year's committee events. */
+    events: number;
+  };
+}
+
+export type ArchiveMeetingState = 'planned' | 'noticed' | 'in_session' | 'held';
+
+export interface ArchiveAgendaItem {
+  caseId: string;
+  /** The number given at notice ("47/18"); null before notice or for an unnumbered case. */
+  number: string | null;
+  title: string;
+}
+
+export interface ArchiveRemovedItem {
+  caseId: string;
+  title: string;
+  why: RemovalReason;
+  reason: string;
+  at: string;
+  actor: string;
+  position: number;
+}
+
+export interface ArchiveMeeting {
+  id: string;
+  number: string;
+  year: number;
+  date: string;
+  startTime: string | null;
+  endTime: string | null;
+  place: string;
+  state: ArchiveMeetingState;
+  previousMeetingId: string | null;
+  plannedAt: string;
+  plannedBy: string;
+  noticedAt: string | null;
+  openedAt: string | null;
+  adjournedAt: string | null;
+  /** The committee's members at the meeting (taken at planning, refreshed at notice and at opening). */
+  members: ArchivePerson[];
+  /** Set when the meeting was opened. */
+  attendance: { present: ArchivePerson[]; absent: ArchivePerson[]; guests: string[] } | null;
+  /** The agenda in order (the notice's order once noticed). */
+  agenda: ArchiveAgendaItem[];
+  /** Cases that left the agenda (unscheduled, postponed, withdrawn). */
+  removed: ArchiveRemovedItem[];
+  minutes: {
+    status: 'draft' | 'approved';
+    approvedAt: string | null;
+    approvedBy: { caseId: string; caseNumber: string | null; meetingId: string; meetingNumber: string | null } | null;
+  };
+}
+
+export interface ArchiveCase {
+  id: string;
+  number: string | null;
+  /** The number given at the last notice, kept when the case later lost it (postponed, withdrawn). */
+  lastNumber: string | null;
+  title: string;
+  type: CaseType;
+  state: 'draft' | 'scheduled' | 'discussion' | 'endorsement' | 'orientation' | 'withdrawn';
+  matterId: string;
+  standardItem: StandardItem | null;
+  /** The archived meeting the case is on, or was last on. */
+  meetingId: string | null;
+  meetingNumber: string | null;
+  /** Every archived meeting whose agenda it was on, in order. */
+  meetingIds: string[];
+  proposedResolution: string;
+  background: string | null;
+  purpose: string | null;
+  caseOfficer: string | null;
+  responsible: string | null;
+  projectIds: string[];
+  meetsFollowUps: string[];
+  presenter: string | null;
+  discussion: { summary: string | null; points: string[]; followUps: { id: string; text: string }[] };
+  outcome: 'endorsement' | 'orientation' | null;
+  /** The vedtak text. */
+  resolution: string | null;
+  conditions: string | null;
+  input: string[];
+  decidedAt: string | null;
+  decidedBy: string | null;
+  referredFromCaseId: string | null;
+  referredTo: { committee: string; caseId: string; type: CaseType } | null;
+  withdrawnReason: string | null;
+  draftedAt: string;
+  draftedBy: string;
+  /** Everyone who acted on the case (metadata.actor), in order of first appearance. */
+  actors: string[];
+}
+
+export interface ArchiveDecision {
+  /** true: a HistoricalDecisionRecorded, known only as the records quote it. */
+  history: boolean;
+  caseId: string | null;
+  caseNumber: string;
+  title: string;
+  outcome: 'endorsement' | 'orientation' | null;
+  /** The vedtak text (for history: the wording as quoted). */
+  resolution: string;
+  conditions: string | null;
+  input: string[];
+  meetingId: string | null;
+  meetingNumber: string | null;
+  meetingDate: string | null;
+  /** The meeting's date, or the historical decision's date where the record gives it. */
+  date: string | null;
+  /** metadata.at of the decision event (null for history: the record gives no time). */
+  decidedAt: string | null;
+  /** metadata.actor of the decision event (for history: who recorded it). */
+  decidedBy: string;
+  position: number;
+  source?: HistorySource;
+  note?: string;
+}
+
+export type ArchiveUnitKind = 'case' | 'meeting' | 'committee';
+
+export interface ArchiveChange {
+  position: number;
+  eventId: string;
+  at: string;
+  actor: string;
+  unit: { kind: ArchiveUnitKind; id: string };
+  event: string;
+  field: string;
+  /** String values; arrays and objects as JSON text; null when absent. */
+  previous: string | null;
+  next: string | null;
+}
+
+export interface Archive {
+  header: ArchiveHeader;
+  /** The committee's members at the end of the log. */
+  members: ArchivePerson[];
+  meetings: ArchiveMeeting[];
+  cases: ArchiveCase[];
+  decisions: ArchiveDecision[];
+  changeLog: ArchiveChange[];
+}

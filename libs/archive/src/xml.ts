@@ -1,0 +1,254 @@
+/**
+ * archiveToXml: the archive as one XML document valid against
+ * libs/archive/schema/saksflyt-arkivuttrekk.xsd (which imports Arkivverket's Noark 5 schemas).
+ *
+ * Element order follows the schemas' sequences exactly: an extension's elements come after its
+ * base type's, each in the namespace of the schema that declares it (as:, sa:, ls:, n5mdk:, su:).
+ */
+import type { Archive, ArchiveCase, ArchiveChange, ArchiveDecision, ArchiveMeeting, ArchivePerson } from './model.js';
+import { XmlWriter, systemId, uuidV5 } from './xml-writer.js';
+
+export const ARCHIVE_XML_NAMESPACE = 'https://saksflyt.no/xmlns/arkivuttrekk/1';
+
+const NS = {
+  'xmlns:su': ARCHIVE_XML_NAMESPACE,
+  'xmlns:as': 'http://www.arkivverket.no/standarder/noark5/tj/arkivstruktur',
+  'xmlns:sa': 'http://www.arkivverket.no/standarder/noark5/tj/sakarkiv',
+  'xmlns:ls': 'http://www.arkivverket.no/standarder/noark5/tj/loggingogsporing',
+  'xmlns:n5mdk': 'http://www.arkivverket.no/standarder/noark5/tj/metadata',
+};
+
+type Code = { kode: string; beskrivelse: string };
+
+/** Saksstatus (Noark 5 M052): B under behandling, A avsluttet, U utgår. */
+export function saksstatus(state: ArchiveCase['state']): Code {
+  switch (state) {
+    case 'endorsement':
+    case 'orientation':
+      return { kode: 'A', beskrivelse: 'Avsluttet' };
+    case 'withdrawn':
+      return { kode: 'U', beskrivelse: 'Utgår' };
+    default:
+      return { kode: 'B', beskrivelse: 'Under behandling' };
+  }
+}
+
+/** Møtesakstype, after the values eInnsyn publishes (godkjenning, orienteringssak, annet). */
+function moetesakstype(type: ArchiveCase['type']): Code {
+  switch (type) {
+    case 'approval':
+      return { kode: 'godkjenning', beskrivelse: 'Godkjenningssak' };
+    case 'orientation':
+      return { kode: 'orienteringssak', beskrivelse: 'Orienteringssak' };
+    case 'endorsement':
+      return { kode: 'annet', beskrivelse: 'Tilslutningssak' };
+    default:
+      return { kode: 'annet', beskrivelse: 'Drøftingssak' };
+  }
+}
+
+const SAKSFRAMLEGG: Code = { kode: 'SF', beskrivelse: 'Saksframlegg' };
+
+function moeteregistreringsstatus(c: ArchiveCase | undefined, removedWhy: string | null): Code {
+  if (removedWhy === 'postponed') return { kode: 'utsatt', beskrivelse: 'Utsatt' };
+  if (removedWhy === 'withdrawn') return { kode: 'trukket', beskrivelse: 'Trukket' };
+  if (removedWhy === 'unscheduled') return { kode: 'tatt-av', beskrivelse: 'Tatt av sakslisten' };
+  if (c?.outcome) return { kode: 'behandlet', beskrivelse: 'Behandlet' };
+  return { kode: 'ikke-behandlet', beskrivelse: 'Ikke behandlet' };
+}
+
+const FUNKSJON: Record<string, Code> = {
+  chair: { kode: 'leder', beskrivelse: 'Leder' },
+  member: { kode: 'medlem', beskrivelse: 'Medlem' },
+  observer: { kode: 'observatoer', beskrivelse: 'Observatør' },
+};
+
+const MOETESTATUS: Record<ArchiveMeeting['state'], string> = { planned: 'planlagt', noticed: 'innkalt', in_session: 'satt', held: 'avholdt' };
+const UTFALL = { endorsement: 'tilslutning', orientation: 'orientering' } as const;
+const ENHET = { case: 'saksmappe', meeting: 'moetemappe', committee: 'utvalg' } as const;
+
+/** "47/18" → [2018, 47] (the two-digit year taken in the meeting's century). */
+function splitCaseNumber(n: string | null, meetingYear: number): [number, number] {
+  const m = n ? /^(\d+)\/(\d{2})$/.exec(n) : null;
+  if (!m) return [meetingYear, 0];
+  const century = Math.floor(meetingYear / 100) * 100;
+  return [century + Number(m[2]), Number(m[1])];
+}
+
+const dateOf = (iso: string): string => iso.slice(0, 10);
+
+function deltaker(w: XmlWriter, p: ArchivePerson, oppmoete?: 'tilstede' | 'forfall'): void {
+  w.start('su:moetedeltaker')
+    .el('su:systemID', systemId('member', p.id))
+    .el('su:moetedeltakerNavn', p.name)
+    .code('su:moetedeltakerFunksjon', FUNKSJON[p.role ?? 'member'] ?? FUNKSJON.member!)
+    .el('su:organisasjon', p.organisation)
+    .el('su:oppmoete', oppmoete)
+    .end();
+}
+
+function moetemappe(w: XmlWriter, a: Archive, m: ArchiveMeeting, caseById: Map<string, ArchiveCase>): void {
+  w.start('su:moetemappe')
+    .el('as:systemID', systemId('meeting', m.id))
+    .el('as:opprettetDato', m.plannedAt)
+    .el('as:opprettetAv', m.plannedBy)
+    .el('as:mappeID', m.number)
+    .el('as:tittel', `Møte ${m.number} i ${a.header.committee.name}`)
+    .el('as:avsluttetDato', m.adjournedAt)
+    .el('su:moetenummer', m.number)
+    .el('su:utvalg', a.header.committee.name)
+    .el('su:moetedato', m.date)
+    .el('su:starttid', m.startTime)
+    .el('su:sluttid', m.endTime)
+    .el('su:moetested', m.place)
+    .el('su:moetestatus', MOETESTATUS[m.state])
+    .el('su:referanseForrigeMoete', m.previousMeetingId ? systemId('meeting', m.previousMeetingId) : null);
+  const present = new Set(m.attendance?.present.map((p) => p.id) ?? []);
+  const absent = new Set(m.attendance?.absent.map((p) => p.id) ?? []);
+  const listed = new Set<string>();
+  for (const p of m.members) {
+    listed.add(p.id);
+    deltaker(w, p, present.has(p.id) ? 'tilstede' : absent.has(p.id) ? 'forfall' : undefined);
+  }
+  // Present or absent without being a member at the meeting (e.g. left since): listed too.
+  for (const p of [...(m.attendance?.present ?? []), ...(m.attendance?.absent ?? [])]) {
+    if (!listed.has(p.id)) {
+      listed.add(p.id);
+      deltaker(w, p, present.has(p.id) ? 'tilstede' : 'forfall');
+    }
+  }
+  for (const g of m.attendance?.guests ?? []) w.el('su:gjest', g);
+  w.el('su:referatstatus', m.minutes.status === 'approved' ? 'godkjent' : 'utkast')
+    .el('su:referatGodkjentDato', m.minutes.approvedAt)
+    .el('su:referatGodkjentISak', m.minutes.approvedBy ? systemId('case', m.minutes.approvedBy.caseId) : null)
+    .el('su:referatGodkjentIMoete', m.minutes.approvedBy ? systemId('meeting', m.minutes.approvedBy.meetingId) : null);
+  const items: { caseId: string; title: string; number: string | null; order: number | null; removed: string | null }[] = [
+    ...m.agenda.map((x, i) => ({ caseId: x.caseId, title: x.title, number: x.number, order: i + 1, removed: null })),
+    ...m.removed.map((r) => ({ caseId: r.caseId, title: r.title, number: null, order: null, removed: r.why as string })),
+  ];
+  for (const item of items) {
+    const c = caseById.get(item.caseId);
+    w.start('su:moeteregistrering')
+      .el('as:systemID', uuidV5(`moeteregistrering:${m.id}:${item.caseId}:${item.removed ?? 'agenda'}`))
+      .el('as:tittel', item.title)
+      .code('su:moeteregistreringstype', SAKSFRAMLEGG)
+      .code('su:moetesakstype', moetesakstype(c?.type ?? 'discussion'))
+      .code('su:moeteregistreringsstatus', moeteregistreringsstatus(c, item.removed))
+      .el('su:rekkefoelge', item.order)
+      .el('su:saksnummer', item.number)
+      .el('su:referanseSaksmappe', systemId('case', item.caseId))
+      .end();
+  }
+  w.end();
+}
+
+function saksmappe(w: XmlWriter, a: Archive, c: ArchiveCase, meetingYear: number): void {
+  const [saksaar, sekvens] = splitCaseNumber(c.number ?? c.lastNumber, meetingYear);
+  const lastActed = c.decidedAt ?? null;
+  w.start('su:saksmappe')
+    .el('as:systemID', systemId('case', c.id))
+    .el('as:opprettetDato', c.draftedAt)
+    .el('as:opprettetAv', c.draftedBy)
+    .el('as:mappeID', c.number ?? c.lastNumber)
+    .el('as:tittel', c.title)
+    .el('as:beskrivelse', c.background)
+    .el('as:avsluttetDato', lastActed)
+    .el('as:avsluttetAv', c.decidedBy);
+  w.start('as:virksomhetsspesifikkeMetadata').start('su:saksdata');
+  w.el('su:saksnummer', c.number ?? c.lastNumber)
+    .el('su:sakstype', c.type)
+    .el('su:tilstand', c.state)
+    .el('su:saksmappeID', c.matterId);
+  for (const id of c.meetingIds) w.el('su:referanseMoetemappe', systemId('meeting', id));
+  w.el('su:forslagTilVedtak', c.proposedResolution).el('su:saksfremlegger', c.presenter).el('su:oppsummering', c.discussion.summary);
+  for (const p of c.discussion.points) w.el('su:punkt', p);
+  for (const f of c.discussion.followUps) w.el('su:oppfoelging', f.text);
+  w.el('su:utfall', c.outcome ? UTFALL[c.outcome] : null).el('su:vilkaar', c.conditions);
+  for (const i of c.input) w.el('su:innspill', i);
+  for (const actor of c.actors) w.el('su:aktoer', actor);
+  w.end().end();
+  if (c.resolution !== null && c.outcome !== null) {
+    w.start('as:merknad')
+      .start('as:merknad')
+      .el('as:systemID', uuidV5(`vedtak:${c.id}`))
+      .el('as:merknadstekst', c.resolution)
+      .code('as:merknadstype', { kode: 'vedtak', beskrivelse: c.outcome === 'endorsement' ? 'Vedtak: tilslutning' : 'Vedtak: tatt til orientering' })
+      .el('as:merknadsdato', c.decidedAt)
+      .el('as:merknadRegistrertAv', c.decidedBy)
+      .el('as:referanseMerknadRegistrertAv', c.decidedBy ? systemId('actor', c.decidedBy) : null)
+      .el('as:skjermetMerknad', false)
+      .end()
+      .end();
+  }
+  w.el('sa:saksaar', saksaar)
+    .el('sa:sakssekvensnummer', sekvens)
+    .el('sa:saksdato', dateOf(c.draftedAt))
+    .el('sa:administrativEnhet', a.header.committee.name)
+    .el('sa:saksansvarlig', c.caseOfficer ?? c.responsible ?? c.draftedBy)
+    .code('sa:saksstatus', saksstatus(c.state))
+    .end();
+}
+
+function vedtak(w: XmlWriter, d: ArchiveDecision): void {
+  w.start('su:vedtak')
+    .el('su:saksnummer', d.caseNumber)
+    .el('su:tittel', d.title)
+    .el('su:utfall', d.outcome ? UTFALL[d.outcome] : null)
+    .el('su:vedtakstekst', d.resolution)
+    .el('su:moetenummer', d.meetingNumber)
+    .el('su:moetedato', d.date)
+    .el('su:vedtaksdato', d.decidedAt)
+    .el('su:vedtattAv', d.decidedBy)
+    .el('su:referanseSaksmappe', d.caseId ? systemId('case', d.caseId) : null)
+    .el('su:referanseMoetemappe', d.meetingId ? systemId('meeting', d.meetingId) : null)
+    .el('su:historisk', d.history)
+    .end();
+}
+
+function endring(w: XmlWriter, c: ArchiveChange): void {
+  w.start('su:endring')
+    .el('ls:systemID', uuidV5(`endring:${c.eventId}:${c.field}`))
+    .el('ls:referanseArkivenhet', systemId(c.unit.kind, c.unit.id))
+    .el('ls:referanseMetadata', c.field)
+    .el('ls:endretDato', c.at)
+    .el('ls:endretAv', c.actor)
+    .el('ls:referanseEndretAv', systemId('actor', c.actor))
+    .el('ls:tidligereVerdi', c.previous)
+    .el('ls:nyVerdi', c.next)
+    .el('su:enhetstype', ENHET[c.unit.kind])
+    .el('su:enhetsID', c.unit.id)
+    .el('su:hendelse', c.event)
+    .el('su:posisjon', c.position)
+    .end();
+}
+
+/** The archive as one XML document that validates against libs/archive/schema/saksflyt-arkivuttrekk.xsd. */
+export function archiveToXml(archive: Archive): string {
+  const a = archive;
+  const w = new XmlWriter();
+  w.start('su:arkivuttrekk', NS);
+  w.start('su:hode')
+    .el('su:utvalgskode', a.header.committee.code)
+    .el('su:utvalg', a.header.committee.name)
+    .el('su:aar', String(a.header.year).padStart(4, '0'))
+    .el('su:generertDato', a.header.generatedAt)
+    .el('su:posisjon', a.header.position)
+    .el('su:antallMoeter', a.header.counts.meetings)
+    .el('su:antallSaker', a.header.counts.cases)
+    .el('su:antallVedtak', a.decisions.length)
+    .el('su:antallEndringer', a.header.counts.changes)
+    .end();
+  w.start('su:moetedeltakere');
+  for (const p of a.members) deltaker(w, p);
+  w.end();
+  const caseById = new Map(a.cases.map((c) => [c.id, c]));
+  const meetingYear = new Map(a.meetings.map((m) => [m.id, m.year]));
+  for (const m of a.meetings) moetemappe(w, a, m, caseById);
+  for (const c of a.cases) saksmappe(w, a, c, (c.meetingId ? meetingYear.get(c.meetingId) : undefined) ?? a.header.year);
+  for (const d of a.decisions) vedtak(w, d);
+  w.start('su:endringslogg');
+  for (const c of a.changeLog) endring(w, c);
+  w.end();
+  w.end();
+  return w.toString();
+}
