@@ -611,7 +611,7 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
       return {
         history: false,
         caseId: c.id,
-        caseNumber: c.number ?? c.lastNumber ?? '',
+        caseNumber: c.number ?? c.lastNumber,
         title: c.title,
         outcome: c.outcome,
         resolution: c.resolution!,
@@ -626,7 +626,7 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
         position: info.decidedPosition ?? 0,
       } satisfies ArchiveDecision;
     })
-    .sort((a, b) => (a.meetingDate ?? '').localeCompare(b.meetingDate ?? '') || seqOf(a.caseNumber) - seqOf(b.caseNumber));
+    .sort((a, b) => (a.meetingDate ?? '').localeCompare(b.meetingDate ?? '') || seqOf(a.caseNumber) - seqOf(b.caseNumber) || a.position - b.position);
   history.sort((a, b) => seqOf(a.caseNumber) - seqOf(b.caseNumber) || a.position - b.position);
 
   return {

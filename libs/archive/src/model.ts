@@ -136,7 +136,8 @@ export interface ArchiveDecision {
   /** true: a HistoricalDecisionRecorded, known only as the records quote it. */
   history: boolean;
   caseId: string | null;
-  caseNumber: string;
+  /** "47/18"; null for a case decided without a number. */
+  caseNumber: string | null;
   title: string;
   outcome: 'endorsement' | 'orientation' | null;
   /** The vedtak text (for history: the wording as quoted). */
