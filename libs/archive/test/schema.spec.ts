@@ -1,6 +1,6 @@
 /**
  * The schemas: the Noark 5 copies in libs/archive/schema/noark5/ are byte-identical to Arkivverket's
- * files in /work/shared/noark5-xsd/, and the export's own schema compiles with them (imports
+ * files in ../shared/noark5-xsd/ (beside the repository), and the export's own schema compiles with them (imports
  * resolved from disk).
  */
 import { describe, expect, it } from '@jest/globals';
@@ -9,7 +9,8 @@ import path from 'node:path';
 import { ARCHIVE_DIR, ArchiveXsd } from './support.js';
 
 const COPIES = path.join(ARCHIVE_DIR, 'schema', 'noark5');
-const SHARED = process.env.NOARK5_XSD_DIR ?? '/work/shared/noark5-xsd';
+// ../shared beside the repository (as in CI and on the team's machines)
+const SHARED = process.env.NOARK5_XSD_DIR ?? path.resolve(ARCHIVE_DIR, '..', '..', '..', 'shared', 'noark5-xsd');
 
 describe('the Noark 5 schema copies', () => {
   const files = readdirSync(COPIES).filter((f) => f.endsWith('.xsd'));
