@@ -1,5 +1,5 @@
 /**
- * The domain feature modules of the api: committees, meetings, cases, views, live feeds.
+ * The domain feature modules of the api: committees, meetings, cases, views, live feeds, audit.
  * Endpoint authors register their module here (one line each); createApp imports them after the
  * platform modules (config, store, idempotency, auth), which are global, so a feature module
  * can inject EVENT_STORE, APP_CONFIG, IDEMPOTENCY_STORE, TOKENS without importing anything.
@@ -15,6 +15,7 @@ import { ProjectionsModule } from './projections/projections.module.js';
 import { ViewsModule } from './views/views.controller.js';
 import { DocumentsModule } from './documents/documents.controller.js';
 import { LiveModule } from './live/live.controller.js';
+import { AuditModule } from './audit/audit.controller.js';
 
 export type ModuleImport = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
@@ -29,4 +30,5 @@ export const FEATURE_MODULES: ModuleImport[] = [
   ViewsModule,
   DocumentsModule,
   LiveModule,
+  AuditModule,
 ];

@@ -1,0 +1,112 @@
+/**
+ * Audit (API.md "Audit"), for the `auditor` role only (everyone else with a token: 403; without: 401):
+ * - `GET /api/audit/events?fromPosition=&limit=`: the global log, page by page, every stored field
+ *   (hash included), with the position to ask for next.
+ * - `GET /api/audit/verify`: recomputes the store's hash chain; with `knownPosition` + `knownHash`
+ *   (a head kept outside the server, e.g. from an earlier verify) it also proves the log was not cut
+ *   off or rewritten up to there.
+ * - `GET /api/audit/export?committee=&year=`: the committee's year as an archive (`@saksflyt/archive`):
+ *   JSON by default, Noark 5 XML with `Accept: application/xml`.
+ */
+import { Controller, Get, Inject, Module, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { archiveToXml, buildArchive, type Archive } from '@saksflyt/archive';
+import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
+import { ApiProblems, EVENT_STORE, ProblemError, Problems, Roles } from '../platform.js';
+import { negotiateArchive } from '../http/accept.js';
+import { textParam, yearParam } from '../views/query.js';
+
+const POSITION_HEADER = 'x-saksflyt-position';
+const MAX_LIMIT = 1000;
+
+function bad(field: string, message: string): never {
+  throw Problems.badRequest(`${field} ${message}.`, [{ field, message }]);
+}
+
+/** A positive integer parameter (at most `max`). */
+function intParam(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = textParam(name, value, 20);
+  if (v === undefined) return undefined;
+  if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) bad(name, `must be a whole number from ${min} to ${max}`);
+  return Number(v);
+}
+
+interface VerifiableStore {
+  verifyChain(options?: { knownHead?: { position: bigint; hash: string } }): Promise<{ ok: true; events: number; headHash: string } | { ok: false; firstBadPosition: bigint }>;
+}
+
+const verifiable = (store: EventStore): store is EventStore & VerifiableStore =>
+  typeof (store as Partial<VerifiableStore>).verifyChain === 'function';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get('events')
+  @Roles('auditor')
+  @ApiQuery({ name: 'fromPosition', required: false, description: 'first global position to return (default 1)' })
+  @ApiQuery({ name: 'limit', required: false, description: `events per page, 1–${MAX_LIMIT} (default 100)` })
+  @ApiOkResponse({ description: '`{ events, headPosition, nextPosition }`: nextPosition is null on the last page' })
+  @ApiProblems(400, 401, 403)
+  async events(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
+    const from = intParam('fromPosition', query.fromPosition, 1) ?? 1;
+    const limit = intParam('limit', query.limit, 1, MAX_LIMIT) ?? 100;
+    const head = await this.store.headPosition();
+    const events: Array<Omit<RecordedEvent, 'hash'> & { hash?: string }> = [];
+    if (BigInt(from) <= head) {
+      for await (const e of this.store.readAll({ fromPosition: BigInt(from), maxCount: limit })) events.push(e);
+    }
+    const last = events.at(-1)?.position;
+    reply.header(POSITION_HEADER, String(head));
+    return { events, headPosition: head, nextPosition: last !== undefined && last < head ? last + 1n : null };
+  }
+
+  @Get('verify')
+  @Roles('auditor')
+  @ApiQuery({ name: 'knownPosition', required: false, description: 'with knownHash: a head kept outside the server (from an earlier verify)' })
+  @ApiQuery({ name: 'knownHash', required: false, description: 'the headHash an earlier verify gave at knownPosition' })
+  @ApiOkResponse({ description: '`{ ok: true, events, headHash }`, or `{ ok: false, firstBadPosition }`' })
+  @ApiProblems(400, 401, 403, 501)
+  async verify(@Query() query: Record<string, unknown>) {
+    const knownPosition = intParam('knownPosition', query.knownPosition, 1);
+    const knownHash = textParam('knownHash', query.knownHash, 64);
+    if (knownHash !== undefined && !/^[0-9a-f]{64}$/.test(knownHash)) bad('knownHash', 'must be 64 lowercase hex digits');
+    if ((knownPosition === undefined) !== (knownHash === undefined)) bad(knownPosition === undefined ? 'knownPosition' : 'knownHash', 'must be given with the other');
+    if (!verifiable(this.store)) {
+      throw new ProblemError(501, `The ${this.store.kind} store keeps no hash chain; verification needs the embedded store.`);
+    }
+    return this.store.verifyChain(knownPosition !== undefined ? { knownHead: { position: BigInt(knownPosition), hash: knownHash! } } : {});
+  }
+
+  @Get('export')
+  @Roles('auditor')
+  @ApiQuery({ name: 'committee', required: true })
+  @ApiQuery({ name: 'year', required: true, description: "the meetings' year" })
+  @ApiProduces('application/json', 'application/xml')
+  @ApiOkResponse({ description: 'the archive: JSON, or Noark 5 XML (Accept: application/xml)' })
+  @ApiProblems(400, 401, 403, 404, 406)
+  async export(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Archive | string> {
+    const committee = textParam('committee', query.committee, 64);
+    const year = yearParam('year', query.year);
+    if (committee === undefined) bad('committee', 'is required');
+    if (year === undefined) bad('year', 'is required');
+    const format = negotiateArchive(req.headers.accept);
+    if (!format) throw new ProblemError(406, 'Acceptable formats: application/json, application/xml.');
+    // the whole log, folded by the archive library (it keeps only this committee's year)
+    const log: RecordedEvent[] = [];
+    for await (const e of this.store.readAll()) log.push(e);
+    const built = buildArchive(log, { committee, year, generatedAt: new Date().toISOString() });
+    if (built === null) throw Problems.notFound(`unknown committee ${committee}`);
+    reply.header(POSITION_HEADER, String(built.header.position)).header('vary', 'Accept');
+    const filename = `saksflyt-${committee.replace(/[^A-Za-z0-9-]/g, '_')}-${year}`;
+    if (format === 'json') return built;
+    reply.header('content-type', 'application/xml; charset=utf-8').header('content-disposition', `attachment; filename="${filename}.xml"`);
+    return archiveToXml(built);
+  }
+}
+
+@Module({ controllers: [AuditController] })
+export class AuditModule {}
