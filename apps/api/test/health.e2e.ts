@@ -48,18 +48,21 @@ describe('health and docs', () => {
 });
 
 describe('default tokens file', () => {
-  test('without AUTH_TOKENS_FILE: writes <dataDir>/tokens.json with admin + NEHS secretariat, reuses it on restart', async () => {
+  test('without AUTH_TOKENS_FILE: writes <dataDir>/tokens.json with admin, NEHS secretariat and auditor, reuses it on restart', async () => {
     const dir = tempDir();
     try {
       const a = await startServer({ dataDir: dir, defaultTokens: true });
       const file = join(dir, 'tokens.json');
       const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { name: string; roles: unknown[] }>;
       const entries = Object.entries(tokens);
-      expect(entries.map(([, u]) => u.name).sort()).toEqual(['Admin', 'Sekretariatet (NEHS)']);
+      expect(entries.map(([, u]) => u.name).sort()).toEqual(['Admin', 'Revisor', 'Sekretariatet (NEHS)']);
       const admin = entries.find(([, u]) => u.name === 'Admin')!;
-      const sec = entries.find(([, u]) => u.name !== 'Admin')!;
+      const sec = entries.find(([, u]) => u.name === 'Sekretariatet (NEHS)')!;
+      const auditor = entries.find(([, u]) => u.name === 'Revisor')!;
       expect(admin[1].roles).toEqual([{ role: 'admin' }]);
       expect(sec[1].roles).toEqual([{ role: 'secretariat', committee: 'NEHS' }]);
+      expect(auditor[1].roles).toEqual([{ role: 'auditor' }]);
+      expect(new Set(entries.map(([t]) => t)).size).toBe(3);
       expect(admin[0].length).toBeGreaterThanOrEqual(32);
       expect(admin[0]).not.toBe(sec[0]);
       await a.close();

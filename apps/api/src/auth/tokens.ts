@@ -58,7 +58,7 @@ function parseTokens(file: string, text: string): Map<string, User> {
 
 /**
  * Loads `authTokensFile` when given (it must exist). Otherwise uses `<dataDir>/tokens.json`,
- * writing it on first start with one admin and one NEHS secretariat token (random).
+ * writing it on first start with one admin, one NEHS secretariat and one auditor token (random).
  */
 export function loadTokens(options: { authTokensFile?: string; dataDir: string }): TokenTable {
   if (options.authTokensFile) {
@@ -74,6 +74,7 @@ export function loadTokens(options: { authTokensFile?: string; dataDir: string }
     const content = {
       [token()]: { name: 'Admin', roles: [{ role: 'admin' }] },
       [token()]: { name: 'Sekretariatet (NEHS)', roles: [{ role: 'secretariat', committee: 'NEHS' }] },
+      [token()]: { name: 'Revisor', roles: [{ role: 'auditor' }] },
     };
     try {
       // 'wx': two processes starting at once do not overwrite each other's file.

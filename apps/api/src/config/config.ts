@@ -9,7 +9,7 @@ export interface AppConfig {
   dataDir: string;
   /** When set, the EventStoreDB adapter is used instead of the embedded SQLite store. */
   eventStoreConnectionString?: string;
-  /** When unset, `<dataDir>/tokens.json` is created (admin + NEHS secretariat) and reused. */
+  /** When unset, `<dataDir>/tokens.json` is created (admin, NEHS secretariat, auditor) and reused. */
   authTokensFile?: string;
   /** Demo data on (default) unless SAKSFLYT_DEMO is '0', 'false' or 'off'. */
   demo: boolean;
