@@ -6,16 +6,19 @@
  *   (a head kept outside the server, e.g. from an earlier verify) it also proves the log was not cut
  *   off or rewritten up to there.
  * - `GET /api/audit/export?committee=&year=`: the committee's year as an archive (`@saksflyt/archive`):
- *   JSON by default, Noark 5 XML with `Accept: application/xml`.
+ *   JSON by default, Noark 5 XML with `Accept: application/xml`. Reads only the committee's streams.
+ * Exports and verifications run one at a time.
  */
 import { Controller, Get, Inject, Module, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { archiveToXml, buildArchive, type Archive } from '@saksflyt/archive';
-import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
-import { ApiProblems, EVENT_STORE, ProblemError, Problems, Roles } from '../platform.js';
+import { StreamNotFound, type EventStore, type RecordedEvent } from '@saksflyt/event-store';
+import type { Workflow } from '@saksflyt/workflow';
+import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Roles, hasRole, requireUser, type User } from '../platform.js';
 import { negotiateArchive } from '../http/accept.js';
 import { textParam, yearParam } from '../views/query.js';
+import { WORKFLOW } from '../workflow/workflow.module.js';
 
 const POSITION_HEADER = 'x-saksflyt-position';
 const MAX_LIMIT = 1000;
@@ -39,11 +42,57 @@ interface VerifiableStore {
 const verifiable = (store: EventStore): store is EventStore & VerifiableStore =>
   typeof (store as Partial<VerifiableStore>).verifyChain === 'function';
 
+/**
+ * Exports and verifications read much of the log: they run one at a time (in arrival order), so a
+ * burst of them cannot multiply the server's memory or starve the commands.
+ */
+class OneAtATime {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work, work);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly heavy = new OneAtATime();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(WORKFLOW) private readonly wf: Workflow,
+  ) {}
+
+  /**
+   * The committee's part of the log, in position order, up to `position`: its committee,
+   * numbering and history streams, and the streams of its meetings and cases (found in the
+   * workflow's catalogue), not the whole log.
+   */
+  private async committeeLog(code: string, position: bigint): Promise<RecordedEvent[]> {
+    const cat = this.wf.catalogue;
+    const years = new Set<number>();
+    const streams = [`committee-${code}`];
+    for (const id of cat.meetingsByCommittee.get(code) ?? []) {
+      streams.push(`meeting-${id}`);
+      const m = cat.meetings.get(id);
+      if (m) years.add(m.year);
+    }
+    for (const c of cat.cases.values()) if (c.committee === code) streams.push(`case-${c.caseId}`);
+    for (const stream of cat.history.get(code)?.keys() ?? []) streams.push(stream);
+    for (const y of years) streams.push(`numbering-${code}-${y}`);
+    const events: RecordedEvent[] = [];
+    for (const stream of streams) {
+      try {
+        for await (const e of this.store.readStream(stream)) if (e.position <= position) events.push(e);
+      } catch (error) {
+        if (!(error instanceof StreamNotFound)) throw error;
+      }
+    }
+    return events.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  }
 
   @Get('events')
   @Roles('auditor')
@@ -78,33 +127,45 @@ export class AuditController {
     if (!verifiable(this.store)) {
       throw new ProblemError(501, `The ${this.store.kind} store keeps no hash chain; verification needs the embedded store.`);
     }
-    return this.store.verifyChain(knownPosition !== undefined ? { knownHead: { position: BigInt(knownPosition), hash: knownHash! } } : {});
+    const store = this.store;
+    return this.heavy.run(() => store.verifyChain(knownPosition !== undefined ? { knownHead: { position: BigInt(knownPosition), hash: knownHash! } } : {}));
   }
 
   @Get('export')
-  @Roles('auditor')
   @ApiQuery({ name: 'committee', required: true })
   @ApiQuery({ name: 'year', required: true, description: "the meetings' year" })
   @ApiProduces('application/json', 'application/xml')
   @ApiOkResponse({ description: 'the archive: JSON, or Noark 5 XML (Accept: application/xml)' })
   @ApiProblems(400, 401, 403, 404, 406)
-  async export(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Archive | string> {
-    const committee = textParam('committee', query.committee, 64);
+  async export(
+    @Query() query: Record<string, unknown>,
+    @CurrentUser() user: User | null,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Archive | string> {
+    // API.md's order: 401, 404 (unknown committee), 403 (not an auditor), then 400 and 406
+    requireUser(user);
+    const committee = typeof query.committee === 'string' ? query.committee : undefined;
+    const position = await this.wf.catalogue.catchUp();
+    if (committee !== undefined && !this.wf.catalogue.committees.has(committee)) throw Problems.notFound(`unknown committee ${committee}`);
+    if (!hasRole(user, 'auditor')) throw Problems.forbidden('Only auditors may export the archive.');
+    if (textParam('committee', query.committee, 64) === undefined) bad('committee', 'is required');
     const year = yearParam('year', query.year);
-    if (committee === undefined) bad('committee', 'is required');
     if (year === undefined) bad('year', 'is required');
     const format = negotiateArchive(req.headers.accept);
     if (!format) throw new ProblemError(406, 'Acceptable formats: application/json, application/xml.');
-    // the whole log, folded by the archive library (it keeps only this committee's year)
-    const log: RecordedEvent[] = [];
-    for await (const e of this.store.readAll()) log.push(e);
-    const built = buildArchive(log, { committee, year, generatedAt: new Date().toISOString() });
-    if (built === null) throw Problems.notFound(`unknown committee ${committee}`);
-    reply.header(POSITION_HEADER, String(built.header.position)).header('vary', 'Accept');
-    const filename = `saksflyt-${committee.replace(/[^A-Za-z0-9-]/g, '_')}-${year}`;
-    if (format === 'json') return built;
+    const body = await this.heavy.run(async () => {
+      const built = buildArchive(await this.committeeLog(committee!, position), { committee: committee!, year, generatedAt: new Date().toISOString() });
+      if (built === null) throw Problems.notFound(`unknown committee ${committee}`);
+      // the log position the archive reflects (every event up to it was considered)
+      built.header.position = Number(position);
+      return format === 'json' ? built : archiveToXml(built);
+    });
+    reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');
+    if (format === 'json') return body;
+    const filename = `saksflyt-${committee!.replace(/[^A-Za-z0-9-]/g, '_')}-${year}`;
     reply.header('content-type', 'application/xml; charset=utf-8').header('content-disposition', `attachment; filename="${filename}.xml"`);
-    return archiveToXml(built);
+    return body;
   }
 }
 
