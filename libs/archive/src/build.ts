@@ -14,6 +14,8 @@ import {
   type ArchiveCase,
   type ArchiveChange,
   type ArchiveDecision,
+  type ArchiveDiscussion,
+  type ArchiveLaterHandling,
   type ArchiveMeeting,
   type ArchiveMeetingState,
   type ArchiveOptions,
@@ -65,7 +67,8 @@ interface MeetingInfo {
   noticedAt: string | null;
   openedAt: string | null;
   adjournedAt: string | null;
-  removedAt: Record<string, { at: string; actor: string; position: number }>;
+  /** Who removed, when and where in the log: one entry per `doc.removed` entry (same index). */
+  removals: { at: string; actor: string; position: number; eventId: string }[];
 }
 
 interface CaseDoc {
@@ -85,15 +88,13 @@ interface CaseDoc {
   number: string | null;
   meetingId: string | null;
   presenter: string | null;
-  summary: string | null;
-  points: string[];
-  followUps: { id: string; text: string }[];
+  discussions: ArchiveDiscussion[];
   outcome: 'endorsement' | 'orientation' | null;
   resolution: string | null;
   conditions: string | null;
   input: string[];
   decidedAt: string | null;
-  referredTo: { committee: string; caseId: string; type: CaseType } | null;
+  referrals: { committee: string; caseId: string; type: CaseType; at: string; actor: string }[];
   withdrawnReason: string | null;
 }
 
@@ -104,7 +105,14 @@ interface CaseInfo {
   draftedBy: string;
   draftedPosition: number;
   lastNumber: string | null;
+  /** The last number given at one of the year's meetings. */
+  yearLastNumber: string | null;
   lastMeetingId: string | null;
+  /** Has been on one of the year's agendas. */
+  onYear: boolean;
+  /** The case as it was when it left the year's meetings for a meeting of another year (null while it is in the year). */
+  frozen: CaseDoc | null;
+  later: Omit<ArchiveLaterHandling, 'meetingNumber' | 'meetingDate'>[];
   decidedBy: string | null;
   decidedPosition: number | null;
   decidedMeetingId: string | null;
@@ -203,6 +211,10 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
   const meetings = new Map<string, { doc: MeetingDoc; info: MeetingInfo }>();
   const cases = new Map<string, { doc: CaseDoc; info: CaseInfo }>();
   const history: ArchiveDecision[] = [];
+  /** Number and date of every meeting of the committee (any year): for references to meetings outside the year. */
+  const allMeetings = new Map<string, { number: string; date: string; year: number }>();
+  const numberingStreamName = `numbering-${code}-${year}`;
+  let numbering: Record<string, unknown> = {};
   const changeLog: ArchiveChange[] = [];
   let archivedEvents = 0;
   let lastPosition = 0;
@@ -222,6 +234,11 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
         next: d.next,
       });
     }
+  };
+
+  const onYear = (caseId: string): void => {
+    const ci = cases.get(caseId)?.info;
+    if (ci) ci.onYear = true;
   };
 
   for (const e of log) {
@@ -257,9 +274,54 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
       continue;
     }
 
+    if (e.stream === numberingStreamName) {
+      const before = numbering;
+      const next: Record<string, unknown> = { ...numbering };
+      switch (e.type) {
+        case 'NumberingContinued': {
+          const d = data(e, 'NumberingContinued');
+          next.nextMeetingNumber = d.nextMeetingNumber;
+          next.nextCaseNumber = d.nextCaseNumber;
+          break;
+        }
+        case 'MeetingNumberAssigned': {
+          const d = data(e, 'MeetingNumberAssigned');
+          next[`meetings.${d.meetingId}`] = d.number;
+          next.nextMeetingNumber = Math.max(Number(next.nextMeetingNumber ?? 1), d.seq + 1);
+          break;
+        }
+        case 'CaseNumbersAssigned': {
+          const d = data(e, 'CaseNumbersAssigned');
+          for (const n of d.numbers) {
+            next[`cases.${n.caseId}`] = n.number;
+            next.nextCaseNumber = Math.max(Number(next.nextCaseNumber ?? 1), n.seq + 1);
+          }
+          break;
+        }
+        default:
+          continue;
+      }
+      numbering = next;
+      record(e, 'numbering', numberingStreamName, before, next);
+      continue;
+    }
+
     if (e.type === 'HistoricalDecisionRecorded') {
       const d = data(e, 'HistoricalDecisionRecorded');
-      if (d.committee === code && d.year === year) {
+      if (d.committee === code && d.year === year && e.stream.startsWith(`history-${code}-`)) {
+        record(e, 'history', e.stream, undefined, {
+          committee: d.committee,
+          number: d.number,
+          year: d.year,
+          title: d.title,
+          wording: d.wording,
+          outcome: d.outcome,
+          date: d.date,
+          minutesApproved: d.minutesApproved,
+          matterId: d.matterId,
+          source: d.source,
+          note: d.note,
+        });
         history.push({
           history: true,
           caseId: null,
@@ -285,6 +347,10 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
 
     const meetingId = after(e.stream, 'meeting-');
     if (meetingId !== null) {
+      if (e.type === 'MeetingPlanned') {
+        const d = data(e, 'MeetingPlanned');
+        if (d.committee === code) allMeetings.set(meetingId, { number: d.number, date: d.date, year: d.year });
+      }
       if (!meetingIds.has(meetingId)) continue;
       const current = meetings.get(meetingId);
       if (e.type === 'MeetingPlanned') {
@@ -316,7 +382,7 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
           noticedAt: null,
           openedAt: null,
           adjournedAt: null,
-          removedAt: {},
+          removals: [],
         };
         meetings.set(meetingId, { doc, info });
         record(e, 'meeting', meetingId, undefined, meetingView(doc));
@@ -331,6 +397,7 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
           const standard = d.standardItem ? { ...m.standard, [d.caseId]: d.standardItem } : m.standard;
           const known = m.agenda.includes(d.caseId);
           const agenda = m.state !== 'planned' ? (known ? m.agenda : [...m.agenda, d.caseId]) : orderAgenda(known ? m.agenda : [...m.agenda, d.caseId], standard);
+          onYear(d.caseId);
           next = { ...m, agenda, standard };
           break;
         }
@@ -339,7 +406,7 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
           const numbers = { ...m.agendaNumbers };
           delete numbers[d.caseId];
           next = { ...m, agenda: m.agenda.filter((c) => c !== d.caseId), agendaNumbers: numbers, removed: [...m.removed, { caseId: d.caseId, why: d.why, reason: d.reason }] };
-          current.info.removedAt[d.caseId] = { at: e.metadata.at, actor: e.metadata.actor, position: num(e.position) };
+          current.info.removals.push({ at: e.metadata.at, actor: e.metadata.actor, position: num(e.position), eventId: e.id });
           break;
         }
         case 'MeetingNoticed': {
@@ -352,6 +419,11 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
             members: committee.members,
           };
           current.info.noticedAt = e.metadata.at;
+          for (const a of d.agenda) {
+            onYear(a.caseId);
+            const ci = cases.get(a.caseId)?.info;
+            if (ci && !ci.frozen) ci.yearLastNumber = a.number;
+          }
           break;
         }
         case 'MeetingOpened': {
@@ -400,15 +472,13 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
           number: null,
           meetingId: null,
           presenter: null,
-          summary: null,
-          points: [],
-          followUps: [],
+          discussions: [],
           outcome: null,
           resolution: null,
           conditions: null,
           input: [],
           decidedAt: null,
-          referredTo: null,
+          referrals: [],
           withdrawnReason: null,
         };
         const info: CaseInfo = {
@@ -418,7 +488,11 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
           draftedBy: e.metadata.actor,
           draftedPosition: num(e.position),
           lastNumber: null,
+          yearLastNumber: null,
           lastMeetingId: null,
+          onYear: false,
+          frozen: null,
+          later: [],
           decidedBy: null,
           decidedPosition: null,
           decidedMeetingId: null,
@@ -462,7 +536,15 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
           break;
         case 'DiscussionRecorded': {
           const d = data(e, 'DiscussionRecorded');
-          next = { ...c, summary: d.summary ?? c.summary, points: [...c.points, ...(d.points ?? [])], followUps: [...c.followUps, ...(d.followUps ?? [])] };
+          const discussion: ArchiveDiscussion = {
+            summary: d.summary ?? null,
+            points: d.points ?? [],
+            followUps: d.followUps ?? [],
+            at: e.metadata.at,
+            actor: e.metadata.actor,
+            meetingId: c.meetingId ?? current.info.lastMeetingId,
+          };
+          next = { ...c, discussions: [...c.discussions, discussion] };
           break;
         }
         case 'ResolutionEndorsed': {
@@ -476,11 +558,12 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
           break;
         }
         case 'CasePostponed':
-          next = { ...c, state: 'draft', meetingId: null, number: null, presenter: null, summary: null, points: [], followUps: [] };
+          // As the domain: off the agenda, number and presenter lost; the discussion is kept.
+          next = { ...c, state: 'draft', meetingId: null, number: null, presenter: null };
           break;
         case 'CaseReferred': {
           const d = data(e, 'CaseReferred');
-          next = { ...c, referredTo: { committee: d.toCommittee, caseId: d.referredCaseId, type: d.type } };
+          next = { ...c, referrals: [...c.referrals, { committee: d.toCommittee, caseId: d.referredCaseId, type: d.type, at: e.metadata.at, actor: e.metadata.actor }] };
           break;
         }
         case 'CaseWithdrawn':
@@ -493,10 +576,34 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
       if (!info.actors.includes(e.metadata.actor)) info.actors.push(e.metadata.actor);
       if (next.number !== null) info.lastNumber = next.number;
       if (next.meetingId !== null) info.lastMeetingId = next.meetingId;
+      // Where the case is in relation to the year: on one of its meetings, or gone on to another year's.
+      const target = e.type === 'CaseScheduled' || e.type === 'CaseNumbered' ? (e.data as { meetingId: string }).meetingId : null;
+      if (target !== null && meetingIds.has(target)) {
+        info.onYear = true;
+        info.frozen = null;
+        if (e.type === 'CaseNumbered') info.yearLastNumber = data(e, 'CaseNumbered').number;
+      } else if (target !== null && info.onYear) {
+        if (!info.frozen) info.frozen = c;
+        const last = info.later[info.later.length - 1];
+        if (e.type === 'CaseScheduled' || !last || last.meetingId !== target) {
+          info.later.push({ meetingId: target, number: null, outcome: null, resolution: null, decidedAt: null, decidedBy: null, left: null });
+        }
+        if (e.type === 'CaseNumbered') info.later[info.later.length - 1]!.number = data(e, 'CaseNumbered').number;
+      }
+      const open = info.frozen ? info.later[info.later.length - 1] : undefined;
       if (e.type === 'ResolutionEndorsed' || e.type === 'CaseNoted') {
-        info.decidedBy = e.metadata.actor;
-        info.decidedPosition = num(e.position);
-        info.decidedMeetingId = next.meetingId ?? info.lastMeetingId;
+        if (open) {
+          // Decided at a meeting of another year: that year's decision, here only as later handling.
+          Object.assign(open, { outcome: next.outcome, resolution: next.resolution, decidedAt: e.metadata.at, decidedBy: e.metadata.actor });
+        } else {
+          info.decidedBy = e.metadata.actor;
+          info.decidedPosition = num(e.position);
+          info.decidedMeetingId = next.meetingId ?? info.lastMeetingId;
+        }
+      } else if (open && open.left === null && open.outcome === null) {
+        if (e.type === 'CasePostponed') open.left = 'postponed';
+        else if (e.type === 'CaseUnscheduled') open.left = 'unscheduled';
+        else if (e.type === 'CaseWithdrawn') open.left = 'withdrawn';
       }
       current.doc = next;
       if (caseIds.has(caseId)) record(e, 'case', caseId, caseView(c), caseView(next));
@@ -537,7 +644,7 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
             }
           : null,
         agenda: m.agenda.map((caseId) => ({ caseId, number: m.agendaNumbers[caseId] ?? null, title: titleOf(caseId) })),
-        removed: m.removed.map((r) => ({ caseId: r.caseId, title: titleOf(r.caseId), why: r.why, reason: r.reason, ...info.removedAt[r.caseId]! })),
+        removed: m.removed.map((r, i) => ({ caseId: r.caseId, title: titleOf(r.caseId), why: r.why, reason: r.reason, ...info.removals[i]! })),
         minutes: {
           status: m.minutesStatus,
           approvedAt: m.minutesApprovedAt,
@@ -546,7 +653,8 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
                 caseId: approvedBy.caseId,
                 caseNumber: cases.get(approvedBy.caseId)?.doc.number ?? cases.get(approvedBy.caseId)?.info.lastNumber ?? null,
                 meetingId: approvedBy.meetingId,
-                meetingNumber: meetings.get(approvedBy.meetingId)?.doc.number ?? null,
+                // The approving meeting may be of another year (the next year's first meeting).
+                meetingNumber: allMeetings.get(approvedBy.meetingId)?.number ?? null,
               }
             : null,
         },
@@ -559,13 +667,17 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
   for (const id of caseIds) {
     const entry = cases.get(id);
     if (!entry) continue; // on an agenda, but never drafted for this committee
-    const { doc: c, info } = entry;
+    const { info } = entry;
+    // The case as it was in this year: frozen when it went on to a meeting of another year.
+    const c = info.frozen ?? entry.doc;
     const onMeetings = archivedMeetings.filter((m) => m.agenda.some((a) => a.caseId === id) || m.removed.some((r) => r.caseId === id)).map((m) => m.id);
     const meetingId = c.meetingId !== null && meetingById.has(c.meetingId) ? c.meetingId : (onMeetings[onMeetings.length - 1] ?? null);
     archivedCases.push({
       id,
+      sequence: 0,
+      mappeId: '',
       number: c.number,
-      lastNumber: info.lastNumber,
+      lastNumber: info.yearLastNumber,
       title: c.title,
       type: c.type,
       state: c.state,
@@ -582,7 +694,12 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
       projectIds: c.projectIds,
       meetsFollowUps: c.meetsFollowUps,
       presenter: c.presenter,
-      discussion: { summary: c.summary, points: c.points, followUps: c.followUps },
+      discussion: {
+        summary: [...c.discussions].reverse().find((d) => d.summary !== null)?.summary ?? null,
+        points: c.discussions.flatMap((d) => d.points),
+        followUps: c.discussions.flatMap((d) => d.followUps),
+      },
+      discussions: c.discussions,
       outcome: c.outcome,
       resolution: c.resolution,
       conditions: c.conditions,
@@ -590,11 +707,13 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
       decidedAt: c.decidedAt,
       decidedBy: c.outcome ? info.decidedBy : null,
       referredFromCaseId: c.referredFromCaseId,
-      referredTo: c.referredTo,
+      referredTo: c.referrals.length ? (({ committee, caseId, type }) => ({ committee, caseId, type }))(c.referrals[c.referrals.length - 1]!) : null,
+      referrals: c.referrals,
       withdrawnReason: c.withdrawnReason,
       draftedAt: info.draftedAt,
       draftedBy: info.draftedBy,
       actors: info.actors,
+      later: info.later.map((l) => ({ ...l, meetingNumber: allMeetings.get(l.meetingId)?.number ?? null, meetingDate: allMeetings.get(l.meetingId)?.date ?? null })),
     });
   }
   const caseMeetingDate = (c: ArchiveCase): string => (c.meetingId ? (meetingById.get(c.meetingId)?.date ?? '') : '');
@@ -603,8 +722,14 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
     (a, b) => caseMeetingDate(a).localeCompare(caseMeetingDate(b)) || seqOf(a.number ?? a.lastNumber) - seqOf(b.number ?? b.lastNumber) || draftedPos(a) - draftedPos(b),
   );
 
+  archivedCases.forEach((c, i) => {
+    c.sequence = i + 1;
+    c.mappeId = `${code}-${year}-${i + 1}`;
+  });
+
+  // A decision of this year: decided at one of this year's meetings (never a later year's handling).
   const decided: ArchiveDecision[] = archivedCases
-    .filter((c) => c.outcome !== null && c.resolution !== null)
+    .filter((c) => c.outcome !== null && c.resolution !== null && meetingById.has(cases.get(c.id)!.info.decidedMeetingId ?? ''))
     .map((c) => {
       const info = cases.get(c.id)!.info;
       const meeting = info.decidedMeetingId ? meetingById.get(info.decidedMeetingId) : undefined;

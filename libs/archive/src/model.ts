@@ -60,6 +60,8 @@ export interface ArchiveRemovedItem {
   at: string;
   actor: string;
   position: number;
+  /** The CaseRemovedFromAgenda event's id (each removal is its own entry, also the same case twice). */
+  eventId: string;
 }
 
 export interface ArchiveMeeting {
@@ -92,17 +94,56 @@ export interface ArchiveMeeting {
   };
 }
 
+/** One recorded discussion of a case (DiscussionRecorded), kept also when the case is postponed. */
+export interface ArchiveDiscussion {
+  summary: string | null;
+  points: string[];
+  followUps: { id: string; text: string }[];
+  at: string;
+  actor: string;
+  /** The meeting the case was on when it was discussed. */
+  meetingId: string | null;
+}
+
+/** A referral of the case to another committee (CaseReferred), in order. */
+export interface ArchiveReferral {
+  committee: string;
+  caseId: string;
+  type: CaseType;
+  at: string;
+  actor: string;
+}
+
+/** The case's handling at a meeting outside the archive's year, after it left the year's agendas (never a decision of this year). */
+export interface ArchiveLaterHandling {
+  meetingId: string;
+  meetingNumber: string | null;
+  meetingDate: string | null;
+  number: string | null;
+  outcome: 'endorsement' | 'orientation' | null;
+  resolution: string | null;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  /** Why it left that meeting's agenda, if it did. */
+  left: RemovalReason | null;
+}
+
 export interface ArchiveCase {
   id: string;
+  /** The case's place in this archive (1.., in case order): Noark 5 sakssekvensnummer; unique within the archive. */
+  sequence: number;
+  /** Unique mappeID in this archive: "{CODE}-{year}-{sequence}". */
+  mappeId: string;
+  /** The number of this year's agenda it is on ("47/18"); null when it lost it or never got one. */
   number: string | null;
-  /** The number given at the last notice, kept when the case later lost it (postponed, withdrawn). */
+  /** The number given at the last notice of this year's meetings, kept when the case later lost it (postponed, withdrawn). */
   lastNumber: string | null;
   title: string;
   type: CaseType;
   state: 'draft' | 'scheduled' | 'discussion' | 'endorsement' | 'orientation' | 'withdrawn';
   matterId: string;
   standardItem: StandardItem | null;
-  /** The archived meeting the case is on, or was last on. */
+  /** The case as it was in this year: the archived meeting it is on, or was last on. */
   meetingId: string | null;
   meetingNumber: string | null;
   /** Every archived meeting whose agenda it was on, in order. */
@@ -115,7 +156,10 @@ export interface ArchiveCase {
   projectIds: string[];
   meetsFollowUps: string[];
   presenter: string | null;
+  /** All discussions together: the last summary, every point and follow-up in order. */
   discussion: { summary: string | null; points: string[]; followUps: { id: string; text: string }[] };
+  /** Every recorded discussion, in order (a postponement keeps them, as the domain does). */
+  discussions: ArchiveDiscussion[];
   outcome: 'endorsement' | 'orientation' | null;
   /** The vedtak text. */
   resolution: string | null;
@@ -124,12 +168,16 @@ export interface ArchiveCase {
   decidedAt: string | null;
   decidedBy: string | null;
   referredFromCaseId: string | null;
+  /** The last referral (see `referrals`). */
   referredTo: { committee: string; caseId: string; type: CaseType } | null;
+  referrals: ArchiveReferral[];
   withdrawnReason: string | null;
   draftedAt: string;
   draftedBy: string;
   /** Everyone who acted on the case (metadata.actor), in order of first appearance. */
   actors: string[];
+  /** Handling at meetings of other years after the case left this year's agendas (e.g. postponed into next year), in order. */
+  later: ArchiveLaterHandling[];
 }
 
 export interface ArchiveDecision {
@@ -158,7 +206,8 @@ export interface ArchiveDecision {
   note?: string;
 }
 
-export type ArchiveUnitKind = 'case' | 'meeting' | 'committee';
+/** numbering: the committee-year's `numbering-{CODE}-{YYYY}` stream; history: a `history-{CODE}-*` stream of the year. */
+export type ArchiveUnitKind = 'case' | 'meeting' | 'committee' | 'numbering' | 'history';
 
 export interface ArchiveChange {
   position: number;

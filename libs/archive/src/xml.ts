@@ -65,14 +65,22 @@ const FUNKSJON: Record<string, Code> = {
 
 const MOETESTATUS: Record<ArchiveMeeting['state'], string> = { planned: 'planlagt', noticed: 'innkalt', in_session: 'satt', held: 'avholdt' };
 const UTFALL = { endorsement: 'tilslutning', orientation: 'orientering' } as const;
-const ENHET = { case: 'saksmappe', meeting: 'moetemappe', committee: 'utvalg' } as const;
+const ENHET = { case: 'saksmappe', meeting: 'moetemappe', committee: 'utvalg', numbering: 'nummerering', history: 'historikk' } as const;
 
-/** "47/18" → [2018, 47] (the two-digit year taken in the meeting's century). */
-function splitCaseNumber(n: string | null, meetingYear: number): [number, number] {
-  const m = n ? /^(\d+)\/(\d{2})$/.exec(n) : null;
-  if (!m) return [meetingYear, 0];
-  const century = Math.floor(meetingYear / 100) * 100;
-  return [century + Number(m[2]), Number(m[1])];
+/** The systemID of the committee unit (`su:utvalgsenhet`). */
+const committeeSystemId = (code: string): string => systemId('committee', code);
+
+/** The systemID of the unit a change-log entry refers to: always one that is in the document. */
+function referanseArkivenhet(a: Archive, c: ArchiveChange): string {
+  switch (c.unit.kind) {
+    case 'case':
+      return systemId('case', c.unit.id);
+    case 'meeting':
+      return systemId('meeting', c.unit.id);
+    default:
+      // The committee, its year's numbering and its historical decisions belong to the committee unit.
+      return committeeSystemId(a.header.committee.code);
+  }
 }
 
 const dateOf = (iso: string): string => iso.slice(0, 10);
@@ -122,14 +130,15 @@ function moetemappe(w: XmlWriter, a: Archive, m: ArchiveMeeting, caseById: Map<s
     .el('su:referatGodkjentDato', m.minutes.approvedAt)
     .el('su:referatGodkjentISak', m.minutes.approvedBy ? systemId('case', m.minutes.approvedBy.caseId) : null)
     .el('su:referatGodkjentIMoete', m.minutes.approvedBy ? systemId('meeting', m.minutes.approvedBy.meetingId) : null);
-  const items: { caseId: string; title: string; number: string | null; order: number | null; removed: string | null }[] = [
-    ...m.agenda.map((x, i) => ({ caseId: x.caseId, title: x.title, number: x.number, order: i + 1, removed: null })),
-    ...m.removed.map((r) => ({ caseId: r.caseId, title: r.title, number: null, order: null, removed: r.why as string })),
+  const items: { id: string; caseId: string; title: string; number: string | null; order: number | null; removed: string | null }[] = [
+    ...m.agenda.map((x, i) => ({ id: uuidV5(`moeteregistrering:${m.id}:${x.caseId}:agenda`), caseId: x.caseId, title: x.title, number: x.number, order: i + 1, removed: null })),
+    // One per removal, its id from the removal event (a case removed twice gives two registrations).
+    ...m.removed.map((r) => ({ id: uuidV5(`moeteregistrering:${m.id}:${r.eventId}`), caseId: r.caseId, title: r.title, number: null, order: null, removed: r.why as string })),
   ];
   for (const item of items) {
     const c = caseById.get(item.caseId);
     w.start('su:moeteregistrering')
-      .el('as:systemID', uuidV5(`moeteregistrering:${m.id}:${item.caseId}:${item.removed ?? 'agenda'}`))
+      .el('as:systemID', item.id)
       .el('as:tittel', item.title)
       .code('su:moeteregistreringstype', SAKSFRAMLEGG)
       .code('su:moetesakstype', moetesakstype(c?.type ?? 'discussion'))
@@ -142,14 +151,13 @@ function moetemappe(w: XmlWriter, a: Archive, m: ArchiveMeeting, caseById: Map<s
   w.end();
 }
 
-function saksmappe(w: XmlWriter, a: Archive, c: ArchiveCase, meetingYear: number): void {
-  const [saksaar, sekvens] = splitCaseNumber(c.number ?? c.lastNumber, meetingYear);
+function saksmappe(w: XmlWriter, a: Archive, c: ArchiveCase): void {
   const lastActed = c.decidedAt ?? null;
   w.start('su:saksmappe')
     .el('as:systemID', systemId('case', c.id))
     .el('as:opprettetDato', c.draftedAt)
     .el('as:opprettetAv', c.draftedBy)
-    .el('as:mappeID', c.number ?? c.lastNumber)
+    .el('as:mappeID', c.mappeId)
     .el('as:tittel', c.title)
     .el('as:beskrivelse', c.background)
     .el('as:avsluttetDato', lastActed)
@@ -166,6 +174,18 @@ function saksmappe(w: XmlWriter, a: Archive, c: ArchiveCase, meetingYear: number
   w.el('su:utfall', c.outcome ? UTFALL[c.outcome] : null).el('su:vilkaar', c.conditions);
   for (const i of c.input) w.el('su:innspill', i);
   for (const actor of c.actors) w.el('su:aktoer', actor);
+  for (const l of c.later) {
+    w.start('su:senereBehandling')
+      .el('su:referanseMoetemappe', systemId('meeting', l.meetingId))
+      .el('su:moetenummer', l.meetingNumber)
+      .el('su:moetedato', l.meetingDate)
+      .el('su:saksnummer', l.number)
+      .el('su:utfall', l.outcome ? UTFALL[l.outcome] : null)
+      .el('su:vedtakstekst', l.resolution)
+      .el('su:vedtaksdato', l.decidedAt)
+      .el('su:tattAv', l.left)
+      .end();
+  }
   w.end().end();
   if (c.resolution !== null && c.outcome !== null) {
     w.start('as:merknad')
@@ -180,8 +200,9 @@ function saksmappe(w: XmlWriter, a: Archive, c: ArchiveCase, meetingYear: number
       .end()
       .end();
   }
-  w.el('sa:saksaar', saksaar)
-    .el('sa:sakssekvensnummer', sekvens)
+  // Saksår and sekvensnummer of this archive (unique in it); the committee's own N/YY is su:saksnummer.
+  w.el('sa:saksaar', a.header.year)
+    .el('sa:sakssekvensnummer', c.sequence)
     .el('sa:saksdato', dateOf(c.draftedAt))
     .el('sa:administrativEnhet', a.header.committee.name)
     .el('sa:saksansvarlig', c.caseOfficer ?? c.responsible ?? c.draftedBy)
@@ -205,10 +226,10 @@ function vedtak(w: XmlWriter, d: ArchiveDecision): void {
     .end();
 }
 
-function endring(w: XmlWriter, c: ArchiveChange): void {
+function endring(w: XmlWriter, a: Archive, c: ArchiveChange): void {
   w.start('su:endring')
     .el('ls:systemID', uuidV5(`endring:${c.eventId}:${c.field}`))
-    .el('ls:referanseArkivenhet', systemId(c.unit.kind, c.unit.id))
+    .el('ls:referanseArkivenhet', referanseArkivenhet(a, c))
     .el('ls:referanseMetadata', c.field)
     .el('ls:endretDato', c.at)
     .el('ls:endretAv', c.actor)
@@ -238,16 +259,20 @@ export function archiveToXml(archive: Archive): string {
     .el('su:antallVedtak', a.decisions.length)
     .el('su:antallEndringer', a.header.counts.changes)
     .end();
+  w.start('su:utvalgsenhet')
+    .el('su:systemID', committeeSystemId(a.header.committee.code))
+    .el('su:utvalgskode', a.header.committee.code)
+    .el('su:utvalg', a.header.committee.name)
+    .end();
   w.start('su:moetedeltakere');
   for (const p of a.members) deltaker(w, p);
   w.end();
   const caseById = new Map(a.cases.map((c) => [c.id, c]));
-  const meetingYear = new Map(a.meetings.map((m) => [m.id, m.year]));
   for (const m of a.meetings) moetemappe(w, a, m, caseById);
-  for (const c of a.cases) saksmappe(w, a, c, (c.meetingId ? meetingYear.get(c.meetingId) : undefined) ?? a.header.year);
+  for (const c of a.cases) saksmappe(w, a, c);
   for (const d of a.decisions) vedtak(w, d);
   w.start('su:endringslogg');
-  for (const c of a.changeLog) endring(w, c);
+  for (const c of a.changeLog) endring(w, a, c);
   w.end();
   w.end();
   return w.toString();
