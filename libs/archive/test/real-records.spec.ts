@@ -206,6 +206,39 @@ describe('buildArchive on the real records: NEHS 2018', () => {
     expect(xsd.errorOf(archiveToXml(a))).toBeNull();
   });
 
+  it('builds each committee-year the same from the committee’s relevant events (what the API passes) as from the whole log; every referanseArkivenhet resolves', () => {
+    const years = new Map<string, Set<number>>();
+    for (const e of ofType('MeetingPlanned')) {
+      const d = e.data as DataOf<'MeetingPlanned'>;
+      years.set(d.committee, (years.get(d.committee) ?? new Set()).add(d.year));
+    }
+    for (const [committee, ys] of years) {
+      const streams = new Set(
+        events
+          .filter((e) => (e.type === 'MeetingPlanned' || e.type === 'CaseDrafted') && (e.data as { committee: string }).committee === committee)
+          .map((e) => e.stream),
+      );
+      const relevant = events.filter(
+        (e) => e.stream === `committee-${committee}` || e.stream.startsWith(`numbering-${committee}-`) || e.stream.startsWith(`history-${committee}-`) || streams.has(e.stream),
+      );
+      for (const year of ys) {
+        const whole = buildArchive(events, { committee, year, generatedAt: GENERATED_AT })!;
+        const filtered = buildArchive(relevant, { committee, year, generatedAt: GENERATED_AT })!;
+        expect({ ...filtered, header: { ...filtered.header, position: 0 } }).toEqual({ ...whole, header: { ...whole.header, position: 0 } });
+        const x = archiveToXml(whole);
+        const units = new Set(xmlTexts(x, '//su:moetemappe/as:systemID | //su:saksmappe/as:systemID | //su:utvalgsenhet/su:systemID'));
+        expect({ committee, year, unresolved: xmlTexts(x, '//ls:referanseArkivenhet').filter((r) => !units.has(r)) }).toEqual({ committee, year, unresolved: [] });
+      }
+    }
+    // NEHS 2018's numbering and history streams are in its change log.
+    const numberingEvents = streamOf('numbering-NEHS-2018');
+    const logged = new Set(archive.changeLog.filter((c) => c.unit.kind === 'numbering').map((c) => c.eventId));
+    expect(numberingEvents.length).toBeGreaterThan(0);
+    expect(numberingEvents.filter((e) => !logged.has(e.id)).map((e) => e.type)).toEqual([]);
+    const historyIds = new Set(archive.changeLog.filter((c) => c.unit.kind === 'history').map((c) => c.eventId));
+    expect(historyIds.size).toBe(archive.decisions.filter((d) => d.history).length);
+  });
+
   it('archives every committee’s years the log has, each valid XML', () => {
     const years = new Map<string, Set<number>>();
     for (const e of ofType('MeetingPlanned')) {
