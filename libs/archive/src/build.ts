@@ -1,5 +1,6 @@
 /**
- * buildArchive: folds the whole log into the archive of one committee's year.
+ * buildArchive: folds a log (the whole log, or only the committee's relevant streams as the API
+ * passes them) into the archive of one committee's year.
  *
  * Two passes over the (materialised) log: the first finds the year's meetings of the committee and
  * every case that was ever on one of their agendas; the second folds the committee, meeting and
@@ -173,7 +174,7 @@ const caseView = (c: CaseDoc): Record<string, unknown> => ({ ...c });
 
 // ---------- buildArchive ----------
 
-/** Folds the whole log (every event, in position order) into the archive of one committee's year. Returns null when the committee does not exist in the log. */
+/** Folds a log (in position order: the whole log or the committee's relevant streams) into the archive of one committee's year. Returns null when the committee does not exist in the log. */
 export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOptions): Archive | null {
   const { committee: code, year } = options;
   const log = Array.isArray(events) ? (events as RecordedEvent[]) : [...events];
