@@ -16,6 +16,7 @@ import { ViewsModule } from './views/views.controller.js';
 import { DocumentsModule } from './documents/documents.controller.js';
 import { LiveModule } from './live/live.controller.js';
 import { AuditModule } from './audit/audit.controller.js';
+import { WebModule } from './web/web.module.js';
 
 export type ModuleImport = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
@@ -31,4 +32,5 @@ export const FEATURE_MODULES: ModuleImport[] = [
   DocumentsModule,
   LiveModule,
   AuditModule,
+  WebModule,
 ];
