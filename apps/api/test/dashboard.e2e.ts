@@ -12,6 +12,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { openSqliteStore } from '@saksflyt/event-store';
 import { importRecords, loadRecordFile, recordFilesInOrder } from '@saksflyt/records';
+import { LiveService } from '../src/live/live.service.js';
 import { WEB_FILES, webDir } from '../src/web/web.module.js';
 import { startServer, tempDir, type Server } from './harness.js';
 
@@ -250,6 +251,49 @@ describe('the web dashboard', () => {
     );
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('when the server drops the feeds, the page says so, reconnects with Last-Event-ID and gets the change it missed', async () => {
+    const { page, errors } = await openDashboard();
+    await page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'open', undefined, WAIT);
+    await page.waitForSelector('#portfolio tbody tr[data-key="101"]', WAIT);
+    await page.evaluate(() => {
+      const el = document.querySelector('#status');
+      window.states = [];
+      new window.MutationObserver(() => window.states.push(el.getAttribute('data-state'))).observe(el, { attributes: true });
+      window.notReloaded = true;
+    });
+
+    // Every live connection is cut (as a proxy or a network failure would); then a change is written
+    // that no open connection carries: the page can only get it by resuming after its last id.
+    const resumed: string[] = [];
+    page.on('request', async (r) => {
+      if (r.url().endsWith('/api/live/portfolio')) {
+        const id = (await r.allHeaders())['last-event-id'];
+        if (id !== undefined) resumed.push(id);
+      }
+    });
+    const live = server.app.get(LiveService) as unknown as { clients: Set<{ drop(): void }> };
+    expect(live.clients.size).toBeGreaterThan(0);
+    for (const c of Array.from(live.clients)) c.drop();
+    const status = `Dashbordtest ${Date.now().toString(36)}`;
+    await post(server, '/api/portfolio/projects/101/reports', { status, risk: 'høy', note: 'Statusrapport fra dashbordtesten.' }, 201);
+
+    await page.waitForFunction((text) => document.querySelector('#portfolio tbody tr[data-key="101"]').innerText.includes(text), status, WAIT);
+    await page.waitForFunction(() => document.querySelector('#status').getAttribute('data-state') === 'open', undefined, WAIT);
+    const states = (await page.evaluate(() => window.states)) as string[];
+    expect(states).toContain('retrying');
+    expect(await page.locator('#status').innerText()).toContain('tilkoblet');
+    const row = await page.locator('#portfolio tbody tr[data-key="101"] td').allInnerTexts();
+    expect(row[3]).toBe(status);
+    expect(row[4]).toBe('høy');
+    expect(await page.evaluate(() => window.notReloaded)).toBe(true);
+    // The feed resumed after the position it had seen (no snapshot needed, nothing lost).
+    expect(resumed.length).toBeGreaterThan(0);
+    expect(resumed[0]).toMatch(/^[0-9]+$/);
+    // The browser logs the cut connections themselves; nothing else.
+    expect(errors.filter((e) => !e.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'))).toEqual([]);
     await page.close();
   });
 
