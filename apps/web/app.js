@@ -272,10 +272,12 @@ function renderMinutes(m) {
       ? h(
           'dl',
           { class: 'attendance' },
+          // as the real minutes: observers who attended under Observatører, not among the members present
           h('dt', {}, 'Til stede'),
-          h('dd', {}, people(att.present)),
+          h('dd', {}, people(att.present.filter((p) => p.role !== 'observer'))),
           h('dt', {}, 'Forfall'),
           h('dd', {}, people(att.absent)),
+          m.observers.length ? [h('dt', {}, 'Observatører'), h('dd', {}, people(m.observers))] : null,
           att.guests.length ? [h('dt', {}, 'Gjester'), h('dd', {}, att.guests.join(', '))] : null,
         )
       : h('p', {}, `Medlemmer: ${people(m.members)}. Observatører: ${people(m.observers)}.`),

@@ -165,6 +165,15 @@ describe('the web dashboard', () => {
       if (c.resolution) expect(shown[i]).toContain(c.resolution);
     }
     expect(await page.getAttribute('#minutes [data-status]', 'data-status')).toBe('draft');
+    // attendance as the real minutes give it: the observer who attended under Observatører, not among those present
+    const observers = (await server.req('GET', `/api/meetings/${meeting8.meetingId}/minutes`, { token: SEC })).json.observers as { name: string }[];
+    expect(observers.length).toBeGreaterThan(0);
+    const attendance = await page.$$eval('#minutes dl.attendance > *', (els) => els.map((e) => (e as HTMLElement).innerText));
+    const row = (label: string) => attendance[attendance.indexOf(label) + 1] ?? '';
+    for (const o of observers) {
+      expect(row('Observatører')).toContain(o.name);
+      expect(row('Til stede')).not.toContain(o.name);
+    }
     await page.waitForFunction(() => document.querySelector('#status')!.textContent!.includes('Referat: tilkoblet'), undefined, WAIT);
 
     // The Markdown document opens from a blob fetched with Accept and the token.
