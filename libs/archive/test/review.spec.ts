@@ -10,28 +10,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@saksflyt/event-store';
 import { archiveToXml, buildArchive, systemId, type Archive } from '../src/index.js';
-import { ArchiveXsd, xmlTexts } from './support.js';
+import { ArchiveXsd, syntheticLog, xmlTexts, type LogRow } from './support.js';
 
-type Row = [string, string, Record<string, unknown>, string?, string?];
+type Row = LogRow;
 
-/** A log from rows, positions 1.. in order. */
-function log(rows: Row[]): RecordedEvent[] {
-  const revisions = new Map<string, bigint>();
-  return rows.map(([stream, type, data, actor = 'sekretariatet', at = '2024-03-01T09:00:00+01:00'], i) => {
-    const revision = revisions.get(stream) ?? 0n;
-    revisions.set(stream, revision + 1n);
-    return {
-      id: `f${String(i + 1).padStart(7, '0')}-0000-4000-8000-000000000000`,
-      stream,
-      type,
-      data: { v: 1, ...data },
-      metadata: { actor, at, correlationId: 'c' },
-      revision,
-      position: BigInt(i + 1),
-      recordedAt: '2026-01-01T00:00:00Z',
-    };
-  });
-}
+const log = (rows: LogRow[]): RecordedEvent[] => syntheticLog(rows, 'f');
 
 /** What the API passes: the committee's stream, its numbering and history streams, its meetings and cases. */
 function relevant(events: RecordedEvent[], code: string): RecordedEvent[] {

@@ -86,3 +86,25 @@ export function xmlTexts(xml: string, xpath: string): string[] {
     doc.dispose();
   }
 }
+
+/** A row of a synthetic log: `[stream, type, data, actor?, at?]`. */
+export type LogRow = [string, string, Record<string, unknown>, string?, string?];
+
+/** A synthetic log from rows, positions 1.. in order; event ids start with `idPrefix` (one hex digit). */
+export function syntheticLog(rows: LogRow[], idPrefix = 'e'): RecordedEvent[] {
+  const revisions = new Map<string, bigint>();
+  return rows.map(([stream, type, data, actor = 'sekretariatet', at = '2024-03-01T09:00:00+01:00'], i) => {
+    const revision = revisions.get(stream) ?? 0n;
+    revisions.set(stream, revision + 1n);
+    return {
+      id: `${idPrefix}${String(i + 1).padStart(7, '0')}-0000-4000-8000-000000000000`,
+      stream,
+      type,
+      data: { v: 1, ...data },
+      metadata: { actor, at, correlationId: 'c' },
+      revision,
+      position: BigInt(i + 1),
+      recordedAt: '2026-01-01T00:00:00Z',
+    };
+  });
+}

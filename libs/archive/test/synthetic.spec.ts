@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RecordedEvent } from '@saksflyt/event-store';
 import { archiveToXml, buildArchive, escapeXml, systemId, uuidV5, type Archive } from '../src/index.js';
-import { ArchiveXsd, xmlTexts } from './support.js';
+import { ArchiveXsd, syntheticLog, xmlTexts, type LogRow } from './support.js';
 
 const M1 = '11111111-1111-4111-8111-111111111111';
 const M2 = '22222222-2222-4222-8222-222222222222';
@@ -15,24 +15,7 @@ const C3 = 'c3333333-3333-4333-8333-333333333333';
 const C4 = 'c4444444-4444-4444-8444-444444444444';
 const P1 = 'a1111111-1111-4111-8111-111111111111';
 
-/** A log from `[stream, type, data, actor?, at?]` rows, positions 1.. in order. */
-function log(rows: [string, string, Record<string, unknown>, string?, string?][]): RecordedEvent[] {
-  const revisions = new Map<string, bigint>();
-  return rows.map(([stream, type, data, actor = 'sekretariatet', at = '2024-03-01T09:00:00+01:00'], i) => {
-    const revision = revisions.get(stream) ?? 0n;
-    revisions.set(stream, revision + 1n);
-    return {
-      id: `e${String(i + 1).padStart(7, '0')}-0000-4000-8000-000000000000`,
-      stream,
-      type,
-      data: { v: 1, ...data },
-      metadata: { actor, at, correlationId: 'c' },
-      revision,
-      position: BigInt(i + 1),
-      recordedAt: '2026-01-01T00:00:00Z',
-    };
-  });
-}
+const log = (rows: LogRow[]): RecordedEvent[] => syntheticLog(rows, 'e');
 
 const paper = (title: string, type = 'orientation') => ({ title, type, proposedResolution: 'Utvalget tar saken til orientering.', projectIds: [], meetsFollowUps: [] });
 
