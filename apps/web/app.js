@@ -1,6 +1,6 @@
 // The Saksflyt dashboard: the decisions register (vedtak), the portfolio (porteføljen) and the
 // annual cycle of meetings (møter, with their minutes), kept current by the live feeds.
-import { ApiError, documentUrl, getJson, token } from './api.js';
+import { ApiError, checkToken, documentUrl, getJson, onTokenRejected, rejectToken, token } from './api.js';
 import { openFeed } from './live.js';
 import { CASE_STATE, CASE_TYPE, MEETING_STATE, MEMBER_ROLE, MINUTES_STATUS, OUTCOME, dato, h, klokke, word } from './format.js';
 
@@ -336,9 +336,15 @@ async function showMinutes(meetingId) {
     else minutesMessage(`Kunne ikke hente referatet (${problemText(err)}).`);
     return;
   }
+  const used = token.get();
   minutesFeed = openFeed(`/api/live/meetings/${encodeURIComponent(meetingId)}`, {
-    token: token.get(),
+    token: used,
     onState: (s) => feedState('minutes', s),
+    // The token was refused (expired since the minutes were read): drop it, show what is public.
+    onUnauthorized: () => {
+      rejectToken(used);
+      if (selectedMeeting === meetingId) showMinutes(meetingId);
+    },
     onSnapshot: (m, id) => {
       if (selectedMeeting === meetingId && m) renderMinutes(m);
       seen(id);
@@ -352,26 +358,46 @@ async function showMinutes(meetingId) {
 
 // ---------------------------------------------------------------- token, committees, start
 
+const TOKEN_UNKNOWN = 'Ukjent token (feil eller utløpt): ikke i bruk. Viser offentlige data.';
+let tokenNote = ''; // why the page shows no token, when it was refused
+
 function renderTokenState() {
-  $('#token-state').textContent = token.get() ? 'Token i bruk.' : 'Ikke innlogget (offentlige data).';
+  $('#token-state').textContent = token.get() ? 'Token i bruk.' : tokenNote || 'Ikke innlogget (offentlige data).';
+  $('#token-state').dataset.state = token.get() ? 'in-use' : tokenNote ? 'unknown' : 'none';
+}
+
+/** The token changed: what depends on it is read again. */
+function tokenChanged() {
+  renderTokenState();
+  reloadCycle();
+  if (selectedMeeting) showMinutes(selectedMeeting);
 }
 
 function startToken() {
+  // A saved token the API refuses (401) is dropped where it is used (api.js); say so.
+  onTokenRejected(() => {
+    tokenNote = TOKEN_UNKNOWN;
+    renderTokenState();
+    $('details.login').open = true; // the message is inside: show it
+  });
   renderTokenState();
-  $('#token-form').addEventListener('submit', (e) => {
+  $('#token-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const input = $('#token');
-    token.set(input.value.trim());
+    const given = input.value.trim();
     input.value = '';
-    renderTokenState();
-    reloadCycle();
-    if (selectedMeeting) showMinutes(selectedMeeting);
+    tokenNote = '';
+    // Checked once when entered, with a cheap authenticated GET: a mistyped token is never kept.
+    if (given && !(await checkToken(given))) {
+      token.set('');
+      tokenNote = TOKEN_UNKNOWN;
+    } else token.set(given);
+    tokenChanged();
   });
   $('#token-clear').addEventListener('click', () => {
     token.set('');
-    renderTokenState();
-    reloadCycle();
-    if (selectedMeeting) showMinutes(selectedMeeting);
+    tokenNote = '';
+    tokenChanged();
   });
 }
 

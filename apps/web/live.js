@@ -1,12 +1,13 @@
 // Live feeds (API.md "Live feeds"): server-sent events. `event: snapshot` carries the whole view,
 // `event: change` the changed rows; `id:` is the global position. Public feeds use EventSource,
-// which reconnects by itself and sends `Last-Event-ID`, so the server resumes without loss.
+// which reconnects by itself and sends `Last-Event-ID`, so the server resumes without loss (and is
+// reopened with `?lastEventId=` when it gives up after an HTTP error).
 // EventSource cannot send an Authorization header, so a feed that needs the user's token (a
 // meeting's draft minutes) is read with fetch instead, reconnecting the same way.
 
 /** States: 'connecting' (kobler til), 'open' (tilkoblet), 'retrying' (frakoblet, prøver igjen), 'closed' (frakoblet). */
-export function openFeed(url, { token = '', onSnapshot, onChange, onState }) {
-  return token ? fetchFeed(url, token, { onSnapshot, onChange, onState }) : eventSourceFeed(url, { onSnapshot, onChange, onState });
+export function openFeed(url, { token = '', onSnapshot, onChange, onState, onUnauthorized }) {
+  return token ? fetchFeed(url, token, { onSnapshot, onChange, onState, onUnauthorized }) : eventSourceFeed(url, { onSnapshot, onChange, onState });
 }
 
 function dispatch(handlers, type, data, id) {
@@ -21,14 +22,55 @@ function dispatch(handlers, type, data, id) {
   else if (type === 'change') handlers.onChange?.(parsed, position);
 }
 
+const MAX_BACKOFF_MS = 30_000;
+
+/** `url` with `?lastEventId=` (the server reads it on a first connect, where EventSource sends no header). */
+function resumeUrl(url, lastId) {
+  return lastId ? `${url}${url.includes('?') ? '&' : '?'}lastEventId=${encodeURIComponent(lastId)}` : url;
+}
+
+// EventSource reconnects by itself after a dropped stream, but gives up for good ("CLOSED") on an
+// HTTP error (a 5xx/503 from the server or a proxy). Then a new one is opened after a backoff
+// (1 s, doubling up to 30 s), resuming after the last id seen (`?lastEventId=`), so nothing is lost.
 function eventSourceFeed(url, handlers) {
-  const es = new EventSource(url);
+  let es = null;
+  let lastId = '';
+  let stopped = false;
+  let backoff = 1000;
+  let timer = null;
+  const on = (type) => (e) => {
+    if (e.lastEventId) lastId = e.lastEventId;
+    dispatch(handlers, type, e.data, e.lastEventId);
+  };
+  const connect = () => {
+    timer = null;
+    if (stopped) return;
+    const current = new EventSource(resumeUrl(url, lastId));
+    es = current;
+    current.onopen = () => {
+      backoff = 1000;
+      handlers.onState?.('open');
+    };
+    current.onerror = () => {
+      if (stopped || es !== current) return;
+      handlers.onState?.('retrying');
+      if (current.readyState !== EventSource.CLOSED) return; // the browser retries by itself
+      current.close();
+      timer = setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    };
+    current.addEventListener('snapshot', on('snapshot'));
+    current.addEventListener('change', on('change'));
+  };
   handlers.onState?.('connecting');
-  es.onopen = () => handlers.onState?.('open');
-  es.onerror = () => handlers.onState?.(es.readyState === EventSource.CLOSED ? 'closed' : 'retrying');
-  es.addEventListener('snapshot', (e) => dispatch(handlers, 'snapshot', e.data, e.lastEventId));
-  es.addEventListener('change', (e) => dispatch(handlers, 'change', e.data, e.lastEventId));
-  return { close: () => es.close() };
+  connect();
+  return {
+    close() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      es?.close();
+    },
+  };
 }
 
 function fetchFeed(url, token, handlers) {
@@ -41,7 +83,12 @@ function fetchFeed(url, token, handlers) {
     const headers = { accept: 'text/event-stream', authorization: `Bearer ${token}` };
     if (lastId) headers['last-event-id'] = lastId;
     const res = await fetch(url, { headers, signal: abort.signal, cache: 'no-store' });
-    if (res.status === 400 || res.status === 401 || res.status === 403 || res.status === 404) return 'fatal';
+    // 401 with a token: the API does not know it (unknown or expired); the page drops it.
+    if (res.status === 401) {
+      handlers.onUnauthorized?.();
+      return 'fatal';
+    }
+    if (res.status === 400 || res.status === 403 || res.status === 404) return 'fatal';
     if (!res.ok || !res.body) return 'retry';
     handlers.onState?.('open');
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -28,6 +28,21 @@ const RECORDS_DIR = path.join(process.cwd(), 'fixtures', 'records');
 const SEC = 'tok-secretariat-nehs';
 const WAIT = { timeout: 15_000 };
 
+/** Page instrumentation: the last SSE id each EventSource received, by feed path, in `window.lastIds`. */
+const RECORD_LAST_IDS = `(() => {
+  const ES = window.EventSource;
+  window.lastIds = {};
+  window.EventSource = class extends ES {
+    constructor(url, options) {
+      super(url, options);
+      const key = new URL(url, location.href).pathname;
+      const record = (e) => { if (e.lastEventId) window.lastIds[key] = e.lastEventId; };
+      this.addEventListener('snapshot', record);
+      this.addEventListener('change', record);
+    }
+  };
+})();`;
+
 interface DecisionRow {
   caseId: string | null;
   committee: string;
@@ -89,9 +104,10 @@ describe('the web dashboard', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** A page at `/` that records console errors and uncaught exceptions. */
-  async function openDashboard(): Promise<{ page: Page; errors: string[] }> {
+  /** A page at `/` that records console errors and uncaught exceptions (`init`: a script run before the page's own). */
+  async function openDashboard(init?: string): Promise<{ page: Page; errors: string[] }> {
     const page = await context.newPage();
+    if (init) await page.addInitScript(init);
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
@@ -183,6 +199,27 @@ describe('the web dashboard', () => {
     expect(await popup.textContent('body')).toContain(of8.find((d) => d.number === '52/18')!.resolution);
     await popup.close();
 
+    // The HTML document opens styled: its inline stylesheet is allowed by the page's CSP (the blob
+    // keeps the page's origin and policy); 18pt headings are the document's, not the browser's 2em.
+    const popupErrors: string[] = [];
+    const onConsole = (m: { type(): string; text(): string }) => {
+      if (m.type() === 'error') popupErrors.push(m.text());
+    };
+    context.on('console', onConsole);
+    const [html] = await Promise.all([context.waitForEvent('page', WAIT), page.click('#minutes .docs button:has-text("HTML")')]);
+    await html.waitForLoadState();
+    expect(html.url()).toMatch(/^blob:/);
+    expect(await html.textContent('body')).toContain(of8.find((d) => d.number === '52/18')!.resolution);
+    const looks = await html.evaluate(() => ({
+      h1: window.getComputedStyle(document.querySelector('h1')).fontSize,
+      maxWidth: window.getComputedStyle(document.body).maxWidth,
+      resolution: window.getComputedStyle(document.querySelector('.resolution')).borderLeftWidth,
+    }));
+    expect(looks).toEqual({ h1: '24px', maxWidth: expect.not.stringMatching(/^none$/), resolution: '3px' });
+    await html.close();
+    context.off('console', onConsole);
+    expect(popupErrors).toEqual([]);
+
     if (process.env.DASHBOARD_SCREENSHOTS) {
       await page.screenshot({ path: path.join(process.env.DASHBOARD_SCREENSHOTS, 'dashboard-1280.png') });
       await page.locator('#moter').screenshot({ path: path.join(process.env.DASHBOARD_SCREENSHOTS, 'meetings-1280.png') });
@@ -264,7 +301,7 @@ describe('the web dashboard', () => {
   });
 
   it('when the server drops the feeds, the page says so, reconnects with Last-Event-ID and gets the change it missed', async () => {
-    const { page, errors } = await openDashboard();
+    const { page, errors } = await openDashboard(RECORD_LAST_IDS);
     await page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'open', undefined, WAIT);
     await page.waitForSelector('#portfolio tbody tr[data-key="101"]', WAIT);
     await page.evaluate(() => {
@@ -283,6 +320,8 @@ describe('the web dashboard', () => {
         if (id !== undefined) resumed.push(id);
       }
     });
+    const lastSeen = (await page.evaluate(() => window.lastIds['/api/live/portfolio'])) as string;
+    expect(lastSeen).toMatch(/^[0-9]+$/);
     const live = server.app.get(LiveService) as unknown as { clients: Set<{ drop(): void }> };
     expect(live.clients.size).toBeGreaterThan(0);
     for (const c of Array.from(live.clients)) c.drop();
@@ -300,9 +339,73 @@ describe('the web dashboard', () => {
     expect(await page.evaluate(() => window.notReloaded)).toBe(true);
     // The feed resumed after the position it had seen (no snapshot needed, nothing lost).
     expect(resumed.length).toBeGreaterThan(0);
-    expect(resumed[0]).toMatch(/^[0-9]+$/);
+    expect(resumed[0]).toBe(lastSeen);
     // The browser logs the cut connections themselves; nothing else.
     expect(errors.filter((e) => !e.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING'))).toEqual([]);
+    await page.close();
+  });
+
+  it('a wrong token, typed or left in the tab from before, is refused with a message and the public views still load', async () => {
+    // Typed: checked when entered, never kept; the form cannot put it in the URL (no named field).
+    const { page, errors } = await openDashboard();
+    await page.waitForSelector('#cycle tbody tr', WAIT);
+    const sentWith: string[] = [];
+    page.on('request', async (r) => {
+      if ((await r.allHeaders())['authorization'] === 'Bearer tok-mistyped') sentWith.push(new URL(r.url()).pathname);
+    });
+    await page.click('details.login summary');
+    await page.fill('#token', 'tok-mistyped');
+    expect(await page.evaluate(() => Array.from(new window.FormData(document.querySelector('#token-form')).values()))).toEqual([]);
+    await page.click('#token-form button[type=submit]');
+    await page.waitForSelector('#token-state[data-state="unknown"] >> text=Ukjent token', WAIT);
+    expect(await page.evaluate(() => window.sessionStorage.getItem('saksflyt.token'))).toBeNull();
+    await page.click('#decisions-filter button[type=submit]');
+    await page.waitForFunction(() => /^[0-9]+ vedtak/.test(document.querySelector('#decisions-note').textContent), undefined, WAIT);
+    expect(await page.locator('#cycle tbody tr').count()).toBeGreaterThan(0);
+    expect(page.url()).toBe(server.url + '/');
+    expect(sentWith).toEqual(['/api/committees']); // the one check, nothing read with it
+
+    // Saved in the tab (expired, or typed before the check): the first 401 drops it, the page says so,
+    // and the committee list, the annual cycle and the decisions are read without it.
+    await page.evaluate(() => window.sessionStorage.setItem('saksflyt.token', 'tok-expired'));
+    await page.reload();
+    await page.waitForSelector('#token-state[data-state="unknown"] >> text=Ukjent token', WAIT);
+    await page.waitForSelector('#cycle-committee option[value="NEHS"]', { ...WAIT, state: 'attached' });
+    await page.waitForSelector('#cycle tbody tr', WAIT);
+    expect(await page.textContent('#cycle-note')).not.toContain('Kunne ikke');
+    await page.fill('#decisions-filter input[name=year]', '2018');
+    await page.click('#decisions-filter button[type=submit]');
+    await page.waitForFunction(() => /^[0-9]+ vedtak \(filtrert\)/.test(document.querySelector('#decisions-note').textContent), undefined, WAIT);
+    expect(await page.locator('#decisions tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.evaluate(() => window.sessionStorage.getItem('saksflyt.token'))).toBeNull();
+    // The browser logs the refused requests themselves; nothing else.
+    expect(errors.filter((e) => !e.includes('status of 401'))).toEqual([]);
+    await page.close();
+  });
+
+  it('a feed that gets an HTTP error (503) is opened again after a backoff and resumes after the last id it saw', async () => {
+    const { page, errors } = await openDashboard(RECORD_LAST_IDS);
+    await page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'open', undefined, WAIT);
+    await page.waitForSelector('#portfolio tbody tr[data-key="101"]', WAIT);
+    const lastSeen = (await page.evaluate(() => window.lastIds['/api/live/portfolio'])) as string;
+    expect(lastSeen).toMatch(/^[0-9]+$/);
+    // The next connect of the portfolio feed is answered 503 (as a proxy in front of a restarting server would).
+    const urls: string[] = [];
+    let failures = 1;
+    await page.route(/\/api\/live\/portfolio/, (route) => {
+      urls.push(route.request().url());
+      return failures-- > 0 ? route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"Service Unavailable","status":503}' }) : route.continue();
+    });
+    const live = server.app.get(LiveService) as unknown as { clients: Set<{ drop(): void }> };
+    for (const c of Array.from(live.clients)) c.drop();
+    const status = `Dashbordtest 503 ${Date.now().toString(36)}`;
+    await post(server, '/api/portfolio/projects/101/reports', { status, risk: 'middels', note: 'Statusrapport fra dashbordtesten (503).' }, 201);
+
+    await page.waitForFunction((text) => document.querySelector('#portfolio tbody tr[data-key="101"]').innerText.includes(text), status, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('#status').getAttribute('data-state') === 'open', undefined, WAIT);
+    expect(urls.length).toBeGreaterThanOrEqual(2);
+    expect(new URL(urls[urls.length - 1]!).searchParams.get('lastEventId')).toBe(lastSeen);
+    expect(errors.filter((e) => !e.includes('net::ERR_INCOMPLETE_CHUNKED_ENCODING') && !e.includes('status of 503') && !e.includes('text/event-stream'))).toEqual([]);
     await page.close();
   });
 

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { renderMinutesHtml, renderNoticeHtml } from '@saksflyt/documents';
 
 const HTML = 'text/html; charset=utf-8';
 const JS = 'text/javascript; charset=utf-8';
@@ -37,11 +38,31 @@ export const WEB_FILES: Record<string, [string, string]> = {
   '/app/favicon.svg': ['favicon.svg', SVG],
 };
 
+/**
+ * The `'sha256-…'` sources of the inline `<style>` elements of the HTML documents (minutes and
+ * notice, libs/documents/src/html.ts). The page opens a document as a `blob:` URL, which keeps the
+ * page's origin and this CSP; without these hashes the document's own stylesheet would be blocked.
+ * The style text is not exported, so one minimal document of each kind is rendered and its `<style>`
+ * contents hashed: exactly those style texts are allowed, nothing else inline (and no inline script).
+ */
+export function documentStyleHashes(): string[] {
+  const meeting = { number: '1/2000', date: '2000-01-01', place: '-' };
+  const committee = { code: 'X', name: 'X' };
+  const html = [
+    renderMinutesHtml({ committee, meeting, members: [], attendance: null, status: 'draft', cases: [], builtAtPosition: 0 }),
+    renderNoticeHtml({ committee, meeting, members: [], cases: [], builtAtPosition: 0 }),
+  ].join('');
+  const hashes = new Set<string>();
+  for (const m of html.matchAll(/<style>([\s\S]*?)<\/style>/g))
+    hashes.add(`'sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}'`);
+  return [...hashes];
+}
+
 /** The page may talk to its own origin only; no inline script, no plugins, no framing. */
-const CSP = [
+export const CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  ["style-src 'self'", ...documentStyleHashes()].join(' '),
   "img-src 'self' data: blob:",
   "connect-src 'self'",
   "object-src 'none'",
