@@ -32,7 +32,16 @@ function renderStatus() {
   el.dataset.state = overall;
   if (position !== null) el.dataset.position = String(position);
   const parts = [...feeds.entries()].map(([n, s]) => `${FEED_NAMES[n] ?? n}: ${STATE_WORDS[s]}`);
-  el.textContent = `${parts.join(' · ') || 'Kobler til …'}${position !== null ? ` — viser posisjon ${position}` : ''}`;
+  // Only the connection states are announced (polite, and only when they change); the position
+  // changes with every event and sits in a part that is not a live region.
+  const words = parts.join(' · ') || 'Kobler til …';
+  if ($('#status-feeds').textContent !== words) $('#status-feeds').textContent = words;
+  $('#status-position').textContent = position !== null ? ` — viser posisjon ${position}` : '';
+}
+
+/** A short message for screen readers (the views themselves are not live regions). */
+function announce(text) {
+  $('#announce').textContent = text;
 }
 
 function flash(tr) {
@@ -43,6 +52,19 @@ function flash(tr) {
 function problemText(err) {
   if (err instanceof ApiError) return `${err.status}: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** `read()`, once more after a second when the API answers 503 (a `minPosition` it did not reach in time). */
+async function retry503(read) {
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 503)) throw err;
+    await sleep(1000);
+    return read();
+  }
 }
 
 /** Runs `task` now, or once more after the running one ends; arguments of waiting calls are merged. */
@@ -102,7 +124,7 @@ function renderDecisions(rows, fresh = new Set()) {
 const reloadDecisions = coalesce(async ({ minPosition, keys }) => {
   try {
     const f = decisionFilters();
-    const { data, position: p } = await getJson('/api/decisions', { ...f, minPosition });
+    const { data, position: p } = await retry503(() => getJson('/api/decisions', { ...f, minPosition }));
     renderDecisions(data, new Set(keys));
     seen(p ?? minPosition);
   } catch (err) {
@@ -127,7 +149,7 @@ function startDecisions() {
     },
     onChange: (rows, id) => {
       reloadDecisions({ minPosition: id ?? undefined, keys: rows.map(decisionKey) });
-      reloadCycle();
+      reloadCycle({ minPosition: id ?? undefined }); // a vedtak changes its meeting's case counts
     },
   });
 }
@@ -192,11 +214,18 @@ function cycleFilters() {
   return { committee: String(f.get('committee') ?? ''), year: String(f.get('year') ?? '') };
 }
 
-const reloadCycle = coalesce(async () => {
+/** The meeting whose "Møte N" button has the keyboard focus, if any. */
+function focusedMeeting() {
+  const a = document.activeElement;
+  return a && a.tagName === 'BUTTON' ? a.closest('#cycle tr[data-meeting]')?.dataset.meeting ?? null : null;
+}
+
+const reloadCycle = coalesce(async ({ minPosition }) => {
   const { committee, year } = cycleFilters();
   if (!committee) return;
   try {
-    const { data, position: p } = await getJson(`/api/committees/${encodeURIComponent(committee)}/annual-cycle`, { year });
+    const { data, position: p } = await retry503(() => getJson(`/api/committees/${encodeURIComponent(committee)}/annual-cycle`, { year, minPosition }));
+    const focused = focusedMeeting();
     seen(p);
     for (const m of data) cycleRows.set(m.meetingId, m);
     $('#cycle-note').textContent = data.length ? '' : `Ingen møter i ${committee}${year ? ` i ${year}` : ''}.`;
@@ -218,6 +247,8 @@ const reloadCycle = coalesce(async () => {
         ),
       ),
     );
+    // The rows are new elements: the keyboard focus goes back to the same meeting's button.
+    if (focused) document.querySelector(`#cycle tr[data-meeting="${CSS.escape(focused)}"] button`)?.focus();
   } catch (err) {
     $('#cycle-note').textContent = `Kunne ikke hente årshjulet (${problemText(err)}).`;
   }
@@ -258,6 +289,7 @@ function renderMinutes(m) {
   const before = shownCases;
   shownCases = new Map(m.cases.map((c) => [c.caseId, JSON.stringify(c)]));
   const att = m.attendance;
+  const changed = [];
   el.replaceChildren(
     h('h3', { id: 'minutes-h', tabindex: '-1' }, `Referat: ${m.committeeName} Møte ${m.number}`),
     h(
@@ -298,13 +330,17 @@ function renderMinutes(m) {
             : h('p', { class: 'vedtak pending' }, h('strong', {}, 'Forslag til vedtak: '), h('span', { class: 'verbatim' }, c.proposedResolution)),
           c.followUps.length ? [h('p', {}, 'Oppfølging:'), h('ul', {}, ...c.followUps.map((f) => h('li', {}, f.text)))] : null,
         );
-        if (before.size && before.get(c.caseId) !== shownCases.get(c.caseId)) flash(li);
+        if (before.size && before.get(c.caseId) !== shownCases.get(c.caseId)) {
+          flash(li);
+          changed.push(c.number ? `sak ${c.number}` : c.title);
+        }
         return li;
       }),
     ),
   );
   el.dataset.meeting = m.meetingId;
   el.hidden = false;
+  if (changed.length) announce(`Referatet for møte ${m.number} er oppdatert: ${changed.join(', ')}.`);
 }
 
 function minutesMessage(text) {
@@ -352,6 +388,7 @@ async function showMinutes(meetingId) {
     onChange: (m, id) => {
       if (selectedMeeting === meetingId && m) renderMinutes(m);
       seen(id);
+      reloadCycle({ minPosition: id ?? undefined });
     },
   });
 }
