@@ -67,9 +67,12 @@ export class CatchUpReader {
   private readonly queue: Message[] = [];
   private ready: (() => void) | null = null;
   private closed = false;
+  /** The position of the last row handed out. */
+  private last: number;
 
   /** Starts reading the rows after position `after`, `pageSize` rows per page, `ahead` pages ahead. */
   constructor(file: string, after: bigint, pageSize: number, ahead = 4) {
+    this.last = Number(after);
     this.worker = new Worker(READER_SOURCE, {
       eval: true,
       workerData: { file, after: Number(after), pageSize, ahead, sqlite: createRequire(import.meta.url).resolve('better-sqlite3') },
@@ -80,6 +83,16 @@ export class CatchUpReader {
     });
     this.worker.on('error', (e: Error) => {
       this.queue.push({ error: e.message });
+      this.wake();
+    });
+    // after its last page the thread ends by itself; ending before it means something killed it
+    let lastSent = false;
+    this.worker.on('message', (m: Message) => {
+      if ('count' in m && m.count < pageSize) lastSent = true;
+    });
+    this.worker.on('exit', (code) => {
+      if (this.closed || lastSent) return;
+      this.queue.push({ error: `the thread ended (exit code ${code}) before the last page` });
       this.wake();
     });
   }
@@ -100,9 +113,17 @@ export class CatchUpReader {
     if ('error' in m) throw new Error(`catch-up reader: ${m.error}`);
     if (!this.closed) this.worker.postMessage(1); // room for one more page
     const rows = JSON.parse(m.text) as PageRow[];
+    // The stored data and metadata texts are embedded as they are: a text that is not exactly one
+    // JSON value (altered in the file) could shift or forge rows. The page must hold exactly the
+    // rows the thread read, each whole, at the positions that follow the last one delivered.
+    if (!Array.isArray(rows) || rows.length !== m.count) throw new Error(`catch-up reader: a page after position ${this.last} does not parse into its ${m.count} rows (a stored text is not valid JSON)`);
     const events = new Array<RecordedEvent>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
+      if (!Array.isArray(r) || r.length !== 9 || typeof r[0] !== 'number' || r[0] <= this.last || typeof r[1] !== 'string' || typeof r[2] !== 'string' || typeof r[3] !== 'number' || typeof r[4] !== 'string' || typeof r[6] !== 'object' || r[6] === null || typeof r[7] !== 'string' || typeof r[8] !== 'string') {
+        throw new Error(`catch-up reader: row ${i + 1} of a page after position ${this.last} is malformed (a stored text is not valid JSON)`);
+      }
+      this.last = r[0];
       events[i] = {
         id: r[1],
         stream: r[2],
