@@ -258,7 +258,11 @@ function people(list) {
   return list.length ? list.map((p) => `${p.name}${p.organisation ? ` (${p.organisation})` : ''}`).join(', ') : '–';
 }
 
-function docButton(label, accept, meetingId) {
+/**
+ * A document button: Markdown and HTML open in a new tab; the PDF is saved as `download` (a blob
+ * document keeps this page's CSP, whose object-src 'none' leaves no room for a PDF viewer).
+ */
+function docButton(label, accept, meetingId, download) {
   return h(
     'button',
     {
@@ -267,7 +271,7 @@ function docButton(label, accept, meetingId) {
         const note = $('#minutes-docnote');
         try {
           const url = await documentUrl(`/api/meetings/${encodeURIComponent(meetingId)}/minutes`, accept);
-          const a = h('a', { href: url, target: '_blank', rel: 'noopener' });
+          const a = download ? h('a', { href: url, download }) : h('a', { href: url, target: '_blank', rel: 'noopener' });
           document.body.append(a);
           a.click();
           a.remove();
@@ -299,7 +303,7 @@ function renderMinutes(m) {
       h('strong', { dataset: { status: m.status } }, m.status === 'approved' ? 'Godkjent referat' : 'Referatutkast'),
       ` (møtet er ${word(MEETING_STATE, m.state)}).`,
     ),
-    h('p', { class: 'docs' }, 'Dokument: ', docButton('Markdown', 'text/markdown', m.meetingId), ' ', docButton('HTML', 'text/html', m.meetingId), ' ', docButton('PDF', 'application/pdf', m.meetingId), h('span', { id: 'minutes-docnote', role: 'status' })),
+    h('p', { class: 'docs' }, 'Dokument: ', docButton('Markdown', 'text/markdown', m.meetingId), ' ', docButton('HTML', 'text/html', m.meetingId), ' ', docButton('PDF', 'application/pdf', m.meetingId, `referat-${m.committee}-${m.number.replace('/', '-')}.pdf`), h('span', { id: 'minutes-docnote', role: 'status' })),
     att
       ? h(
           'dl',

@@ -220,6 +220,12 @@ describe('the web dashboard', () => {
     context.off('console', onConsole);
     expect(popupErrors).toEqual([]);
 
+    // The PDF is saved as a file named after the meeting (not opened in a blob tab under the page's CSP).
+    const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.click('#minutes .docs button:has-text("PDF")')]);
+    expect(download.suggestedFilename()).toBe('referat-NEHS-8-2018.pdf');
+    const saved = await download.path();
+    expect(readFileSync(saved!).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
     if (process.env.DASHBOARD_SCREENSHOTS) {
       await page.screenshot({ path: path.join(process.env.DASHBOARD_SCREENSHOTS, 'dashboard-1280.png') });
       await page.locator('#moter').screenshot({ path: path.join(process.env.DASHBOARD_SCREENSHOTS, 'meetings-1280.png') });
