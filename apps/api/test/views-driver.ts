@@ -1,10 +1,11 @@
 /**
  * Drives committees, meetings and cases over real HTTP for the views, documents, live and rebuild
- * e2e tests: NEHS Møte 8/2018 (cases 47/18–57/18, titles and vedtak from
- * ../shared/seeds/002_*.txt) and 1/2019 whose case 2/19 approves those minutes.
+ * e2e tests: NEHS Møte 8/2018 (cases 47/18–57/18, titles, types and vedtak from the records,
+ * fixtures/records/nehs-2018-2019.json) and 1/2019 whose case 2/19 approves those minutes.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadRecordFile, type CaseRecord, type MeetingRecord, type StandardItem } from '@saksflyt/records';
 import { startServer, tempDir, TEST_TOKENS, type Server } from './harness.js';
 import { Global, Module } from '@nestjs/common';
 import type { CreateAppOptions } from '../src/bootstrap.js';
@@ -48,49 +49,29 @@ export interface CaseSpec {
   projectIds?: string[];
 }
 
-export const CASES_8_2018: CaseSpec[] = [
-  {
-    title: 'Godkjenning av referat fra Nasjonalt e-helsestyre 12.september',
-    type: 'approval',
-    outcome: 'endorse',
-    vedtak: 'Nasjonalt e-helsestyre godkjenner referat fra møtet 12.09.2018.',
-  },
-  { title: 'Endring av mandat og medlemmer', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.' },
-  { title: 'Orientering fra Direktoratet for e-helse', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar sakene til orientering.' },
-  {
-    title: 'Nasjonal e-helsestrategi og Strategisk plan',
-    type: 'endorsement',
-    outcome: 'endorse',
-    vedtak:
-      'Nasjonalt e-helsestyre gir sin tilslutning til oppdatert Nasjonal e-helsestrategi 2017-2022 og Strategisk plan for e-helse 2019-2022 med forbehold om at innspillene fra møtet innarbeides.',
-  },
-  {
-    title: 'Nasjonal e-helseportefølje 2019',
-    type: 'endorsement',
-    outcome: 'endorse',
-    vedtak:
-      'Nasjonalt e-helsestyre tilslutter seg Nasjonal e-helseportefølje 2019 og tar status, risiko og sentrale utfordringer for pågående nasjonal portefølje til orientering.',
-    projectIds: ['helsedata'],
-  },
-  { title: 'Plan for utvikling av felles grunnmur', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.' },
-  {
-    title: 'Orientering fra sektor: Presentasjon av KS sin styringsmodell',
-    type: 'orientation',
-    outcome: 'note',
-    vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.',
-  },
-  { title: 'Orientering fra sektor: Felles plan for EPJ i RHF-ene', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.' },
-  {
-    title: 'Helsedataprogrammet',
-    type: 'orientation',
-    outcome: 'note',
-    vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.',
-    projectIds: ['helsedata'],
-  },
-];
+/** NEHS Møte 8/2018 as the records hold it (fixtures/records/nehs-2018-2019.json): the one source of
+ * its titles, types and vedtak. */
+const RECORD_8_2018: MeetingRecord = loadRecordFile(join(process.cwd(), 'fixtures', 'records', 'nehs-2018-2019.json')).meetings!.find(
+  (m) => m.key === 'NEHS 8/2018',
+)!;
+const recordCase = (item: StandardItem): CaseRecord => RECORD_8_2018.cases.find((c) => c.standardItem === item)!;
+/** Driver-only extras by case number. */
+const PROJECT_IDS: Record<string, string[]> = { '52/18': ['helsedata'], '56/18': ['helsedata'] };
 
-export const NOTICE_APPROVAL_VEDTAK = 'Nasjonalt e-helsestyre godkjenner innkalling og dagsorden.';
-export const EVENTUELT_VEDTAK = 'Ingen saker under eventuelt.';
+/** The 9 cases between the standard items (48/18–56/18; 48/18 an ordinary approval case here, as
+ * 8/2018 is the committee's first meeting in Saksflyt). */
+export const CASES_8_2018: CaseSpec[] = RECORD_8_2018.cases
+  .filter((c) => c.standardItem !== 'notice-approval' && c.standardItem !== 'any-other-business')
+  .map((c) => ({
+    title: c.title,
+    type: c.type,
+    outcome: c.outcome === 'endorsement' ? 'endorse' : 'note',
+    vedtak: c.resolution!,
+    ...(PROJECT_IDS[c.number!] ? { projectIds: PROJECT_IDS[c.number!] } : {}),
+  }));
+
+export const NOTICE_APPROVAL_VEDTAK = recordCase('notice-approval').resolution!;
+export const EVENTUELT_VEDTAK = recordCase('any-other-business').resolution!;
 
 export interface Nehs {
   meeting8: string;

@@ -1,25 +1,17 @@
-/** The NEHS meetings 7/2018 (shortened), 8/2018 and 1/2019 as domain events, after ../shared/seeds/002_*.txt. */
+/** The NEHS meetings 7/2018 (shortened), 8/2018 and 1/2019 as domain events; 8/2018's titles, types and
+ * vedtak from the records (fixtures/records/nehs-2018-2019.json, after ../shared/seeds/002_*.txt). */
+import path from 'node:path';
+import { loadRecordFile, type CaseType } from '@saksflyt/records';
 import { World } from '../src/testing/world.js';
 
-export const VEDTAK: Record<string, string> = {
-  '47/18': 'Nasjonalt e-helsestyre godkjenner innkalling og dagsorden.',
-  '48/18': 'Nasjonalt e-helsestyre godkjenner referat fra møtet 12.09.2018.',
-  '49/18': 'Nasjonalt e-helsestyre tar saken til orientering.',
-  '51/18':
-    'Nasjonalt e-helsestyre gir sin tilslutning til oppdatert Nasjonal e-helsestrategi 2017-2022 og Strategisk plan for e-helse 2019-2022 med forbehold om at innspillene fra møtet innarbeides.',
-  '52/18': 'Nasjonalt e-helsestyre gir sin tilslutning til Nasjonal e-helseportefølje 2019.',
-};
+const RECORD_8_2018 = loadRecordFile(path.join(process.cwd(), 'fixtures', 'records', 'nehs-2018-2019.json')).meetings!.find((m) => m.key === 'NEHS 8/2018')!;
 
-export const CASES_8_2018: [string, 'orientation' | 'endorsement'][] = [
-  ['Endring av mandat og medlemmer', 'orientation'],
-  ['Orientering fra Direktoratet for e-helse', 'orientation'],
-  ['Nasjonal e-helsestrategi og Strategisk plan', 'endorsement'],
-  ['Nasjonal e-helseportefølje 2019', 'endorsement'],
-  ['Plan for utvikling av felles grunnmur', 'orientation'],
-  ['Orientering fra sektor: Presentasjon av KS sin styringsmodell', 'orientation'],
-  ['Orientering fra sektor: Felles plan for EPJ i RHF-ene', 'orientation'],
-  ['Helsedataprogrammet', 'orientation'],
-];
+/** The vedtak of 47/18–57/18 by case number, verbatim from the records. */
+export const VEDTAK: Record<string, string> = Object.fromEntries(RECORD_8_2018.cases.map((c) => [c.number!, c.resolution!]));
+
+/** The cases of 8/2018 that are no standard item, 49/18–56/18, as [number, title, type] (the engine
+ * adds 47/18, 48/18 — the approval of 7/2018's minutes — and 57/18 itself). */
+export const CASES_8_2018: [string, string, CaseType][] = RECORD_8_2018.cases.filter((c) => c.standardItem === null).map((c) => [c.number!, c.title, c.type]);
 
 export interface Nehs {
   world: World;
@@ -59,12 +51,12 @@ export function nehs(): Nehs {
 
   w.advance(80 * 86_400_000);
   const m8 = w.planMeeting('NEHS', '2018-12-06', 'Radisson Blu Gardermoen', '10:00', '15:00');
-  const ids = CASES_8_2018.map(([title, type]) =>
+  const ids = CASES_8_2018.map(([number, title, type]) =>
     w.draftCase('NEHS', {
       title,
       type,
       proposedResolution: `Forslag: ${title}`,
-      projectIds: title === 'Nasjonal e-helseportefølje 2019' ? ['196', '101'] : [],
+      projectIds: number === '52/18' ? ['196', '101'] : [],
     }),
   );
   for (const id of ids) w.schedule(id, m8);
@@ -82,7 +74,7 @@ export function nehs(): Nehs {
         'Direktoratet for e-helse vil oppdatere mandatet.',
       ]);
     }
-    const text = VEDTAK[number] ?? `Nasjonalt e-helsestyre tar sak ${number} til orientering.`;
+    const text = VEDTAK[number]!;
     if (c.type === 'endorsement' || c.type === 'approval') w.endorse(caseId, text);
     else w.note(caseId, text, number === '50/18' ? ['Dokumentene er i utvikling.'] : []);
   }

@@ -1,9 +1,11 @@
 /**
  * NEHS Møte 8/2018 (6 Dec 2018) and 1/2019 (15 Feb 2019) driven through the application service
- * against a real SQLite store on a temp file. Titles, types and vedtak texts from
- * ../shared/seeds/002_*.txt (Vedlegg 1: Referat fra møtet 6.desember 2018).
+ * against a real SQLite store on a temp file. Titles, types and vedtak texts from the records
+ * (fixtures/records/nehs-2018-2019.json, after ../shared/seeds/002_*.txt, Vedlegg 1: Referat fra
+ * møtet 6.desember 2018).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import path from 'node:path';
 import {
   DomainRuleViolation,
   Forbidden,
@@ -13,41 +15,16 @@ import {
   ValidationFailed,
   type CaseType,
 } from '../src/index.js';
+import { loadRecordFile, type StandardItem } from '@saksflyt/records';
 import { admin, ctx, harness, refusedWithoutWrite, secNEHS, secNUIT, type Harness } from './helpers.js';
 
-const CASES_8_2018: { title: string; type: CaseType; outcome: 'endorse' | 'note'; vedtak: string }[] = [
-  {
-    title: 'Godkjenning av referat fra Nasjonalt e-helsestyre 12.september',
-    type: 'approval',
-    outcome: 'endorse',
-    vedtak: 'Nasjonalt e-helsestyre godkjenner referat fra møtet 12.09.2018.',
-  },
-  { title: 'Endring av mandat og medlemmer', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.' },
-  { title: 'Orientering fra Direktoratet for e-helse', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar sakene til orientering.' },
-  {
-    title: 'Nasjonal e-helsestrategi og Strategisk plan',
-    type: 'endorsement',
-    outcome: 'endorse',
-    vedtak:
-      'Nasjonalt e-helsestyre gir sin tilslutning til oppdatert Nasjonal e-helsestrategi 2017-2022 og Strategisk plan for e-helse 2019-2022 med forbehold om at innspillene fra møtet innarbeides.',
-  },
-  {
-    title: 'Nasjonal e-helseportefølje 2019',
-    type: 'endorsement',
-    outcome: 'endorse',
-    vedtak:
-      'Nasjonalt e-helsestyre tilslutter seg Nasjonal e-helseportefølje 2019 og tar status, risiko og sentrale utfordringer for pågående nasjonal portefølje til orientering.',
-  },
-  { title: 'Plan for utvikling av felles grunnmur', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.' },
-  {
-    title: 'Orientering fra sektor: Presentasjon av KS sin styringsmodell',
-    type: 'orientation',
-    outcome: 'note',
-    vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.',
-  },
-  { title: 'Orientering fra sektor: Felles plan for EPJ i RHF-ene', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.' },
-  { title: 'Helsedataprogrammet', type: 'orientation', outcome: 'note', vedtak: 'Nasjonalt e-helsestyre tar saken til orientering.' },
-];
+const RECORD_8_2018 = loadRecordFile(path.join(process.cwd(), 'fixtures', 'records', 'nehs-2018-2019.json')).meetings!.find((m) => m.key === 'NEHS 8/2018')!;
+const recordVedtak = (item: StandardItem): string => RECORD_8_2018.cases.find((c) => c.standardItem === item)!.resolution!;
+/** The 9 cases between the standard items, 48/18–56/18 (48/18 an ordinary approval case: 8/2018 is
+ * the committee's first meeting here, so the engine adds no approval of previous minutes). */
+const CASES_8_2018: { title: string; type: CaseType; outcome: 'endorse' | 'note'; vedtak: string }[] = RECORD_8_2018.cases
+  .filter((c) => c.standardItem !== 'notice-approval' && c.standardItem !== 'any-other-business')
+  .map((c) => ({ title: c.title, type: c.type, outcome: c.outcome === 'endorsement' ? 'endorse' : 'note', vedtak: c.resolution! }));
 
 describe('NEHS Møte 8/2018 and 1/2019 through the application service (SQLite)', () => {
   let h: Harness;
@@ -162,7 +139,7 @@ describe('NEHS Møte 8/2018 and 1/2019 through the application service (SQLite)'
     for (const a of m.agenda) s.byNumber.set(a.number!, a.caseId);
     expect(m.public).toBe(true);
     expect(await wf.getCase(s.cases8[0]!)).toMatchObject({ public: true, meetingState: 'noticed' });
-    expect((await wf.getCase(s.byNumber.get('52/18')!)).title).toBe('Nasjonal e-helseportefølje 2019');
+    expect((await wf.getCase(s.byNumber.get('52/18')!)).title).toBe(CASES_8_2018[4]!.title);
 
     // agenda frozen: a new case cannot be scheduled; 409 names the meeting and leaves out `schedule`
     const late = await wf.createCase({ committee: 'NEHS', title: 'Sen sak', type: 'orientation', proposedResolution: 'x' }, ctx(secNEHS));
@@ -197,7 +174,7 @@ describe('NEHS Møte 8/2018 and 1/2019 through the application service (SQLite)'
       if (outcome === 'endorse') return wf.caseCommand(id, 'endorse', { resolution: vedtak }, ctx(secNEHS));
       return wf.caseCommand(id, 'note', { resolution: vedtak }, ctx(secNEHS));
     };
-    await decide('47/18', 'endorse', 'Nasjonalt e-helsestyre godkjenner innkalling og dagsorden.');
+    await decide('47/18', 'endorse', recordVedtak('notice-approval'));
     CASES_8_2018.forEach((c, i) => expect(s.byNumber.get(`${48 + i}/18`)).toBe(s.cases8[i]));
     for (const [i, c] of CASES_8_2018.entries()) {
       const r = await decide(`${48 + i}/18`, c.outcome, c.vedtak);
@@ -209,7 +186,7 @@ describe('NEHS Møte 8/2018 and 1/2019 through the application service (SQLite)'
       () => wf.caseCommand(s.byNumber.get('57/18')!, 'present', { presenter: 'x' }, ctx(secNEHS, { ifMatch: 0n })),
       StaleRevision,
     );
-    await decide('57/18', 'note', 'Nasjonalt e-helsestyre tar saken til orientering.');
+    await decide('57/18', 'note', recordVedtak('any-other-business'));
     const held = await wf.adjournMeeting(s.meeting8, ctx(secNEHS));
     expect(held.state).toBe('held');
     const m = await wf.getMeeting(s.meeting8);
