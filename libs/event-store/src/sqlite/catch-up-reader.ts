@@ -77,18 +77,16 @@ export class CatchUpReader {
       eval: true,
       workerData: { file, after: Number(after), pageSize, ahead, sqlite: createRequire(import.meta.url).resolve('better-sqlite3') },
     });
+    // after its last page the thread ends by itself; ending before it means something killed it
+    let lastSent = false;
     this.worker.on('message', (m: Message) => {
+      if ('count' in m && m.count < pageSize) lastSent = true;
       this.queue.push(m);
       this.wake();
     });
     this.worker.on('error', (e: Error) => {
       this.queue.push({ error: e.message });
       this.wake();
-    });
-    // after its last page the thread ends by itself; ending before it means something killed it
-    let lastSent = false;
-    this.worker.on('message', (m: Message) => {
-      if ('count' in m && m.count < pageSize) lastSent = true;
     });
     this.worker.on('exit', (code) => {
       if (this.closed || lastSent) return;

@@ -560,6 +560,12 @@ export class SqliteEventStore implements EventStore {
         setImmediate(step);
       };
 
+      const deliver = (event: RecordedEvent): void => {
+        cursor = byPosition ? event.position : event.revision;
+        lastPosition = event.position;
+        subscriber.next({ kind: 'event', event });
+      };
+
       const step = (): void => {
         if (stopped || this.closed) {
           running = false;
@@ -583,19 +589,14 @@ export class SqliteEventStore implements EventStore {
             count = events.length;
             for (const event of events) {
               if (stopped) break;
-              cursor = event.position;
-              lastPosition = event.position;
-              subscriber.next({ kind: 'event', event });
+              deliver(event);
             }
           } else {
             const rows = readAfter(cursor, this.pageSize);
             count = rows.length;
             for (const r of rows) {
               if (stopped) break;
-              const event = toEvent(r);
-              cursor = byPosition ? event.position : event.revision;
-              lastPosition = event.position;
-              subscriber.next({ kind: 'event', event });
+              deliver(toEvent(r));
             }
           }
         } catch (error) {
