@@ -17,23 +17,11 @@ import { StreamNotFound, type EventStore, type RecordedEvent } from '@saksflyt/e
 import type { Workflow } from '@saksflyt/workflow';
 import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Roles, hasRole, requireUser, type User } from '../platform.js';
 import { negotiateArchive } from '../http/accept.js';
-import { textParam, yearParam } from '../views/query.js';
+import { bad, intParam, textParam, yearParam } from '../views/query.js';
+import { POSITION_HEADER } from '../views/views.controller.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
 
-const POSITION_HEADER = 'x-saksflyt-position';
 const MAX_LIMIT = 1000;
-
-function bad(field: string, message: string): never {
-  throw Problems.badRequest(`${field} ${message}.`, [{ field, message }]);
-}
-
-/** A positive integer parameter (at most `max`). */
-function intParam(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const v = textParam(name, value, 20);
-  if (v === undefined) return undefined;
-  if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) bad(name, `must be a whole number from ${min} to ${max}`);
-  return Number(v);
-}
 
 interface VerifiableStore {
   verifyChain(options?: { knownHead?: { position: bigint; hash: string } }): Promise<{ ok: true; events: number; headHash: string } | { ok: false; firstBadPosition: bigint }>;

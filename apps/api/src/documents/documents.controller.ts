@@ -28,9 +28,9 @@ import type { Minutes } from '@saksflyt/projections';
 import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Public, requireUser, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { mayReadPrivate } from '../views/query.js';
+import { POSITION_HEADER } from '../views/views.controller.js';
 import { negotiate, type DocFormat } from '../http/accept.js';
 
-const POSITION_HEADER = 'x-saksflyt-position';
 
 export type MinutesJson = Minutes & { position: number };
 

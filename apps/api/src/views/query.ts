@@ -1,7 +1,7 @@
 /** Query-string helpers of the view endpoints: each parameter given at most once, typed, 400 naming it. */
 import { Problems, hasRole, type User } from '../platform.js';
 
-function bad(field: string, message: string): never {
+export function bad(field: string, message: string): never {
   throw Problems.badRequest(`${field} ${message}.`, [{ field, message }]);
 }
 
@@ -11,6 +11,14 @@ export function textParam(name: string, value: unknown, max = 500): string | und
   if (typeof value !== 'string') bad(name, 'must be given once');
   if (value.length > max) bad(name, `must be at most ${max} characters`);
   return value;
+}
+
+/** A whole number from `min` to `max`. */
+export function intParam(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = textParam(name, value, 20);
+  if (v === undefined) return undefined;
+  if (!/^[0-9]+$/.test(v) || Number(v) < min || Number(v) > max) bad(name, `must be a whole number from ${min} to ${max}`);
+  return Number(v);
 }
 
 /** A year `YYYY`. */
