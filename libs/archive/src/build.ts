@@ -8,7 +8,7 @@
  * the event into one change-log entry per changed field.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import type { CaseType, DataOf, DomainEventType, MemberRole, RemovalReason, StandardItem } from '@saksflyt/workflow';
+import { agendaOrder, type DataOf, type DomainEventType, type MemberRole, type RemovalReason, type StandardItem } from '@saksflyt/workflow';
 import {
   ARCHIVE_FORMAT,
   type Archive,
@@ -72,32 +72,34 @@ interface MeetingInfo {
   removals: { at: string; actor: string; position: number; eventId: string }[];
 }
 
-interface CaseDoc {
-  title: string;
-  type: CaseType;
-  proposedResolution: string;
-  background: string | null;
-  purpose: string | null;
-  caseOfficer: string | null;
-  responsible: string | null;
-  projectIds: string[];
-  meetsFollowUps: string[];
-  matterId: string;
-  standardItem: StandardItem | null;
-  referredFromCaseId: string | null;
-  state: ArchiveCase['state'];
-  number: string | null;
-  meetingId: string | null;
-  presenter: string | null;
-  discussions: ArchiveDiscussion[];
-  outcome: 'endorsement' | 'orientation' | null;
-  resolution: string | null;
-  conditions: string | null;
-  input: string[];
-  decidedAt: string | null;
-  referrals: { committee: string; caseId: string; type: CaseType; at: string; actor: string }[];
-  withdrawnReason: string | null;
-}
+/** The case as folded so far (the fields it shares with the served `ArchiveCase`, as they stand now). */
+type CaseDoc = Pick<
+  ArchiveCase,
+  | 'title'
+  | 'type'
+  | 'proposedResolution'
+  | 'background'
+  | 'purpose'
+  | 'caseOfficer'
+  | 'responsible'
+  | 'projectIds'
+  | 'meetsFollowUps'
+  | 'matterId'
+  | 'standardItem'
+  | 'referredFromCaseId'
+  | 'state'
+  | 'number'
+  | 'meetingId'
+  | 'presenter'
+  | 'discussions'
+  | 'outcome'
+  | 'resolution'
+  | 'conditions'
+  | 'input'
+  | 'decidedAt'
+  | 'referrals'
+  | 'withdrawnReason'
+>;
 
 interface CaseInfo {
   id: string;
@@ -127,17 +129,9 @@ const num = (p: bigint): number => Number(p);
 const yearOfIso = (iso: string): number => Number(iso.slice(0, 4));
 const seqOf = (n: string | null): number => (n ? Number(n.split('/')[0]) || Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
 
-const STANDARD_RANK: Record<string, number> = { 'notice-approval': 0, 'minutes-approval': 1, 'any-other-business': 3 };
-const rankOf = (id: string, standard: Record<string, StandardItem>): number => {
-  const item = standard[id];
-  return item === undefined ? 2 : (STANDARD_RANK[item] ?? 2);
-};
-/** Agenda order before notice: standard approvals first, then in scheduling order, Eventuelt last (stable). */
+/** Agenda order before notice: the domain's rule (`agendaOrder`: approvals first, Eventuelt last, else scheduling order). */
 const orderAgenda = (agenda: string[], standard: Record<string, StandardItem>): string[] =>
-  agenda
-    .map((id, i) => ({ id, i, r: rankOf(id, standard) }))
-    .sort((a, b) => a.r - b.r || a.i - b.i)
-    .map((x) => x.id);
+  agendaOrder(agenda.map((caseId) => ({ caseId, standardItem: standard[caseId], number: null }))).map((e) => e.caseId);
 
 // ---------- the change log: field-level diff ----------
 
