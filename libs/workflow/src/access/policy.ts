@@ -1,0 +1,73 @@
+/**
+ * The one access policy (API.md "Identity"): who may do what, per committee. Every role check in
+ * Saksflyt asks `may` — the Nest guard for each route, `allowedCommands` for the caller, the views
+ * for what a reader may see. Nothing else compares roles.
+ *
+ * Deny by default: no actor, an unknown action, or a committee-scoped action without a committee
+ * is never allowed.
+ */
+
+export interface RoleGrant {
+  role: string;
+  committee?: string;
+}
+
+export interface Actor {
+  name: string;
+  roles: readonly RoleGrant[];
+}
+
+/**
+ * - `committee.create`, `member.change`, `numbering.set`: admin.
+ * - `meeting.plan`, `meeting.run` (notice, open, adjourn and later meeting commands),
+ *   `case.create`, `case.advance` (PATCH and every case command): the committee's secretariat.
+ * - `history.record`: admin, or the committee's secretariat.
+ * - `portfolio.write`: the secretariat of any committee.
+ * - `read.private` (planned meetings, draft cases and minutes, history, `asOf`/`atPosition`):
+ *   the committee's members and secretariat, auditors, admins.
+ * - `audit.read` (log, verify, export): auditors.
+ */
+export const ACTIONS = [
+  'committee.create',
+  'member.change',
+  'numbering.set',
+  'meeting.plan',
+  'meeting.run',
+  'case.create',
+  'case.advance',
+  'history.record',
+  'portfolio.write',
+  'read.private',
+  'audit.read',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+function has(actor: Actor, role: string, committee?: string): boolean {
+  return actor.roles.some((g) => g.role === role && (committee === undefined || g.committee === committee));
+}
+
+export function may(actor: Actor | null | undefined, action: Action, committee?: string): boolean {
+  if (!actor) return false;
+  const scoped = (role: string) => committee !== undefined && has(actor, role, committee);
+  switch (action) {
+    case 'committee.create':
+    case 'member.change':
+    case 'numbering.set':
+      return has(actor, 'admin');
+    case 'meeting.plan':
+    case 'meeting.run':
+    case 'case.create':
+    case 'case.advance':
+      return scoped('secretariat');
+    case 'history.record':
+      return has(actor, 'admin') || scoped('secretariat');
+    case 'portfolio.write':
+      return has(actor, 'secretariat');
+    case 'read.private':
+      return scoped('member') || scoped('secretariat') || has(actor, 'auditor') || has(actor, 'admin');
+    case 'audit.read':
+      return has(actor, 'auditor');
+    default:
+      return false;
+  }
+}
