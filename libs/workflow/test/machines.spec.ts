@@ -66,7 +66,7 @@ describe('case machine: decide', () => {
     expect(caseState(s)).toBe('discussion');
     const endorsed = decideCase(s, { type: 'ResolutionEndorsed', data: { v: 1, resolution: 'Tilslutning.' }, guard: { actor: sec, meeting: meeting('in_session') } })!;
     expect(caseState(endorsed)).toBe('endorsement');
-    expect(endorsed.context.resolution).toBe('Tilslutning.');
+    expect(endorsed.context.decision?.resolution).toBe('Tilslutning.');
     const noted = decideCase(s, { type: 'CaseNoted', data: { v: 1, resolution: 'Tatt til orientering.', input: ['a'] }, guard: { actor: sec, meeting: meeting('in_session') } })!;
     expect(caseState(noted)).toBe('orientation');
     // endorse after adjourn: refused
@@ -109,7 +109,7 @@ describe('case machine: fold', () => {
     ]);
     expect(caseState(s)).toBe('endorsement');
     expect(s.context.number).toBe('52/18');
-    expect(s.context.discussion[0]!.followUps[0]!.id).toBe('f1');
+    expect(s.context.discussions[0]!.followUps[0]!.id).toBe('f1');
     expect(s.context.referrals).toHaveLength(1);
     const back = rehydrateCase(JSON.parse(JSON.stringify(s)));
     expect(caseState(back)).toBe('endorsement');
