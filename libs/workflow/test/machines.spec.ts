@@ -97,7 +97,7 @@ describe('case machine: decide', () => {
 });
 
 describe('case machine: fold', () => {
-  it('replays recorded facts without re-checking outside guards, and rehydrates from JSON', () => {
+  it('folds recorded facts through evolveCase (no guards asked again), and rehydrates from JSON', () => {
     const s = foldCase([
       { type: 'CaseDrafted', data: drafted },
       { type: 'CaseScheduled', data: { v: 1, meetingId: 'M1' } },
@@ -160,7 +160,7 @@ describe('meeting machine', () => {
     expect(rehydrateMeeting(JSON.parse(JSON.stringify(approved))).context.minutes).toBe('approved');
   });
 
-  it('folds history with replay, an approval of minutes before held included', () => {
+  it('folds history through evolveMeeting, an approval of minutes before held included', () => {
     const m = foldMeeting([
       { type: 'MeetingPlanned', data: planned },
       { type: 'CaseAddedToAgenda', data: { v: 1, caseId: 'a' } },
