@@ -4,7 +4,7 @@
  * bookkeeping sound). Events are collected in order and appended to a real store with `appendTo`.
  */
 import type { EventStore, NewEvent } from '@saksflyt/event-store';
-import type { CaseType, StandardItem } from '@saksflyt/workflow';
+import { agendaOrder, type CaseType, type StandardItem } from '@saksflyt/workflow';
 
 export interface WorldCase {
   id: string;
@@ -29,8 +29,6 @@ export interface WorldMeeting {
   previousMeetingId?: string;
   minutesApproved: boolean;
 }
-
-const RANK: Record<string, number> = { 'notice-approval': 0, 'minutes-approval': 1, 'any-other-business': 3 };
 
 export class World {
   readonly events: { stream: string; event: NewEvent }[] = [];
@@ -186,10 +184,7 @@ export class World {
 
   notice(meetingId: string): void {
     const m = this.meetings.get(meetingId)!;
-    m.agenda = m.agenda
-      .map((a, i) => ({ a, i }))
-      .sort((x, y) => (RANK[x.a.standardItem ?? ''] ?? 2) - (RANK[y.a.standardItem ?? ''] ?? 2) || x.i - y.i)
-      .map((x) => x.a);
+    m.agenda = agendaOrder(m.agenda);
     const n = this.counters(m.committee, m.year);
     const yy = String(m.year).slice(2);
     const numbers = m.agenda.map((a) => ({ caseId: a.caseId, number: `${n.case}/${yy}`, seq: n.case++ }));

@@ -6,7 +6,7 @@
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
-import { trackCase, trackMeeting, type CaseDoc, type MeetingDoc, type MeetingState, MEETING_TYPES, CASE_CORE_TYPES } from './common.js';
+import { caseMeetingId, trackCase, trackMeeting, type CaseDoc, type MeetingDoc, type MeetingState, MEETING_TYPES, CASE_TYPES } from './common.js';
 
 export interface AnnualCycleMeeting {
   meetingId: string;
@@ -32,12 +32,12 @@ export interface AnnualCycleQuery {
 
 function toRow(docs: DocReader, m: MeetingDoc): AnnualCycleMeeting {
   let decided = 0;
-  for (const id of m.agenda) {
-    const c = docs.get<CaseDoc>('case', id);
-    if (c && c.outcome !== null && c.meetingId === m.id) decided++;
+  for (const { caseId } of m.agenda) {
+    const c = docs.get<CaseDoc>('case', caseId);
+    if (c && c.decision !== null && caseMeetingId(c) === m.meetingId) decided++;
   }
   return {
-    meetingId: m.id,
+    meetingId: m.meetingId,
     committee: m.committee,
     number: m.number,
     year: m.year,
@@ -45,7 +45,7 @@ function toRow(docs: DocReader, m: MeetingDoc): AnnualCycleMeeting {
     startTime: m.startTime,
     endTime: m.endTime,
     place: m.place,
-    state: m.state,
+    state: m.status,
     minutes: m.minutesApprovedAt ? 'approved' : 'draft',
     cases: m.agenda.length,
     decided,
@@ -56,8 +56,9 @@ export const annualCycleProjection: Projection<AnnualCycleQuery, AnnualCycleMeet
   rows(changes: DocChange[], docs: DocReader): AnnualCycleMeeting[];
 } = {
   name: 'annual-cycle',
-  version: 1,
-  eventTypes: [...MEETING_TYPES, ...CASE_CORE_TYPES],
+  /** 2: the meeting and case documents are the workflow's records. */
+  version: 2,
+  eventTypes: [...MEETING_TYPES, ...CASE_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackMeeting(docs, e);
     trackCase(docs, e);
@@ -68,7 +69,7 @@ export const annualCycleProjection: Projection<AnnualCycleQuery, AnnualCycleMeet
     return docs
       .list<MeetingDoc>('meeting')
       .filter((m) => (params.committee === undefined || m.committee === params.committee) && (year === undefined || m.year === year))
-      .sort((a, b) => a.date.localeCompare(b.date) || (Number(a.number.split('/')[0]) || 0) - (Number(b.number.split('/')[0]) || 0) || a.id.localeCompare(b.id))
+      .sort((a, b) => a.date.localeCompare(b.date) || (Number(a.number.split('/')[0]) || 0) - (Number(b.number.split('/')[0]) || 0) || a.meetingId.localeCompare(b.meetingId))
       .map((m) => toRow(docs, m));
   },
   /** Meetings touched by the changes (needs the served documents for counts). */
@@ -76,7 +77,8 @@ export const annualCycleProjection: Projection<AnnualCycleQuery, AnnualCycleMeet
     const ids = new Set<string>();
     for (const c of changes) {
       if (c.collection === 'meeting') ids.add(c.id);
-      if (c.collection === 'case' && c.doc && (c.doc as CaseDoc).meetingId) ids.add((c.doc as CaseDoc).meetingId!);
+      const meetingId = c.collection === 'case' && c.doc ? caseMeetingId(c.doc as CaseDoc) : null;
+      if (meetingId) ids.add(meetingId);
     }
     return Array.from(ids)
       .map((id) => docs.get<MeetingDoc>('meeting', id))

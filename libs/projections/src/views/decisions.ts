@@ -14,8 +14,9 @@
  * `meeting` and `case` working docs.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
+import type { CaseType } from '@saksflyt/workflow';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
-import { trackCase, trackMeeting, yearOf, type CaseDoc, type MeetingDoc, type TrackedCase, CASE_CORE_TYPES } from './common.js';
+import { agendaIndex, caseNumber, trackCase, trackMeeting, yearOf, type CaseDoc, type MeetingDoc, type TrackedCase, CASE_TYPES, MEETING_TYPES } from './common.js';
 
 export interface DecisionRow {
   /** null for a historical decision (no case of it is in Saksflyt). */
@@ -24,7 +25,7 @@ export interface DecisionRow {
   number: string | null;
   title: string;
   /** null for a historical decision (the records do not give its case type). */
-  type: CaseDoc['type'] | null;
+  type: CaseType | null;
   /** null for a historical decision whose record does not say. */
   outcome: 'endorsement' | 'orientation' | null;
   resolution: string;
@@ -127,20 +128,21 @@ export function compareDecisions(a: DecisionDoc, b: DecisionDoc): number {
 }
 
 function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
+  const decision = c.decision!;
   return {
-    caseId: c.id,
+    caseId: c.caseId,
     committee: c.committee,
-    number: c.number,
-    title: c.title,
-    type: c.type,
-    outcome: c.outcome!,
-    resolution: c.resolution!,
-    meetingId: m.id,
+    number: caseNumber(c),
+    title: c.paper.title,
+    type: c.paper.type,
+    outcome: decision.outcome,
+    resolution: decision.resolution,
+    meetingId: m.meetingId,
     meetingNumber: m.number,
     date: m.date,
-    decidedAt: c.decidedAt!,
+    decidedAt: decision.at!,
     minutesApprovedAt: m.minutesApprovedAt,
-    agendaIndex: Math.max(0, m.agenda.indexOf(c.id)),
+    agendaIndex: Math.max(0, agendaIndex(m, c.caseId)),
     meetingSeq: Number(m.number.split('/')[0]) || 0,
   };
 }
@@ -171,8 +173,9 @@ function historyRow(e: RecordedEvent): DecisionDoc {
 
 export const decisionsProjection: Projection<DecisionsQuery, DecisionRow[]> & { rows(changes: DocChange[]): DecisionRow[] } = {
   name: 'decisions',
-  version: 2,
-  eventTypes: ['MeetingPlanned', 'CaseAddedToAgenda', 'CaseRemovedFromAgenda', 'MeetingNoticed', 'MinutesApproved', ...CASE_CORE_TYPES, 'HistoricalDecisionRecorded'],
+  /** 3: the meeting and case documents are the workflow's records. */
+  version: 3,
+  eventTypes: [...MEETING_TYPES, ...CASE_TYPES, 'HistoricalDecisionRecorded'],
   evolve(docs: DocStore, e: RecordedEvent) {
     const meetingId = trackMeeting(docs, e);
     evolveDecisions(docs, e, meetingId, trackCase(docs, e));
@@ -193,16 +196,17 @@ export function evolveDecisions(docs: DocStore, e: RecordedEvent, meetingId: str
   }
   if (e.type === 'MinutesApproved' && meetingId) {
     const m = docs.get<MeetingDoc>('meeting', meetingId)!;
-    for (const caseId of m.agenda) {
+    for (const { caseId } of m.agenda) {
       const row = docs.get<DecisionDoc>('decision', caseId);
       if (row) docs.put('decision', caseId, { ...row, minutesApprovedAt: m.minutesApprovedAt });
     }
     return;
   }
   if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted')) return;
-  const m = c.after.meetingId ? docs.get<MeetingDoc>('meeting', c.after.meetingId) : undefined;
-  if (!m) throw new Error(`case ${c.after.id} decided without a known meeting`);
-  docs.put('decision', c.after.id, rowFor(c.after, m));
+  const decidedIn = c.after.decision?.meetingId ?? null;
+  const m = decidedIn ? docs.get<MeetingDoc>('meeting', decidedIn) : undefined;
+  if (!m) throw new Error(`case ${c.after.caseId} decided without a known meeting`);
+  docs.put('decision', c.after.caseId, rowFor(c.after, m));
 }
 
 /** The register, filtered: newest meeting first, then agenda order. */

@@ -6,7 +6,7 @@
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
-import { trackCase, trackMeeting, type MeetingDoc, type TrackedCase, CASE_CORE_TYPES } from './common.js';
+import { caseMeetingId, trackCase, trackMeeting, type MeetingDoc, type TrackedCase, CASE_TYPES, MEETING_TYPES } from './common.js';
 
 export interface FollowUp {
   id: string;
@@ -46,8 +46,9 @@ const toFollowUp = (d: FollowUpDoc): FollowUp => ({
 
 export const followUpsProjection: Projection<FollowUpsQuery, FollowUp[]> & { rows(changes: DocChange[]): FollowUp[] } = {
   name: 'followups',
-  version: 1,
-  eventTypes: ['MeetingPlanned', 'MinutesApproved', ...CASE_CORE_TYPES, 'DiscussionRecorded'],
+  /** 2: the meeting and case documents are the workflow's records. */
+  version: 2,
+  eventTypes: [...MEETING_TYPES, ...CASE_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackMeeting(docs, e);
     evolveFollowUps(docs, e, trackCase(docs, e));
@@ -69,8 +70,8 @@ export function evolveFollowUps(docs: DocStore, e: RecordedEvent, c: TrackedCase
         id: f.id,
         text: f.text,
         committee: c.after.committee,
-        caseId: c.after.id,
-        meetingId: c.after.meetingId,
+        caseId: c.after.caseId,
+        meetingId: caseMeetingId(c.after),
         open: true,
         promisedAt: e.metadata.at,
         position: Number(e.position),
@@ -78,9 +79,9 @@ export function evolveFollowUps(docs: DocStore, e: RecordedEvent, c: TrackedCase
       docs.put('followup', f.id, doc);
     }
   } else if (e.type === 'ResolutionEndorsed' || e.type === 'CaseNoted') {
-    for (const id of c.after.meetsFollowUps) {
+    for (const id of c.after.paper.meetsFollowUps) {
       const f = docs.get<FollowUpDoc>('followup', id);
-      if (f && f.open) docs.put('followup', id, { ...f, open: false, metBy: c.after.id });
+      if (f && f.open) docs.put('followup', id, { ...f, open: false, metBy: c.after.caseId });
     }
   }
 }

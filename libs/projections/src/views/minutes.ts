@@ -7,16 +7,34 @@
  * and `rows` for the live feed `/api/live/meetings/{id}`), so an event writes only what it changed.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
+import type { CaseType, StandardItem } from '@saksflyt/workflow';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
-import { trackCase, trackCommittee, trackMeeting, type CaseDoc, type CommitteeDoc, type MeetingDoc, type MeetingState, type MemberDoc, COMMITTEE_TYPES, MEETING_TYPES, CASE_CORE_TYPES } from './common.js';
+import {
+  approvedBy,
+  caseDiscussion,
+  caseMeetingId,
+  caseNumber,
+  trackCase,
+  trackCommittee,
+  trackMeeting,
+  type CaseDoc,
+  type CaseState,
+  type CommitteeDoc,
+  type MeetingDoc,
+  type MeetingState,
+  type MemberDoc,
+  COMMITTEE_TYPES,
+  MEETING_TYPES,
+  CASE_TYPES,
+} from './common.js';
 
 export interface MinutesCase {
   caseId: string;
   number: string | null;
   title: string;
-  type: CaseDoc['type'];
-  standardItem: CaseDoc['standardItem'];
-  state: CaseDoc['state'];
+  type: CaseType;
+  standardItem: StandardItem | null;
+  state: CaseState;
   proposedResolution: string;
   presenter: string | null;
   summary: string | null;
@@ -57,29 +75,30 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
   const byId = new Map(m.members.map((x) => [x.id, x]));
   const person = (id: string): MemberDoc => byId.get(id) ?? { id, name: id, organisation: '', role: 'member' };
   const cases: MinutesCase[] = [];
-  for (const caseId of m.agenda) {
+  for (const { caseId } of m.agenda) {
     const c = docs.get<CaseDoc>('case', caseId);
     if (!c) continue;
+    const { summary, points, followUps } = caseDiscussion(c);
     cases.push({
       caseId,
-      number: c.number,
-      title: c.title,
-      type: c.type,
+      number: caseNumber(c),
+      title: c.paper.title,
+      type: c.paper.type,
       standardItem: c.standardItem,
-      state: c.state,
-      proposedResolution: c.proposedResolution,
+      state: c.status,
+      proposedResolution: c.paper.proposedResolution,
       presenter: c.presenter,
-      summary: c.summary,
-      points: c.points,
-      input: c.input,
-      outcome: c.outcome,
-      resolution: c.resolution,
-      conditions: c.conditions,
-      followUps: c.followUps,
+      summary,
+      points,
+      input: c.decision?.input ?? [],
+      outcome: c.decision?.outcome ?? null,
+      resolution: c.decision?.resolution ?? null,
+      conditions: c.decision?.conditions ?? null,
+      followUps,
     });
   }
   return {
-    meetingId: m.id,
+    meetingId: m.meetingId,
     committee: m.committee,
     committeeName: committee?.name ?? m.committee,
     number: m.number,
@@ -87,10 +106,10 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
     startTime: m.startTime,
     endTime: m.endTime,
     place: m.place,
-    state: m.state,
+    state: m.status,
     status: m.minutesApprovedAt ? 'approved' : 'draft',
     approvedAt: m.minutesApprovedAt,
-    approvedBy: m.minutesApprovedBy,
+    approvedBy: approvedBy(m),
     members: m.members.filter((x) => x.role !== 'observer'),
     observers: m.members.filter((x) => x.role === 'observer'),
     attendance: m.attendance
@@ -108,8 +127,9 @@ export const minutesProjection: Projection<MinutesQuery, Minutes | null> & {
   rows(changes: DocChange[], docs: DocReader): Minutes[];
 } = {
   name: 'minutes',
-  version: 1,
-  eventTypes: [...COMMITTEE_TYPES, ...MEETING_TYPES, ...CASE_CORE_TYPES, 'CasePresented', 'DiscussionRecorded'],
+  /** 2: the committee, meeting and case documents are the workflow's records. */
+  version: 2,
+  eventTypes: [...COMMITTEE_TYPES, ...MEETING_TYPES, ...CASE_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackCommittee(docs, e);
     trackMeeting(docs, e, true);
@@ -137,8 +157,9 @@ function meetingsTouched(changes: DocChange[]): string[] {
     if (c.collection === 'meeting') out.push(c.id);
     else if (c.collection === 'case' && c.doc) {
       const d = c.doc as CaseDoc;
-      if (d.meetingId) out.push(d.meetingId);
-      if (d.lastMeetingId && d.lastMeetingId !== d.meetingId) out.push(d.lastMeetingId);
+      const meetingId = caseMeetingId(d);
+      if (meetingId) out.push(meetingId);
+      if (d.lastMeetingId && d.lastMeetingId !== meetingId) out.push(d.lastMeetingId);
     }
   }
   return out;

@@ -6,8 +6,9 @@
  * Documents: `project/<id>`, `year/<YYYY>` (portfolio endorsements), plus `meeting` and `case` docs.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
+import { PROJECT_EVENT_TYPES, evolveProject, unregisteredProject, upcastEvent, type ProjectFact, type ProjectRecord } from '@saksflyt/workflow';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
-import { streamId, trackCase, trackMeeting, yearOf, seqOf, type MeetingDoc, type TrackedCase, CASE_CORE_TYPES } from './common.js';
+import { caseNumber, streamId, trackCase, trackMeeting, yearOf, seqOf, type MeetingDoc, type TrackedCase, CASE_TYPES, MEETING_TYPES } from './common.js';
 
 export interface ProjectDecision {
   committee: string;
@@ -26,11 +27,12 @@ export interface PortfolioProject {
   decisions: ProjectDecision[];
 }
 
-export interface ProjectDoc extends Omit<PortfolioProject, 'decisions'> {
-  registered: boolean;
-  lastNote: string | null;
+/** `project/<id>`: the workflow's project record, plus the decisions that touched the project. */
+export interface ProjectDoc extends ProjectRecord {
   decisions: (ProjectDecision & { caseId: string })[];
 }
+
+const projectDoc = (docs: DocReader, id: string): ProjectDoc => docs.get<ProjectDoc>('project', id) ?? { ...unregisteredProject(id), decisions: [] };
 
 export interface PortfolioYear {
   year: number;
@@ -93,8 +95,9 @@ function insertSorted<T extends { caseId: string; date: string; number: string |
 
 export const portfolioProjection: Projection<PortfolioQuery, PortfolioProject[]> & { rows(changes: DocChange[]): PortfolioProject[] } = {
   name: 'portfolio',
-  version: 1,
-  eventTypes: ['ProjectRegistered', 'ProjectStatusReported', 'MeetingPlanned', ...CASE_CORE_TYPES],
+  /** 2: the project, meeting and case documents are the workflow's records. */
+  version: 2,
+  eventTypes: [...PROJECT_EVENT_TYPES, ...MEETING_TYPES, ...CASE_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackMeeting(docs, e);
     evolvePortfolio(docs, e, trackCase(docs, e));
@@ -111,30 +114,26 @@ export const portfolioProjection: Projection<PortfolioQuery, PortfolioProject[]>
 export function evolvePortfolio(docs: DocStore, e: RecordedEvent, c: TrackedCase | null): void {
   const projectId = streamId(e.stream, 'project-');
   if (projectId !== null) {
-    const prev = docs.get<ProjectDoc>('project', projectId);
-    const base: ProjectDoc = prev ?? { id: projectId, name: projectId, owner: '', phase: null, status: null, risk: null, registered: false, lastNote: null, decisions: [] };
-    const d = e.data as { name?: string; owner?: string; phase?: string; status?: string; risk?: string; note?: string };
-    if (e.type === 'ProjectRegistered') {
-      docs.put('project', projectId, { ...base, registered: true, name: d.name ?? projectId, owner: d.owner ?? '', phase: d.phase ?? base.phase, status: d.status ?? base.status });
-    } else if (e.type === 'ProjectStatusReported') {
-      docs.put('project', projectId, { ...base, phase: d.phase ?? base.phase, status: d.status ?? base.status, risk: d.risk ?? base.risk, lastNote: d.note ?? null });
-    }
+    if (e.type !== 'ProjectRegistered' && e.type !== 'ProjectStatusReported') return;
+    const doc = projectDoc(docs, projectId);
+    docs.put('project', projectId, { ...evolveProject(doc, upcastEvent(e) as unknown as ProjectFact), decisions: doc.decisions } satisfies ProjectDoc);
     return;
   }
   if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted')) return;
-  const m = c.after.meetingId ? docs.get<MeetingDoc>('meeting', c.after.meetingId) : undefined;
-  if (!m) return;
-  const decision = { caseId: c.after.id, committee: c.after.committee, number: c.after.number, outcome: c.after.outcome!, date: m.date };
-  for (const id of new Set(c.after.projectIds)) {
-    const prev = docs.get<ProjectDoc>('project', id);
-    const base: ProjectDoc = prev ?? { id, name: id, owner: '', phase: null, status: null, risk: null, registered: false, lastNote: null, decisions: [] };
-    const decisions = insertSorted(base.decisions, decision);
-    docs.put('project', id, { ...base, decisions });
+  const d = c.after.decision;
+  const m = d?.meetingId ? docs.get<MeetingDoc>('meeting', d.meetingId) : undefined;
+  if (!d || !m) return;
+  const number = caseNumber(c.after);
+  const { title, projectIds } = c.after.paper;
+  const decision = { caseId: c.after.caseId, committee: c.after.committee, number, outcome: d.outcome, date: m.date };
+  for (const id of new Set(projectIds)) {
+    const doc = projectDoc(docs, id);
+    docs.put('project', id, { ...doc, decisions: insertSorted(doc.decisions, decision) });
   }
-  const match = c.after.outcome === 'endorsement' ? PORTFOLIO_TITLE.exec(c.after.title) : null;
+  const match = d.outcome === 'endorsement' ? PORTFOLIO_TITLE.exec(title) : null;
   if (match) {
     const year = Number(match[1]);
-    const y: PortfolioYear = { year, endorsed: true, committee: c.after.committee, number: c.after.number, caseId: c.after.id, title: c.after.title, date: m.date };
+    const y: PortfolioYear = { year, endorsed: true, committee: c.after.committee, number, caseId: c.after.caseId, title, date: m.date };
     docs.put('year', String(year), y);
   }
 }

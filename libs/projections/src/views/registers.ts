@@ -9,7 +9,8 @@
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { DocStore, Projection } from '../runner/types.js';
 import { annualCycleProjection } from './annual-cycle.js';
-import { CASE_CORE_TYPES, COMMITTEE_TYPES, MEETING_TYPES, trackCase, trackCommittee, trackMeeting } from './common.js';
+import { PROJECT_EVENT_TYPES } from '@saksflyt/workflow';
+import { CASE_TYPES, COMMITTEE_TYPES, MEETING_TYPES, trackCase, trackCommittee, trackMeeting } from './common.js';
 import { evolveDecisions, queryDecisions } from './decisions.js';
 import { evolveFollowUps, queryFollowUps } from './followups.js';
 import { minutesProjection } from './minutes.js';
@@ -20,18 +21,11 @@ export const registersProjection: Projection<Record<string, never>, null> = {
   /**
    * 2: historical decisions (HistoricalDecisionRecorded) are rows of the decisions register.
    * 3: the minutes are one of its views (committee documents, members kept on meeting documents).
+   * 4: the committee, meeting, case and project documents are the workflow's records, evolved by
+   *    its one fold (every case event, CaseReferred too).
    */
-  version: 3,
-  eventTypes: [
-    ...COMMITTEE_TYPES,
-    ...MEETING_TYPES,
-    ...CASE_CORE_TYPES,
-    'CasePresented',
-    'DiscussionRecorded',
-    'ProjectRegistered',
-    'ProjectStatusReported',
-    'HistoricalDecisionRecorded',
-  ],
+  version: 4,
+  eventTypes: [...COMMITTEE_TYPES, ...MEETING_TYPES, ...CASE_TYPES, ...PROJECT_EVENT_TYPES, 'HistoricalDecisionRecorded'],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackCommittee(docs, e);
     const meetingId = trackMeeting(docs, e, true);
