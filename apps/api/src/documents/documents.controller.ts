@@ -9,10 +9,9 @@
  * Reads: approved minutes and noticed meetings' notices are public; draft minutes and a planned
  * meeting's notice need member/secretariat of the committee, auditor or admin (401/403).
  */
-import { Controller, Get, Inject, Module, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Module, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { StreamNotFound, type EventStore } from '@saksflyt/event-store';
 import {
   DOCUMENT_MEDIA_TYPES,
   renderMinutesHtml,
@@ -24,8 +23,8 @@ import {
   type MinutesDocument,
   type NoticeDocument,
 } from '@saksflyt/documents';
-import type { Minutes } from '@saksflyt/projections';
-import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Public, requireUser, type User } from '../platform.js';
+import type { Minutes, MinutesWithPapers } from '@saksflyt/projections';
+import { ApiProblems, CurrentUser, ProblemError, Problems, Public, requireUser, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { mayReadPrivate } from '../views/query.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
@@ -112,32 +111,6 @@ export function noticeDocument(n: NoticeJson): NoticeDocument {
   };
 }
 
-interface Paper {
-  purpose: string | null;
-  background: string | null;
-  responsible: string | null;
-  caseOfficer: string | null;
-}
-
-/** The case paper fields the projections do not keep, folded from the case's stream up to `position`. */
-async function paperAt(store: EventStore, caseId: string, position: bigint): Promise<Paper> {
-  const paper: Paper = { purpose: null, background: null, responsible: null, caseOfficer: null };
-  const take = (d: Record<string, unknown>) => {
-    for (const k of ['purpose', 'background', 'responsible', 'caseOfficer'] as const)
-      if (typeof d[k] === 'string') paper[k] = d[k] as string;
-  };
-  try {
-    for await (const e of store.readStream(`case-${caseId}`)) {
-      if (e.position > position) break;
-      if (e.type === 'CaseDrafted') take(e.data as Record<string, unknown>);
-      else if (e.type === 'CasePaperEdited') take(((e.data as { changes?: Record<string, unknown> }).changes ?? {}) as Record<string, unknown>);
-    }
-  } catch (error) {
-    if (!(error instanceof StreamNotFound)) throw error;
-  }
-  return paper;
-}
-
 /** Rendered documents by (kind, meeting, position, format): the same position gives the same bytes. */
 class RenderCache {
   private readonly map = new Map<string, string | Buffer>();
@@ -163,21 +136,23 @@ const MIN_POSITION = { name: 'minPosition', required: false, description: 'wait 
 export class DocumentsController {
   private readonly cache = new RenderCache();
 
-  constructor(
-    private readonly views: ProjectionsService,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-  ) {}
+  constructor(private readonly views: ProjectionsService) {}
 
-  /** The minutes doc at the served position, with the read rule applied (404, then 401/403). */
+  /** The read rule (404, then 401/403): public when `privateUnless` holds, else members, secretariat, auditors, admins. */
+  private mayRead(id: string, minutes: Minutes | undefined, user: User | null, privateUnless: (m: Minutes) => boolean): Minutes {
+    if (!minutes) throw Problems.notFound(`unknown meeting ${id}`);
+    if (!privateUnless(minutes)) {
+      const u = requireUser(user);
+      if (!mayReadPrivate(u, minutes.committee))
+        throw Problems.forbidden(`Only members and the secretariat of ${minutes.committee}, auditors and admins may read this.`);
+    }
+    return minutes;
+  }
+
+  /** The minutes doc at the served position, with the read rule applied. */
   private readMinutes(id: string, user: User | null, privateUnless: (m: Minutes) => boolean): { minutes: Minutes; position: bigint } {
     const { position, view } = this.views.runner.query<Minutes | null>('minutes', { meetingId: id });
-    if (!view) throw Problems.notFound(`unknown meeting ${id}`);
-    if (!privateUnless(view)) {
-      const u = requireUser(user);
-      if (!mayReadPrivate(u, view.committee))
-        throw Problems.forbidden(`Only members and the secretariat of ${view.committee}, auditors and admins may read this.`);
-    }
-    return { minutes: view, position };
+    return { minutes: this.mayRead(id, view ?? undefined, user, privateUnless), position };
   }
 
   private format(req: FastifyRequest): DocFormat {
@@ -240,21 +215,19 @@ export class DocumentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NoticeJson | string | Buffer> {
     await this.views.awaitMinPosition(minPosition, ['minutes']);
-    const { minutes: m, position } = this.readMinutes(id, user, (x) => x.state !== 'planned');
+    // The minutes and the cases' papers from the same served documents (the case records carry the whole paper).
+    const { position, view } = this.views.runner.query<MinutesWithPapers | null>('minutes-papers', { meetingId: id });
+    const m = this.mayRead(id, view?.minutes, user, (x) => x.state !== 'planned');
     const format = this.format(req);
-    const cases: NoticeCaseJson[] = [];
-    for (const c of m.cases) {
-      const paper = await paperAt(this.store, c.caseId, position);
-      cases.push({
-        caseId: c.caseId,
-        number: c.number,
-        title: c.title,
-        type: c.type,
-        standardItem: c.standardItem,
-        ...paper,
-        proposedResolution: c.proposedResolution || null,
-      });
-    }
+    const cases: NoticeCaseJson[] = m.cases.map((c, i) => ({
+      caseId: c.caseId,
+      number: c.number,
+      title: c.title,
+      type: c.type,
+      standardItem: c.standardItem,
+      ...view!.papers[i]!,
+      proposedResolution: c.proposedResolution || null,
+    }));
     const notice: NoticeJson = {
       meetingId: m.meetingId,
       committee: m.committee,

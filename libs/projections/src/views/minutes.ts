@@ -123,6 +123,32 @@ export interface MinutesQuery {
   meetingId?: string;
 }
 
+/** The case paper fields a notice shows beyond the minutes (null when the paper has none). */
+export interface NoticePaper {
+  purpose: string | null;
+  background: string | null;
+  responsible: string | null;
+  caseOfficer: string | null;
+}
+
+/** The minutes with, per case (same index as `minutes.cases`), the rest of its paper: what the notice is built from. */
+export interface MinutesWithPapers {
+  minutes: Minutes;
+  papers: NoticePaper[];
+}
+
+/** The minutes of one meeting and its cases' papers, from the same documents (null when the meeting is unknown). */
+export function queryMinutesWithPapers(docs: DocReader, params: MinutesQuery): MinutesWithPapers | null {
+  const m = params.meetingId ? docs.get<MeetingDoc>('meeting', params.meetingId) : undefined;
+  if (!m) return null;
+  const minutes = render(docs, m);
+  const papers = minutes.cases.map(({ caseId }): NoticePaper => {
+    const p = docs.get<CaseDoc>('case', caseId)!.paper;
+    return { purpose: p.purpose ?? null, background: p.background ?? null, responsible: p.responsible ?? null, caseOfficer: p.caseOfficer ?? null };
+  });
+  return { minutes, papers };
+}
+
 export const minutesProjection: Projection<MinutesQuery, Minutes | null> & {
   rows(changes: DocChange[], docs: DocReader): Minutes[];
 } = {

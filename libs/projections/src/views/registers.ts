@@ -13,7 +13,7 @@ import { PROJECT_EVENT_TYPES } from '@saksflyt/workflow';
 import { CASE_TYPES, COMMITTEE_TYPES, MEETING_TYPES, trackCase, trackCommittee, trackMeeting } from './common.js';
 import { evolveDecisions, queryDecisions } from './decisions.js';
 import { evolveFollowUps, queryFollowUps } from './followups.js';
-import { minutesProjection } from './minutes.js';
+import { minutesProjection, queryMinutesWithPapers } from './minutes.js';
 import { evolvePortfolio, queryPortfolio } from './portfolio.js';
 
 export const registersProjection: Projection<Record<string, never>, null> = {
@@ -37,6 +37,8 @@ export const registersProjection: Projection<Record<string, never>, null> = {
   query: () => null,
   views: {
     minutes: { query: minutesProjection.query, collections: ['committee', 'meeting', 'case'] },
+    /** The minutes with their cases' whole papers (the notice document). */
+    'minutes-papers': { query: queryMinutesWithPapers, collections: ['committee', 'meeting', 'case'] },
     decisions: { query: queryDecisions, collections: ['decision'] },
     portfolio: { query: queryPortfolio, collections: ['project', 'year'] },
     'annual-cycle': { query: annualCycleProjection.query, collections: ['meeting', 'case'] },
