@@ -14,7 +14,7 @@
  * `meeting` and `case` working docs.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import type { CaseType } from '@saksflyt/workflow';
+import type { CaseType, DataOf } from '@saksflyt/workflow';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
 import { agendaIndex, caseNumber, trackCase, trackMeeting, yearOf, type CaseDoc, type MeetingDoc, type TrackedCase, CASE_TYPES, MEETING_TYPES } from './common.js';
 
@@ -49,18 +49,6 @@ export interface DecisionDoc extends Omit<DecisionRow, 'minutesApproved'> {
   meetingSeq: number;
   /** Historical decisions: the year of the number (sort and `year` filter). */
   year?: number;
-}
-
-interface HistoricalDecisionData {
-  committee: string;
-  number: string;
-  year: number;
-  title: string;
-  wording: string;
-  outcome?: 'endorsement' | 'orientation';
-  date?: string;
-  minutesApproved?: boolean;
-  matterId?: string;
 }
 
 export interface DecisionsQuery {
@@ -148,7 +136,7 @@ function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
 }
 
 function historyRow(e: RecordedEvent): DecisionDoc {
-  const d = e.data as HistoricalDecisionData;
+  const d = e.data as DataOf<'HistoricalDecisionRecorded'>;
   return {
     caseId: null,
     committee: d.committee,
