@@ -198,7 +198,7 @@ describe('catch-up reader thread (subscribeToAll with a long way to catch up)', 
     const expected = [];
     for await (const e of store.readAll()) expected.push(e);
     const got: SubscriptionMessage[] = [];
-    const sub = store.subscribeToAll({ fromPosition: 250n }).subscribe((m) => got.push(m));
+    const sub = store.subscribeToAll({ after: 250n }).subscribe((m) => got.push(m));
     // appends while it catches up (the thread may or may not see them: either way once, in order)
     for (let i = 0; i < 20; i++) await store.append('racing', [ev(10_000 + i)], { expectedRevision: 'any' });
     const deadline = Date.now() + 10_000;
@@ -299,7 +299,7 @@ describe('several connections and processes on one file', () => {
     const seen = [];
     for await (const e of a.readStream('x')) seen.push(e.revision);
     expect(seen).toEqual([0n, 1n]);
-    const live = firstValueFrom(a.subscribeToAll({ fromPosition: 2n }).pipe(filter((m) => m.kind === 'event')));
+    const live = firstValueFrom(a.subscribeToAll({ after: 2n }).pipe(filter((m) => m.kind === 'event')));
     await new Promise((r) => setTimeout(r, 100));
     await b.append('y', [ev(3)], { expectedRevision: 'no_stream' });
     const m = await live;

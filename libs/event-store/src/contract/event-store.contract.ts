@@ -308,7 +308,7 @@ export function describeEventStoreContract(
         const total = before + 300;
         const isMine = (m: SubscriptionMessage): boolean => m.kind === 'event' && m.event.stream === s;
         const { promise } = collectUntil(
-          store.subscribeToAll({ fromPosition: start }),
+          store.subscribeToAll({ after: start }),
           (ms) => ms.filter(isMine).length >= total && ms.some((m) => m.kind === 'caughtUp'),
         );
         // racing appends: issued while the subscription is catching up, and after
@@ -331,12 +331,12 @@ export function describeEventStoreContract(
         if (lastBefore && lastBefore.kind === 'event') expect(caughtUp.position >= lastBefore.event.position).toBe(true);
       });
 
-      test('subscribeToAll({ fromPosition }) is exclusive', async () => {
+      test('subscribeToAll({ after }) is exclusive', async () => {
         const s = `contract-excl-${suffix()}`;
         const r1 = await store.append(s, [ev('One', {}, randomUUID())], { expectedRevision: 'no_stream' });
         const second = ev('Two', {}, randomUUID());
         await store.append(s, [second], { expectedRevision: 0n });
-        const { promise } = collectUntil(store.subscribeToAll({ fromPosition: r1.position }), (ms) =>
+        const { promise } = collectUntil(store.subscribeToAll({ after: r1.position }), (ms) =>
           ms.some((m) => m.kind === 'event' && m.event.stream === s),
         );
         const messages = await promise;
