@@ -8,14 +8,20 @@ import type { EventStore } from '@saksflyt/event-store';
 import { catchError, throwError, type Observable } from 'rxjs';
 import type { CommandContext, Workflow } from '@saksflyt/workflow';
 import { Problems, assertJsonBody, requireUser, type RequestCtx } from '../platform.js';
+import { commandIdFor } from './command-id.js';
 
-/** The workflow's command context: the acting user (the guard has answered 401/403 already), the request's correlation id, `If-Match` (400 when malformed). */
+/**
+ * The workflow's command context: the acting user (the guard has answered 401/403 already), the
+ * request's correlation id, the command id (from `Idempotency-Key`, see command-id.ts), `If-Match`
+ * (400 when malformed).
+ */
 export function commandContext(ctx: RequestCtx): CommandContext {
   const user = requireUser(ctx.user);
   const ifMatch = ctx.ifMatch.revision();
   return {
     actor: { name: user.name, roles: user.roles },
     correlationId: ctx.correlationId,
+    commandId: commandIdFor(user.name, ctx.idempotencyKey),
     ...(ifMatch !== undefined ? { ifMatch } : {}),
   };
 }
