@@ -7,7 +7,7 @@
  * the same position always gives the same bytes.
  *
  * Reads: approved minutes and noticed meetings' notices are public; draft minutes and a planned
- * meeting's notice need member/secretariat of the committee, auditor or admin (401/403).
+ * meeting's notice are `read.private` of the meeting's committee (401/403, `requirePrivateRead`).
  */
 import { Controller, Get, Inject, Module, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -25,9 +25,8 @@ import {
   type NoticeDocument,
 } from '@saksflyt/documents';
 import type { Minutes } from '@saksflyt/projections';
-import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Public, requireUser, type User } from '../platform.js';
+import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Public, requirePrivateRead, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
-import { mayReadPrivate } from '../views/query.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
 import { negotiate, type DocFormat } from '../http/accept.js';
 
@@ -172,11 +171,7 @@ export class DocumentsController {
   private readMinutes(id: string, user: User | null, privateUnless: (m: Minutes) => boolean): { minutes: Minutes; position: bigint } {
     const { position, view } = this.views.runner.query<Minutes | null>('minutes', { meetingId: id });
     if (!view) throw Problems.notFound(`unknown meeting ${id}`);
-    if (!privateUnless(view)) {
-      const u = requireUser(user);
-      if (!mayReadPrivate(u, view.committee))
-        throw Problems.forbidden(`Only members and the secretariat of ${view.committee}, auditors and admins may read this.`);
-    }
+    if (!privateUnless(view)) requirePrivateRead(user, view.committee);
     return { minutes: view, position };
   }
 
