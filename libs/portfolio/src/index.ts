@@ -1,21 +1,13 @@
 /**
  * The portfolio project aggregate (prosjekt i nasjonal e-helseportefølje), plain TS over the event
  * store port. Stream `project-{id}`: ProjectRegistered, then any number of ProjectStatusReported.
+ * The events and the fold (`foldProject`: upcast + `evolveProject`) are @saksflyt/workflow's.
  */
-import { WrongExpectedRevision, type EventStore, type NewEvent, StreamNotFound } from '@saksflyt/event-store';
+import { WrongExpectedRevision, type EventStore, type NewEvent, type RecordedEvent, StreamNotFound } from '@saksflyt/event-store';
+import { foldProject, projectStream, type ProjectRegistered, type ProjectStatusReported } from '@saksflyt/workflow';
 
-export interface ProjectRegistered {
-  type: 'ProjectRegistered';
-  data: { v: 1; id: string; name: string; owner: string; phase?: string; status?: string };
-}
-export interface ProjectStatusReported {
-  type: 'ProjectStatusReported';
-  data: { v: 1; phase?: string; status?: string; risk?: string; note: string };
-}
-export type ProjectEvent = ProjectRegistered | ProjectStatusReported;
-export const PROJECT_EVENT_TYPES = ['ProjectRegistered', 'ProjectStatusReported'] as const;
-
-export const projectStream = (id: string): string => `project-${id}`;
+// The project's events and its fold live with the other records' in @saksflyt/workflow (one fold per record).
+export { PROJECT_EVENT_TYPES, projectStream, type ProjectEvent, type ProjectRegistered, type ProjectStatusReported } from '@saksflyt/workflow';
 
 export interface RegisterProjectBody {
   id: string;
@@ -128,23 +120,16 @@ export interface ProjectState {
   revision: bigint;
 }
 
-/** Folds the project's stream; 404 PortfolioError when there is none. */
+/** Folds the project's stream (`foldProject`); 404 PortfolioError when it is not registered. */
 export async function loadProject(store: EventStore, id: string): Promise<ProjectState> {
-  let state: ProjectState | null = null;
+  const events: RecordedEvent[] = [];
   try {
-    for await (const e of store.readStream(projectStream(id))) {
-      const ev = e as unknown as ProjectEvent & { revision: bigint };
-      if (ev.type === 'ProjectRegistered') {
-        state = { id, name: ev.data.name, owner: ev.data.owner, phase: ev.data.phase ?? null, status: ev.data.status ?? null, risk: null, revision: e.revision };
-      } else if (ev.type === 'ProjectStatusReported' && state !== null) {
-        const s: ProjectState = state;
-        state = { ...s, phase: ev.data.phase ?? s.phase, status: ev.data.status ?? s.status, risk: ev.data.risk ?? s.risk, revision: e.revision };
-      }
-    }
+    for await (const e of store.readStream(projectStream(id))) events.push(e);
   } catch (error) {
     if (error instanceof StreamNotFound) throw new PortfolioError(404, `Unknown project ${id}`);
     throw error;
   }
-  if (!state) throw new PortfolioError(404, `Unknown project ${id}`);
-  return state;
+  const p = foldProject(id, events);
+  if (!p.registered) throw new PortfolioError(404, `Unknown project ${id}`);
+  return { id, name: p.name, owner: p.owner, phase: p.phase, status: p.status, risk: p.risk, revision: events[events.length - 1]!.revision };
 }

@@ -12,7 +12,13 @@
  *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn
  * - `history-{CODE}-{NN}-{YY}`    HistoricalDecisionRecorded (an earlier decision, e.g. NEHS 39/17,
  *                                 known only as the records quote it; no meeting, no numbering)
+ * - `project-{id}`                ProjectRegistered, ProjectStatusReported (portfolio projects;
+ *                                 written by libs/portfolio, folded by ./project)
+ *
+ * The list of event types per stream kind exists once: `EVENT_VERSIONS` in core/upcast.ts (with
+ * each type's schema version); the `*_EVENT_TYPES` lists below are its keys.
  */
+import { eventTypesOf } from './core/upcast.js';
 
 export type CaseType = 'approval' | 'orientation' | 'endorsement' | 'discussion';
 export const CASE_TYPES: readonly CaseType[] = ['approval', 'orientation', 'endorsement', 'discussion'];
@@ -33,6 +39,7 @@ export const meetingStream = (meetingId: string): string => `meeting-${meetingId
 export const caseStream = (caseId: string): string => `case-${caseId}`;
 /** "NEHS", "39/17" → `history-NEHS-39-17`. */
 export const historyStream = (code: string, number: string): string => `history-${code}-${number.replace('/', '-')}`;
+export const projectStream = (id: string): string => `project-${id}`;
 
 // ---------- committee (utvalg / styre / råd) ----------
 export interface CommitteeCreated {
@@ -223,6 +230,16 @@ export interface HistoricalDecisionRecorded {
   };
 }
 
+// ---------- portfolio project (prosjekt i nasjonal e-helseportefølje) ----------
+export interface ProjectRegistered {
+  type: 'ProjectRegistered';
+  data: { v: 1; id: string; name: string; owner: string; phase?: string; status?: string };
+}
+export interface ProjectStatusReported {
+  type: 'ProjectStatusReported';
+  data: { v: 1; phase?: string; status?: string; risk?: string; note: string };
+}
+
 export type CommitteeEvent = CommitteeCreated | MemberJoined | MemberLeft;
 export type NumberingEvent = NumberingContinued | MeetingNumberAssigned | CaseNumbersAssigned;
 export type MeetingEvent =
@@ -248,39 +265,19 @@ export type CaseEvent =
   | CaseWithdrawn;
 
 export type HistoryEvent = HistoricalDecisionRecorded;
+export type ProjectEvent = ProjectRegistered | ProjectStatusReported;
 
-export type DomainEvent = CommitteeEvent | NumberingEvent | MeetingEvent | CaseEvent | HistoryEvent;
+export type DomainEvent = CommitteeEvent | NumberingEvent | MeetingEvent | CaseEvent | HistoryEvent | ProjectEvent;
 export type DomainEventType = DomainEvent['type'];
 export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
 export type DataOf<T extends DomainEventType> = EventOf<T>['data'];
 
-export const COMMITTEE_EVENT_TYPES = ['CommitteeCreated', 'MemberJoined', 'MemberLeft'] as const satisfies readonly CommitteeEvent['type'][];
-export const NUMBERING_EVENT_TYPES = ['NumberingContinued', 'MeetingNumberAssigned', 'CaseNumbersAssigned'] as const satisfies readonly NumberingEvent['type'][];
-export const MEETING_EVENT_TYPES = [
-  'MeetingPlanned',
-  'CaseAddedToAgenda',
-  'CaseRemovedFromAgenda',
-  'MeetingNoticed',
-  'MeetingOpened',
-  'MeetingAdjourned',
-  'MinutesApproved',
-] as const satisfies readonly MeetingEvent['type'][];
-export const CASE_EVENT_TYPES = [
-  'CaseDrafted',
-  'CasePaperEdited',
-  'CaseScheduled',
-  'CaseUnscheduled',
-  'CaseNumbered',
-  'CasePresented',
-  'DiscussionRecorded',
-  'ResolutionEndorsed',
-  'CaseNoted',
-  'CasePostponed',
-  'CaseReferred',
-  'CaseWithdrawn',
-] as const satisfies readonly CaseEvent['type'][];
-
-export const HISTORY_EVENT_TYPES = ['HistoricalDecisionRecorded'] as const satisfies readonly HistoryEvent['type'][];
+export const COMMITTEE_EVENT_TYPES = eventTypesOf('committee');
+export const NUMBERING_EVENT_TYPES = eventTypesOf('numbering');
+export const MEETING_EVENT_TYPES = eventTypesOf('meeting');
+export const CASE_EVENT_TYPES = eventTypesOf('case');
+export const HISTORY_EVENT_TYPES = eventTypesOf('history');
+export const PROJECT_EVENT_TYPES = eventTypesOf('project');
 
 /** Every domain event type name. */
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
@@ -289,6 +286,7 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   ...MEETING_EVENT_TYPES,
   ...CASE_EVENT_TYPES,
   ...HISTORY_EVENT_TYPES,
+  ...PROJECT_EVENT_TYPES,
 ];
 
 export function isDomainEventType(type: string): type is DomainEventType {

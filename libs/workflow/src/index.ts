@@ -1,4 +1,10 @@
 export * from './events.js';
+export * from './core/index.js';
+export * from './case/index.js';
+export * from './meeting/index.js';
+export * from './committee/index.js';
+export * from './numbering/index.js';
+export * from './project/index.js';
 export * from './machines/index.js';
-export * from './numbering.js';
 export * from './application/index.js';
+export { may, ACTIONS, type Action } from './access/policy.js';

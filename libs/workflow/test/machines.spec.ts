@@ -66,7 +66,7 @@ describe('case machine: decide', () => {
     expect(caseState(s)).toBe('discussion');
     const endorsed = decideCase(s, { type: 'ResolutionEndorsed', data: { v: 1, resolution: 'Tilslutning.' }, guard: { actor: sec, meeting: meeting('in_session') } })!;
     expect(caseState(endorsed)).toBe('endorsement');
-    expect(endorsed.context.resolution).toBe('Tilslutning.');
+    expect(endorsed.context.decision?.resolution).toBe('Tilslutning.');
     const noted = decideCase(s, { type: 'CaseNoted', data: { v: 1, resolution: 'Tatt til orientering.', input: ['a'] }, guard: { actor: sec, meeting: meeting('in_session') } })!;
     expect(caseState(noted)).toBe('orientation');
     // endorse after adjourn: refused
@@ -97,7 +97,7 @@ describe('case machine: decide', () => {
 });
 
 describe('case machine: fold', () => {
-  it('replays recorded facts without re-checking outside guards, and rehydrates from JSON', () => {
+  it('folds recorded facts through evolveCase (no guards asked again), and rehydrates from JSON', () => {
     const s = foldCase([
       { type: 'CaseDrafted', data: drafted },
       { type: 'CaseScheduled', data: { v: 1, meetingId: 'M1' } },
@@ -109,7 +109,7 @@ describe('case machine: fold', () => {
     ]);
     expect(caseState(s)).toBe('endorsement');
     expect(s.context.number).toBe('52/18');
-    expect(s.context.discussion[0]!.followUps[0]!.id).toBe('f1');
+    expect(s.context.discussions[0]!.followUps[0]!.id).toBe('f1');
     expect(s.context.referrals).toHaveLength(1);
     const back = rehydrateCase(JSON.parse(JSON.stringify(s)));
     expect(caseState(back)).toBe('endorsement');
@@ -160,7 +160,7 @@ describe('meeting machine', () => {
     expect(rehydrateMeeting(JSON.parse(JSON.stringify(approved))).context.minutes).toBe('approved');
   });
 
-  it('folds history with replay, an approval of minutes before held included', () => {
+  it('folds history through evolveMeeting, an approval of minutes before held included', () => {
     const m = foldMeeting([
       { type: 'MeetingPlanned', data: planned },
       { type: 'CaseAddedToAgenda', data: { v: 1, caseId: 'a' } },

@@ -84,21 +84,31 @@ export class AuditController {
 
   @Get('events')
   @Roles('auditor')
-  @ApiQuery({ name: 'fromPosition', required: false, description: 'first global position to return (default 1)' })
+  @ApiQuery({ name: 'fromPosition', required: false, description: 'first global position to return, inclusive: a nextPosition from an earlier page (default: the beginning of the log)' })
   @ApiQuery({ name: 'limit', required: false, description: `events per page, 1–${MAX_LIMIT} (default 100)` })
-  @ApiOkResponse({ description: '`{ events, headPosition, nextPosition }`: nextPosition is null on the last page' })
+  @ApiOkResponse({ description: '`{ events, headPosition, nextPosition }`: nextPosition (the position of the first event of the next page) is null on the last page' })
   @ApiProblems(400, 401, 403)
   async events(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
-    const from = intParam('fromPosition', query.fromPosition, 1) ?? 1;
+    const from = intParam('fromPosition', query.fromPosition, 1);
     const limit = intParam('limit', query.limit, 1, MAX_LIMIT) ?? 100;
     const head = await this.store.headPosition();
     const events: Array<Omit<RecordedEvent, 'hash'> & { hash?: string }> = [];
-    if (BigInt(from) <= head) {
-      for await (const e of this.store.readAll({ fromPosition: BigInt(from), maxCount: limit })) events.push(e);
+    // Positions are the store's (not 1, 2, 3, …): read one event more than the page, up to the head,
+    // and give that one's position as the next page's start.
+    let nextPosition: bigint | null = null;
+    if (from === undefined || BigInt(from) <= head) {
+      const range = from === undefined ? { maxCount: limit + 1 } : { fromPosition: BigInt(from), maxCount: limit + 1 };
+      for await (const e of this.store.readAll(range)) {
+        if (e.position > head) break;
+        if (events.length === limit) {
+          nextPosition = e.position;
+          break;
+        }
+        events.push(e);
+      }
     }
-    const last = events.at(-1)?.position;
     reply.header(POSITION_HEADER, String(head));
-    return { events, headPosition: head, nextPosition: last !== undefined && last < head ? last + 1n : null };
+    return { events, headPosition: head, nextPosition };
   }
 
   @Get('verify')

@@ -11,6 +11,7 @@
  */
 import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
 import type { CaseDrafted, CommitteeCreated, DiscussionRecorded, HistoricalDecisionRecorded, MeetingPlanned } from '../events.js';
+import { upcast } from '../core/upcast.js';
 import { KeyedMutex } from './mutex.js';
 
 export interface CatalogueMeeting {
@@ -48,7 +49,7 @@ export class Catalogue {
 
   async catchUp(): Promise<bigint> {
     return this.lock.run(['catalogue'], async () => {
-      for await (const e of this.store.readAll({ fromPosition: this.position + 1n })) this.apply(e);
+      for await (const e of this.store.readAll({ after: this.position })) this.apply(e);
       return this.position;
     });
   }
@@ -56,14 +57,15 @@ export class Catalogue {
   private apply(e: RecordedEvent): void {
     if (e.position <= this.position) return;
     this.position = e.position;
+    const data = upcast(e.type, e.data);
     switch (e.type) {
       case 'CommitteeCreated': {
-        const d = e.data as CommitteeCreated['data'];
+        const d = data as CommitteeCreated['data'];
         if (!this.committees.has(d.code)) this.committees.set(d.code, { code: d.code, name: d.name, position: e.position });
         break;
       }
       case 'MeetingPlanned': {
-        const d = e.data as MeetingPlanned['data'];
+        const d = data as MeetingPlanned['data'];
         if (this.meetings.has(d.meetingId)) break;
         this.meetings.set(d.meetingId, {
           meetingId: d.meetingId,
@@ -79,7 +81,7 @@ export class Catalogue {
         break;
       }
       case 'CaseDrafted': {
-        const d = e.data as CaseDrafted['data'];
+        const d = data as CaseDrafted['data'];
         if (this.cases.has(d.caseId)) break;
         this.cases.set(d.caseId, { caseId: d.caseId, committee: d.committee, matterId: d.matterId, position: e.position });
         const list = this.matters.get(d.matterId) ?? [];
@@ -88,14 +90,14 @@ export class Catalogue {
         break;
       }
       case 'HistoricalDecisionRecorded': {
-        const d = e.data as HistoricalDecisionRecorded['data'];
+        const d = data as HistoricalDecisionRecorded['data'];
         const list = this.history.get(d.committee) ?? new Map<string, RecordedEvent>();
         if (!list.has(e.stream)) list.set(e.stream, e);
         this.history.set(d.committee, list);
         break;
       }
       case 'DiscussionRecorded': {
-        const d = e.data as DiscussionRecorded['data'];
+        const d = data as DiscussionRecorded['data'];
         const caseId = e.stream.startsWith('case-') ? e.stream.slice(5) : '';
         for (const f of d.followUps ?? []) this.followUps.set(f.id, { caseId, text: f.text });
         break;

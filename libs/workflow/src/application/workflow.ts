@@ -43,19 +43,19 @@ import {
   type CaseEvent,
   type CasePaper,
   type CaseType,
-  type CommitteeEvent,
   type DomainEvent,
   type HistoricalDecisionRecorded,
   type MeetingEvent,
   type MeetingPlanned,
-  type NumberingEvent,
   type StandardItem,
 } from '../events.js';
 import { caseState, decideCase, draftCase, foldCase, type CaseMachineEvent, type CaseSnapshot } from '../machines/case.machine.js';
 import { allowedCommands, allowedMeetingCommands, isCaseCommand, type CaseCommand } from '../machines/commands.js';
-import { isAdmin, isSecretariatOf, type Actor, type CaseState, type MeetingFacts } from '../machines/guard-input.js';
+import { may, type Action } from '../access/policy.js';
+import { foldCommittee } from '../committee/evolve.js';
+import type { Actor, CaseState, MeetingFacts } from '../machines/guard-input.js';
+import { agendaOrder } from '../meeting/agenda.js';
 import {
-  agendaOrder,
   decideMeeting,
   foldMeeting,
   meetingState,
@@ -64,7 +64,8 @@ import {
   type MeetingMachineEvent,
   type MeetingSnapshot,
 } from '../machines/meeting.machine.js';
-import { assignCaseNumbers, assignMeetingNumber, continueNumbering, foldNumbering, NumberingBackwards, type NumberingState } from '../numbering.js';
+import { assignCaseNumbers, assignMeetingNumber, continueNumbering, foldNumbering, NumberingBackwards, type NumberingState } from '../numbering/index.js';
+import { upcast } from '../core/upcast.js';
 import { Catalogue } from './catalogue.js';
 import {
   DomainRuleViolation,
@@ -215,7 +216,7 @@ export class Workflow {
   // =====================================================================================
 
   async createCommittee(body: CreateCommitteeBody, ctx: CommandContext): Promise<CommandResult> {
-    this.requireAdmin(ctx.actor, 'create committees');
+    this.requireAdmin(ctx.actor, 'committee.create', 'create committees');
     const c = new Checks();
     c.text('code', body.code);
     if (typeof body.code === 'string' && body.code.trim() !== '' && !CODE_RE.test(body.code))
@@ -234,7 +235,7 @@ export class Workflow {
 
   async addMember(code: string, body: AddMemberBody, ctx: CommandContext): Promise<CommandResult> {
     await this.requireCommittee(code);
-    this.requireAdmin(ctx.actor, 'change members');
+    this.requireAdmin(ctx.actor, 'member.change', 'change members');
     const c = new Checks();
     c.text('name', body.name);
     c.text('organisation', body.organisation);
@@ -260,7 +261,7 @@ export class Workflow {
       const committee = await this.loadCommittee(code);
       const member = committee.members.get(memberId);
       if (!member) throw new NotFound('member', memberId);
-      this.requireAdmin(ctx.actor, 'change members');
+      this.requireAdmin(ctx.actor, 'member.change', 'change members');
       this.checkIfMatch(committeeStream(code), ctx, committee.revision);
       if (member.leftAt) throw new DomainRuleViolation('member-left', `member ${memberId} left ${code} already`);
       const root = this.newEvent(ctx, null, { type: 'MemberLeft', data: { v: 1, memberId } });
@@ -272,7 +273,7 @@ export class Workflow {
   /** PUT numbering: where the year's numbering continues; only forward (DomainRuleViolation 409). */
   async continueNumbering(code: string, year: number, body: NumberingBody, ctx: CommandContext): Promise<CommandResult> {
     await this.requireCommittee(code);
-    this.requireAdmin(ctx.actor, 'set numbering');
+    this.requireAdmin(ctx.actor, 'numbering.set', 'set numbering');
     const c = new Checks();
     if (!Number.isInteger(year) || year < 1000 || year > 9999) c.add('year', 'must be a four-digit year');
     for (const f of ['nextMeetingNumber', 'nextCaseNumber'] as const)
@@ -308,7 +309,7 @@ export class Workflow {
 
   async planMeeting(code: string, body: PlanMeetingBody, ctx: CommandContext): Promise<CommandResult> {
     await this.requireCommittee(code);
-    this.requireSecretariat(ctx.actor, code, 'plan meetings');
+    this.requireSecretariat(ctx.actor, 'meeting.plan', code, 'plan meetings');
     const c = new Checks();
     if (!validDate(body.date)) c.add('date', 'must be a date YYYY-MM-DD');
     for (const f of ['startTime', 'endTime'] as const)
@@ -417,7 +418,7 @@ export class Workflow {
   /** Innkalling: freeze the agenda and number its cases N/YY in agenda order. */
   async noticeMeeting(meetingId: string, ctx: CommandContext): Promise<CommandResult> {
     const committee = await this.meetingCommittee(meetingId);
-    this.requireSecretariat(ctx.actor, committee, 'notice meetings');
+    this.requireSecretariat(ctx.actor, 'meeting.run', committee, 'notice meetings');
     this.checkAtOnly(ctx);
     return this.command([committee], async () => {
       const m = await this.loadMeeting(meetingId);
@@ -458,7 +459,7 @@ export class Workflow {
 
   async openMeeting(meetingId: string, body: OpenMeetingBody, ctx: CommandContext): Promise<CommandResult> {
     const committee = await this.meetingCommittee(meetingId);
-    this.requireSecretariat(ctx.actor, committee, 'open meetings');
+    this.requireSecretariat(ctx.actor, 'meeting.run', committee, 'open meetings');
     return this.command([committee], async () => {
       const members = (await this.loadCommittee(committee)).members;
       const c = new Checks();
@@ -492,7 +493,7 @@ export class Workflow {
 
   async adjournMeeting(meetingId: string, ctx: CommandContext): Promise<CommandResult> {
     const committee = await this.meetingCommittee(meetingId);
-    this.requireSecretariat(ctx.actor, committee, 'adjourn meetings');
+    this.requireSecretariat(ctx.actor, 'meeting.run', committee, 'adjourn meetings');
     this.checkAtOnly(ctx);
     return this.command([committee], async () => {
       const m = await this.loadMeeting(meetingId);
@@ -516,7 +517,7 @@ export class Workflow {
     c.text('committee', body.committee);
     if (typeof body.committee === 'string' && body.committee !== '' && !this.catalogue.committees.has(body.committee))
       throw new ValidationFailed([{ field: 'committee', message: `unknown committee ${body.committee}` }]);
-    if (typeof body.committee === 'string' && body.committee !== '') this.requireSecretariat(ctx.actor, body.committee, 'create cases');
+    if (typeof body.committee === 'string' && body.committee !== '') this.requireSecretariat(ctx.actor, 'case.create', body.committee, 'create cases');
     this.checkPaper(c, body, false);
     c.text('matterId', body.matterId, { optional: true });
     this.checkAt(c, ctx);
@@ -546,7 +547,7 @@ export class Workflow {
   /** PATCH: edit the case paper (while draft, or scheduled before notice). */
   async editCase(caseId: string, changes: EditCaseBody, ctx: CommandContext): Promise<CommandResult> {
     const committee = await this.caseCommittee(caseId);
-    this.requireSecretariat(ctx.actor, committee, 'edit cases');
+    this.requireSecretariat(ctx.actor, 'case.advance', committee, 'edit cases');
     const c = new Checks();
     const given = Object.keys(changes ?? {});
     for (const k of given) if (!(PAPER_FIELDS as readonly string[]).includes(k)) c.add(k, 'cannot be changed');
@@ -576,7 +577,7 @@ export class Workflow {
   async caseCommand(caseId: string, command: string, body: Record<string, unknown>, ctx: CommandContext): Promise<CommandResult> {
     if (!isCaseCommand(command) || command === 'edit') throw new ValidationFailed([{ field: 'command', message: `unknown command ${command}` }]);
     const committee = await this.caseCommittee(caseId);
-    this.requireSecretariat(ctx.actor, committee, `${command} cases`);
+    this.requireSecretariat(ctx.actor, 'case.advance', committee, `${command} cases`);
     body = body ?? {};
     const c = new Checks();
     this.checkCommandBody(c, command, body, committee);
@@ -730,7 +731,7 @@ export class Workflow {
    */
   async recordHistoricalDecision(code: string, body: RecordHistoryBody, ctx: CommandContext): Promise<CommandResult> {
     await this.requireCommittee(code);
-    if (!isAdmin(ctx.actor) && !(ctx.actor && isSecretariatOf(ctx.actor, code)))
+    if (!may(ctx.actor, 'history.record', code))
       throw new Forbidden(`only an admin or the secretariat of ${code} may record historical decisions`);
     const c = new Checks();
     const b = (body ?? {}) as RecordHistoryBody & Record<string, unknown>;
@@ -831,7 +832,7 @@ export class Workflow {
   async getNumbering(code: string, year: number): Promise<NumberingState & { revision: bigint }> {
     await this.requireCommittee(code);
     const { state, revision } = await this.loadNumbering(code, year);
-    return { ...state, revision };
+    return { committee: state.committee, year: state.year, nextMeetingNumber: state.nextMeetingNumber, nextCaseNumber: state.nextCaseNumber, revision };
   }
 
   /** The committee's meetings in planning order (optionally one year). */
@@ -972,23 +973,16 @@ export class Workflow {
   private async loadCommittee(code: string): Promise<LoadedCommittee> {
     const events = await this.readEvents(committeeStream(code));
     if (!events) throw new NotFound('committee', code);
-    const k: LoadedCommittee = { code, name: code, members: new Map(), revision: revisionOf(events) };
-    for (const r of events) {
-      const e = r as unknown as CommitteeEvent & { metadata: { at: string } };
-      if (e.type === 'CommitteeCreated') k.name = e.data.name;
-      else if (e.type === 'MemberJoined')
-        k.members.set(e.data.memberId, { id: e.data.memberId, name: e.data.name, organisation: e.data.organisation, role: e.data.role, joinedAt: e.metadata.at });
-      else if (e.type === 'MemberLeft') {
-        const m = k.members.get(e.data.memberId);
-        if (m) m.leftAt = e.metadata.at;
-      }
-    }
-    return k;
+    const c = foldCommittee(code, events);
+    const members = new Map<string, MemberView>();
+    for (const m of c.members)
+      members.set(m.id, { id: m.id, name: m.name, organisation: m.organisation, role: m.role, joinedAt: m.joined.at ?? '', ...(m.left ? { leftAt: m.left.at ?? '' } : {}) });
+    return { code, name: c.name, members, revision: revisionOf(events) };
   }
 
   private async loadNumbering(code: string, year: number): Promise<{ state: NumberingState; revision: bigint }> {
     const events = (await this.readEvents(numberingStream(code, year))) ?? [];
-    return { state: foldNumbering(code, year, events as unknown as NumberingEvent[]), revision: revisionOf(events) };
+    return { state: foldNumbering(code, year, events), revision: revisionOf(events) };
   }
 
   /** The case's current meeting (loaded) and its facts for guards. */
@@ -1048,12 +1042,13 @@ export class Workflow {
     return m.committee;
   }
 
-  private requireAdmin(actor: Actor, what: string): void {
-    if (!isAdmin(actor)) throw new Forbidden(`only an admin may ${what}`);
+  /** Facade-level role checks through the one policy (they move to the api's guard in phase 2). */
+  private requireAdmin(actor: Actor, action: Action, what: string): void {
+    if (!may(actor, action)) throw new Forbidden(`only an admin may ${what}`);
   }
 
-  private requireSecretariat(actor: Actor, committee: string, what: string): void {
-    if (!actor || !isSecretariatOf(actor, committee)) throw new Forbidden(`only the secretariat of ${committee} may ${what}`);
+  private requireSecretariat(actor: Actor, action: Action, committee: string, what: string): void {
+    if (!may(actor, action, committee)) throw new Forbidden(`only the secretariat of ${committee} may ${what}`);
   }
 
   private checkIfMatch(stream: string, ctx: CommandContext, revision: bigint): void {
@@ -1205,10 +1200,10 @@ export class Workflow {
     const c = s.context;
     return {
       ...summary(s),
-      ...(c.startTime !== undefined ? { startTime: c.startTime } : {}),
-      ...(c.endTime !== undefined ? { endTime: c.endTime } : {}),
+      ...(c.startTime !== null ? { startTime: c.startTime } : {}),
+      ...(c.endTime !== null ? { endTime: c.endTime } : {}),
       place: c.place,
-      ...(c.previousMeetingId ? { previousMeetingId: c.previousMeetingId, previousMeetingDate: c.previousMeetingDate } : {}),
+      ...(c.previousMeetingId ? { previousMeetingId: c.previousMeetingId, previousMeetingDate: c.previousMeetingDate ?? undefined } : {}),
       agenda,
       attendance: c.attendance,
       minutesApprovedBy: c.minutesApprovedBy,
@@ -1231,9 +1226,9 @@ export class Workflow {
       type: c.paper.type,
       state: caseState(s),
       proposedResolution: c.paper.proposedResolution,
-      resolution: c.resolution,
-      conditions: c.conditions,
-      input: c.input,
+      resolution: c.decision?.resolution ?? null,
+      conditions: c.decision?.conditions ?? null,
+      input: c.decision?.input ?? [],
       meetingId: c.meetingId,
       matterId: c.matterId,
       revision: k.revision,
@@ -1248,10 +1243,10 @@ export class Workflow {
       ...(c.standardItem ? { standardItem: c.standardItem } : {}),
       ...(c.referredFromCaseId ? { referredFromCaseId: c.referredFromCaseId } : {}),
       presenter: c.presenter,
-      discussion: c.discussion,
-      referrals: c.referrals,
-      withdrawnReason: c.withdrawnReason,
-      postponedFrom: c.postponedFrom,
+      discussion: c.discussions.map((d) => ({ summary: d.summary, points: d.points, followUps: d.followUps })),
+      referrals: c.referrals.map((r) => ({ toCommittee: r.toCommittee, type: r.type, referredCaseId: r.referredCaseId })),
+      withdrawnReason: c.withdrawal?.reason ?? null,
+      postponedFrom: c.postponements.map((p) => p.meetingId),
     };
   }
 }
@@ -1311,7 +1306,7 @@ function canonical(v: unknown): string {
 }
 
 function historyView(e: RecordedEvent): HistoricalDecisionView {
-  const d = e.data as HistoricalDecisionRecorded['data'];
+  const d = upcast(e.type, e.data) as HistoricalDecisionRecorded['data'];
   return {
     id: e.stream,
     committee: d.committee,

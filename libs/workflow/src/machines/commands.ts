@@ -1,7 +1,10 @@
 /**
  * The case command catalogue and `allowedCommands`, derived from the case machine itself
- * (`snapshot.can` on a candidate event per command), so the API and the machine never disagree.
+ * (`snapshot.can` on a candidate event per command), so the API and the machine never disagree,
+ * intersected with the access policy when an actor is given (`may(actor, 'case.advance' /
+ * 'meeting.run', committee)`); without an actor the answer is by state alone.
  */
+import { may } from '../access/policy.js';
 import type { CaseEvent } from '../events.js';
 import { caseState, type CaseMachineEvent, type CaseSnapshot } from './case.machine.js';
 import type { Actor, CaseState, MeetingFacts } from './guard-input.js';
@@ -94,6 +97,7 @@ export function candidateEvent(s: CaseSnapshot, command: CaseCommand, ctx: Allow
 
 /** Every command the machine accepts now, in catalogue order. */
 export function allowedCommands(s: CaseSnapshot, ctx: AllowedCommandsContext = {}): CaseCommand[] {
+  if (ctx.actor !== undefined && !may(ctx.actor, 'case.advance', s.context.committee)) return [];
   return CASE_COMMANDS.filter((cmd) => s.can(candidateEvent(s, cmd, ctx)));
 }
 
@@ -119,6 +123,7 @@ export function allowedMeetingCommands(
   s: MeetingSnapshot,
   ctx: { actor?: Actor; agendaCases?: Record<string, CaseState> } = {},
 ): MeetingCommand[] {
+  if (ctx.actor !== undefined && !may(ctx.actor, 'meeting.run', s.context.committee)) return [];
   return MEETING_COMMANDS.filter((c) => s.can(meetingCandidateEvent(c, ctx)));
 }
 

@@ -1,25 +1,20 @@
 /**
- * Guard inputs: what a machine needs to know about the world outside its own stream to decide.
- * A decision event carries `guard`; a stored event being folded carries `replay: true`, so guards
- * about external state (who acts, another record's state) are not re-evaluated on history:
- * a recorded fact is never refused.
+ * Guard inputs: what a machine needs to know about the world outside its own record to decide
+ * (another record's facts: the meeting a case is on, the previous meeting, the agenda's cases).
+ * Stored events are never decided again: they are folded by the records' `evolve`, which has no
+ * guards. Who acts is not a guard either: `decideCase` / `decideMeeting` and `allowedCommands`
+ * ask the access policy (`may`) when an actor is given.
  */
+import type { Actor } from '../access/policy.js';
+import type { CaseStatus } from '../case/lifecycle.js';
+import type { MeetingStatus } from '../meeting/lifecycle.js';
 
-export interface RoleGrant {
-  role: string;
-  committee?: string;
-}
+export type { Actor, RoleGrant } from '../access/policy.js';
 
-export interface Actor {
-  name: string;
-  roles: RoleGrant[];
-}
-
-export type MeetingLifecycle = 'planned' | 'noticed' | 'in_session' | 'held';
-export const MEETING_STATES: readonly MeetingLifecycle[] = ['planned', 'noticed', 'in_session', 'held'];
-
-export type CaseState = 'draft' | 'scheduled' | 'discussion' | 'endorsement' | 'orientation' | 'withdrawn';
-export const CASE_STATES: readonly CaseState[] = ['draft', 'scheduled', 'discussion', 'endorsement', 'orientation', 'withdrawn'];
+/** The meeting lifecycle states (the meeting record's `status`). */
+export type MeetingLifecycle = MeetingStatus;
+/** The case states (the case record's `status`). */
+export type CaseState = CaseStatus;
 
 /** The meeting an event concerns, as it stands when deciding. */
 export interface MeetingFacts {
@@ -44,17 +39,5 @@ export interface GuardInput {
 
 /** Extra fields carried by a machine event beside the domain event's `type` and `data`. */
 export interface Decidable {
-  /** Folding a stored fact: guards about the outside world are skipped. */
-  replay?: boolean;
   guard?: GuardInput;
-}
-
-/** Secretariat (sekretariat) of the committee: prepares and advances its cases, runs its meetings. */
-export function isSecretariatOf(actor: Actor | undefined, committee: string): boolean {
-  if (!actor) return true; // roles not asked (query by state only)
-  return actor.roles.some((r) => r.role === 'secretariat' && r.committee === committee);
-}
-
-export function isAdmin(actor: Actor | undefined): boolean {
-  return !!actor && actor.roles.some((r) => r.role === 'admin');
 }

@@ -1,6 +1,6 @@
 /**
- * Numbering (nummerering) per committee per year, pure. The state is folded from the
- * `numbering-{CODE}-{YYYY}` stream; the application service appends with that stream's expected
+ * Numbering (nummerering) per committee per year, pure: the numbers given. The state is folded
+ * from the `numbering-{CODE}-{YYYY}` stream (./evolve.ts); the application service appends with that stream's expected
  * revision so two concurrent notices (or plannings) can never hand out the same number.
  *
  * - Meetings `N/YYYY` in planning order.
@@ -9,14 +9,8 @@
  *   is not reused; it gets a new one at its next notice.
  * - `NumberingContinued` (a committee moving to Saksflyt mid-year) only moves forward.
  */
-import type { CaseNumbersAssigned, MeetingNumberAssigned, NumberingContinued, NumberingEvent } from './events.js';
-
-export interface NumberingState {
-  committee: string;
-  year: number;
-  nextMeetingNumber: number;
-  nextCaseNumber: number;
-}
+import type { CaseNumbersAssigned, MeetingNumberAssigned, NumberingContinued } from '../events.js';
+import type { NumberingState } from './state.js';
 
 export class NumberingBackwards extends Error {
   constructor(
@@ -27,31 +21,6 @@ export class NumberingBackwards extends Error {
     super(`${field} ${requested} is below the next free number ${nextFree}: numbering only moves forward`);
     this.name = 'NumberingBackwards';
   }
-}
-
-export function initialNumbering(committee: string, year: number): NumberingState {
-  return { committee, year, nextMeetingNumber: 1, nextCaseNumber: 1 };
-}
-
-export function applyNumberingEvent(s: NumberingState, e: NumberingEvent): NumberingState {
-  switch (e.type) {
-    case 'NumberingContinued':
-      return {
-        ...s,
-        nextMeetingNumber: Math.max(s.nextMeetingNumber, e.data.nextMeetingNumber),
-        nextCaseNumber: Math.max(s.nextCaseNumber, e.data.nextCaseNumber),
-      };
-    case 'MeetingNumberAssigned':
-      return { ...s, nextMeetingNumber: Math.max(s.nextMeetingNumber, e.data.seq + 1) };
-    case 'CaseNumbersAssigned': {
-      const top = Math.max(0, ...e.data.numbers.map((n) => n.seq));
-      return { ...s, nextCaseNumber: Math.max(s.nextCaseNumber, top + 1) };
-    }
-  }
-}
-
-export function foldNumbering(committee: string, year: number, events: readonly { type: string; data: unknown }[]): NumberingState {
-  return events.reduce((s, e) => applyNumberingEvent(s, e as NumberingEvent), initialNumbering(committee, year));
 }
 
 /** "8/2018" */

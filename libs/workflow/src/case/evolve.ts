@@ -1,0 +1,140 @@
+/**
+ * `evolveCase(state, event) → state`: the one fold of a case stream. Pure and total: every case
+ * event type is handled in every status, and a fact that does not fit the current status (which
+ * the machine would not have decided) still updates what it says; nothing throws, a recorded
+ * fact is never refused. The status after a fact is `CASE_TARGETS` (lifecycle.ts), the table the
+ * machine's targets are built from.
+ *
+ * Where the four earlier folds (machine, projections, archive, documents) disagreed, the truth
+ * chosen here (each with its reason at the event):
+ * - CasePostponed keeps the discussion (machine, archive; the projection cleared it): the minutes
+ *   of the meeting it was postponed from show "any discussion recorded before it was postponed"
+ *   (API.md), so each discussion names its meeting and a later meeting shows only its own.
+ * - CaseWithdrawn keeps `meetingId` and `number` (machine; projection and archive cleared both):
+ *   after notice a withdrawn case stays on the frozen agenda and the minutes list it "with its
+ *   number and the reason"; the case read answers its meeting's state. `withdrawal` also names
+ *   the meeting and number, so a view that lists only live cases maps `meetingId` to null.
+ * - CaseNumbered sets `meetingId` as well as `number` (projection, archive; the machine only the
+ *   number): the fact names the meeting that numbered it.
+ * - CasePaperEdited applies every paper field (machine, archive, documents; the projection kept
+ *   only title, type, proposedResolution, projectIds and meetsFollowUps).
+ * - CaseScheduled clears `number` (machine; projection and archive kept it): a number belongs to
+ *   one meeting's notice. (A draft case never has one, so only an odd stream tells the difference.)
+ */
+import type { CaseDrafted, CaseEvent, CasePaper } from '../events.js';
+import { stampOf, type Stamped } from '../core/fact.js';
+import { CASE_INITIAL, CASE_TARGETS } from './lifecycle.js';
+import type { CaseRecord } from './state.js';
+
+export type CaseFact = Stamped<CaseEvent>;
+
+function paperOf(d: CaseDrafted['data']): CasePaper {
+  const paper: CasePaper = {
+    title: d.title,
+    type: d.type,
+    proposedResolution: d.proposedResolution,
+    projectIds: d.projectIds ?? [],
+    meetsFollowUps: d.meetsFollowUps ?? [],
+  };
+  for (const k of ['background', 'purpose', 'caseOfficer', 'responsible'] as const) if (d[k] !== undefined) paper[k] = d[k];
+  return paper;
+}
+
+/** The case right after `CaseDrafted`. */
+export function startCase(e: Stamped<CaseDrafted>): CaseRecord {
+  const d = e.data;
+  return {
+    status: CASE_INITIAL,
+    caseId: d.caseId,
+    committee: d.committee,
+    matterId: d.matterId,
+    paper: paperOf(d),
+    standardItem: d.standardItem ?? null,
+    referredFromCaseId: d.referredFromCaseId ?? null,
+    drafted: stampOf(e),
+    meetingId: null,
+    lastMeetingId: null,
+    number: null,
+    lastNumber: null,
+    presenter: null,
+    discussions: [],
+    decision: null,
+    postponements: [],
+    unschedulings: [],
+    referrals: [],
+    withdrawal: null,
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** What the fact says, apart from the status. */
+function apply(s: CaseRecord, e: CaseFact): CaseRecord {
+  const stamp = stampOf(e);
+  switch (e.type) {
+    case 'CaseDrafted': {
+      // Only ever the first event (startCase); a second one restates the paper and identity.
+      const fresh = startCase(e);
+      return { ...s, caseId: fresh.caseId, committee: fresh.committee, matterId: fresh.matterId, paper: fresh.paper, standardItem: fresh.standardItem, referredFromCaseId: fresh.referredFromCaseId };
+    }
+    case 'CasePaperEdited':
+      return { ...s, paper: { ...s.paper, ...stripUndefined(e.data.changes ?? {}) } };
+    case 'CaseScheduled':
+      return { ...s, meetingId: e.data.meetingId, number: null };
+    case 'CaseUnscheduled':
+      return {
+        ...s,
+        meetingId: null,
+        number: null,
+        unschedulings: [...s.unschedulings, { meetingId: e.data.meetingId || (s.meetingId ?? ''), reason: e.data.reason, ...stamp }],
+      };
+    case 'CaseNumbered':
+      return { ...s, number: e.data.number, lastNumber: e.data.number, meetingId: e.data.meetingId || s.meetingId };
+    case 'CasePresented':
+      return { ...s, presenter: e.data.presenter };
+    case 'DiscussionRecorded':
+      return {
+        ...s,
+        discussions: [
+          ...s.discussions,
+          { meetingId: s.meetingId ?? s.lastMeetingId, summary: e.data.summary, points: e.data.points ?? [], followUps: e.data.followUps ?? [], ...stamp },
+        ],
+      };
+    case 'ResolutionEndorsed':
+      return {
+        ...s,
+        decision: { outcome: 'endorsement', resolution: e.data.resolution, conditions: e.data.conditions ?? null, input: [], meetingId: s.meetingId ?? s.lastMeetingId, ...stamp },
+      };
+    case 'CaseNoted':
+      return {
+        ...s,
+        decision: { outcome: 'orientation', resolution: e.data.resolution, conditions: null, input: e.data.input ?? [], meetingId: s.meetingId ?? s.lastMeetingId, ...stamp },
+      };
+    case 'CasePostponed':
+      // Off the agenda, back to draft; the number given at notice and the presenter are lost,
+      // the discussions are kept (each names its meeting).
+      return {
+        ...s,
+        meetingId: null,
+        number: null,
+        presenter: null,
+        postponements: [...s.postponements, { meetingId: e.data.meetingId || (s.meetingId ?? ''), numberLost: s.number, reason: e.data.reason, ...stamp }],
+      };
+    case 'CaseReferred':
+      return { ...s, referrals: [...s.referrals, { toCommittee: e.data.toCommittee, type: e.data.type, referredCaseId: e.data.referredCaseId, ...stamp }] };
+    case 'CaseWithdrawn':
+      // Meeting and number kept (see the header): the withdrawal names them too.
+      return { ...s, withdrawal: { reason: e.data.reason, meetingId: s.meetingId, number: s.number, ...stamp } };
+    default:
+      return s; // not a case event: nothing this record says changes
+  }
+}
+
+export function evolveCase(s: CaseRecord, e: CaseFact): CaseRecord {
+  const next = apply(s, e);
+  const status = CASE_TARGETS[e.type] ?? next.status;
+  const lastMeetingId = next.meetingId ?? next.lastMeetingId;
+  return status === next.status && lastMeetingId === next.lastMeetingId ? next : { ...next, status, lastMeetingId };
+}

@@ -1,0 +1,4 @@
+export * from './lifecycle.js';
+export * from './state.js';
+export * from './evolve.js';
+export * from './fold.js';

@@ -1,0 +1,90 @@
+/**
+ * The case record (sak) as one fold of its stream gives it: the superset of what the machine, the
+ * case read, the projections (registers, minutes, feeds), the archive and the documents need, so
+ * that each of them is a plain mapping from it (see the README, "One fold per record").
+ *
+ * Stamps (`at`, `actor`) are the stored events' `metadata.at` / `metadata.actor`; they are null in
+ * a state evolved from a candidate event not stored yet.
+ */
+import type { CasePaper, CaseType, StandardItem } from '../events.js';
+import type { Stamp } from '../core/fact.js';
+import type { CaseStatus } from './lifecycle.js';
+
+/** One `record-discussion`, with the meeting it was recorded in. */
+export interface CaseDiscussion extends Stamp {
+  /** The case's meeting when it was recorded (the last one it was on, if it had left it). */
+  meetingId: string | null;
+  summary?: string;
+  points: string[];
+  followUps: { id: string; text: string }[];
+}
+
+/** Utsatt: the meeting it was postponed from, the number it lost there, and why. */
+export interface CasePostponement extends Stamp {
+  meetingId: string;
+  /** The number it had at that meeting (given at notice), lost by postponing; null before notice. */
+  numberLost: string | null;
+  reason: string;
+}
+
+/** Taken off a meeting's agenda before notice. */
+export interface CaseUnscheduling extends Stamp {
+  meetingId: string;
+  reason: string;
+}
+
+/** Vedtak: the endorsement or the note, and the meeting it was made at. */
+export interface CaseDecision extends Stamp {
+  outcome: 'endorsement' | 'orientation';
+  resolution: string;
+  /** Endorsement only. */
+  conditions: string | null;
+  /** Note only: numbered input points. */
+  input: string[];
+  meetingId: string | null;
+}
+
+export interface CaseReferral extends Stamp {
+  toCommittee: string;
+  type: CaseType;
+  referredCaseId: string;
+}
+
+export interface CaseWithdrawal extends Stamp {
+  reason: string;
+  /** The meeting it was on when withdrawn (null: withdrawn from draft). */
+  meetingId: string | null;
+  /** The number it had there (given at notice; null before notice or from draft). */
+  number: string | null;
+}
+
+export interface CaseRecord {
+  status: CaseStatus;
+  caseId: string;
+  committee: string;
+  matterId: string;
+  /** The whole case paper (saksfremlegg) as it stands: drafted, then every edit applied. */
+  paper: CasePaper;
+  standardItem: StandardItem | null;
+  referredFromCaseId: string | null;
+  drafted: Stamp;
+  /**
+   * The meeting the case is on (scheduled), was decided in, or was withdrawn at; null while (back)
+   * in draft. (Withdrawal keeps it: after notice the case stays on that meeting's frozen agenda.)
+   */
+  meetingId: string | null;
+  /** The last meeting the case was on, kept when it leaves the agenda (null: never scheduled). */
+  lastMeetingId: string | null;
+  /** `N/YY`, given at notice; null while not numbered, and again after postponement/unscheduling. */
+  number: string | null;
+  /** The last number it was ever given (kept when lost). */
+  lastNumber: string | null;
+  presenter: string | null;
+  /** Every recorded discussion, oldest first, each naming its meeting (postponement keeps them). */
+  discussions: CaseDiscussion[];
+  decision: CaseDecision | null;
+  postponements: CasePostponement[];
+  unschedulings: CaseUnscheduling[];
+  referrals: CaseReferral[];
+  withdrawal: CaseWithdrawal | null;
+}

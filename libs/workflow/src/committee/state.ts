@@ -1,0 +1,22 @@
+/** The committee record (utvalg / styre / råd): its name and everyone who ever joined it. */
+import type { MemberRole } from '../events.js';
+import type { Stamp } from '../core/fact.js';
+
+export interface CommitteeMember {
+  id: string;
+  name: string;
+  organisation: string;
+  role: MemberRole;
+  joined: Stamp;
+  /** Null while a member; set when they left (kept: attendance and history name them). */
+  left: Stamp | null;
+}
+
+export interface CommitteeRecord {
+  code: string;
+  name: string;
+  /** Null until `CommitteeCreated` has been folded. */
+  created: Stamp | null;
+  /** Everyone who ever joined, in the order they (last) joined; current members have `left: null`. */
+  members: CommitteeMember[];
+}

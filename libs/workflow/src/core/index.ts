@@ -1,0 +1,2 @@
+export * from './upcast.js';
+export * from './fact.js';

@@ -1,0 +1,3 @@
+export * from './state.js';
+export * from './evolve.js';
+export * from './numbers.js';
