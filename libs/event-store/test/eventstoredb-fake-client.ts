@@ -329,12 +329,22 @@ export class FakeKurrentClient {
     return r;
   }
 
-  /** The original last record when all ids are already this stream's consecutive run, else undefined. */
+  /**
+   * The server's idempotency check, as its index writer does it: when the first event's id is already
+   * in the stream, the write is a repeat if all ids follow as that stream's consecutive run (the
+   * original last record is answered), else it is "corrupted idempotency", answered as a wrong
+   * expected version. Undefined when the first id is new.
+   */
   private repeatOf(stream: string, events: EventData[]): FakeRecord | undefined {
     const mine = this.records.filter((r) => r.stream === stream);
     const first = mine.findIndex((r) => r.id === events[0]?.id);
     if (first < 0) return undefined;
-    for (let i = 0; i < events.length; i++) if (mine[first + i]?.id !== events[i].id) return undefined;
+    for (let i = 0; i < events.length; i++) {
+      if (mine[first + i]?.id !== events[i].id) {
+        const current = BigInt(mine.length - 1);
+        throw new WrongExpectedVersionError(undefined, { streamName: stream, expected: ANY, current });
+      }
+    }
     return mine[first + events.length - 1];
   }
 
