@@ -586,10 +586,10 @@ describe('createEventStore', () => {
     await store.close();
   });
 
-  test('routes to the EventStoreDB adapter when EVENTSTORE_CONNECTION_STRING is set', async () => {
-    // nothing listens on port 1: the EventStoreDB adapter (loaded only now) reports it cannot connect
+  test('routes to the KurrentDB adapter when EVENTSTORE_CONNECTION_STRING is set', async () => {
+    // nothing listens on port 1: the KurrentDB adapter (loaded only now) reports it cannot connect
     await expect(
       createEventStore({ EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false', SAKSFLYT_DATA_DIR: '/nonexistent' }),
-    ).rejects.toThrow(/EventStoreDB/);
+    ).rejects.toThrow(/Cannot reach KurrentDB at esdb:\/\/127\.0\.0\.1:1/);
   }, 30_000);
 });
