@@ -33,9 +33,9 @@ import type { CommandContext, CommandResult } from '../application/types.js';
 import { eventId, recordIds, type NewId } from './ids.js';
 import type { WritePlan } from './plan.js';
 
-export const MAX_ATTEMPTS = 8;
+export const MAX_ATTEMPTS = 12;
 /** Back-off after the n-th conflict: uniformly random in [0, min(BACKOFF_CAP_MS, 2^n) ms). */
-const BACKOFF_CAP_MS = 20;
+const BACKOFF_CAP_MS = 25;
 
 /** One attempt's decision: loads what it needs and answers the plan (or throws a domain error). */
 export type Decide = (ids: NewId) => Promise<WritePlan>;
