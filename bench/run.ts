@@ -5,7 +5,8 @@
  * Each bench module runs in a process of its own (same node flags), so no bench measures on a heap
  * an earlier one left behind.
  * To add a bench: write bench/<name>.bench.ts exporting `run(): Promise<BenchFigures>`; every
- * `*.bench.js` next to this file is found and run (the store first, then by name).
+ * `*.bench.js` next to this file is found and run (the store first, then by name). A figure's
+ * `extra` numbers are written beside its value; its `bars` are printed as ok/FAIL.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,11 +48,15 @@ function printTable(figures: BenchFigures): void {
   const rows = Object.entries(figures).map(([name, f]: [string, BenchFigure]) => [
     name,
     `${fmt(f.value)} ${f.unit}`,
-    `${fmt(f.ceiling)} ${f.unit}`,
+    `${fmt(f.ceiling)} ${f.ceilingUnit ?? f.unit}`,
     f.ratio.toFixed(2),
-    f.target === undefined ? '' : `${f.ratio >= f.target ? 'ok' : 'BELOW'} (target ≥ ${f.target})`,
+    f.bars?.length
+      ? f.bars.map((b) => `${b.ok ? 'ok' : 'FAIL'} (${b.text})`).join(', ')
+      : f.target === undefined
+        ? ''
+        : `${f.ratio >= f.target ? 'ok' : 'BELOW'} (target ≥ ${f.target})`,
   ]);
-  const head = ['figure', 'value', 'ceiling', 'ratio', 'target'];
+  const head = ['figure', 'value', 'ceiling', 'ratio', 'target / bars'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i])).join('  ');
   console.log(line(head));
@@ -66,10 +71,9 @@ async function runOne(name: string, out: string): Promise<void> {
   console.log(`\n== bench: ${name}`);
   const figures = await (await bench.load()).run();
   const file = path.join(repoRoot(), 'bench-results.json');
-  const results: Record<string, Omit<BenchFigure, 'target'>> = existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Omit<BenchFigure, 'target'>>)
-    : {};
-  for (const [figure, f] of Object.entries(figures)) results[figure] = { value: f.value, unit: f.unit, ceiling: f.ceiling, ratio: f.ratio };
+  type Written = Pick<BenchFigure, 'value' | 'unit' | 'ceiling' | 'ratio'> & Record<string, number | string>;
+  const results: Record<string, Written> = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Written>) : {};
+  for (const [figure, f] of Object.entries(figures)) results[figure] = { value: f.value, unit: f.unit, ceiling: f.ceiling, ratio: f.ratio, ...f.extra };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(out, JSON.stringify(figures));
 }

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger, Module, type Type } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AccessModule } from './access/access.guard.js';
 import { AuthModule } from './auth/auth.js';
 import { loadTokens, type TokenTable } from './auth/tokens.js';
 import { ConfigModule, loadConfig, type AppConfig, type Env } from './config/config.js';
@@ -58,6 +59,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       StoreModule.forRoot(),
       IdempotencyModule.forRoot(),
       AuthModule.forRoot(tokens),
+      AccessModule,
       ...FEATURE_MODULES,
       ...(options.extraModules ?? []),
       ExtraControllersModule,

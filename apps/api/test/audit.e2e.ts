@@ -53,11 +53,12 @@ describe('audit endpoints on the real records', () => {
   });
 
   it('GET /api/audit/events pages through exactly the stored log, every field, hashes included', async () => {
+    // positions are the store's, not 1, 2, 3, …: page from the start, then from each nextPosition
     const got: any[] = [];
-    let from: number | null = 1;
+    let from: number | null | undefined;
     let pages = 0;
     while (from !== null) {
-      const r = await server.req('GET', `/api/audit/events?fromPosition=${from}&limit=37`, { token: AUDITOR });
+      const r = await server.req('GET', `/api/audit/events?${from === undefined ? '' : `fromPosition=${from}&`}limit=37`, { token: AUDITOR });
       expect(r.status).toBe(200);
       expect(r.json.headPosition).toBe(Number(head));
       expect(r.json.events.length).toBeLessThanOrEqual(37);
@@ -65,15 +66,21 @@ describe('audit endpoints on the real records', () => {
       from = r.json.nextPosition;
       pages++;
     }
-    expect(pages).toBe(Math.ceil(Number(head) / 37));
+    expect(pages).toBe(Math.ceil(stored.length / 37));
     expect(got).toEqual(JSON.parse(JSON.stringify(stored, (_, v) => (typeof v === 'bigint' ? Number(v) : v))));
     expect(got.every((e) => /^[0-9a-f]{64}$/.test(e.hash) && typeof e.metadata.actor === 'string')).toBe(true);
     // past the head: an empty last page
     const past = await server.req('GET', `/api/audit/events?fromPosition=${Number(head) + 5}`, { token: AUDITOR });
     expect(past.json).toEqual({ events: [], headPosition: Number(head), nextPosition: null });
-    // default page: 100 from position 1
+    // default page: the first 100 events, from the beginning; fromPosition is inclusive
     const first = await server.req('GET', '/api/audit/events', { token: AUDITOR });
-    expect(first.json.events.map((e: { position: number }) => e.position)).toEqual(Array.from({ length: Math.min(100, Number(head)) }, (_, i) => i + 1));
+    expect(first.json.events.map((e: { position: number }) => e.position)).toEqual(stored.slice(0, 100).map((e) => Number(e.position)));
+    expect(first.json.nextPosition).toBe(Number(stored[100].position));
+    const second = await server.req('GET', `/api/audit/events?fromPosition=${first.json.nextPosition}&limit=2`, { token: AUDITOR });
+    expect(second.json.events.map((e: { position: number }) => e.position)).toEqual([stored[100], stored[101]].map((e) => Number(e.position)));
+    expect(second.json.nextPosition).toBe(Number(stored[102].position));
+    const fromOne = await server.req('GET', '/api/audit/events?fromPosition=1', { token: AUDITOR });
+    expect(fromOne.json).toEqual(first.json);
   });
 
   it('rejects bad paging parameters with 400 naming the field', async () => {
@@ -92,10 +99,10 @@ describe('audit endpoints on the real records', () => {
 
   it('GET /api/audit/verify: the untouched chain verifies; a head kept elsewhere is checked', async () => {
     const r = await server.req('GET', '/api/audit/verify', { token: AUDITOR });
-    expect(r.json).toEqual({ ok: true, events: Number(head), headHash: stored.at(-1)!.hash });
+    expect(r.json).toEqual({ ok: true, events: stored.length, headHash: stored.at(-1)!.hash });
     const mid = stored[Math.floor(stored.length / 2)];
     const known = await server.req('GET', `/api/audit/verify?knownPosition=${mid.position}&knownHash=${mid.hash}`, { token: AUDITOR });
-    expect(known.json).toEqual({ ok: true, events: Number(head), headHash: stored.at(-1)!.hash });
+    expect(known.json).toEqual({ ok: true, events: stored.length, headHash: stored.at(-1)!.hash });
     const wrong = await server.req('GET', `/api/audit/verify?knownPosition=${mid.position}&knownHash=${'0'.repeat(64)}`, { token: AUDITOR });
     expect(wrong.json).toEqual({ ok: false, firstBadPosition: Number(mid.position) });
     for (const q of ['knownPosition=3', `knownHash=${mid.hash}`, 'knownPosition=3&knownHash=xyz']) {
@@ -183,12 +190,14 @@ describe('audit endpoints on the real records', () => {
     const victim = stored[Math.floor(stored.length / 3)];
     db.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify(victim.data), Number(victim.position));
     expect((await server.req('GET', '/api/audit/verify', { token: AUDITOR })).json.ok).toBe(true);
-    db.prepare('DELETE FROM events WHERE position > ?').run(Number(head) - 3);
+    // cut off the newest three events
+    db.prepare('DELETE FROM events WHERE position > ?').run(Number(stored.at(-4)!.position));
     db.close();
     const plain = await server.req('GET', '/api/audit/verify', { token: AUDITOR });
-    expect(plain.json).toEqual({ ok: true, events: Number(head) - 3, headHash: stored[Number(head) - 4].hash });
+    expect(plain.json).toEqual({ ok: true, events: stored.length - 3, headHash: stored.at(-4)!.hash });
     const kept = stored.at(-1)!;
     const r = await server.req('GET', `/api/audit/verify?knownPosition=${kept.position}&knownHash=${kept.hash}`, { token: AUDITOR });
-    expect(r.json).toEqual({ ok: false, firstBadPosition: Number(head) - 2 });
+    // where the first missing event should have been
+    expect(r.json).toEqual({ ok: false, firstBadPosition: Number(stored.at(-3)!.position) });
   });
 });

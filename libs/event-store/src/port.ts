@@ -1,13 +1,39 @@
 /**
- * The event store port: what every adapter (embedded SQLite, EventStoreDB) offers.
- * Modelled on EventStoreDB's semantics so that both adapters pass one contract suite.
+ * The event store port: what every adapter (embedded SQLite, KurrentDB) offers.
+ * Modelled on KurrentDB's (EventStoreDB's) semantics so that both adapters pass one contract suite.
  *
- * Positions are global and strictly increasing (bigint). Revisions are 0-based per stream (bigint).
- * - readAll({ fromPosition }) is INCLUSIVE: events with position >= fromPosition.
- * - subscribeToAll({ fromPosition }) is EXCLUSIVE: events with position > fromPosition
- *   (pass the last position you processed, the checkpoint; omit it to start from the beginning).
- * - readStream({ fromRevision }) and subscribeToStream({ fromRevision }) are INCLUSIVE / EXCLUSIVE
- *   in the same way: read from that revision; subscribe after that revision.
+ * Revisions are 0-based per stream (bigint) and run 0, 1, 2, … without a gap: callers may count them.
+ *
+ * Positions are global, strictly increasing and OPAQUE (bigint): the store says which positions
+ * exist, nobody computes one. They are not dense (KurrentDB's are byte offsets in its log, and the
+ * SQLite store can be asked for gapped ones): `position + 1n` is not the next event, `position - 1n`
+ * is not the previous one, and the number of events is not the head position. `0n` is before every
+ * event (the head of an empty store). Pass back only positions the store gave you: an event's
+ * position, `headPosition()`, a `caughtUp` position, an append's result.
+ * - readAll({ after }) is EXCLUSIVE: events with position > after (the cursor you hold: the last
+ *   position you processed). Omit it (or pass 0n) to read from the beginning. `after` need not be an
+ *   event's position (e.g. the head, or a position that lay between two events).
+ * - readAll({ fromPosition }) is INCLUSIVE: events with position >= fromPosition. Only for callers
+ *   holding an event's own position that should be included (audit paging). Never both at once.
+ * - subscribeToAll({ after }) is EXCLUSIVE in the same way (pass your checkpoint; omit it to start
+ *   from the beginning).
+ * - readStream({ fromRevision }) is INCLUSIVE and subscribeToStream({ fromRevision }) EXCLUSIVE:
+ *   read from that revision; subscribe after that revision.
+ *
+ * Idempotent re-append (both adapters keep exactly this much):
+ * - Re-appending events whose ids are ALL already stored, as the same consecutive run (same order,
+ *   consecutive revisions) of the same stream, succeeds with the original answer (revision and
+ *   position) and writes nothing, whatever the expected revision now says. For `appendMany`, the call
+ *   is a repeat when every one of its stream writes is; its answer is then the original one.
+ * - Any other reuse of stored ids is refused and writes nothing: ids stored in another order, mixed
+ *   with new ids, or at other revisions (WrongExpectedRevision or an Error), and an `appendMany` of
+ *   which some stream writes are repeats and others are not (an Error: a retry must repeat the whole
+ *   call). The SQLite store also refuses an id stored in another stream (DuplicateEventId); KurrentDB
+ *   checks ids per stream only: never reuse an event's id for another event.
+ * - KurrentDB recognises a repeat only within its idempotency window (per stream; for `any`,
+ *   bounded to recent writes). So an application derives its event ids deterministically per
+ *   command: the retry of the same command (after a timeout or a lost answer) gives the same ids and
+ *   cannot write twice.
  */
 import type { Observable } from 'rxjs';
 
@@ -24,7 +50,7 @@ export interface EventMetadata {
 }
 
 export interface NewEvent<D = unknown> {
-  /** uuid; generated when missing. Re-appending the same ids is idempotent. */
+  /** uuid; generated when missing. Re-appending the same ids is idempotent (see the top of this file). */
   id?: string;
   type: string;
   data: D;
@@ -56,6 +82,23 @@ export interface AppendResult {
   position: bigint;
 }
 
+/** One stream's part of an `appendMany`. */
+export interface StreamWrite {
+  stream: string;
+  expectedRevision: ExpectedRevision;
+  events: NewEvent[];
+}
+
+export interface AppendManyResult {
+  /**
+   * One entry per write, in the order given: the stream's revision after the write, and the global
+   * position of the last event written to it.
+   */
+  streams: { stream: string; nextRevision: bigint; position: bigint }[];
+  /** The highest global position written. */
+  position: bigint;
+}
+
 export interface ReadStreamOptions {
   fromRevision?: bigint;
   direction?: 'forwards' | 'backwards';
@@ -63,6 +106,9 @@ export interface ReadStreamOptions {
 }
 
 export interface ReadAllOptions {
+  /** EXCLUSIVE cursor: events with position > after. Omit (or 0n): from the beginning. */
+  after?: bigint;
+  /** INCLUSIVE: events with position >= fromPosition; only with an event's own position (audit paging). */
   fromPosition?: bigint;
   maxCount?: number;
 }
@@ -73,15 +119,32 @@ export type SubscriptionMessage =
 
 export interface EventStore {
   readonly kind: 'sqlite' | 'eventstoredb';
+  /** One stream: the same as `appendMany([{ stream, expectedRevision, events }])`. */
   append(stream: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * All streams or none: each checked against its own expected revision. A conflict on any stream
+   * throws WrongExpectedRevision naming that stream, and nothing is written. A stream named twice, an
+   * empty list or a write with no events is refused (Error), like an empty append. Concurrent calls
+   * over the same streams are serialised: each stream's revisions stay gap-free and every call's
+   * events are either all visible (readStream, readAll, subscriptions) or none.
+   */
+  appendMany(writes: StreamWrite[]): Promise<AppendManyResult>;
   /** Pages lazily; throws StreamNotFound (on first iteration) when the stream has no events. */
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
-  /** Pages lazily through the global log in position order. */
+  /**
+   * Pages lazily through the global log in position order. `after` is an EXCLUSIVE cursor (events
+   * with position > after; omit: from the beginning). `fromPosition` (inclusive) stays only for
+   * callers holding an event's own position (audit paging). Never compute a position: pass one the
+   * store gave you.
+   */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
-  /** Catches up from the position, emits one `caughtUp`, then goes live. No gap, no duplicate. */
-  subscribeToAll(options?: { fromPosition?: bigint }): Observable<SubscriptionMessage>;
+  /**
+   * Catches up after the position (EXCLUSIVE, like readAll's `after`; omit: from the beginning),
+   * emits one `caughtUp`, then goes live. No gap, no duplicate.
+   */
+  subscribeToAll(options?: { after?: bigint }): Observable<SubscriptionMessage>;
   subscribeToStream(stream: string, options?: { fromRevision?: bigint }): Observable<SubscriptionMessage>;
-  /** Position of the last event in the store (0n when empty). */
+  /** Position of the last event in the store (0n when empty): a position, not a count. */
   headPosition(): Promise<bigint>;
   close(): Promise<void>;
 }

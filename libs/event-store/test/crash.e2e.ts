@@ -2,6 +2,7 @@
  * kill -9 during a 32-writer append load loses no acknowledged event. A real child process runs our
  * adapter (transpiled from src, see fixtures/build-adapter.ts) with 32 concurrent writers that print
  * each event id only after its append promise resolved; after about a second it gets SIGKILL.
+ * The same with appendMany over overlapping streams: no call is half there.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,8 +18,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function runAndKill(adapter: string, file: string, runMs: number): Promise<string[]> {
-  const child = spawn(process.execPath, [path.join(fixturesDir, 'crash-child.mjs'), adapter, file], {
+async function runAndKill(adapter: string, file: string, runMs: number, fixture = 'crash-child.mjs'): Promise<string[]> {
+  const child = spawn(process.execPath, [path.join(fixturesDir, fixture), adapter, file], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -80,3 +81,32 @@ test('SIGKILL under 32 concurrent writers loses no acknowledged event and the ch
     await store.close();
   }
 }, 60_000);
+
+test('SIGKILL in the middle of concurrent appendMany calls: every acknowledged call whole, no call half there', async () => {
+  const adapter = buildAdapter();
+  dirs.push(adapter);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'saksflyt-crash-many-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'events.db');
+
+  for (let round = 0; round < 3; round++) {
+    const acked = await runAndKill(adapter, file, 700 + 300 * round, 'crash-many-child.mjs');
+    expect(acked.length).toBeGreaterThan(16); // the load really ran
+
+    const raw = new Database(file, { readonly: true });
+    const calls = raw
+      .prepare(`SELECT json_extract(data, '$.g') AS g, json_extract(data, '$.n') AS n, COUNT(*) AS c FROM events WHERE type = 'ManyCrashTested' GROUP BY g`)
+      .all() as Array<{ g: string; n: number; c: number }>;
+    const gaps = raw.prepare('SELECT stream FROM events GROUP BY stream HAVING MAX(revision) + 1 != COUNT(*)').pluck().all();
+    const count = raw.prepare('SELECT COUNT(*) FROM events').pluck().get() as number;
+    raw.close();
+    const whole = new Set(calls.filter((x) => x.c === x.n).map((x) => x.g));
+    expect(calls.filter((x) => x.c !== x.n)).toEqual([]); // no call half there
+    expect(acked.filter((g) => !whole.has(g))).toEqual([]); // every acknowledged call there
+    expect(gaps).toEqual([]);
+
+    const store = await openSqliteStore({ file });
+    expect(await store.verifyChain()).toMatchObject({ ok: true, events: count });
+    await store.close();
+  }
+}, 90_000);

@@ -1,6 +1,6 @@
 /**
- * Opening the EventStoreDB adapter where no server listens fails with a clear error, not a hang (the real
- * client against a closed local port; no server, fake or real, is involved).
+ * Opening the KurrentDB adapter where no server listens fails with a clear error, not a hang (the real
+ * `@kurrent/kurrentdb-client` against a closed local port; no server, fake or real, is involved).
  */
 import net from 'node:net';
 import { expect, test } from '@jest/globals';
@@ -14,9 +14,11 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-test('openEventStoreDb rejects with "Cannot reach EventStoreDB" when nothing listens, hiding credentials', async () => {
+test('openEventStoreDb rejects with "Cannot reach KurrentDB" when nothing listens, hiding credentials', async () => {
   const port = await closedPort();
-  await expect(openEventStoreDb(`esdb://admin:secret@127.0.0.1:${port}?tls=false`)).rejects.toThrow(
-    new RegExp(`^Cannot reach EventStoreDB at esdb://\\*\\*\\*@127\\.0\\.0\\.1:${port}\\?tls=false: `),
+  const started = Date.now();
+  await expect(openEventStoreDb(`kurrentdb://admin:secret@127.0.0.1:${port}?tls=false`)).rejects.toThrow(
+    new RegExp(`^Cannot reach KurrentDB at kurrentdb://\\*\\*\\*@127\\.0\\.0\\.1:${port}\\?tls=false: `),
   );
+  expect(Date.now() - started).toBeLessThan(25_000);
 }, 30_000);

@@ -1,14 +1,14 @@
 /**
- * The resubscribing catch-up wrapper of the EventStoreDB adapter (`catch-up.ts`), without a server:
+ * The resubscribing catch-up wrapper of the KurrentDB adapter (`catch-up.ts`), without a server:
  * each client subscription is stood in for by a plain Node object-mode PassThrough (what the client's
  * subscription is: a Readable of resolved events that also emits 'caughtUp'), written to by the test.
- * This tests our wrapper's ordering, deduplication and retry logic, not EventStoreDB.
+ * This tests our wrapper's ordering, deduplication and retry logic, not KurrentDB.
  */
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from '@jest/globals';
 import type { Observable } from 'rxjs';
 import { catchUpObservable, type CatchUpSpec } from '../src/eventstoredb/catch-up.js';
-import { isSystemEventType, type EsdbResolvedEventLike } from '../src/eventstoredb/mapping.js';
+import { isUserEvent, type KurrentResolvedEventLike } from '../src/eventstoredb/mapping.js';
 import { StreamNotFound, type SubscriptionMessage } from '../src/port.js';
 
 class Scripted extends PassThrough {
@@ -22,10 +22,10 @@ class Scripted extends PassThrough {
 }
 
 /** A resolved $all event whose position (and revision) is `key`. */
-function resolved(key: bigint, type = 'CaseNoted'): EsdbResolvedEventLike {
+function resolved(key: bigint, type = 'CaseNoted', streamId = 'case-1'): KurrentResolvedEventLike {
   return {
     event: {
-      streamId: 'case-1',
+      streamId,
       id: `00000000-0000-4000-8000-${key.toString().padStart(12, '0')}`,
       isJson: true,
       revision: key,
@@ -62,9 +62,9 @@ function harness(over: Partial<CatchUpSpec> & { head?: bigint } = {}) {
       return s;
     },
     keyOf: (e) => e.position,
-    accept: (r) => !!r.event && !isSystemEventType(r.event.type),
+    accept: isUserEvent,
     caughtUpPosition: (last) => last,
-    retry: { baseDelayMs: 1, maxDelayMs: 4, maxAttempts: 3 },
+    retry: { baseDelayMs: 1, maxDelayMs: 4 },
     ...over,
   };
   const messages: SubscriptionMessage[] = [];
@@ -141,7 +141,7 @@ describe('catch-up subscription wrapper', () => {
   });
 
   test('when the head is at or before the start, caughtUp comes at once with the start', async () => {
-    const h = harness({ start: 50n, head: 50n, caughtUpPosition: (last) => (last > 50n ? last : 50n) });
+    const h = harness({ start: 50n, head: 50n, minCaughtUp: 50n });
     await until(() => h.opened.length === 1);
     expect(h.opened[0].after).toBe(50n);
     expect(h.summary()).toEqual(['caughtUp@50']);
@@ -184,17 +184,102 @@ describe('catch-up subscription wrapper', () => {
     expect(h.opened[2].unsubscribed).toBe(true);
   });
 
-  test('gives up with the error after maxAttempts failures in a row', async () => {
-    let attempts = 0;
+  test('never gives up: resubscribes after every failure, the delay doubling up to the cap', async () => {
+    const opens: number[] = [];
+    let failing = true;
     const h = harness({
-      open: () => {
-        attempts++;
-        throw new Error('14 UNAVAILABLE: No connection established');
+      retry: { baseDelayMs: 2, maxDelayMs: 16 },
+      open: (after) => {
+        opens.push(Date.now());
+        if (failing) throw new Error('14 UNAVAILABLE: No connection established');
+        const s = new Scripted(after);
+        return s;
       },
     });
-    await until(() => h.error() !== undefined);
-    expect(attempts).toBe(4); // the first try and 3 retries
-    expect((h.error() as Error).message).toMatch(/UNAVAILABLE/);
+    await until(() => opens.length >= 40, 10_000); // the old wrapper gave up after 21
+    const gaps = opens.slice(1).map((t, i) => t - opens[i]);
+    // doubling: 2, 4, 8, then the cap; a timer never fires early by more than a millisecond
+    for (const [i, want] of [2, 4, 8, 16, 16].entries()) expect(gaps[i]).toBeGreaterThanOrEqual(want - 1);
+    // capped: no wait grows past the cap (allowing for a busy machine)
+    expect(Math.max(...gaps.slice(5))).toBeLessThan(16 + 250);
+    expect(h.error()).toBeUndefined();
+    failing = false;
+    h.subscription.unsubscribe();
+  }, 20_000);
+
+  test('the back-off starts over once an event arrives', async () => {
+    const h = harness({ retry: { baseDelayMs: 40, maxDelayMs: 400 } });
+    await until(() => h.opened.length === 1);
+    // three drops in a row: 40, 80, 160 ms
+    for (let n = 1; n <= 3; n++) {
+      h.opened[n - 1].emit('error', new Error('dropped'));
+      await until(() => h.opened.length === n + 1, 2000);
+    }
+    h.opened[3].write(resolved(10n));
+    await until(() => h.messages.length === 1);
+    const t0 = Date.now();
+    h.opened[3].emit('error', new Error('dropped'));
+    await until(() => h.opened.length === 5, 2000);
+    expect(Date.now() - t0).toBeLessThan(160); // the base again, not 320
+    expect(h.opened[4].after).toBe(10n);
+    h.subscription.unsubscribe();
+  });
+
+  test('a start the server refuses (not a record boundary) is retried from the fallback, and nothing up to the start is delivered', async () => {
+    const fallbacks: bigint[] = [];
+    const h = harness({
+      start: 1050n,
+      minCaughtUp: 1050n,
+      fallback: (from) => {
+        fallbacks.push(from);
+        return from === 1050n ? 1000n : from === 1000n ? 0n : undefined;
+      },
+    });
+    await until(() => h.opened.length === 1);
+    expect(h.opened[0].after).toBe(1050n);
+    h.opened[0].emit('error', new Error('Invalid position'));
+    await until(() => h.opened.length === 2);
+    expect(h.opened[1].after).toBe(1000n);
+    h.opened[1].emit('error', new Error('Invalid position'));
+    await until(() => h.opened.length === 3);
+    expect(h.opened[2].after).toBe(0n);
+    for (const k of [900n, 1000n, 1040n, 1100n, 1200n]) h.opened[2].write(resolved(k));
+    h.opened[2].emit('caughtUp');
+    await until(() => h.messages.length === 3);
+    expect(h.summary()).toEqual(['e1100', 'e1200', 'caughtUp@1200']);
+    expect(fallbacks).toEqual([1050n, 1000n]);
+    // a later drop (after events came) resubscribes after the last event, not from the fallback
+    h.opened[2].emit('error', new Error('dropped'));
+    await until(() => h.opened.length === 4);
+    expect(h.opened[3].after).toBe(1200n);
+    h.subscription.unsubscribe();
+  });
+
+  test('the first caughtUp is never before the start position', async () => {
+    // the server says caught up without any event after the start
+    const a = harness({ start: 5000n, minCaughtUp: 5000n });
+    await until(() => a.opened.length === 1);
+    a.opened[0].emit('caughtUp');
+    await until(() => a.messages.length === 1);
+    expect(a.summary()).toEqual(['caughtUp@5000']);
+    a.subscription.unsubscribe();
+    // the head read before subscribing lies before the start
+    const b = harness({ start: 5000n, head: 4000n, minCaughtUp: 5000n });
+    await until(() => b.messages.length === 1);
+    expect(b.summary()).toEqual(['caughtUp@5000']);
+    b.subscription.unsubscribe();
+  });
+
+  test('events of $ streams are never delivered, whatever their type', async () => {
+    const h = harness();
+    await until(() => h.opened.length === 1);
+    h.opened[0].write(resolved(10n));
+    h.opened[0].write(resolved(20n, 'CaseNoted', '$user-stream'));
+    h.opened[0].write(resolved(30n, '$statsCollected', '$stats-1'));
+    h.opened[0].write(resolved(40n));
+    await until(() => h.messages.length === 2);
+    expect(h.summary()).toEqual(['e10', 'e40']);
+    h.subscription.unsubscribe();
   });
 
   test('a fatal error ends the Observable with the mapped error at once, without retrying', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import type { RecordedEvent } from '@saksflyt/event-store';
+import { Observable } from 'rxjs';
+import type { EventStore, RecordedEvent, SubscriptionMessage } from '@saksflyt/event-store';
 import { ProjectionRunner, type DocStore, type FeedMessage, type Projection } from '@saksflyt/projections';
 import { collect, ev, tempStore, type TempStore } from './helpers.js';
 
@@ -28,6 +29,7 @@ function tally(version = 1, opts: { boomOn?: string; twice?: boolean } = {}): Pr
   };
 }
 
+/** Appends n events in batches of 50 over `streams` streams; returns the position of the last one (the store's answer). */
 async function appendMany(t: TempStore, n: number, streams = 5, type = 'Counted'): Promise<bigint> {
   let last = 0n;
   for (let i = 0; i < n; i += 50) {
@@ -39,6 +41,54 @@ async function appendMany(t: TempStore, n: number, streams = 5, type = 'Counted'
   return last;
 }
 
+/**
+ * The events' positions as the store handed them out, in log order (after the cursor `after`, when
+ * given). Positions are opaque (gapped under SAKSFLYT_SPARSE_POSITIONS=1): the tests compare with
+ * these and never compute one.
+ */
+async function storePositions(t: TempStore, after?: bigint): Promise<bigint[]> {
+  const out: bigint[] = [];
+  for await (const e of t.store.readAll(after === undefined ? {} : { after })) out.push(e.position);
+  return out;
+}
+
+/**
+ * The store as a runner sees it, with a gate on `subscribeToAll`: while closed, the subscription's
+ * messages are held back (as if delivery were slow) and `open` delivers them, in order. So a test can
+ * append events, learn their positions from the store, and wait for them before the runner has them.
+ */
+function gated(store: EventStore): { store: EventStore; close(): void; open(): void } {
+  let closed = false;
+  const held: Array<() => void> = [];
+  const view: EventStore = {
+    kind: store.kind,
+    append: (stream, events, options) => store.append(stream, events, options),
+    appendMany: (writes) => store.appendMany(writes),
+    readStream: (stream, options) => store.readStream(stream, options),
+    readAll: (options) => store.readAll(options),
+    subscribeToStream: (stream, options) => store.subscribeToStream(stream, options),
+    headPosition: () => store.headPosition(),
+    close: () => store.close(),
+    subscribeToAll: (options) =>
+      new Observable<SubscriptionMessage>((subscriber) => {
+        const inner = store.subscribeToAll(options).subscribe({
+          next: (m) => (closed ? held.push(() => subscriber.next(m)) : subscriber.next(m)),
+          error: (error) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        });
+        return () => inner.unsubscribe();
+      }),
+  };
+  return {
+    store: view,
+    close: () => void (closed = true),
+    open: () => {
+      closed = false;
+      for (const deliver of held.splice(0)) deliver();
+    },
+  };
+}
+
 describe('ProjectionRunner on a real SQLite store', () => {
   let t: TempStore;
   const runners: ProjectionRunner[] = [];
@@ -46,28 +96,36 @@ describe('ProjectionRunner on a real SQLite store', () => {
     for (const r of runners.splice(0)) await r.stop();
     await t.cleanup();
   });
-  const start = async (projections: Projection<any, any>[], batchSize = 100) => {
-    const r = await ProjectionRunner.start({ store: t.store, file: t.file, projections, batchSize });
+  const start = async (projections: Projection<any, any>[], batchSize = 100, store: EventStore = t.store) => {
+    const r = await ProjectionRunner.start({ store, file: t.file, projections, batchSize });
     runners.push(r);
     return r;
   };
 
   it('catches up, then applies live events; waitFor resolves at the position or times out', async () => {
     t = await tempStore();
-    await appendMany(t, 1000);
-    const runner = await start([tally()]);
+    const head = await appendMany(t, 1000);
+    expect(await t.store.headPosition()).toBe(head);
+    const gate = gated(t.store);
+    const runner = await start([tally()], 100, gate.store);
     await runner.whenCaughtUp();
     expect(runner.status()).toEqual([
-      { name: 'tally', version: 1, status: 'running', position: 1000n, serving: { version: 1, position: 1000n } },
+      { name: 'tally', version: 1, status: 'running', position: head, serving: { version: 1, position: head } },
     ]);
     expect(runner.query('tally').view).toEqual({ 's-0': 200, 's-1': 200, 's-2': 200, 's-3': 200, 's-4': 200 });
 
-    const early = await runner.waitFor(1001n, 100);
-    expect(early).toEqual({ reached: false, position: 1000n });
-    const waiting = runner.waitFor(1010n, 5000, ['tally']);
+    // live events whose delivery to the runner is held back: their position is known (the store's
+    // answer) before the runner has them, so waiting for it times out at the head, then resolves
+    gate.close();
     const { position } = await t.store.append('s-9', Array.from({ length: 10 }, (_, i) => ev('Counted', { i })), { expectedRevision: 'no_stream' });
-    expect(position).toBe(1010n);
-    expect(await waiting).toEqual({ reached: true, position: 1010n });
+    const live = await storePositions(t, head);
+    expect(live).toHaveLength(10);
+    expect(live[9]).toBe(position);
+    const early = await runner.waitFor(position, 100);
+    expect(early).toEqual({ reached: false, position: head });
+    const waiting = runner.waitFor(position, 5000, ['tally']);
+    gate.open();
+    expect(await waiting).toEqual({ reached: true, position });
     expect(runner.query<Record<string, number>>('tally').view['s-9']).toBe(10);
   });
 
@@ -89,7 +147,11 @@ describe('ProjectionRunner on a real SQLite store', () => {
     runner = await start([tally()], 64);
     await runner.whenCaughtUp();
     const all = runner.reader('tally').list<Tally>('stream').flatMap((x) => x.positions).sort((a, b) => a - b);
-    expect(all).toEqual(Array.from({ length: Number(head) + 1 }, (_, i) => i + 1));
+    const stored = (await storePositions(t)).map(Number);
+    expect(stored).toHaveLength(730 + 420 + 1);
+    expect(stored[730 + 420 - 1]).toBe(Number(head));
+    expect(stored[730 + 420]).toBe(Number(more.position));
+    expect(all).toEqual(stored);
   });
 
   it('a catch-up flush the writer thread could not write is written by the runner itself: nothing lost, in order', async () => {
@@ -114,12 +176,19 @@ describe('ProjectionRunner on a real SQLite store', () => {
     expect(db.prepare("SELECT position FROM projection_generations WHERE name = 'per-event' AND active = 1").pluck().get()).toBe(Number(head));
     const onDisk = db.prepare("SELECT id FROM projection_docs WHERE name = 'per-event'").pluck().all().map(Number).sort((a, b) => a - b);
     db.close();
-    expect(onDisk).toEqual(Array.from({ length: Number(head) }, (_, i) => i + 1));
+    const stored = (await storePositions(t)).map(Number);
+    expect(stored).toHaveLength(1200);
+    expect(stored[1199]).toBe(Number(head));
+    expect(onDisk).toEqual(stored);
   });
 
   it('rebuilds a new version from 0 while the old version keeps serving, then swaps', async () => {
     t = await tempStore();
-    await appendMany(t, 3000);
+    const head = await appendMany(t, 3000);
+    const stored = await storePositions(t);
+    expect(stored).toHaveLength(3000);
+    // the 1000th event's position: a third of the way through the rebuild
+    const third = stored[999];
     let runner = await start([tally(1)]);
     await runner.whenCaughtUp();
     await runner.stop();
@@ -127,26 +196,26 @@ describe('ProjectionRunner on a real SQLite store', () => {
 
     runner = await start([tally(2, { twice: true })], 100);
     // before the rebuild has caught up, queries read the old generation (version 1)
-    expect(runner.status()[0]).toMatchObject({ version: 2, status: 'catching_up', serving: { version: 1, position: 3000n } });
+    expect(runner.status()[0]).toMatchObject({ version: 2, status: 'catching_up', serving: { version: 1, position: head } });
     expect(runner.query('tally').view).toEqual({ 's-0': 600, 's-1': 600, 's-2': 600, 's-3': 600, 's-4': 600 });
     const swapped = collect(runner.changes('tally'), 1, (m: FeedMessage) => m.kind === 'snapshot');
     // half way through, still the old view
     await new Promise<void>((resolve) => {
-      const tick = () => (runner.status()[0].position >= 1000n ? resolve() : setImmediate(tick));
+      const tick = () => (runner.status()[0].position >= third ? resolve() : setImmediate(tick));
       tick();
     });
-    expect(runner.status()[0].serving).toEqual({ version: 1, position: 3000n });
+    expect(runner.status()[0].serving).toEqual({ version: 1, position: head });
     expect(runner.query('tally').view).toEqual({ 's-0': 600, 's-1': 600, 's-2': 600, 's-3': 600, 's-4': 600 });
     await runner.whenCaughtUp();
-    expect((await swapped)[0]).toMatchObject({ kind: 'snapshot', position: 3000n });
-    expect(runner.status()[0]).toMatchObject({ version: 2, status: 'running', serving: { version: 2, position: 3000n } });
+    expect((await swapped)[0]).toMatchObject({ kind: 'snapshot', position: head });
+    expect(runner.status()[0]).toMatchObject({ version: 2, status: 'running', serving: { version: 2, position: head } });
     expect(runner.query('tally').view).toEqual({ 's-0': 1200, 's-1': 1200, 's-2': 1200, 's-3': 1200, 's-4': 1200 });
     await runner.stop();
     runners.length = 0;
     // the old generation is gone from the tables; the new one is active
     const db = new Database(t.file, { readonly: true });
     expect(db.prepare('SELECT name, version, active, position FROM projection_generations').all()).toEqual([
-      { name: 'tally', version: 2, active: 1, position: 3000 },
+      { name: 'tally', version: 2, active: 1, position: Number(head) },
     ]);
     expect(db.prepare('SELECT DISTINCT generation FROM projection_docs').pluck().all()).toEqual([2]);
     db.close();
@@ -154,64 +223,77 @@ describe('ProjectionRunner on a real SQLite store', () => {
 
   it('a projection that throws stops before the event, reports it, and does not skip it on restart', async () => {
     t = await tempStore();
-    await appendMany(t, 100);
-    await t.store.append('bad', [ev('Boom', {})], { expectedRevision: 'no_stream' });
-    await appendMany(t, 100);
+    // the 100th event's position, the Boom event's (the 101st), the last one's (the 201st)
+    const before = await appendMany(t, 100);
+    const { position: bad } = await t.store.append('bad', [ev('Boom', {})], { expectedRevision: 'no_stream' });
+    const head = await appendMany(t, 100);
+    const stored = await storePositions(t);
+    expect(stored).toHaveLength(201);
+    expect([stored[99], stored[100], stored[200]]).toEqual([before, bad, head]);
     const other: Projection<any, any> = { ...tally(), name: 'other' };
     let runner = await start([tally(1, { boomOn: 'Boom' }), other], 30);
     await runner.whenCaughtUp();
     const [failed, ok] = runner.status();
-    expect(failed).toMatchObject({ name: 'tally', version: 1, status: 'failed', position: 100n });
+    expect(failed).toMatchObject({ name: 'tally', version: 1, status: 'failed', position: before });
     expect(failed.error).toContain('cannot handle Boom');
-    expect(failed.error).toContain('position 101');
-    expect(ok).toMatchObject({ name: 'other', status: 'running', position: 201n });
-    expect((await runner.waitFor(201n, 50, ['tally'])).reached).toBe(false);
+    expect(failed.error).toContain(`at position ${bad} (Boom)`);
+    expect(ok).toMatchObject({ name: 'other', status: 'running', position: head });
+    expect((await runner.waitFor(head, 50, ['tally'])).reached).toBe(false);
     await runner.stop();
     runners.length = 0;
 
     // fixed code, same version: resumes from the checkpoint before the failing event
     runner = await start([tally(1), other], 30);
     await runner.whenCaughtUp();
-    expect(runner.status()[0]).toMatchObject({ status: 'running', position: 201n });
+    expect(runner.status()[0]).toMatchObject({ status: 'running', position: head });
     const all = runner.reader('tally').list<Tally>('stream').flatMap((x) => x.positions).sort((a, b) => a - b);
-    expect(all).toEqual(Array.from({ length: 201 }, (_, i) => i + 1));
+    expect(all).toEqual(stored.map(Number));
   });
 
   it('feeds: snapshot then changes with no gap; changesSince gives exactly what was missed', async () => {
     t = await tempStore();
-    await appendMany(t, 20);
+    const head = await appendMany(t, 20);
+    const caughtUpOn = await storePositions(t);
+    expect(caughtUpOn).toHaveLength(20);
     const runner = await start([tally()]);
     await runner.whenCaughtUp();
     const feed = runner.feed('tally');
     const got: FeedMessage[] = [];
     const sub = feed.subscribe((m) => got.push(m));
-    expect(got[0]).toEqual({ kind: 'snapshot', position: 20n, view: { 's-0': 20 } });
-    for (let i = 0; i < 6; i++) await t.store.append(`x-${i % 2}`, [ev('Counted', {}), ev('Ignored', {})], { expectedRevision: 'any' });
-    await runner.waitFor(32n, 5000);
+    expect(got[0]).toEqual({ kind: 'snapshot', position: head, view: { 's-0': 20 } });
+    let last = head;
+    for (let i = 0; i < 6; i++) last = (await t.store.append(`x-${i % 2}`, [ev('Counted', {}), ev('Ignored', {})], { expectedRevision: 'any' })).position;
+    const live: RecordedEvent[] = [];
+    for await (const e of t.store.readAll({ after: head })) live.push(e);
+    expect(live.map((e) => e.type)).toEqual(Array.from({ length: 6 }, () => ['Counted', 'Ignored']).flat());
+    expect(live[11].position).toBe(last);
+    // c[k]: the position of the k-th live Counted event (0-based), as the store handed it out
+    const c = live.filter((e) => e.type === 'Counted').map((e) => e.position);
+    await runner.waitFor(last, 5000);
     await new Promise((r) => setImmediate(r));
     const changes = got.slice(1);
     // one message per event that changed the view (the Ignored ones change nothing)
-    expect(changes.map((m) => m.position)).toEqual([21n, 23n, 25n, 27n, 29n, 31n]);
-    expect(changes[0]).toEqual({ kind: 'change', position: 21n, changes: [{ collection: 'stream', id: 'x-0', doc: { stream: 'x-0', positions: [21] } }] });
+    expect(changes.map((m) => m.position)).toEqual(c);
+    expect(changes[0]).toEqual({ kind: 'change', position: c[0], changes: [{ collection: 'stream', id: 'x-0', doc: { stream: 'x-0', positions: [Number(c[0])] } }] });
     sub.unsubscribe();
 
-    const missed = runner.changesSince('tally', 25n);
-    expect(missed?.map((m) => m.position)).toEqual([27n, 29n, 31n]);
+    const missed = runner.changesSince('tally', c[2]);
+    expect(missed?.map((m) => m.position)).toEqual([c[3], c[4], c[5]]);
     expect(missed?.[0].changes).toEqual(changes[3].kind === 'change' ? changes[3].changes : null);
     // resume through feed(): no snapshot, only the missed changes, then live
     const resumed: FeedMessage[] = [];
-    const sub2 = runner.feed('tally', { lastEventId: 27n }).subscribe((m) => resumed.push(m));
+    const sub2 = runner.feed('tally', { lastEventId: c[3] }).subscribe((m) => resumed.push(m));
     expect(resumed.map((m) => [m.kind, m.position])).toEqual([
-      ['change', 29n],
-      ['change', 31n],
+      ['change', c[4]],
+      ['change', c[5]],
     ]);
-    await t.store.append('x-0', [ev('Counted', {})], { expectedRevision: 'any' });
-    await runner.waitFor(33n, 5000);
+    const { position: next } = await t.store.append('x-0', [ev('Counted', {})], { expectedRevision: 'any' });
+    await runner.waitFor(next, 5000);
     await new Promise((r) => setImmediate(r));
-    expect(resumed.map((m) => m.position)).toEqual([29n, 31n, 33n]);
+    expect(resumed.map((m) => m.position)).toEqual([c[4], c[5], next]);
     sub2.unsubscribe();
-    // a position from before the log began (during catch-up) asks for a snapshot instead
-    expect(runner.changesSince('tally', 5n)).toBeNull();
+    // a position from before the log began (the 5th event's, applied during catch-up) asks for a snapshot instead
+    expect(runner.changesSince('tally', caughtUpOn[4])).toBeNull();
   });
 
   it('keeps a bounded change log: resume within it is exact, before it asks for a snapshot', async () => {
@@ -219,20 +301,24 @@ describe('ProjectionRunner on a real SQLite store', () => {
     const runner = await ProjectionRunner.start({ store: t.store, file: t.file, projections: [tally()], changeLogLimit: 8 });
     runners.push(runner);
     await runner.whenCaughtUp();
+    // ps[k]: the position of the (k+1)-th event, as the store handed it out
+    const ps: bigint[] = [];
     for (let i = 0; i < 30; i++) {
       const { position } = await t.store.append(`p-${i % 3}`, [ev('Counted', {})], { expectedRevision: 'any' });
+      ps.push(position);
       await runner.waitFor(position, 5000);
       await new Promise((r) => setImmediate(r));
     }
+    expect(await storePositions(t)).toEqual(ps);
     const db = new Database(t.file, { readonly: true });
     const kept = db.prepare('SELECT count(*) FROM projection_changes').pluck().get() as number;
     db.close();
     expect(kept).toBeGreaterThanOrEqual(8);
     expect(kept).toBeLessThanOrEqual(10);
-    expect(runner.changesSince('tally', 5n)).toBeNull();
-    expect(runner.changesSince('tally', 25n)?.map((m) => m.position)).toEqual([26n, 27n, 28n, 29n, 30n]);
+    expect(runner.changesSince('tally', ps[4])).toBeNull();
+    expect(runner.changesSince('tally', ps[24])?.map((m) => m.position)).toEqual(ps.slice(25));
     const resumed: FeedMessage[] = [];
-    runner.feed('tally', { lastEventId: 2n }).subscribe((m) => resumed.push(m)).unsubscribe();
-    expect(resumed).toEqual([{ kind: 'snapshot', position: 30n, view: { 'p-0': 10, 'p-1': 10, 'p-2': 10 } }]);
+    runner.feed('tally', { lastEventId: ps[1] }).subscribe((m) => resumed.push(m)).unsubscribe();
+    expect(resumed).toEqual([{ kind: 'snapshot', position: ps[29], view: { 'p-0': 10, 'p-1': 10, 'p-2': 10 } }]);
   });
 });

@@ -443,10 +443,13 @@ export interface RecordFile {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME_RE = /^\d{2}:\d{2}$/;
+const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-const CASE_NO_RE = /^(\d+)\/(\d{2})$/;
-const MEETING_NO_RE = /^(\d+)\/(\d{4})$/;
+const CASE_NO_RE = /^([1-9]\d{0,5})\/(\d{2})$/;
+const MEETING_NO_RE = /^([1-9]\d{0,5})\/(\d{4})$/;
+/** A committee code, as the API takes it (POST /api/committees). */
+const CODE_RE = /^[A-Z][A-Z0-9-]{0,19}$/;
+const isYear = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1000 && (v as number) <= 9999;
 
 /** True when `s` is YYYY-MM-DD and a real calendar date. */
 export function isValidDate(s: unknown): s is string {
@@ -469,7 +472,7 @@ class Checker {
   str(o: Obj, k: string, path: string, nullable = false): void {
     const v = o[k];
     if (v === null && nullable) return;
-    if (typeof v !== 'string' || v.length === 0) this.err(`${path}.${k}`, nullable ? 'must be a non-empty string or null' : 'must be a non-empty string');
+    if (typeof v !== 'string' || v.trim().length === 0) this.err(`${path}.${k}`, nullable ? 'must be a non-empty string or null' : 'must be a non-empty string');
   }
   optStr(o: Obj, k: string, path: string): void {
     if (o[k] !== undefined) this.str(o, k, path, true);
@@ -477,7 +480,7 @@ class Checker {
   strArr(o: Obj, k: string, path: string, optional = false): void {
     const v = o[k];
     if (v === undefined && optional) return;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x.length === 0)) this.err(`${path}.${k}`, 'must be an array of non-empty strings');
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x.trim().length === 0)) this.err(`${path}.${k}`, 'must be an array of non-empty strings');
   }
   oneOf(o: Obj, k: string, allowed: readonly unknown[], path: string, nullable = false): void {
     const v = o[k];
@@ -691,6 +694,7 @@ export function validateRecordFile(data: unknown): string[] {
     const p = `$.committees[${i}]`;
     if (!isObj(v)) return c.err(p, 'must be an object');
     c.str(v, 'code', p);
+    if (typeof v.code === 'string' && !CODE_RE.test(v.code)) c.err(`${p}.code`, 'must be 1–20 capital letters, digits or hyphens, starting with a letter');
     c.str(v, 'name', p);
     c.str(v, 'secretariat', p, true);
     c.sources(v, 'source', p);
@@ -714,7 +718,7 @@ export function validateRecordFile(data: unknown): string[] {
     const p = `$.numbering[${i}]`;
     if (!isObj(v)) return c.err(p, 'must be an object');
     c.str(v, 'committee', p);
-    if (!Number.isInteger(v.year)) c.err(`${p}.year`, 'must be an integer');
+    if (!isYear(v.year)) c.err(`${p}.year`, 'must be a four-digit year');
     for (const k of ['nextMeetingNumber', 'nextCaseNumber']) {
       if (v[k] !== null && !(Number.isInteger(v[k]) && (v[k] as number) >= 1)) c.err(`${p}.${k}`, 'must be a positive integer or null');
     }
@@ -733,7 +737,7 @@ export function validateRecordFile(data: unknown): string[] {
     if (!isObj(v)) return c.err(p, 'must be an object');
     c.str(v, 'committee', p);
     if (typeof v.number !== 'string' || !CASE_NO_RE.test(v.number)) c.err(`${p}.number`, 'must be "N/YY"');
-    else if (!Number.isInteger(v.year) || (v.year as number) % 100 !== parseCaseNumber(v.number)!.yy) c.err(`${p}.year`, 'must be the four-digit year of the case number');
+    else if (!isYear(v.year) || (v.year as number) % 100 !== parseCaseNumber(v.number)!.yy) c.err(`${p}.year`, 'must be the four-digit year of the case number');
     c.str(v, 'title', p);
     c.str(v, 'wording', p);
     c.strArr(v, 'quotedIn', p);

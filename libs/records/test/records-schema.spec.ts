@@ -115,6 +115,23 @@ describe('record files against the schema', () => {
     expect([a, b]).toEqual([11, 5]);
     expect(validateRecordFile({ ...nehs, extra: 1 })).toEqual(['$.extra: unknown field']);
   });
+
+  it('the validator takes over the shape rules the workflow no longer checks (code, year, time, number, blank text)', () => {
+    const nehs = load('nehs-2018-2019.json') as RecordFile;
+    const bad = structuredClone(nehs) as RecordFile & Record<string, any>;
+    bad.committees![0]!.code = 'nehs';
+    bad.numbering![0]!.year = 18;
+    bad.meetings![0]!.startTime = '24:00';
+    bad.meetings![0]!.place = '   ';
+    bad.meetings![0]!.cases[0]!.title = ' ';
+    bad.history![0]!.number = '0/17';
+    const errors = validateRecordFile(bad);
+    for (const field of ['committees[0].code', 'numbering[0].year', 'meetings[0].startTime', 'meetings[0].place', 'meetings[0].cases[0].title', 'history[0].number'])
+      expect(errors.some((e) => e.includes(field))).toBe(true);
+    const year = structuredClone(nehs) as RecordFile & Record<string, any>;
+    year.history![0]!.year = 17;
+    expect(validateRecordFile(year).some((e) => e.includes('history[0].year'))).toBe(true);
+  });
 });
 
 describe('NEHS 2018/2019 as the records say', () => {

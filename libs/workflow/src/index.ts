@@ -7,4 +7,4 @@ export * from './numbering/index.js';
 export * from './project/index.js';
 export * from './machines/index.js';
 export * from './application/index.js';
-export { may, ACTIONS, type Action } from './access/policy.js';
+export * from './access/index.js';

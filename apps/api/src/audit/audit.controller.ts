@@ -1,5 +1,5 @@
 /**
- * Audit (API.md "Audit"), for the `auditor` role only (everyone else with a token: 403; without: 401):
+ * Audit (API.md "Audit"), `audit.read` (auditors; everyone else with a token: 403; without: 401):
  * - `GET /api/audit/events?fromPosition=&limit=`: the global log, page by page, every stored field
  *   (hash included), with the position to ask for next.
  * - `GET /api/audit/verify`: recomputes the store's hash chain; with `knownPosition` + `knownHash`
@@ -15,7 +15,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { archiveToXml, buildArchive, type Archive } from '@saksflyt/archive';
 import { StreamNotFound, type EventStore, type RecordedEvent } from '@saksflyt/event-store';
 import type { Workflow } from '@saksflyt/workflow';
-import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Roles, hasRole, requireUser, type User } from '../platform.js';
+import { Allow, ApiProblems, EVENT_STORE, ProblemError, Problems } from '../platform.js';
 import { negotiateArchive } from '../http/accept.js';
 import { bad, intParam, textParam, yearParam } from '../views/query.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
@@ -83,26 +83,36 @@ export class AuditController {
   }
 
   @Get('events')
-  @Roles('auditor')
-  @ApiQuery({ name: 'fromPosition', required: false, description: 'first global position to return (default 1)' })
+  @Allow('audit.read')
+  @ApiQuery({ name: 'fromPosition', required: false, description: 'first global position to return, inclusive: a nextPosition from an earlier page (default: the beginning of the log)' })
   @ApiQuery({ name: 'limit', required: false, description: `events per page, 1–${MAX_LIMIT} (default 100)` })
-  @ApiOkResponse({ description: '`{ events, headPosition, nextPosition }`: nextPosition is null on the last page' })
+  @ApiOkResponse({ description: '`{ events, headPosition, nextPosition }`: nextPosition (the position of the first event of the next page) is null on the last page' })
   @ApiProblems(400, 401, 403)
   async events(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
-    const from = intParam('fromPosition', query.fromPosition, 1) ?? 1;
+    const from = intParam('fromPosition', query.fromPosition, 1);
     const limit = intParam('limit', query.limit, 1, MAX_LIMIT) ?? 100;
     const head = await this.store.headPosition();
     const events: Array<Omit<RecordedEvent, 'hash'> & { hash?: string }> = [];
-    if (BigInt(from) <= head) {
-      for await (const e of this.store.readAll({ fromPosition: BigInt(from), maxCount: limit })) events.push(e);
+    // Positions are the store's (not 1, 2, 3, …): read one event more than the page, up to the head,
+    // and give that one's position as the next page's start.
+    let nextPosition: bigint | null = null;
+    if (from === undefined || BigInt(from) <= head) {
+      const range = from === undefined ? { maxCount: limit + 1 } : { fromPosition: BigInt(from), maxCount: limit + 1 };
+      for await (const e of this.store.readAll(range)) {
+        if (e.position > head) break;
+        if (events.length === limit) {
+          nextPosition = e.position;
+          break;
+        }
+        events.push(e);
+      }
     }
-    const last = events.at(-1)?.position;
     reply.header(POSITION_HEADER, String(head));
-    return { events, headPosition: head, nextPosition: last !== undefined && last < head ? last + 1n : null };
+    return { events, headPosition: head, nextPosition };
   }
 
   @Get('verify')
-  @Roles('auditor')
+  @Allow('audit.read')
   @ApiQuery({ name: 'knownPosition', required: false, description: 'with knownHash: a head kept outside the server (from an earlier verify)' })
   @ApiQuery({ name: 'knownHash', required: false, description: 'the headHash an earlier verify gave at knownPosition' })
   @ApiOkResponse({ description: '`{ ok: true, events, headHash }`, or `{ ok: false, firstBadPosition }`' })
@@ -120,6 +130,7 @@ export class AuditController {
   }
 
   @Get('export')
+  @Allow('audit.read', { committeeOf: 'query.committee' })
   @ApiQuery({ name: 'committee', required: true })
   @ApiQuery({ name: 'year', required: true, description: "the meetings' year" })
   @ApiProduces('application/json', 'application/xml')
@@ -127,16 +138,12 @@ export class AuditController {
   @ApiProblems(400, 401, 403, 404, 406)
   async export(
     @Query() query: Record<string, unknown>,
-    @CurrentUser() user: User | null,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Archive | string> {
-    // API.md's order: 401, 404 (unknown committee), 403 (not an auditor), then 400 and 406
-    requireUser(user);
+    // API.md's order: 401, 404 (unknown committee), 403 (not an auditor) from the AccessGuard, then 400 and 406
     const committee = typeof query.committee === 'string' ? query.committee : undefined;
     const position = await this.wf.catalogue.catchUp();
-    if (committee !== undefined && !this.wf.catalogue.committees.has(committee)) throw Problems.notFound(`unknown committee ${committee}`);
-    if (!hasRole(user, 'auditor')) throw Problems.forbidden('Only auditors may export the archive.');
     if (textParam('committee', query.committee, 64) === undefined) bad('committee', 'is required');
     const year = yearParam('year', query.year);
     if (year === undefined) bad('year', 'is required');

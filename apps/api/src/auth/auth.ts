@@ -1,15 +1,5 @@
-import {
-  Global,
-  Inject,
-  Injectable,
-  Module,
-  SetMetadata,
-  createParamDecorator,
-  type CanActivate,
-  type DynamicModule,
-  type ExecutionContext,
-} from '@nestjs/common';
-import { APP_GUARD, Reflector } from '@nestjs/core';
+import { Global, Module, SetMetadata, createParamDecorator, type DynamicModule, type ExecutionContext } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Problems } from '../problem/problem.js';
 import { hasRole, type RoleName, type TokenTable, type User } from './tokens.js';
@@ -18,7 +8,7 @@ export const TOKENS = Symbol('TOKENS');
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The bearer token's user, or null (set by the global AuthGuard). */
+    /** The bearer token's user, or null (set by the global AccessGuard). */
     user: User | null;
   }
 }
@@ -32,8 +22,8 @@ export const Public = () => SetMetadata(AUTH_POLICY, { kind: 'public' } satisfie
 export const Authenticated = () => SetMetadata(AUTH_POLICY, { kind: 'token' } satisfies Policy);
 /**
  * A known token holding at least one of these roles (for any committee): else 401 / 403.
- * Committee-scoped checks (secretariat of THIS case's committee) belong in the handler, with
- * `requireRole(user, 'secretariat', code)` after the 404 check.
+ * A platform primitive (its tests use it): the product's routes say what they do with
+ * `@Allow(action, { committeeOf })` and the policy decides who may.
  */
 export const Roles = (...roles: RoleName[]) => SetMetadata(AUTH_POLICY, { kind: 'roles', roles } satisfies Policy);
 
@@ -51,6 +41,7 @@ export function requireUser(user: User | null | undefined): User {
 /**
  * 401 without a user; 403 unless the user holds one of the grants. A grant is a role name
  * (any committee) or `[role, committee]`. Example: `requireRole(user, ['secretariat', 'NEHS'], 'admin')`.
+ * A platform primitive like `@Roles`; the product asks the policy (access/require.ts).
  */
 export function requireRole(user: User | null | undefined, ...grants: (RoleName | [RoleName, string])[]): User {
   const u = requireUser(user);
@@ -66,44 +57,45 @@ function bearer(header: string | string[] | undefined): string | undefined | nul
   return m ? m[1] : null; // null: present but not a bearer token
 }
 
-/** Global guard: resolves the user, then enforces the route's policy (default: any token). */
-@Injectable()
-export class AuthGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    @Inject(TOKENS) private readonly tokens: TokenTable,
-  ) {}
+/**
+ * The request's user from its bearer token (null without one), set as `request.user`. A header
+ * that is not "Bearer <token>", or a token not in the table, is 401 on every route.
+ */
+export function authenticate(request: FastifyRequest, tokens: TokenTable): User | null {
+  const token = bearer(request.headers.authorization);
+  let user: User | null = null;
+  if (token === null) throw Problems.unauthorized('The Authorization header must be "Bearer <token>".');
+  if (token !== undefined) {
+    user = tokens.users.get(token) ?? null;
+    if (!user) throw Problems.unauthorized('Unknown token.');
+  }
+  request.user = user;
+  return user;
+}
 
-  canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const token = bearer(request.headers.authorization);
-    let user: User | null = null;
-    if (token === null) throw Problems.unauthorized('The Authorization header must be "Bearer <token>".');
-    if (token !== undefined) {
-      user = this.tokens.users.get(token) ?? null;
-      if (!user) throw Problems.unauthorized('Unknown token.');
-    }
-    request.user = user;
-    const policy =
-      this.reflector.getAllAndOverride<Policy>(AUTH_POLICY, [context.getHandler(), context.getClass()]) ??
-      ({ kind: 'token' } as Policy);
-    if (policy.kind === 'public') return true;
-    if (!user) throw Problems.unauthorized();
-    if (policy.kind === 'roles' && !policy.roles.some((r) => hasRole(user, r))) {
-      throw Problems.forbidden(`This needs one of the roles: ${policy.roles.join(', ')}.`);
-    }
-    return true;
+/**
+ * The route policy of `@Public()`, `@Authenticated()` (the default) and `@Roles(...)`: 401 / 403.
+ * Routes of the product declare `@Allow(action, ...)` instead (access/allow.ts), which the
+ * AccessGuard answers from the policy; this covers the platform's own primitives.
+ */
+export function enforceAuthPolicy(reflector: Reflector, context: ExecutionContext, user: User | null): void {
+  const policy =
+    reflector.getAllAndOverride<Policy>(AUTH_POLICY, [context.getHandler(), context.getClass()]) ?? ({ kind: 'token' } as Policy);
+  if (policy.kind === 'public') return;
+  if (!user) throw Problems.unauthorized();
+  if (policy.kind === 'roles' && !policy.roles.some((r) => hasRole(user, r))) {
+    throw Problems.forbidden(`This needs one of the roles: ${policy.roles.join(', ')}.`);
   }
 }
 
+/** The tokens table as TOKENS (global). The one global guard is the AccessGuard (access/access.guard.ts). */
 @Global()
 @Module({})
 export class AuthModule {
   static forRoot(tokens: TokenTable): DynamicModule {
     return {
       module: AuthModule,
-      providers: [{ provide: TOKENS, useValue: tokens }, { provide: APP_GUARD, useClass: AuthGuard }],
+      providers: [{ provide: TOKENS, useValue: tokens }],
       exports: [TOKENS],
     };
   }

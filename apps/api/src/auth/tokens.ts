@@ -87,7 +87,11 @@ export function loadTokens(options: { authTokensFile?: string; dataDir: string }
   return { file, created, users: parseTokens(file, readFileSync(file, 'utf8')) };
 }
 
-/** True when the user holds `role` (for any committee, or for `committee` when given). */
+/**
+ * True when the user holds `role` (for any committee, or for `committee` when given). Only for the
+ * platform's `@Roles`/`requireRole` (auth.ts); the product asks the policy, `may(actor, action,
+ * committee)`, through the AccessGuard and access/require.ts.
+ */
 export function hasRole(user: User | null | undefined, role: RoleName, committee?: string): boolean {
   if (!user) return false;
   return user.roles.some((g) => g.role === role && (committee === undefined || g.committee === committee));

@@ -1,7 +1,8 @@
 /**
  * Cases (API.md "Cases"): create, read (with `?asOf=` / `?atPosition=`), PATCH the paper, the
- * nine commands, history. Each write: 404, 403 (secretariat of the case's committee), the body
- * (415/413/400), `If-Match` (400 malformed), then the workflow (400 semantic, 412 stale, 409 state).
+ * nine commands, history. Each write: the AccessGuard's 401, 404 (unknown case) and 403
+ * (`case.advance`: the secretariat of the case's committee), then the body (415/413/400),
+ * `If-Match` (400 malformed), then the workflow (400 that needs the records, 412 stale, 409 state).
  */
 import { Body, Controller, Get, HttpCode, Inject, Module, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -9,17 +10,22 @@ import type { ClassConstructor } from 'class-transformer';
 import type { EventStore } from '@saksflyt/event-store';
 import type { CaseCommandName, CaseView, Workflow } from '@saksflyt/workflow';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, assertJsonBody, requireUser, setETag, validateBody, type User } from '../platform.js';
 import {
-  awaitMinPosition,
-  caseCommittee,
-  commandContext,
+  Allow,
+  ApiProblems,
+  CurrentAccess,
+  DeferBody,
+  EVENT_STORE,
+  Problems,
+  RequestCtx,
   mayReadPrivate,
-  parsePosition,
-  requirePrivateRead,
-  requireSecretariat,
-  singleQuery,
-} from '../workflow/access.js';
+  requireAllowed,
+  setETag,
+  validateBody,
+  type Access,
+  type User,
+} from '../platform.js';
+import { awaitMinPosition, commandContext, parsePosition, singleQuery } from '../workflow/access.js';
 import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
 import {
@@ -40,14 +46,9 @@ import {
 const IF_MATCH = { name: 'If-Match', required: false, description: '"<revision>" of the case; 412 when stale' } as const;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** Whether the case has been on a noticed agenda (then it is public, API.md Identity). */
-export async function caseIsPublic(wf: Workflow, caseId: string): Promise<boolean> {
-  return (await wf.getCase(caseId)).public;
-}
-
-/** Whether `user` may read the case (public after notice; before: member/secretariat/auditor/admin). */
+/** Whether `user` may read the case: public once it has been on a noticed agenda, else `read.private` of its committee. */
 export async function mayReadCase(wf: Workflow, user: User | null, caseId: string, committee: string): Promise<boolean> {
-  return mayReadPrivate(user, committee) || (await caseIsPublic(wf, caseId));
+  return mayReadPrivate(user, committee) || (await wf.getCase(caseId)).public;
 }
 
 @UseInterceptors(FieldPathInterceptor)
@@ -61,28 +62,24 @@ export class CasesController {
   ) {}
 
   @Post()
+  @Allow('case.create', { committeeOf: 'body.committee' })
   @DeferBody()
   @ApiBody({ type: CreateCaseDto })
   @ApiCreatedResponse({ type: CaseWriteResultDoc, description: 'a draft case' })
   @ApiProblems(400, 401, 403, 415)
-  async create(@Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
-    const user = requireUser(ctx.user);
-    // 403 before the body: the committee is named in the body, so decide what can be decided.
-    if (!user.roles.some((r) => r.role === 'secretariat')) throw Problems.forbidden('Only the secretariat of a committee may create its cases.');
-    const raw = assertJsonBody(body) as Record<string, unknown> | undefined;
-    const named = raw && typeof raw === 'object' && !Array.isArray(raw) ? raw.committee : undefined;
-    if (typeof named === 'string' && named !== '') {
-      await this.wf.catalogue.catchUp();
-      if (this.wf.catalogue.committees.has(named)) requireSecretariat(user, named);
-    }
+  async create(@Body() body: unknown, @RequestCtx() ctx: RequestCtx, @CurrentAccess() access: Access) {
+    // The guard decided on the committee the body named, when it knew it (else: 403 only for a
+    // caller who may create cases nowhere). A committee unknown then is the workflow's 400,
+    // unless it was created meanwhile: then the policy answers for it now.
     const dto = await validateBody(CreateCaseDto, body);
+    if (dto.committee !== access.committee && this.wf.catalogue.committees.has(dto.committee)) requireAllowed({ ...access, committee: dto.committee });
     const { committee, title, type, proposedResolution, ...rest } = dto;
     const optional = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     return this.wf.createCase({ committee, title, type, proposedResolution, ...optional }, commandContext(ctx));
   }
 
   @Get(':id')
-  @Public()
+  @Allow('read.private', { committeeOf: 'case', public: true })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 time: the case as it stood then' })
   @ApiQuery({ name: 'atPosition', required: false, description: 'global position: the case as it stood then' })
   @ApiQuery({ name: 'minPosition', required: false })
@@ -92,16 +89,16 @@ export class CasesController {
     @Param('id') id: string,
     @RequestCtx() ctx: RequestCtx,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentAccess() access: Access,
     @Query('asOf') asOf?: unknown,
     @Query('atPosition') atPosition?: unknown,
     @Query('minPosition') minPosition?: unknown,
   ): Promise<CaseView> {
-    const committee = await caseCommittee(this.wf, id);
     await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
     const actor = ctx.user ? { name: ctx.user.name, roles: ctx.user.roles } : undefined;
     let view: CaseView;
     if (asOf !== undefined || atPosition !== undefined) {
-      requirePrivateRead(ctx.user, committee);
+      requireAllowed(access);
       const a = singleQuery('asOf', asOf);
       const p = parsePosition('atPosition', singleQuery('atPosition', atPosition));
       if (a !== undefined && p !== undefined)
@@ -111,30 +108,28 @@ export class CasesController {
       view = await this.wf.getCaseAt(id, a !== undefined ? { asOf: a } : { atPosition: p! }, { actor });
     } else {
       view = await this.wf.getCase(id, { actor });
-      if (!view.public) requirePrivateRead(ctx.user, committee);
+      if (!view.public) requireAllowed(access);
     }
     setETag(reply, view.revision);
     return view;
   }
 
   @Get(':id/history')
+  @Allow('read.private', { committeeOf: 'case' })
   @ApiOkResponse({ type: [HistoryEntryDoc], description: 'every event of the case, oldest first' })
   @ApiProblems(401, 403, 404)
-  async history(@Param('id') id: string, @RequestCtx() ctx: RequestCtx) {
-    const committee = await caseCommittee(this.wf, id);
-    requirePrivateRead(ctx.user, committee);
+  async history(@Param('id') id: string) {
     return this.wf.caseHistory(id);
   }
 
   @Patch(':id')
+  @Allow('case.advance', { committeeOf: 'case' })
   @DeferBody()
   @ApiBody({ type: EditCaseDto })
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: CaseWriteResultDoc })
   @ApiProblems(400, 401, 403, 404, 409, 412, 415)
   async edit(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
-    const committee = await caseCommittee(this.wf, id);
-    requireSecretariat(ctx.user, committee);
     const dto = await validateBody(EditCaseDto, body);
     const changes = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
     const r = await this.wf.editCase(id, changes, commandContext(ctx));
@@ -150,8 +145,6 @@ export class CasesController {
     ctx: RequestCtx,
     reply: FastifyReply,
   ) {
-    const committee = await caseCommittee(this.wf, id);
-    requireSecretariat(ctx.user, committee);
     const valid = await validateBody(dto, body);
     const fields = Object.fromEntries(Object.entries(valid).filter(([, v]) => v !== undefined));
     const r = await this.wf.caseCommand(id, command, fields, commandContext(ctx));
@@ -160,6 +153,7 @@ export class CasesController {
   }
 
   @Post(':id/schedule')
+  @Allow('case.advance', { committeeOf: 'case' })
   @HttpCode(200)
   @DeferBody()
   @ApiBody({ type: ScheduleDto })
@@ -171,6 +165,7 @@ export class CasesController {
   }
 
   @Post(':id/unschedule')
+  @Allow('case.advance', { committeeOf: 'case' })
   @HttpCode(200)
   @DeferBody()
   @ApiBody({ type: ReasonDto })
@@ -182,6 +177,7 @@ export class CasesController {
   }
 
   @Post(':id/present')
+  @Allow('case.advance', { committeeOf: 'case' })
   @HttpCode(200)
   @DeferBody()
   @ApiBody({ type: PresentDto })
@@ -193,6 +189,7 @@ export class CasesController {
   }
 
   @Post(':id/record-discussion')
+  @Allow('case.advance', { committeeOf: 'case' })
   @HttpCode(200)
   @DeferBody()
   @ApiBody({ type: RecordDiscussionDto })
@@ -204,6 +201,7 @@ export class CasesController {
   }
 
   @Post(':id/endorse')
+  @Allow('case.advance', { committeeOf: 'case' })
   @HttpCode(200)
   @DeferBody()
   @ApiBody({ type: EndorseDto })
@@ -215,6 +213,7 @@ export class CasesController {
   }
 
   @Post(':id/note')
+  @Allow('case.advance', { committeeOf: 'case' })
   @HttpCode(200)
   @DeferBody()
   @ApiBody({ type: NoteDto })
@@ -226,6 +225,7 @@ export class CasesController {
   }
 
   @Post(':id/postpone')
+  @Allow('case.advance', { committeeOf: 'case' })
   @HttpCode(200)
   @DeferBody()
   @ApiBody({ type: ReasonDto })
@@ -237,6 +237,7 @@ export class CasesController {
   }
 
   @Post(':id/refer')
+  @Allow('case.advance', { committeeOf: 'case' })
   @HttpCode(200)
   @DeferBody()
   @ApiBody({ type: ReferDto })
@@ -248,6 +249,7 @@ export class CasesController {
   }
 
   @Post(':id/withdraw')
+  @Allow('case.advance', { committeeOf: 'case' })
   @HttpCode(200)
   @DeferBody()
   @ApiBody({ type: ReasonDto })

@@ -1,14 +1,15 @@
 /**
- * Committees (API.md "Committees"): create (admin), list and read (public), members (admin),
- * numbering continuation (admin, forward only: 409 backwards).
+ * Committees (API.md "Committees"): create (`committee.create`), list and read (public), members
+ * (`member.change`), numbering continuation (`numbering.set`, forward only: 409 backwards), earlier
+ * decisions (`history.record`). The AccessGuard answers 401, 404 and 403 (`@Allow`).
  */
 import { Body, Controller, Delete, Get, HttpCode, Inject, Module, Param, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '@saksflyt/event-store';
 import type { Workflow } from '@saksflyt/workflow';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, Roles, hasRole, requireUser, setETag, validateBody } from '../platform.js';
-import { assertEmptyBody, awaitMinPosition, commandContext, requireAdmin, requireCommittee, singleQuery } from '../workflow/access.js';
+import { Allow, ApiProblems, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, setETag, validateBody } from '../platform.js';
+import { assertEmptyBody, awaitMinPosition, commandContext, requireCommittee, singleQuery } from '../workflow/access.js';
 import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
 import { AddMemberDto, CommitteeDoc, CreateCommitteeDto, NumberingDto, RecordHistoryDto, WriteResultDoc } from './committees.dto.js';
@@ -24,7 +25,7 @@ export class CommitteesController {
   ) {}
 
   @Post()
-  @Roles('admin')
+  @Allow('committee.create')
   @ApiCreatedResponse({ type: WriteResultDoc })
   @ApiProblems(400, 401, 403, 409, 415)
   async create(@Body() dto: CreateCommitteeDto, @RequestCtx() ctx: RequestCtx) {
@@ -54,28 +55,24 @@ export class CommitteesController {
   }
 
   @Post(':code/members')
+  @Allow('member.change', { committeeOf: 'committee' })
   @DeferBody()
   @ApiBody({ type: AddMemberDto })
   @ApiHeader({ name: 'If-Match', required: false, description: '"<revision>" of the committee' })
   @ApiCreatedResponse({ type: WriteResultDoc, description: '`id` is the new member id' })
   @ApiProblems(400, 401, 403, 404, 412, 415)
   async addMember(@Param('code') code: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
-    await requireCommittee(this.wf, code);
-    requireAdmin(ctx.user);
     const dto = await validateBody(AddMemberDto, body);
     return this.wf.addMember(code, { name: dto.name, organisation: dto.organisation, role: dto.role }, commandContext(ctx));
   }
 
   @Delete(':code/members/:id')
+  @Allow('member.change', { committeeOf: 'member' })
   @DeferBody()
   @ApiHeader({ name: 'If-Match', required: false, description: '"<revision>" of the committee' })
   @ApiOkResponse({ type: WriteResultDoc, description: 'the membership ends; history keeps it' })
   @ApiProblems(401, 403, 404, 409, 412)
   async removeMember(@Param('code') code: string, @Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
-    await requireCommittee(this.wf, code);
-    const committee = await this.wf.getCommittee(code);
-    if (![...committee.members, ...committee.formerMembers].some((m) => m.id === id)) throw Problems.notFound(`unknown member ${id} of ${code}`);
-    requireAdmin(ctx.user);
     assertEmptyBody(body);
     return this.wf.removeMember(code, id, commandContext(ctx));
   }
@@ -93,17 +90,16 @@ export class CommitteesController {
   }
 
   @Put(':code/numbering/:year')
+  @Allow('numbering.set', { committeeOf: 'committee' })
   @HttpCode(200)
   @DeferBody()
   @ApiBody({ type: NumberingDto })
   @ApiOkResponse({ type: WriteResultDoc })
   @ApiProblems(400, 401, 403, 404, 409, 412, 415)
   async numbering(@Param('code') code: string, @Param('year') year: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
-    await requireCommittee(this.wf, code);
-    requireAdmin(ctx.user);
     const dto = await validateBody(NumberingDto, body);
-    const y = /^\d{4}$/.test(year) ? Number(year) : Number.NaN;
-    return this.wf.continueNumbering(code, y, { nextMeetingNumber: dto.nextMeetingNumber, nextCaseNumber: dto.nextCaseNumber }, commandContext(ctx));
+    if (!/^[1-9]\d{3}$/.test(year)) throw Problems.badRequest('year must be a four-digit year.', [{ field: 'year', message: 'must be a four-digit year' }]);
+    return this.wf.continueNumbering(code, Number(year), { nextMeetingNumber: dto.nextMeetingNumber, nextCaseNumber: dto.nextCaseNumber }, commandContext(ctx));
   }
 }
 
@@ -119,6 +115,7 @@ export class CommitteeHistoryController {
   ) {}
 
   @Post(':code/history')
+  @Allow('history.record', { committeeOf: 'committee' })
   @DeferBody()
   @ApiBody({ type: RecordHistoryDto })
   @ApiCreatedResponse({
@@ -127,9 +124,6 @@ export class CommitteeHistoryController {
   })
   @ApiProblems(400, 401, 403, 404, 409, 415)
   async record(@Param('code') code: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
-    await requireCommittee(this.wf, code);
-    const user = requireUser(ctx.user);
-    if (!hasRole(user, 'admin') && !hasRole(user, 'secretariat', code)) throw Problems.forbidden(`Only an admin or the secretariat of ${code} may record historical decisions.`);
     const dto = await validateBody(RecordHistoryDto, body);
     const source = dto.source
       ? {

@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import type { FieldError } from '../problem/problem.js';
+import { IsCalendarDate, NotBlank, Omittable } from '../validation/rules.js';
 
 export const MEMBER_ROLES = ['chair', 'member', 'observer'] as const;
 
@@ -12,14 +14,14 @@ export class CreateCommitteeDto {
 
   @ApiProperty({ example: 'Nasjonalt e-helsestyre' })
   @IsString()
-  @IsNotEmpty()
+  @NotBlank()
   @MaxLength(500)
   name: string;
 }
 
 export class AddMemberDto {
-  @ApiProperty({ example: 'Bjørn Guldvog' }) @IsString() @IsNotEmpty() @MaxLength(500) name: string;
-  @ApiProperty({ example: 'Helsedirektoratet' }) @IsString() @IsNotEmpty() @MaxLength(500) organisation: string;
+  @ApiProperty({ example: 'Bjørn Guldvog' }) @IsString() @NotBlank() @MaxLength(500) name: string;
+  @ApiProperty({ example: 'Helsedirektoratet' }) @IsString() @NotBlank() @MaxLength(500) organisation: string;
   @ApiProperty({ enum: MEMBER_ROLES }) @IsIn(MEMBER_ROLES as unknown as string[]) role: (typeof MEMBER_ROLES)[number];
 }
 
@@ -54,41 +56,57 @@ export class CommitteeDoc {
 
 // ---------- history: earlier decisions known from the records ----------
 export const HISTORY_OUTCOMES = ['endorsement', 'orientation'] as const;
+/** A case number as recorded, N/YY. */
+export const HISTORY_NUMBER = /^([1-9]\d{0,5})\/(\d{2})$/;
 
 export class HistorySeedDto {
-  @ApiProperty({ example: '002_bd50ffa0f5a44d00.txt' }) @IsString() @IsNotEmpty() @MaxLength(500) seed: string;
+  @ApiProperty({ example: '002_bd50ffa0f5a44d00.txt' }) @IsString() @NotBlank() @MaxLength(500) seed: string;
   @ApiProperty({ example: [721, 761], type: [Number] }) @IsArray() @ArrayMaxSize(100) @IsInt({ each: true }) @Min(1, { each: true }) lines: number[];
 }
 
 export class HistorySourceDto {
   @ApiProperty({ required: false, example: ['NEHS 4/19'], description: 'the cases whose papers quote it, as the record names them' })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(200, { each: true })
+  @Omittable() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(200, { each: true })
   citedBy?: string[];
   @ApiProperty({ required: false, type: [String], description: 'their case ids in this store, where known' })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(200, { each: true })
+  @Omittable() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(200, { each: true })
   citedByCaseIds?: string[];
   @ApiProperty({ required: false, type: [HistorySeedDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => HistorySeedDto)
+  @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => HistorySeedDto)
   seeds?: HistorySeedDto[];
 }
 
 export class RecordHistoryDto {
   @ApiProperty({ example: '39/17', description: 'the case number as recorded, N/YY' })
-  @IsString() @Matches(/^[1-9]\d{0,5}\/\d{2}$/, { message: 'number must be a case number N/YY, as recorded' })
+  @IsString() @Matches(HISTORY_NUMBER, { message: 'number must be a case number N/YY, as recorded' })
   number: string;
   @ApiProperty({ required: false, example: 2017, description: 'four-digit year of the number (default 20YY); must agree with it' })
-  @IsOptional() @IsInt() @Min(1000) @Max(9999)
+  @Omittable() @IsInt() @Min(1000, { message: 'year must be a four-digit year' }) @Max(9999, { message: 'year must be a four-digit year' })
   year?: number;
-  @ApiProperty({ example: 'Tilleggsoppdrag: IKT-organisering i helse- og omsorgssektoren' }) @IsString() @IsNotEmpty() @MaxLength(1000) title: string;
-  @ApiProperty({ description: 'the vedtak as quoted, verbatim' }) @IsString() @IsNotEmpty() @MaxLength(100_000) wording: string;
+  @ApiProperty({ example: 'Tilleggsoppdrag: IKT-organisering i helse- og omsorgssektoren' }) @IsString() @NotBlank() @MaxLength(1000) title: string;
+  @ApiProperty({ description: 'the vedtak as quoted, verbatim' }) @IsString() @NotBlank() @MaxLength(100_000) wording: string;
   @ApiProperty({ required: false, enum: HISTORY_OUTCOMES, description: 'only when the record says it' })
-  @IsOptional() @IsIn(HISTORY_OUTCOMES as unknown as string[])
+  @Omittable() @IsIn(HISTORY_OUTCOMES as unknown as string[])
   outcome?: (typeof HISTORY_OUTCOMES)[number];
   @ApiProperty({ required: false, example: '2017-12-07', description: 'YYYY-MM-DD, only when the record gives it' })
-  @IsOptional() @IsString() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a date YYYY-MM-DD' })
+  @Omittable() @IsString() @IsCalendarDate({ message: 'date must be a date YYYY-MM-DD' })
   date?: string;
-  @ApiProperty({ required: false, description: 'true only when the record says the minutes were approved' }) @IsOptional() @IsBoolean() minutesApproved?: boolean;
-  @ApiProperty({ required: false }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) matterId?: string;
-  @ApiProperty({ required: false, type: HistorySourceDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => HistorySourceDto) source?: HistorySourceDto;
-  @ApiProperty({ required: false }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(10_000) note?: string;
+  @ApiProperty({ required: false, description: 'true only when the record says the minutes were approved' }) @Omittable() @IsBoolean() minutesApproved?: boolean;
+  @ApiProperty({ required: false }) @Omittable() @IsString() @NotBlank() @MaxLength(200) matterId?: string;
+  @ApiProperty({ required: false, type: HistorySourceDto }) @Omittable() @IsObject() @ValidateNested() @Type(() => HistorySourceDto) source?: HistorySourceDto;
+  @ApiProperty({ required: false }) @Omittable() @IsString() @NotBlank() @MaxLength(10_000) note?: string;
+
+  /**
+   * Rules over several fields (no records needed): `year` is the number's (39/17 → 2017; default
+   * 2000 + YY) and `date` lies in that year. Messages as the workflow gave them.
+   */
+  static crossFieldErrors(dto: RecordHistoryDto): FieldError[] {
+    const errors: FieldError[] = [];
+    const yy = Number(HISTORY_NUMBER.exec(dto.number)![2]);
+    if (dto.year !== undefined && dto.year % 100 !== yy) errors.push({ field: 'year', message: `must be the year of the number ${dto.number}` });
+    const year = dto.year ?? 2000 + yy;
+    if (!errors.length && dto.date !== undefined && Number(dto.date.slice(0, 4)) !== year)
+      errors.push({ field: 'date', message: `must be in ${year}, the year of the number` });
+    return errors;
+  }
 }

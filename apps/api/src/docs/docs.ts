@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { ALLOWED, ROUTES } from '../access/matrix.js';
 
 /** The Swagger UI assets, from swagger-ui-dist (a dependency of @nestjs/swagger). */
 function swaggerUiDir(): string {
@@ -26,9 +27,18 @@ const ASSETS: Record<string, string> = {
  * and the UI at `/api/docs` served here from swagger-ui-dist: SwaggerModule's own UI needs
  * @fastify/static, which cannot be loaded under jest's ESM runtime on Node 20.
  */
+/** Each operation of the access matrix says who may call it: `x-saksflyt-access: { action, committeeOf, allowed, public? }`. */
+export function withAccess(doc: OpenAPIObject): OpenAPIObject {
+  for (const r of ROUTES) {
+    const op = doc.paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase() as 'get'];
+    if (op) (op as unknown as Record<string, unknown>)['x-saksflyt-access'] = { action: r.action, committeeOf: r.committeeOf, allowed: ALLOWED[r.action], ...(r.public ? { public: true } : {}) };
+  }
+  return doc;
+}
+
 export function installDocs(app: NestFastifyApplication): void {
   const document = () =>
-    SwaggerModule.createDocument(
+    withAccess(SwaggerModule.createDocument(
       app,
       new DocumentBuilder()
         .setTitle('Saksflyt API')
@@ -38,7 +48,7 @@ export function installDocs(app: NestFastifyApplication): void {
         .setVersion('1')
         .addBearerAuth()
         .build(),
-    );
+    ));
   SwaggerModule.setup('api/docs', app, document, {
     ui: false,
     jsonDocumentUrl: 'api/docs-json',

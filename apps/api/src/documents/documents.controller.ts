@@ -7,7 +7,7 @@
  * the same position always gives the same bytes.
  *
  * Reads: approved minutes and noticed meetings' notices are public; draft minutes and a planned
- * meeting's notice need member/secretariat of the committee, auditor or admin (401/403).
+ * meeting's notice are `read.private` of the meeting's committee (401/403, `requirePrivateRead`).
  */
 import { Controller, Get, Module, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -24,9 +24,8 @@ import {
   type NoticeDocument,
 } from '@saksflyt/documents';
 import type { Minutes, MinutesWithPapers } from '@saksflyt/projections';
-import { ApiProblems, CurrentUser, ProblemError, Problems, Public, requireUser, type User } from '../platform.js';
+import { ApiProblems, CurrentUser, ProblemError, Problems, Public, requirePrivateRead, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
-import { mayReadPrivate } from '../views/query.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
 import { negotiate, type DocFormat } from '../http/accept.js';
 
@@ -138,14 +137,10 @@ export class DocumentsController {
 
   constructor(private readonly views: ProjectionsService) {}
 
-  /** The read rule (404, then 401/403): public when `privateUnless` holds, else members, secretariat, auditors, admins. */
+  /** The read rule (404, then 401/403): public when `privateUnless` holds, else `read.private` of the meeting's committee. */
   private mayRead(id: string, minutes: Minutes | undefined, user: User | null, privateUnless: (m: Minutes) => boolean): Minutes {
     if (!minutes) throw Problems.notFound(`unknown meeting ${id}`);
-    if (!privateUnless(minutes)) {
-      const u = requireUser(user);
-      if (!mayReadPrivate(u, minutes.committee))
-        throw Problems.forbidden(`Only members and the secretariat of ${minutes.committee}, auditors and admins may read this.`);
-    }
+    if (!privateUnless(minutes)) requirePrivateRead(user, minutes.committee);
     return minutes;
   }
 

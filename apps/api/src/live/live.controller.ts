@@ -14,9 +14,8 @@ import { Controller, Get, Module, Param, Query, Req, Res } from '@nestjs/common'
 import { ApiHeader, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Minutes } from '@saksflyt/projections';
-import { ApiProblems, CurrentUser, Problems, Public, requireUser, type User } from '../platform.js';
+import { ApiProblems, CurrentUser, Problems, Public, requirePrivateRead, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
-import { mayReadPrivate } from '../views/query.js';
 import { LiveService, TOPICS, type TopicSpec } from './live.service.js';
 
 const NON_NEGATIVE_INT = /^(0|[1-9][0-9]{0,18})$/;
@@ -101,11 +100,7 @@ export class LiveController {
   ): void {
     const m = this.views.runner.query<Minutes | null>('minutes', { meetingId: id }).view;
     if (!m) throw Problems.notFound(`unknown meeting ${id}`);
-    if (m.status !== 'approved') {
-      const u = requireUser(user);
-      if (!mayReadPrivate(u, m.committee))
-        throw Problems.forbidden(`Only members and the secretariat of ${m.committee}, auditors and admins may read this.`);
-    }
+    if (m.status !== 'approved') requirePrivateRead(user, m.committee);
     this.start(req, reply, TOPICS.meeting(this.views, id), lastEventId(req, q));
   }
 }

@@ -1,24 +1,16 @@
 /**
- * Meetings (API.md "Meetings"): planning (secretariat of the committee), reads (public from notice
- * on; a planned meeting needs member/secretariat/auditor/admin), notice, open, adjourn, history.
- * The minutes and notice documents are served elsewhere (views).
+ * Meetings (API.md "Meetings"): planning (`meeting.plan`), reads (public from notice on; a planned
+ * meeting is `read.private` of its committee), notice, open, adjourn (`meeting.run`), history.
+ * The AccessGuard answers 401, 404 and 403 (`@Allow`); the minutes and notice documents are served
+ * elsewhere (documents).
  */
 import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '@saksflyt/event-store';
 import type { Workflow } from '@saksflyt/workflow';
 import type { FastifyReply } from 'fastify';
-import { ApiProblems, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, setETag, validateBody } from '../platform.js';
-import {
-  assertEmptyBody,
-  awaitMinPosition,
-  commandContext,
-  meetingCommittee,
-  requireCommittee,
-  requirePrivateRead,
-  requireSecretariat,
-  singleQuery,
-} from '../workflow/access.js';
+import { Allow, ApiProblems, CurrentAccess, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, requireAllowed, setETag, validateBody, type Access } from '../platform.js';
+import { assertEmptyBody, awaitMinPosition, commandContext, requireCommittee, singleQuery } from '../workflow/access.js';
 import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
 import { MeetingDoc, MeetingSummaryDoc, MeetingWriteResultDoc, OpenMeetingDto, PlanMeetingDto } from './meetings.dto.js';
@@ -36,13 +28,12 @@ export class MeetingsController {
   ) {}
 
   @Post('committees/:code/meetings')
+  @Allow('meeting.plan', { committeeOf: 'committee' })
   @DeferBody()
   @ApiBody({ type: PlanMeetingDto })
   @ApiCreatedResponse({ type: MeetingWriteResultDoc, description: 'planned, with its standard agenda items as scheduled cases' })
   @ApiProblems(400, 401, 403, 404, 415)
   async plan(@Param('code') code: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
-    await requireCommittee(this.wf, code);
-    requireSecretariat(ctx.user, code);
     const dto = await validateBody(PlanMeetingDto, body);
     return this.wf.planMeeting(
       code,
@@ -66,38 +57,41 @@ export class MeetingsController {
   }
 
   @Get('meetings/:id')
-  @Public()
+  @Allow('read.private', { committeeOf: 'meeting', public: true })
   @ApiQuery({ name: 'minPosition', required: false })
   @ApiOkResponse({ type: MeetingDoc, headers: { ETag: { description: '"<revision>" of the meeting stream' } } })
   @ApiProblems(401, 403, 404)
-  async get(@Param('id') id: string, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply, @Query('minPosition') minPosition?: string) {
-    const committee = await meetingCommittee(this.wf, id);
+  async get(
+    @Param('id') id: string,
+    @RequestCtx() ctx: RequestCtx,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @CurrentAccess() access: Access,
+    @Query('minPosition') minPosition?: string,
+  ) {
     await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
     const actor = ctx.user ? { name: ctx.user.name, roles: ctx.user.roles } : undefined;
     const view = await this.wf.getMeeting(id, { actor });
-    if (!view.public) requirePrivateRead(ctx.user, committee);
+    if (!view.public) requireAllowed(access);
     setETag(reply, view.revision);
     return view;
   }
 
   @Get('meetings/:id/history')
+  @Allow('read.private', { committeeOf: 'meeting' })
   @ApiOkResponse({ description: 'every event of the meeting stream, oldest first' })
   @ApiProblems(401, 403, 404)
-  async history(@Param('id') id: string, @RequestCtx() ctx: RequestCtx) {
-    const committee = await meetingCommittee(this.wf, id);
-    requirePrivateRead(ctx.user, committee);
+  async history(@Param('id') id: string) {
     return this.wf.meetingHistory(id);
   }
 
   @Post('meetings/:id/notice')
+  @Allow('meeting.run', { committeeOf: 'meeting' })
   @HttpCode(200)
   @DeferBody()
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: MeetingWriteResultDoc, description: 'noticed: the agenda is frozen and its cases numbered N/YY in agenda order' })
   @ApiProblems(400, 401, 403, 404, 409, 412)
   async notice(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
-    const committee = await meetingCommittee(this.wf, id);
-    requireSecretariat(ctx.user, committee);
     assertEmptyBody(body);
     const r = await this.wf.noticeMeeting(id, commandContext(ctx));
     setETag(reply, r.revision);
@@ -105,6 +99,7 @@ export class MeetingsController {
   }
 
   @Post('meetings/:id/open')
+  @Allow('meeting.run', { committeeOf: 'meeting' })
   @HttpCode(200)
   @DeferBody()
   @ApiBody({ type: OpenMeetingDto })
@@ -112,8 +107,6 @@ export class MeetingsController {
   @ApiOkResponse({ type: MeetingWriteResultDoc, description: 'in_session, with the attendance' })
   @ApiProblems(400, 401, 403, 404, 409, 412, 415)
   async open(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
-    const committee = await meetingCommittee(this.wf, id);
-    requireSecretariat(ctx.user, committee);
     const dto = await validateBody(OpenMeetingDto, body);
     const c = commandContext(ctx);
     const r = await this.wf.openMeeting(
@@ -126,14 +119,13 @@ export class MeetingsController {
   }
 
   @Post('meetings/:id/adjourn')
+  @Allow('meeting.run', { committeeOf: 'meeting' })
   @HttpCode(200)
   @DeferBody()
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: MeetingWriteResultDoc, description: 'held (every case on the agenda dealt with, else 409 naming the open cases)' })
   @ApiProblems(400, 401, 403, 404, 409, 412)
   async adjourn(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
-    const committee = await meetingCommittee(this.wf, id);
-    requireSecretariat(ctx.user, committee);
     assertEmptyBody(body);
     const r = await this.wf.adjournMeeting(id, commandContext(ctx));
     setETag(reply, r.revision);

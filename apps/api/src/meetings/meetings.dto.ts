@@ -1,30 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsCalendarDate, NotBlank, Omittable } from '../validation/rules.js';
 
-export const DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 
+/** The meeting bodies' shape (issue 9 point 7); unknown or departed members are the workflow's to answer. */
 export class PlanMeetingDto {
   @ApiProperty({ example: '2018-12-06', description: 'YYYY-MM-DD; any date, past ones too' })
   @IsString()
-  @Matches(DATE_PATTERN, { message: 'date must be a date YYYY-MM-DD' })
+  @IsCalendarDate({ message: 'date must be a date YYYY-MM-DD' })
   date: string;
 
   @ApiPropertyOptional({ example: '10:00', description: 'HH:MM' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(TIME_PATTERN, { message: 'startTime must be a time HH:MM' })
   startTime?: string;
 
   @ApiPropertyOptional({ example: '15:00', description: 'HH:MM' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(TIME_PATTERN, { message: 'endTime must be a time HH:MM' })
   endTime?: string;
 
   @ApiProperty({ example: 'Radisson Blu Gardermoen' })
   @IsString()
-  @IsNotEmpty()
+  @NotBlank()
   @MaxLength(500)
   place: string;
 }
@@ -37,14 +38,14 @@ export class OpenMeetingDto {
   present: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'member ids of the committee absent' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsString({ each: true })
   absent?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'names of guests' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsString({ each: true })

@@ -3,6 +3,7 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { getMetadataStorage, validate, type ValidationArguments, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { ProblemError, Problems, type FieldError } from '../problem/problem.js';
 import { RejectedBody } from '../http/body.js';
+import { hasCrossFieldRules } from './rules.js';
 
 export const VALIDATOR_OPTIONS: ValidatorOptions = {
   whitelist: true,
@@ -76,7 +77,11 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 }
 
 export function validationProblem(errors: ValidationError[]): ProblemError {
-  const fields = flattenValidationErrors(errors);
+  return fieldsProblem(flattenValidationErrors(errors));
+}
+
+/** The 400 naming each bad field: unknown ones first in the detail, then the invalid or missing ones. */
+export function fieldsProblem(fields: FieldError[]): ProblemError {
   const unknown = fields.filter((f) => f.message.endsWith('is not a known field')).map((f) => f.field);
   const invalid = fields.filter((f) => !f.message.endsWith('is not a known field')).map((f) => f.field);
   const parts: string[] = [];
@@ -86,9 +91,11 @@ export function validationProblem(errors: ValidationError[]): ProblemError {
 }
 
 /**
- * Validates a request body against a class-validator DTO, in the handler, after its own 404/403
- * checks. Throws the deferred body problem (413/415/malformed 400) first, then a 400 naming every
- * bad field (unknown fields included). A missing body counts as `{}`. Returns the DTO instance.
+ * Validates a request body against a class-validator DTO, in the handler (after the access guard's
+ * 401/404/403). Throws the deferred body problem (413/415/malformed 400) first, then a 400 naming
+ * every bad field (unknown fields included), then the DTO's cross-field rules (`crossFieldErrors`,
+ * see rules.ts) once every field is valid on its own. A missing body counts as `{}`. Returns the
+ * DTO instance.
  */
 export async function validateBody<T extends object>(dto: ClassConstructor<T>, body: unknown): Promise<T> {
   if (body instanceof RejectedBody) throw body.problem;
@@ -99,6 +106,10 @@ export async function validateBody<T extends object>(dto: ClassConstructor<T>, b
   const instance = plainToInstance(dto, value);
   const errors = await validate(instance as object, VALIDATOR_OPTIONS);
   if (errors.length > 0) throw validationProblem(errors);
+  if (hasCrossFieldRules<T>(dto)) {
+    const cross = dto.crossFieldErrors(instance);
+    if (cross.length > 0) throw fieldsProblem(cross);
+  }
   return instance;
 }
 

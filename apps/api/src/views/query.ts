@@ -1,5 +1,5 @@
 /** Query-string helpers of the view endpoints: each parameter given at most once, typed, 400 naming it. */
-import { Problems, hasRole, type User } from '../platform.js';
+import { Problems } from '../platform.js';
 
 export function bad(field: string, message: string): never {
   throw Problems.badRequest(`${field} ${message}.`, [{ field, message }]);
@@ -44,11 +44,4 @@ export function boolParam(name: string, value: unknown): boolean | undefined {
   if (v === undefined) return undefined;
   if (v !== 'true' && v !== 'false') bad(name, 'must be true or false');
   return v === 'true';
-}
-
-/** Member or secretariat of the committee, auditor or admin: may read what is not public yet. */
-export function mayReadPrivate(user: User | null | undefined, committee: string): boolean {
-  return (
-    hasRole(user, 'member', committee) || hasRole(user, 'secretariat', committee) || hasRole(user, 'auditor') || hasRole(user, 'admin')
-  );
 }

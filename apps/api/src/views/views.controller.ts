@@ -8,9 +8,10 @@ import { Body, Controller, Get, Inject, Module, Param, Post, Query, Res } from '
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { EventStore } from '@saksflyt/event-store';
-import { loadProject, registerProject, reportProjectStatus } from '@saksflyt/portfolio';
+import { registerProject, reportProjectStatus } from '@saksflyt/portfolio';
 import type { AnnualCycleMeeting, DecisionRow, FollowUp, PortfolioProject } from '@saksflyt/projections';
 import {
+  Allow,
   ApiProblems,
   CurrentUser,
   DeferBody,
@@ -18,14 +19,14 @@ import {
   Problems,
   Public,
   RequestCtx,
-  hasRole,
+  mayReadPrivate,
   requireUser,
   validateBody,
   type User,
 } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { RegisterProjectDto, ReportProjectStatusDto } from './portfolio.dto.js';
-import { boolParam, mayReadPrivate, textParam, timeParam, yearParam } from './query.js';
+import { boolParam, textParam, timeParam, yearParam } from './query.js';
 
 export const POSITION_HEADER = 'x-saksflyt-position';
 
@@ -81,29 +82,28 @@ export class ViewsController {
   }
 
   @Post('portfolio/projects')
+  @Allow('portfolio.write')
   @DeferBody()
   @ApiBearerAuth()
   @ApiBody({ type: RegisterProjectDto })
   @ApiCreatedResponse({ description: '{ id, revision, position }' })
   @ApiProblems(400, 401, 403, 409, 415)
   async registerProject(@Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
-    const user = requireSecretariatOfAny(ctx.user);
+    const user = requireUser(ctx.user);
     const dto = await validateBody(RegisterProjectDto, body);
     const r = await registerProject(this.store, dto, { actor: user, correlationId: ctx.correlationId });
     return { id: r.id, state: 'registered', revision: r.revision, position: r.position };
   }
 
   @Post('portfolio/projects/:id/reports')
+  @Allow('portfolio.write', { committeeOf: 'project' })
   @DeferBody()
   @ApiBearerAuth()
   @ApiBody({ type: ReportProjectStatusDto })
   @ApiCreatedResponse({ description: '{ id, revision, position }' })
   @ApiProblems(400, 401, 403, 404, 415)
   async reportStatus(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
-    requireUser(ctx.user);
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw Problems.notFound(`unknown project ${id}`);
-    await loadProject(this.store, id); // 404 PortfolioError when unknown
-    const user = requireSecretariatOfAny(ctx.user);
+    const user = requireUser(ctx.user);
     const dto = await validateBody(ReportProjectStatusDto, body);
     const r = await reportProjectStatus(this.store, id, dto, { actor: user, correlationId: ctx.correlationId });
     return { id: r.id, state: 'reported', revision: r.revision, position: r.position };
@@ -144,13 +144,6 @@ export class ViewsController {
       canReadDraft: (committee: string) => mayReadPrivate(user, committee),
     });
   }
-}
-
-/** 401 without a token; 403 unless the user is the secretariat of some committee. */
-function requireSecretariatOfAny(user: User | null | undefined): User {
-  const u = requireUser(user);
-  if (!hasRole(u, 'secretariat')) throw Problems.forbidden('Only a committee secretariat may write to the portfolio.');
-  return u;
 }
 
 @Module({ controllers: [ViewsController] })

@@ -1,64 +1,32 @@
 /**
  * Helpers shared by the committee, meeting, case and matter endpoints: the command context from a
- * request, the read permissions of API.md's Identity table, `?minPosition=` waits, path ids.
+ * request, `?minPosition=` waits, query parameters, empty bodies, field names. Who may do what is
+ * the AccessGuard's (access/access.guard.ts, `@Allow`), asking the policy.
  */
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { EventStore } from '@saksflyt/event-store';
 import { catchError, throwError, type Observable } from 'rxjs';
 import type { CommandContext, Workflow } from '@saksflyt/workflow';
-import { Problems, assertJsonBody, hasRole, requireUser, type RequestCtx, type User } from '../platform.js';
+import { Problems, assertJsonBody, requireUser, type RequestCtx } from '../platform.js';
+import { commandIdFor } from './command-id.js';
 
-/** The workflow's command context: the acting user, the request's correlation id, `If-Match` (400 when malformed). */
+/**
+ * The workflow's command context: the acting user (the guard has answered 401/403 already), the
+ * request's correlation id, the command id (from `Idempotency-Key`, see command-id.ts), `If-Match`
+ * (400 when malformed).
+ */
 export function commandContext(ctx: RequestCtx): CommandContext {
   const user = requireUser(ctx.user);
   const ifMatch = ctx.ifMatch.revision();
-  return { actor: { name: user.name, roles: user.roles }, correlationId: ctx.correlationId, ...(ifMatch !== undefined ? { ifMatch } : {}) };
+  return {
+    actor: { name: user.name, roles: user.roles },
+    correlationId: ctx.correlationId,
+    commandId: commandIdFor(user.name, ctx.idempotencyKey),
+    ...(ifMatch !== undefined ? { ifMatch } : {}),
+  };
 }
 
-/** Member or secretariat of the committee, auditor or admin: may read what is not public yet. */
-export function mayReadPrivate(user: User | null | undefined, committee: string): boolean {
-  return (
-    hasRole(user, 'member', committee) || hasRole(user, 'secretariat', committee) || hasRole(user, 'auditor') || hasRole(user, 'admin')
-  );
-}
-
-/** 401 without a token, 403 for a token that may not read the committee's private records. */
-export function requirePrivateRead(user: User | null | undefined, committee: string): void {
-  const u = requireUser(user);
-  if (!mayReadPrivate(u, committee)) throw Problems.forbidden(`Only members and the secretariat of ${committee}, auditors and admins may read this.`);
-}
-
-/** 401 / 403 unless the user is the committee's secretariat (who prepares cases and runs meetings). */
-export function requireSecretariat(user: User | null | undefined, committee: string): User {
-  const u = requireUser(user);
-  if (!hasRole(u, 'secretariat', committee)) throw Problems.forbidden(`Only the secretariat of ${committee} may do this.`);
-  return u;
-}
-
-/** 401 / 403 unless admin. */
-export function requireAdmin(user: User | null | undefined): User {
-  const u = requireUser(user);
-  if (!hasRole(u, 'admin')) throw Problems.forbidden('Only an admin may do this.');
-  return u;
-}
-
-/** The case's committee, or 404 (a malformed id is an unknown one). */
-export async function caseCommittee(wf: Workflow, caseId: string): Promise<string> {
-  await wf.catalogue.catchUp();
-  const c = wf.catalogue.cases.get(caseId);
-  if (!c) throw Problems.notFound(`unknown case ${caseId}`);
-  return c.committee;
-}
-
-/** The meeting's committee, or 404. */
-export async function meetingCommittee(wf: Workflow, meetingId: string): Promise<string> {
-  await wf.catalogue.catchUp();
-  const m = wf.catalogue.meetings.get(meetingId);
-  if (!m) throw Problems.notFound(`unknown meeting ${meetingId}`);
-  return m.committee;
-}
-
-/** 404 unless the committee exists. */
+/** 404 unless the committee exists (public reads of a committee's lists; writes resolve it in the AccessGuard). */
 export async function requireCommittee(wf: Workflow, code: string): Promise<void> {
   await wf.catalogue.catchUp();
   if (!wf.catalogue.committees.has(code)) throw Problems.notFound(`unknown committee ${code}`);

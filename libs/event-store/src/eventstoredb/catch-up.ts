@@ -1,21 +1,27 @@
 /**
  * A catch-up subscription of the client (a Readable of resolved events that also emits `caughtUp`)
- * as the port's Observable, with resubscription. Separate from the adapter so its logic can be
- * tested on plain Node streams standing in for the client's subscription object.
+ * as the port's Observable, resubscribing for as long as it is subscribed to. Separate from the
+ * adapter so its logic can be tested on plain Node streams standing in for the client's
+ * subscription object.
  *
- * - `cursor` is the key (position for $all, revision for a stream) of the last delivered event.
- *   A resubscription starts strictly after it, and anything at or before it that comes again is
- *   dropped: nothing is delivered twice, nothing after it is skipped.
- * - `caughtUp` is emitted once per Observable: on the server's signal (servers 23.10+), after the
- *   events the stream had already buffered when the signal came; or as soon as an event at or past
- *   the head read before subscribing is delivered (or at once when the head is at or before the
- *   start), so servers without the signal get it too.
- * - A drop (error, or an end nobody asked for) resubscribes after a bounded, doubling delay; after
- *   `maxAttempts` failures in a row without an event, or on a fatal error, the Observable errors.
+ * - `cursor` is the key (position for $all, revision for a stream) of the last delivered event, or
+ *   the start. Anything at or before it that comes (again) is dropped: nothing is delivered twice,
+ *   nothing after it is skipped.
+ * - `from` is where the next client subscription starts (exclusive): the cursor, except when the
+ *   server refused to start there before handing over anything (a start position that is not a record
+ *   boundary): then `fallback` names an earlier place (a known boundary, or the beginning) and the
+ *   cursor still drops everything up to the start.
+ * - `caughtUp` is emitted once per Observable, never with a position before the start: on the
+ *   server's signal, after the events the stream had already buffered when the signal came; or as
+ *   soon as an event at or past the head read before subscribing is delivered (or at once when the
+ *   head is at or before the start), so servers without the signal get it too.
+ * - A drop (error, or an end nobody asked for) resubscribes after a delay doubling from `baseDelayMs`
+ *   up to `maxDelayMs`, forever; the delay starts over once an event arrives. Only a fatal error (the
+ *   stream deleted, access denied, the store closed) ends the Observable with an error.
  */
 import { Observable } from 'rxjs';
 import type { RecordedEvent, SubscriptionMessage } from '../port.js';
-import { resubscribeDelay, toRecordedEvent, type EsdbResolvedEventLike } from './mapping.js';
+import { resubscribeDelay, toRecordedEvent, type KurrentResolvedEventLike } from './mapping.js';
 
 /** What this wrapper uses of the client's catch-up subscription (`AllStreamSubscription`/`StreamSubscription`). */
 export interface CatchUpSource {
@@ -31,15 +37,25 @@ export interface CatchUpSpec {
   start: bigint;
   /** The head before subscribing (`head` in keys, `headPosition` global); may throw (then the server's signal is used). */
   readHead: () => Promise<{ head: bigint; headPosition: bigint }>;
-  /** Opens a client subscription delivering events with key > after. */
-  open: (after: bigint) => CatchUpSource;
+  /** Opens a client subscription delivering events with key > from. */
+  open: (from: bigint) => CatchUpSource;
   keyOf: (event: RecordedEvent) => bigint;
   /** Whether a resolved event is delivered (e.g. not a system event). */
-  accept: (resolved: EsdbResolvedEventLike) => boolean;
+  accept: (resolved: KurrentResolvedEventLike) => boolean;
+  /** The caughtUp position from the last delivered event's position and the global head; raised to `minCaughtUp`. */
   caughtUpPosition: (lastPosition: bigint, headPosition: bigint) => bigint;
+  /** The lowest caughtUp position (the start position for $all; 0n for streams, whose start is a revision). */
+  minCaughtUp?: bigint;
   /** Errors not worth retrying, already mapped for the caller; undefined to retry. */
   fatal?: (error: unknown) => unknown;
-  retry?: { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number };
+  /**
+   * After `error` ended a subscription opened at `from` that had handed over nothing: an earlier
+   * place to open the next one at, or undefined to retry at the same place.
+   */
+  fallback?: (from: bigint, error: unknown) => bigint | undefined;
+  /** Called with every delivered event's position (e.g. to remember record boundaries). */
+  seen?: (position: bigint) => void;
+  retry?: { baseDelayMs?: number; maxDelayMs?: number };
   /** Registers a completer called when the store closes; returns its deregistration. */
   onClose?: (complete: () => void) => () => void;
 }
@@ -47,10 +63,11 @@ export interface CatchUpSpec {
 export function catchUpObservable(spec: CatchUpSpec): Observable<SubscriptionMessage> {
   const baseDelayMs = spec.retry?.baseDelayMs ?? 100;
   const maxDelayMs = spec.retry?.maxDelayMs ?? 5000;
-  const maxAttempts = spec.retry?.maxAttempts ?? 20;
+  const minCaughtUp = spec.minCaughtUp ?? 0n;
 
   return new Observable<SubscriptionMessage>((subscriber) => {
     let cursor = spec.start;
+    let from = spec.start;
     let lastPosition = 0n;
     let head: bigint | undefined;
     let headPosition = 0n;
@@ -58,6 +75,8 @@ export function catchUpObservable(spec: CatchUpSpec): Observable<SubscriptionMes
     let stopped = false;
     let failures = 0;
     let current: CatchUpSource | undefined;
+    // Whether the current client subscription handed over anything (a refusal comes before that).
+    let handedOver = false;
     let timer: NodeJS.Timeout | undefined;
     // Objects still in the stream's buffer when the server said "caught up".
     let caughtUpAfter: number | undefined;
@@ -67,7 +86,8 @@ export function catchUpObservable(spec: CatchUpSpec): Observable<SubscriptionMes
       if (caughtUp || stopped) return;
       caughtUp = true;
       caughtUpAfter = undefined;
-      subscriber.next({ kind: 'caughtUp', position: spec.caughtUpPosition(lastPosition, headPosition) });
+      const position = spec.caughtUpPosition(lastPosition, headPosition);
+      subscriber.next({ kind: 'caughtUp', position: position > minCaughtUp ? position : minCaughtUp });
     };
 
     const release = (sub: CatchUpSource | undefined): void => {
@@ -77,6 +97,7 @@ export function catchUpObservable(spec: CatchUpSpec): Observable<SubscriptionMes
     const stop = (): void => {
       stopped = true;
       if (timer) clearTimeout(timer);
+      timer = undefined;
       const sub = current;
       current = undefined;
       release(sub);
@@ -89,8 +110,9 @@ export function catchUpObservable(spec: CatchUpSpec): Observable<SubscriptionMes
       subscriber.error(error);
     };
 
-    const onEvent = (resolved: EsdbResolvedEventLike): void => {
+    const onEvent = (resolved: KurrentResolvedEventLike): void => {
       if (stopped) return;
+      handedOver = true;
       failures = 0;
       if (spec.accept(resolved)) {
         let event: RecordedEvent | undefined;
@@ -104,7 +126,9 @@ export function catchUpObservable(spec: CatchUpSpec): Observable<SubscriptionMes
           const key = spec.keyOf(event);
           if (key > cursor) {
             cursor = key;
+            from = key;
             lastPosition = event.position;
+            spec.seen?.(event.position);
             subscriber.next({ kind: 'event', event });
             if (head !== undefined && key >= head) emitCaughtUp();
           }
@@ -123,11 +147,15 @@ export function catchUpObservable(spec: CatchUpSpec): Observable<SubscriptionMes
         fail(fatal);
         return;
       }
-      failures++;
-      if (failures > maxAttempts) {
-        fail(error);
-        return;
+      if (!handedOver && spec.fallback) {
+        const earlier = spec.fallback(from, error);
+        if (earlier !== undefined && earlier < from) {
+          from = earlier;
+          timer = setTimeout(connect, 0);
+          return;
+        }
       }
+      failures++;
       timer = setTimeout(connect, resubscribeDelay(failures, baseDelayMs, maxDelayMs));
     };
 
@@ -135,18 +163,21 @@ export function catchUpObservable(spec: CatchUpSpec): Observable<SubscriptionMes
       timer = undefined;
       if (stopped) return;
       let sub: CatchUpSource;
+      handedOver = false;
       try {
-        sub = spec.open(cursor);
+        sub = spec.open(from);
       } catch (error) {
         retry(error);
         return;
       }
       current = sub;
-      sub.on('data', (resolved: EsdbResolvedEventLike) => {
+      sub.on('data', (resolved: KurrentResolvedEventLike) => {
         if (current === sub) onEvent(resolved);
       });
       sub.on('caughtUp', () => {
-        if (current !== sub || caughtUp) return;
+        if (current !== sub) return;
+        handedOver = true;
+        if (caughtUp) return;
         // Events pushed before the signal may still sit in the buffer: emit after them.
         const buffered = sub.readableLength;
         if (buffered === 0) emitCaughtUp();
@@ -157,7 +188,7 @@ export function catchUpObservable(spec: CatchUpSpec): Observable<SubscriptionMes
         if (current === sub) retry(error);
       });
       sub.on('end', () => {
-        if (current === sub) retry(new Error('EventStoreDB subscription ended'));
+        if (current === sub) retry(new Error('KurrentDB subscription ended'));
       });
     };
 

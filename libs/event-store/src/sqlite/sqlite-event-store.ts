@@ -1,9 +1,11 @@
 /**
  * The embedded event store: one SQLite file (better-sqlite3), WAL, synchronous=FULL.
  *
- * - Appends are group-committed: concurrent `append` calls queue and one flush (next setImmediate)
- *   writes them all in ONE `BEGIN IMMEDIATE` transaction, each checked against its own expected
- *   revision; a failing append rejects alone. Promises resolve only after COMMIT returned.
+ * - Appends are group-committed: concurrent `append` and `appendMany` calls queue and one flush (next
+ *   setImmediate) writes them all in ONE `BEGIN IMMEDIATE` transaction. Each call is one unit: all
+ *   its streams checked against their own expected revisions, then written under a savepoint, so a
+ *   failing call rolls back alone (nothing of it written) while the others in the same transaction
+ *   commit. `append` is a one-stream `appendMany`. Promises resolve only after COMMIT returned.
  * - Every row carries a tamper-evidence hash chained to the previous row (see `chainHash`).
  * - Reads page with `LIMIT` on a separate read connection; no statement iterator is ever held open
  *   across an await.
@@ -18,6 +20,7 @@ import { CatchUpReader } from './catch-up-reader.js';
 import {
   StreamNotFound,
   WrongExpectedRevision,
+  type AppendManyResult,
   type AppendOptions,
   type AppendResult,
   type EventMetadata,
@@ -27,6 +30,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamWrite,
   type SubscriptionMessage,
 } from '../port.js';
 
@@ -45,6 +49,30 @@ export interface SqliteStoreOptions {
    * `CatchUpReader`); default 20 000. 0: always; `false`: never.
    */
   catchUpThreadMin?: number | false;
+  /**
+   * How positions are given out (fixed for a file when it is created; opening it asking for the other
+   * mode throws). 'dense' (default): 1, 2, 3, …. 'sparse': gapped like log offsets, the first at
+   * SPARSE_FIRST_POSITION and each next one the previous one + the previous row's size
+   * (`sparseRowSize`), so code that does arithmetic on positions fails. When not given,
+   * `SAKSFLYT_SPARSE_POSITIONS=1` in the environment asks for 'sparse'.
+   */
+  positions?: PositionMode;
+}
+
+export type PositionMode = 'dense' | 'sparse';
+
+/** Sparse mode: where the log starts (as if after a 4 KiB header). */
+export const SPARSE_FIRST_POSITION = 4096;
+/** Sparse mode: the fixed part of a row's size (as if the row's header). */
+export const SPARSE_ROW_HEADER = 32;
+
+/**
+ * Sparse mode: the size of a stored row, the distance from its position to the next row's: the
+ * header plus the lengths (UTF-16 code units) of its stored texts. Deterministic, so `verifyChain`
+ * recomputes where each row must be.
+ */
+export function sparseRowSize(id: string, stream: string, type: string, data: string, metadata: string, recordedAt: string): number {
+  return SPARSE_ROW_HEADER + id.length + stream.length + type.length + data.length + metadata.length + recordedAt.length;
 }
 
 export interface SqliteStoreStats {
@@ -68,13 +96,19 @@ export type VerifyChainResult =
   | { ok: true; events: number; headHash: string }
   | { ok: false; firstBadPosition: bigint };
 
+/**
+ * An event id already stored where this append cannot be a repeat of it: in another stream, or in a
+ * stream write of an `appendMany` whose other writes are new (a partial repeat: a retry must repeat
+ * the whole call). Nothing of the append is written.
+ */
 export class DuplicateEventId extends Error {
   readonly code = 'DUPLICATE_EVENT_ID';
   constructor(
     readonly eventId: string,
     readonly stream: string,
+    detail?: string,
   ) {
-    super(`Event id ${eventId} is already used in stream ${stream}`);
+    super(`Event id ${eventId} is already used in stream ${stream}${detail ? `: ${detail}` : ''}`);
     this.name = 'DuplicateEventId';
   }
 }
@@ -93,6 +127,10 @@ CREATE TABLE IF NOT EXISTS events (
   hash        TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream, revision);
+CREATE TABLE IF NOT EXISTS store_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 `;
 
 /** Pragmas applied to every connection that writes (benchmarks use the same). */
@@ -151,12 +189,29 @@ function toEvent(r: Row): RecordedEvent {
   };
 }
 
+/** One queued call (`append` or `appendMany`): written all or nothing. */
 interface PendingAppend {
-  stream: string;
-  events: NewEvent[];
-  expected: ExpectedRevision;
-  resolve: (r: AppendResult) => void;
+  writes: StreamWrite[];
+  /** `append`: resolve with the one stream's AppendResult. */
+  one: boolean;
+  resolve: (r: AppendManyResult | AppendResult) => void;
   reject: (e: unknown) => void;
+}
+
+/** The chain head: the last row, and where the next one goes. */
+interface BatchHead {
+  /** Position of the last row (0 when empty). */
+  position: number;
+  /** Position the next row gets (the offset rule: `nextPosition`). */
+  next: number;
+  hash: string;
+}
+
+/** One group-commit transaction being written: the head so far and what it wrote. */
+interface BatchState extends BatchHead {
+  streamHeads: Map<string, bigint>;
+  recordedAt: string;
+  written: number;
 }
 
 interface PreparedEvent {
@@ -165,6 +220,10 @@ interface PreparedEvent {
   data: string;
   metadata: string;
   idGiven: boolean;
+}
+
+function validExpected(expected: unknown): expected is ExpectedRevision {
+  return expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'bigint' && expected >= 0n);
 }
 
 function checkExpected(stream: string, expected: ExpectedRevision, current: bigint): void {
@@ -197,6 +256,10 @@ export class SqliteEventStore implements EventStore {
   private readonly maxBatch: number;
   private readonly pollIntervalMs: number;
   private readonly catchUpThreadMin: number | false;
+  /** The file's position mode: 'sparse' gaps positions like log offsets (see `nextPosition`). */
+  readonly positions: PositionMode;
+  private readonly sparse: boolean;
+  private readonly firstPosition: number;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -215,14 +278,16 @@ export class SqliteEventStore implements EventStore {
   private readonly sRollbackTo: Database.Statement;
   private readonly sStreamHead: Database.Statement;
   private readonly sFindId: Database.Statement;
-  private readonly sHead: Database.Statement;
+  private readonly sHeadRow: Database.Statement;
   private readonly sWriterDataVersion: Database.Statement;
-  private cachedHead: { position: number; hash: string } | null = null;
+  private cachedHead: BatchHead | null = null;
   private cacheVersion = -1;
   private readonly streamHeadCache = new Map<string, bigint>();
   private readonly sInsert: Database.Statement;
   // read connection statements
-  private readonly rAll: Database.Statement;
+  private readonly rAllAfter: Database.Statement;
+  private readonly rAllFrom: Database.Statement;
+  private readonly rCountAfter: Database.Statement;
   private readonly rStreamFwd: Database.Statement;
   private readonly rStreamBwd: Database.Statement;
   private readonly rStreamAfter: Database.Statement;
@@ -240,6 +305,9 @@ export class SqliteEventStore implements EventStore {
     this.maxBatch = options.maxBatch ?? 512;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.catchUpThreadMin = options.catchUpThreadMin ?? 20_000;
+    this.positions = options.positions ?? 'dense';
+    this.sparse = this.positions === 'sparse';
+    this.firstPosition = this.sparse ? SPARSE_FIRST_POSITION : 1;
 
     this.sBegin = writer.prepare('BEGIN IMMEDIATE');
     this.sCommit = writer.prepare('COMMIT');
@@ -250,19 +318,24 @@ export class SqliteEventStore implements EventStore {
     this.sStreamHead = writer.prepare('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck();
     this.sFindId = writer.prepare('SELECT stream, revision, position FROM events WHERE id = ?').raw();
     this.sWriterDataVersion = writer.prepare('PRAGMA data_version').pluck();
-    this.sHead = writer.prepare('SELECT position, hash FROM events ORDER BY position DESC LIMIT 1').raw();
+    this.sHeadRow = writer.prepare(`SELECT ${COLUMNS} FROM events ORDER BY position DESC LIMIT 1`).raw();
     this.sInsert = writer.prepare(
       `INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
 
-    this.rAll = reader.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`).raw();
+    this.rAllAfter = reader.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
+    this.rAllFrom = reader.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`).raw();
+    // "at least n events after": the n-th one's position, or nothing (steps n rowids, no arithmetic)
+    this.rCountAfter = reader.prepare('SELECT position FROM events WHERE position > ? ORDER BY position LIMIT 1 OFFSET ?').pluck();
     this.rStreamFwd = reader
       .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
       .raw();
     this.rStreamBwd = reader
       .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
       .raw();
-    this.rStreamAfter = this.rStreamFwd;
+    this.rStreamAfter = reader
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision > ? ORDER BY revision LIMIT ?`)
+      .raw();
     this.rHead = reader.prepare('SELECT MAX(position) FROM events').pluck();
     this.rStreamExists = reader.prepare('SELECT 1 FROM events WHERE stream = ? LIMIT 1').pluck();
     this.rDataVersion = reader.prepare('PRAGMA data_version').pluck();
@@ -271,19 +344,37 @@ export class SqliteEventStore implements EventStore {
   // ---------------------------------------------------------------- append (group commit)
 
   append(stream: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new Error('Event store is closed'));
-    if (typeof stream !== 'string' || stream.length === 0) return Promise.reject(new Error('Stream name required'));
-    if (!Array.isArray(events) || events.length === 0) {
-      return Promise.reject(new Error('append needs at least one event'));
+    const write: StreamWrite = { stream, expectedRevision: options?.expectedRevision, events };
+    const invalid = this.invalidWrite(write, 'append');
+    if (invalid) return Promise.reject(invalid);
+    return this.enqueue([write], true) as Promise<AppendResult>;
+  }
+
+  appendMany(writes: StreamWrite[]): Promise<AppendManyResult> {
+    if (!Array.isArray(writes) || writes.length === 0) return Promise.reject(new Error('appendMany needs at least one stream write'));
+    const streams = new Set<string>();
+    for (const w of writes) {
+      const invalid = this.invalidWrite(w, 'appendMany');
+      if (invalid) return Promise.reject(invalid);
+      if (streams.has(w.stream)) return Promise.reject(new Error(`appendMany names stream ${w.stream} twice`));
+      streams.add(w.stream);
     }
-    const expected = options?.expectedRevision;
-    if (
-      !(expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (typeof expected === 'bigint' && expected >= 0n))
-    ) {
-      return Promise.reject(new Error(`Invalid expectedRevision: ${String(expected)}`));
-    }
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ stream, events, expected, resolve, reject });
+    return this.enqueue(writes, false) as Promise<AppendManyResult>;
+  }
+
+  /** The checks that need no transaction: refused before the call reaches the batch. */
+  private invalidWrite(w: StreamWrite | undefined, what: string): Error | null {
+    if (this.closed) return new Error('Event store is closed');
+    if (!w || typeof w !== 'object') return new Error(`${what}: a stream write must be { stream, expectedRevision, events }`);
+    if (typeof w.stream !== 'string' || w.stream.length === 0) return new Error('Stream name required');
+    if (!Array.isArray(w.events) || w.events.length === 0) return new Error(`${what} needs at least one event for stream ${w.stream}`);
+    if (!validExpected(w.expectedRevision)) return new Error(`Invalid expectedRevision: ${String(w.expectedRevision)}`);
+    return null;
+  }
+
+  private enqueue(writes: StreamWrite[], one: boolean): Promise<AppendManyResult | AppendResult> {
+    return new Promise<AppendManyResult | AppendResult>((resolve, reject) => {
+      this.queue.push({ writes, one, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(this.flush);
@@ -305,76 +396,42 @@ export class SqliteEventStore implements EventStore {
   };
 
   private writeBatch(batch: PendingAppend[]): void {
-    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    const outcomes: Array<{ ok: true; result: AppendManyResult | AppendResult } | { ok: false; error: unknown }> = [];
     try {
       this.sBegin.run();
     } catch (error) {
       for (const p of batch) p.reject(error);
       return;
     }
-    let written = 0;
+    let state: BatchState;
     try {
       // The cached chain head and stream revisions are valid while no other connection (another
       // process) has committed since our last commit: that is what the writer's data_version says.
       const version = this.sWriterDataVersion.get() as number;
       if (version !== this.cacheVersion || this.cachedHead === null) {
         this.streamHeadCache.clear();
-        const head = this.sHead.get() as [number, string] | undefined;
-        this.cachedHead = head ? { position: head[0], hash: head[1] } : { position: 0, hash: GENESIS_HASH };
+        this.cachedHead = this.readHead();
         this.cacheVersion = version;
       }
-      let position = this.cachedHead.position;
-      let prevHash = this.cachedHead.hash;
-      const streamHeads = new Map<string, bigint>();
-      const recordedAt = new Date().toISOString();
-
+      state = {
+        position: this.cachedHead.position,
+        next: this.cachedHead.next,
+        hash: this.cachedHead.hash,
+        streamHeads: new Map<string, bigint>(),
+        recordedAt: new Date().toISOString(),
+        written: 0,
+      };
       for (const p of batch) {
         try {
-          const prepared = this.prepareEvents(p.events);
-          let current = streamHeads.get(p.stream) ?? this.streamHeadCache.get(p.stream);
-          if (current === undefined) {
-            const r = this.sStreamHead.get(p.stream) as number | undefined;
-            current = r === undefined ? -1n : BigInt(r);
-          }
-          const idem = this.checkIdempotent(p.stream, prepared, current, p.expected);
-          if (idem) {
-            outcomes.push({ ok: true, result: idem });
-            continue;
-          }
-          checkExpected(p.stream, p.expected, current);
-          const single = prepared.length === 1;
-          if (!single) this.sSavepoint.run();
-          let pos = position;
-          let hash = prevHash;
-          let rev = current;
-          try {
-            for (const e of prepared) {
-              pos += 1;
-              rev += 1n;
-              hash = chainHash(hash, pos, e.id, p.stream, rev, e.type, e.data, e.metadata, recordedAt);
-              this.sInsert.run(pos, e.id, p.stream, rev, e.type, e.data, e.metadata, recordedAt, hash);
-            }
-            if (!single) this.sRelease.run();
-          } catch (error) {
-            if (!single) {
-              this.sRollbackTo.run();
-              this.sRelease.run();
-            }
-            throw error;
-          }
-          written += prepared.length;
-          position = pos;
-          prevHash = hash;
-          streamHeads.set(p.stream, rev);
-          outcomes.push({ ok: true, result: { nextRevision: rev, position: BigInt(pos) } });
+          outcomes.push({ ok: true, result: this.writeUnit(p, state) });
         } catch (error) {
           outcomes.push({ ok: false, error });
         }
       }
       this.sCommit.run();
-      this.cachedHead = { position, hash: prevHash };
-      if (this.streamHeadCache.size + streamHeads.size > 10_000) this.streamHeadCache.clear();
-      for (const [stream, rev] of streamHeads) this.streamHeadCache.set(stream, rev);
+      this.cachedHead = { position: state.position, next: state.next, hash: state.hash };
+      if (this.streamHeadCache.size + state.streamHeads.size > 10_000) this.streamHeadCache.clear();
+      for (const [stream, rev] of state.streamHeads) this.streamHeadCache.set(stream, rev);
     } catch (error) {
       try {
         this.cachedHead = null;
@@ -387,7 +444,7 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     this.stats.transactions += 1;
-    this.stats.eventsWritten += written;
+    this.stats.eventsWritten += state.written;
     for (let i = 0; i < batch.length; i++) {
       const o = outcomes[i];
       if (o.ok) {
@@ -397,9 +454,115 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  private prepareEvents(events: NewEvent[]): PreparedEvent[] {
+  /** The last row as the writer sees it, with the position the next row gets. */
+  private readHead(): BatchHead {
+    const r = this.sHeadRow.get() as Row | undefined;
+    if (!r) return { position: 0, next: this.firstPosition, hash: GENESIS_HASH };
+    return { position: r[0], next: this.nextPosition(r[0], r[1], r[2], r[4], r[5], r[6], r[7]), hash: r[8] };
+  }
+
+  /**
+   * The offset rule (the only position arithmetic there is): the position of the row after the row
+   * at `position` with these stored texts. Dense: position + 1. Sparse: like a log offset, position +
+   * the row's size (SPARSE_ROW_HEADER + the lengths of its stored texts), so always > position + 1.
+   */
+  private nextPosition(position: number, id: string, stream: string, type: string, data: string, metadata: string, recordedAt: string): number {
+    return this.sparse ? position + sparseRowSize(id, stream, type, data, metadata, recordedAt) : position + 1;
+  }
+
+  /**
+   * One call inside the open transaction: every stream write is checked first (repeat, expected
+   * revision), then all are written under one savepoint. Throws, having written nothing, when any
+   * write is refused; `state` moves only when the whole call was written.
+   */
+  private writeUnit(p: PendingAppend, state: BatchState): AppendManyResult | AppendResult {
+    const writes = p.writes;
+    const n = writes.length;
+    const prepared: PreparedEvent[][] = new Array(n);
+    const currents: bigint[] = new Array(n);
+    let repeats: AppendResult[] | null = null;
+    let repeatCount = 0;
+    const ids = n > 1 ? new Set<string>() : undefined; // an id twice in one call, across its writes
+    for (let i = 0; i < n; i++) {
+      const w = writes[i];
+      const events = this.prepareEvents(w.events, ids);
+      let current = state.streamHeads.get(w.stream) ?? this.streamHeadCache.get(w.stream);
+      if (current === undefined) {
+        const r = this.sStreamHead.get(w.stream) as number | undefined;
+        current = r === undefined ? -1n : BigInt(r);
+      }
+      const repeat = this.checkIdempotent(w.stream, events, current, w.expectedRevision);
+      if (repeat) {
+        (repeats ??= new Array<AppendResult>(n))[i] = repeat;
+        repeatCount += 1;
+      } else checkExpected(w.stream, w.expectedRevision, current);
+      prepared[i] = events;
+      currents[i] = current;
+    }
+    if (repeats !== null) {
+      if (repeatCount === n) {
+        // the whole call is a repeat: the original answer, nothing written
+        if (p.one) return repeats[0];
+        let top = repeats[0].position;
+        for (const r of repeats) if (r.position > top) top = r.position;
+        return { streams: writes.map((w, i) => ({ stream: w.stream, ...repeats![i] })), position: top };
+      }
+      const i = repeats.findIndex((r) => r !== undefined);
+      const fresh = writes.find((_, j) => repeats![j] === undefined)!;
+      throw new DuplicateEventId(
+        prepared[i][0].id,
+        writes[i].stream,
+        `this appendMany repeats its write to ${writes[i].stream} but not its write to ${fresh.stream}; a partial repeat is refused (nothing written): a retry must repeat the whole call`,
+      );
+    }
+
+    let total = 0;
+    for (const events of prepared) total += events.length;
+    const guarded = total > 1; // one INSERT is atomic by itself
+    if (guarded) this.sSavepoint.run();
+    const recordedAt = state.recordedAt;
+    let pos = state.position;
+    let next = state.next;
+    let hash = state.hash;
+    const revisions: bigint[] = new Array(n);
+    const positions: number[] = new Array(n);
+    try {
+      for (let i = 0; i < n; i++) {
+        const stream = writes[i].stream;
+        let rev = currents[i];
+        for (const e of prepared[i]) {
+          pos = next;
+          rev += 1n;
+          hash = chainHash(hash, pos, e.id, stream, rev, e.type, e.data, e.metadata, recordedAt);
+          this.sInsert.run(pos, e.id, stream, rev, e.type, e.data, e.metadata, recordedAt, hash);
+          next = this.nextPosition(pos, e.id, stream, e.type, e.data, e.metadata, recordedAt);
+        }
+        revisions[i] = rev;
+        positions[i] = pos;
+      }
+      if (guarded) this.sRelease.run();
+    } catch (error) {
+      if (guarded) {
+        this.sRollbackTo.run();
+        this.sRelease.run();
+      }
+      throw error;
+    }
+    state.position = pos;
+    state.next = next;
+    state.hash = hash;
+    state.written += total;
+    for (let i = 0; i < n; i++) state.streamHeads.set(writes[i].stream, revisions[i]);
+    if (p.one) return { nextRevision: revisions[0], position: BigInt(pos) };
+    return {
+      streams: writes.map((w, i) => ({ stream: w.stream, nextRevision: revisions[i], position: BigInt(positions[i]) })),
+      position: BigInt(pos),
+    };
+  }
+
+  private prepareEvents(events: NewEvent[], ids?: Set<string>): PreparedEvent[] {
     const out: PreparedEvent[] = new Array(events.length);
-    let seen: Set<string> | null = null;
+    let seen: Set<string> | null = ids ?? null;
     for (let i = 0; i < events.length; i++) {
       const e = events[i];
       if (!e || typeof e.type !== 'string' || e.type.length === 0) throw new Error('Every event needs a type');
@@ -491,15 +654,21 @@ export class SqliteEventStore implements EventStore {
     const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
     return {
       async *[Symbol.asyncIterator]() {
+        if (options.after !== undefined && options.fromPosition !== undefined) {
+          throw new Error('readAll takes after (exclusive) or fromPosition (inclusive), not both');
+        }
         let remaining = maxCount;
-        let next: number | bigint = options.fromPosition ?? 0;
+        // the first page may include fromPosition; every later page reads strictly after the last row
+        let stmt = options.fromPosition !== undefined ? self.rAllFrom : self.rAllAfter;
+        let cursor: number | bigint = options.fromPosition ?? options.after ?? 0;
         while (remaining > 0) {
           const limit = Math.min(self.pageSize, remaining);
-          const rows = self.page(self.rAll, next, limit);
+          const rows = self.page(stmt, cursor, limit);
           for (const r of rows) yield toEvent(r);
           remaining -= rows.length;
           if (rows.length < limit) return;
-          next = rows[rows.length - 1][0] + 1;
+          cursor = rows[rows.length - 1][0];
+          stmt = self.rAllAfter;
         }
       },
     };
@@ -512,17 +681,19 @@ export class SqliteEventStore implements EventStore {
 
   // ---------------------------------------------------------------- subscriptions
 
-  subscribeToAll(options: { fromPosition?: bigint } = {}): Observable<SubscriptionMessage> {
-    return this.subscribe((after, limit) => this.page(this.rAll, after + 1n, limit), options.fromPosition ?? 0n, true, (after) => {
-      if (this.catchUpThreadMin === false) return null;
-      const head = BigInt((this.rHead.get() as number | null) ?? 0);
-      return head - after >= BigInt(this.catchUpThreadMin) ? new CatchUpReader(this.file, after, this.pageSize) : null;
+  subscribeToAll(options: { after?: bigint } = {}): Observable<SubscriptionMessage> {
+    return this.subscribe((after, limit) => this.page(this.rAllAfter, after, limit), options.after ?? 0n, true, (after) => {
+      const min = this.catchUpThreadMin;
+      if (min === false) return null;
+      // a long way to catch up: at least `min` events after the cursor
+      const far = min <= 0 || this.rCountAfter.get(after, min - 1) !== undefined;
+      return far ? new CatchUpReader(this.file, after, this.pageSize) : null;
     });
   }
 
   subscribeToStream(stream: string, options: { fromRevision?: bigint } = {}): Observable<SubscriptionMessage> {
     const from = options.fromRevision ?? -1n;
-    return this.subscribe((after, limit) => this.page(this.rStreamAfter, stream, after + 1n, limit), from, false);
+    return this.subscribe((after, limit) => this.page(this.rStreamAfter, stream, after, limit), from, false);
   }
 
   /**
@@ -683,14 +854,18 @@ export class SqliteEventStore implements EventStore {
   // ---------------------------------------------------------------- audit
 
   /**
-   * Recomputes the whole hash chain on its own read snapshot: an altered, removed or reordered row
-   * breaks it at that position (positions must also run 1, 2, 3, … without a hole).
+   * Recomputes the whole hash chain on its own read snapshot: an altered, removed, inserted or
+   * reordered row breaks it. Every row must also sit exactly where the offset rule puts it (the first
+   * at the mode's first position, each next one at `nextPosition` of the row before it: dense 1, 2,
+   * 3, …; sparse the previous position + the previous row's size), so a removed or inserted row is
+   * found in both modes. `firstBadPosition` is the first position where the file and the chain
+   * disagree: a row whose hash or position is wrong, or where a missing row should have been.
    *
    * What a chain kept inside the file cannot prove by itself: that the newest rows were not cut off,
    * or that someone with write access did not recompute every later hash. For that, keep the
    * `headHash` (and `events`) an earlier verification returned somewhere else (a log, a signed
-   * report) and pass it back as `knownHead`: the chain must still contain exactly that hash at that
-   * position.
+   * report) and pass it back as `knownHead` (with the position of the row it is the hash of): the
+   * chain must still contain exactly that hash at that position.
    */
   async verifyChain(options: { knownHead?: { position: bigint; hash: string } } = {}): Promise<VerifyChainResult> {
     const db = new Database(this.file, { readonly: true, fileMustExist: true });
@@ -698,26 +873,32 @@ export class SqliteEventStore implements EventStore {
       db.prepare('BEGIN').run();
       const stmt = db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
       const known = options.knownHead;
+      let knownSeen = false;
       let prev = GENESIS_HASH;
-      let expectedPos = 1;
+      let after = 0;
+      let expectedPos = this.firstPosition;
       let count = 0;
       for (;;) {
-        const rows = stmt.all(expectedPos - 1, 5000) as Row[];
+        const rows = stmt.all(after, 5000) as Row[];
         for (const r of rows) {
-          if (r[0] !== expectedPos) return { ok: false, firstBadPosition: BigInt(expectedPos) };
+          if (r[0] !== expectedPos) return { ok: false, firstBadPosition: BigInt(Math.min(r[0], expectedPos)) };
           const h = chainHash(prev, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
           if (h !== r[8]) return { ok: false, firstBadPosition: BigInt(r[0]) };
-          if (known && BigInt(r[0]) === known.position && h !== known.hash) {
-            return { ok: false, firstBadPosition: known.position };
+          if (known && BigInt(r[0]) === known.position) {
+            if (h !== known.hash) return { ok: false, firstBadPosition: known.position };
+            knownSeen = true;
           }
           prev = h;
-          expectedPos += 1;
+          after = r[0];
+          expectedPos = this.nextPosition(r[0], r[1], r[2], r[4], r[5], r[6], r[7]);
           count += 1;
         }
         if (rows.length < 5000) break;
         await new Promise((r) => setImmediate(r));
       }
-      if (known && BigInt(count) < known.position) return { ok: false, firstBadPosition: BigInt(count + 1) };
+      // the kept head lies past the end of the chain (or between its rows): the rows from where the
+      // next one was due are gone
+      if (known && !knownSeen && known.position > 0n) return { ok: false, firstBadPosition: BigInt(Math.min(expectedPos, Number(known.position))) };
       db.prepare('COMMIT').run();
       return { ok: true, events: count, headHash: prev };
     } finally {
@@ -743,12 +924,58 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
+/**
+ * The position mode asked for: the `positions` option, else `SAKSFLYT_SPARSE_POSITIONS=1` in the
+ * environment (so the api and every test pick it up without code changes), else 'dense'.
+ */
+export function requestedPositionMode(options: { positions?: PositionMode }, env: NodeJS.ProcessEnv = process.env): PositionMode {
+  if (options.positions !== undefined) {
+    if (options.positions !== 'dense' && options.positions !== 'sparse') throw new Error(`Invalid positions option: ${String(options.positions)}`);
+    return options.positions;
+  }
+  return env.SAKSFLYT_SPARSE_POSITIONS === '1' ? 'sparse' : 'dense';
+}
+
+/**
+ * The file's position mode, fixed when it is first opened (a file written before the mode existed,
+ * with events and no mode recorded, is dense). Asking for the other mode throws: its positions could
+ * not be verified.
+ */
+function fileMode(writer: Database.Database, requested: PositionMode, file: string): PositionMode {
+  writer.prepare('BEGIN IMMEDIATE').run();
+  try {
+    let mode = writer.prepare("SELECT value FROM store_meta WHERE key = 'positions'").pluck().get() as string | undefined;
+    if (mode === undefined) {
+      const empty = writer.prepare('SELECT 1 FROM events LIMIT 1').pluck().get() === undefined;
+      mode = empty ? requested : 'dense';
+      writer.prepare("INSERT INTO store_meta (key, value) VALUES ('positions', ?)").run(mode);
+    }
+    writer.prepare('COMMIT').run();
+    if (mode !== 'dense' && mode !== 'sparse') throw new Error(`${file}: unknown position mode ${mode}`);
+    if (mode !== requested) {
+      throw new Error(
+        `${file} keeps ${mode} positions, but ${requested} positions were asked for (positions option or SAKSFLYT_SPARSE_POSITIONS): a file's position mode is fixed when it is created`,
+      );
+    }
+    return mode;
+  } finally {
+    if (writer.inTransaction) writer.prepare('ROLLBACK').run();
+  }
+}
+
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteEventStore> {
+  const requested = requestedPositionMode(options);
   const writer = new Database(options.file);
-  applyWritePragmas(writer);
-  writer.exec(SCHEMA_SQL);
-  const reader = new Database(options.file, { fileMustExist: true });
-  reader.pragma('busy_timeout = 10000');
-  reader.pragma('cache_size = -65536');
-  return new SqliteEventStore(options.file, writer, reader, options);
+  try {
+    applyWritePragmas(writer);
+    writer.exec(SCHEMA_SQL);
+    const positions = fileMode(writer, requested, options.file);
+    const reader = new Database(options.file, { fileMustExist: true });
+    reader.pragma('busy_timeout = 10000');
+    reader.pragma('cache_size = -65536');
+    return new SqliteEventStore(options.file, writer, reader, { ...options, positions });
+  } catch (error) {
+    writer.close();
+    throw error;
+  }
 }

@@ -427,7 +427,7 @@ export class ProjectionRunner {
   private subscribe(): void {
     let from: bigint | null = null;
     for (const e of this.entries.values()) if (from === null || e.live.position < from) from = e.live.position;
-    this.subscription = this.options.store.subscribeToAll({ fromPosition: from ?? 0n }).subscribe({
+    this.subscription = this.options.store.subscribeToAll({ after: from ?? 0n }).subscribe({
       next: (m) => this.onMessage(m),
       error: (error) => this.onSubscriptionError(error),
     });

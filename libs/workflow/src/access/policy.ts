@@ -71,3 +71,14 @@ export function may(actor: Actor | null | undefined, action: Action, committee?:
       return false;
   }
 }
+
+/**
+ * Whether `may` allows the action in at least one committee (those the actor's grants name), or
+ * without one. For a request whose committee is not known yet (a body that names none, or one that
+ * does not exist): a caller who may do it nowhere is refused before the body is looked at. Deny by
+ * default as `may`: no actor, no.
+ */
+export function mayInSomeCommittee(actor: Actor | null | undefined, action: Action): boolean {
+  if (!actor) return false;
+  return may(actor, action) || actor.roles.some((g) => g.committee !== undefined && may(actor, action, g.committee));
+}

@@ -49,7 +49,7 @@ export class Catalogue {
 
   async catchUp(): Promise<bigint> {
     return this.lock.run(['catalogue'], async () => {
-      for await (const e of this.store.readAll({ fromPosition: this.position + 1n })) this.apply(e);
+      for await (const e of this.store.readAll({ after: this.position })) this.apply(e);
       return this.position;
     });
   }

@@ -119,21 +119,3 @@ export class DomainRuleViolation extends WorkflowError {
     return { ...super.toProblem(), rule: this.rule };
   }
 }
-
-/**
- * 409: another process changed a follow-on stream between our first and a later append of one
- * command (the port has no multi-stream transaction). The first streams ARE written; `written`
- * names them. Never happens within one process (commands are serialised per committee).
- */
-export class PartialWriteConflict extends WorkflowError {
-  readonly status = 409;
-  readonly title = 'Conflict';
-  readonly kind = 'partial-write';
-  constructor(
-    readonly stream: string,
-    readonly written: string[],
-  ) {
-    super(`a concurrent writer changed ${stream}; written before the conflict: ${written.join(', ')}`);
-    this.name = 'PartialWriteConflict';
-  }
-}

@@ -15,6 +15,12 @@ export interface CommandContext {
   ifMatch?: bigint;
   /** When it happened (ISO 8601), for imports of history; default: the clock. */
   at?: string;
+  /**
+   * The command's id: derived from the request's `Idempotency-Key` when given (the same key from
+   * the same user gives the same id), else fresh per request. Event ids are derived from it, so a
+   * retry of the same command never writes twice.
+   */
+  commandId?: string;
 }
 
 /** The answer to every write. */

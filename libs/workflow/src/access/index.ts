@@ -1,0 +1,2 @@
+/** The access policy, for the api's guard and views (`Actor`/`RoleGrant` are the machines' own, structurally the same). */
+export { ACTIONS, may, mayInSomeCommittee, type Action } from './policy.js';

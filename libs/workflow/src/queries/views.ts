@@ -1,0 +1,115 @@
+/** The read models answered by the queries: a case, a meeting (with its agenda), a summary, a history entry. */
+import type { RecordedEvent } from '@saksflyt/event-store';
+import { caseState, type CaseSnapshot } from '../machines/case.machine.js';
+import { allowedCommands, allowedMeetingCommands } from '../machines/commands.js';
+import type { Actor, CaseState } from '../machines/guard-input.js';
+import { meetingState, type MeetingSnapshot } from '../machines/meeting.machine.js';
+import { agendaOrder } from '../meeting/agenda.js';
+import { pick } from '../case/decide.js';
+import { ValidationFailed } from '../application/errors.js';
+import type { AgendaItemView, CaseView, HistoryEntry, MeetingSummary, MeetingView } from '../application/types.js';
+import type { Loaded, Loader } from '../core/load.js';
+
+export function summary(s: MeetingSnapshot): MeetingSummary {
+  const c = s.context;
+  return { id: c.meetingId, committee: c.committee, number: c.number, year: c.year, date: c.date, state: meetingState(s), minutes: c.minutes };
+}
+
+/** A read as of a global position or a time (`metadata.at`): which events to keep. */
+export function cutOff(at: { atPosition?: bigint; asOf?: string }): (e: RecordedEvent) => boolean {
+  if (at.atPosition !== undefined) {
+    const p = at.atPosition;
+    return (e) => e.position <= p;
+  }
+  if (at.asOf !== undefined) {
+    const t = Date.parse(at.asOf);
+    if (Number.isNaN(t)) throw new ValidationFailed([{ field: 'asOf', message: 'must be an ISO 8601 time' }]);
+    return (e) => Date.parse(e.metadata.at) <= t;
+  }
+  return () => true;
+}
+
+export function historyEntry(e: RecordedEvent): HistoryEntry {
+  return {
+    id: e.id,
+    position: e.position,
+    revision: e.revision,
+    type: e.type,
+    at: e.metadata.at,
+    recordedAt: e.recordedAt,
+    actor: e.metadata.actor,
+    data: e.data,
+    correlationId: e.metadata.correlationId,
+    causationId: e.metadata.causationId ?? null,
+    hash: e.hash ?? null,
+  };
+}
+
+export async function meetingView(load: Loader, m: Loaded<MeetingSnapshot>, actor?: Actor): Promise<MeetingView> {
+  const s = m.snapshot;
+  const agenda: AgendaItemView[] = [];
+  const states: Record<string, CaseState> = {};
+  for (const a of agendaOrder(s.context.agenda)) {
+    const k = (await load.case(a.caseId)).snapshot;
+    states[a.caseId] = caseState(k);
+    agenda.push({
+      caseId: a.caseId,
+      number: k.context.number ?? a.number,
+      title: k.context.paper.title,
+      type: k.context.paper.type,
+      state: caseState(k),
+      ...(a.standardItem ? { standardItem: a.standardItem } : {}),
+    });
+  }
+  const c = s.context;
+  return {
+    ...summary(s),
+    ...(c.startTime !== null ? { startTime: c.startTime } : {}),
+    ...(c.endTime !== null ? { endTime: c.endTime } : {}),
+    place: c.place,
+    ...(c.previousMeetingId ? { previousMeetingId: c.previousMeetingId, previousMeetingDate: c.previousMeetingDate ?? undefined } : {}),
+    agenda,
+    attendance: c.attendance,
+    minutesApprovedBy: c.minutesApprovedBy,
+    allowedCommands: allowedMeetingCommands(s, { actor, agendaCases: states }),
+    public: meetingState(s) !== 'planned',
+    revision: m.revision,
+    position: m.events[m.events.length - 1]!.position,
+  };
+}
+
+export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Actor, keep?: (e: RecordedEvent) => boolean): Promise<CaseView> {
+  const s = k.snapshot;
+  const c = s.context;
+  const own = await load.ownMeeting(s, keep);
+  return {
+    id: c.caseId,
+    committee: c.committee,
+    number: c.number,
+    title: c.paper.title,
+    type: c.paper.type,
+    state: caseState(s),
+    proposedResolution: c.paper.proposedResolution,
+    resolution: c.decision?.resolution ?? null,
+    conditions: c.decision?.conditions ?? null,
+    input: c.decision?.input ?? [],
+    meetingId: c.meetingId,
+    matterId: c.matterId,
+    revision: k.revision,
+    position: k.events[k.events.length - 1]!.position,
+    allowedCommands: allowedCommands(s, { actor, meeting: own?.facts, previousMeeting: own?.previous?.facts }),
+    recorded: !!own && own.loaded.snapshot.context.minutes === 'approved',
+    meetingState: own?.facts.state ?? null,
+    public: k.events.some((e) => e.type === 'CaseNumbered'),
+    ...pick(c.paper, ['background', 'purpose', 'caseOfficer', 'responsible']),
+    projectIds: c.paper.projectIds,
+    meetsFollowUps: c.paper.meetsFollowUps,
+    ...(c.standardItem ? { standardItem: c.standardItem } : {}),
+    ...(c.referredFromCaseId ? { referredFromCaseId: c.referredFromCaseId } : {}),
+    presenter: c.presenter,
+    discussion: c.discussions.map((d) => ({ summary: d.summary, points: d.points, followUps: d.followUps })),
+    referrals: c.referrals.map((r) => ({ toCommittee: r.toCommittee, type: r.type, referredCaseId: r.referredCaseId })),
+    withdrawnReason: c.withdrawal?.reason ?? null,
+    postponedFrom: c.postponements.map((p) => p.meetingId),
+  };
+}

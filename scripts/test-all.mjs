@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// `npm test` runs this (after ensure-deps and ensure-chromium): the whole jest suite twice.
+//   run 1: as it is;
+//   run 2: with SAKSFLYT_SPARSE_POSITIONS=1, under which the SQLite store gaps its global positions
+//          like log offsets (issue 9), so any arithmetic on positions anywhere (`+ 1n`, "from 1",
+//          counting events by position) fails a test. The browser tests run here too: the dashboard
+//          reads views at an answer's position and resumes its feeds after Last-Event-ID, which is
+//          position handling in the page's own code, not only UI.
+// Exit code non-zero when either run fails. The totals of both runs are added up into
+// .tmp/jest-summary.json (its `line`, "tests: N passed, N failed, N skipped", is what .ci/run prints
+// last), with each run's own totals under `runs`.
+//
+// With arguments (`npm test -- <pattern> [jest options]`) jest runs once with them, in the
+// environment as given: `SAKSFLYT_SPARSE_POSITIONS=1 npm test -- <pattern>` is the sparse run of a
+// pattern. SAKSFLYT_SPARSE_POSITIONS set without arguments runs the sparse pass only.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const summaryFile = path.join(root, '.tmp', 'jest-summary.json');
+const jest = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+const args = process.argv.slice(2);
+
+const runs =
+  args.length > 0 || process.env.SAKSFLYT_SPARSE_POSITIONS
+    ? [{ name: 'one run, environment as given', env: {} }]
+    : [
+        { name: 'run 1 of 2: dense positions', env: {} },
+        { name: 'run 2 of 2: sparse positions (SAKSFLYT_SPARSE_POSITIONS=1)', env: { SAKSFLYT_SPARSE_POSITIONS: '1' } },
+      ];
+
+const results = [];
+let status = 0;
+for (const run of runs) {
+  if (runs.length > 1) console.log(`\n[saksflyt] jest, ${run.name}\n`);
+  rmSync(summaryFile, { force: true });
+  const env = { ...process.env, ...run.env };
+  const child = spawnSync(process.execPath, ['--experimental-vm-modules', jest, ...args], { cwd: root, env, stdio: 'inherit' });
+  const code = child.status ?? 1;
+  if (code !== 0) status = code;
+  let summary;
+  try {
+    summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  } catch {
+    // jest ended before its reporter wrote the totals (a config error, a crash): one failure
+    summary = { passed: 0, failed: 1, skipped: 0, suites: 0, failedSuites: 0, success: false };
+  }
+  // (the reporter's `success` is not final when jest calls it: go by the exit code and the counts)
+  if (code === 0 && summary.failed > 0) status = 1;
+  results.push({ run: run.name, exitCode: code, ...summary });
+}
+
+if (runs.length > 1) {
+  const sum = (k) => results.reduce((n, r) => n + (Number(r[k]) || 0), 0);
+  const total = {
+    passed: sum('passed'),
+    failed: sum('failed'),
+    skipped: sum('skipped'),
+    suites: sum('suites'),
+    failedSuites: sum('failedSuites'),
+    success: status === 0 && results.every((r) => r.exitCode === 0 && !(r.failed > 0)),
+  };
+  const line = `tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`;
+  mkdirSync(path.dirname(summaryFile), { recursive: true });
+  writeFileSync(summaryFile, JSON.stringify({ ...total, line, runs: results }) + '\n');
+  console.log('');
+  for (const r of results) console.log(`[saksflyt] ${r.run}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (exit ${r.exitCode})`);
+  console.log(`\n${line}`);
+} else if (!existsSync(summaryFile)) {
+  const r = results[0];
+  mkdirSync(path.dirname(summaryFile), { recursive: true });
+  writeFileSync(summaryFile, JSON.stringify({ ...r, line: `tests: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped` }) + '\n');
+}
+process.exit(status);
