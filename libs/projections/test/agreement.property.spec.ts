@@ -306,7 +306,7 @@ describe('the machine, the case read, the minutes view and the archive agree on 
   it('holds for random command sequences through the workflow', async () => {
     const seen = { discussed: 0, decided: 0, withdrawn: 0, postponed: 0, postponedDiscussed: 0, refused: 0, cases: 0 };
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat(KINDS + 4), fc.nat(1023), fc.nat(1023)), { minLength: 80, maxLength: 200 }), async (steps) => {
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(KINDS + 4), fc.nat(1023), fc.nat(1023)), { minLength: 60, maxLength: 160 }), async (steps) => {
         const t = await tempStore();
         let runner: ProjectionRunner | undefined;
         try {
@@ -327,7 +327,7 @@ describe('the machine, the case read, the minutes view and the archive agree on 
           await t.cleanup();
         }
       }),
-      { numRuns: Number(process.env.AGREE_RUNS ?? 20) },
+      { numRuns: Number(process.env.AGREE_RUNS ?? 16) },
     );
     if (process.env.AGREE_DEBUG) console.log(seen);
     // the sequences reach the interesting states
