@@ -2,7 +2,7 @@
  * The archive (arkivuttrekk) of one committee's year: what `buildArchive` returns and the audit
  * export serves as JSON. JSON-serialisable throughout (log positions are numbers, not bigint).
  */
-import type { CaseType, HistorySource, MemberRole, RemovalReason, StandardItem } from '@saksflyt/workflow';
+import type { CaseStatus, CaseType, HistorySource, MeetingStatus, MemberRole, RemovalReason, StandardItem } from '@saksflyt/workflow';
 
 export const ARCHIVE_FORMAT = 'saksflyt-arkivuttrekk/1' as const;
 
@@ -43,7 +43,8 @@ export interface ArchiveHeader {
   };
 }
 
-export type ArchiveMeetingState = 'planned' | 'noticed' | 'in_session' | 'held';
+/** The meeting record's status (the workflow's state names). */
+export type ArchiveMeetingState = MeetingStatus;
 
 export interface ArchiveAgendaItem {
   caseId: string;
@@ -140,7 +141,7 @@ export interface ArchiveCase {
   lastNumber: string | null;
   title: string;
   type: CaseType;
-  state: 'draft' | 'scheduled' | 'discussion' | 'endorsement' | 'orientation' | 'withdrawn';
+  state: CaseStatus;
   matterId: string;
   standardItem: StandardItem | null;
   /** The case as it was in this year: the archived meeting it is on, or was last on. */

@@ -4,14 +4,14 @@
  * bookkeeping sound). Events are collected in order and appended to a real store with `appendTo`.
  */
 import type { EventStore, NewEvent } from '@saksflyt/event-store';
-import { agendaOrder, type CaseType, type StandardItem } from '@saksflyt/workflow';
+import { agendaOrder, type CaseStatus, type CaseType, type MeetingStatus, type StandardItem } from '@saksflyt/workflow';
 
 export interface WorldCase {
   id: string;
   committee: string;
   title: string;
   type: CaseType;
-  state: 'draft' | 'scheduled' | 'discussion' | 'endorsement' | 'orientation' | 'withdrawn';
+  state: CaseStatus;
   meetingId: string | null;
   standardItem?: StandardItem;
   meetsFollowUps: string[];
@@ -24,7 +24,7 @@ export interface WorldMeeting {
   number: string;
   year: number;
   date: string;
-  state: 'planned' | 'noticed' | 'in_session' | 'held';
+  state: MeetingStatus;
   agenda: { caseId: string; standardItem?: StandardItem }[];
   previousMeetingId?: string;
   minutesApproved: boolean;
