@@ -136,5 +136,11 @@ export function evolveCase(s: CaseRecord, e: CaseFact): CaseRecord {
   const next = apply(s, e);
   const status = CASE_TARGETS[e.type] ?? next.status;
   const lastMeetingId = next.meetingId ?? next.lastMeetingId;
-  return status === next.status && lastMeetingId === next.lastMeetingId ? next : { ...next, status, lastMeetingId };
+  if (status === next.status && lastMeetingId === next.lastMeetingId) return next;
+  if (next === s) return { ...s, status, lastMeetingId };
+  // `next` is this call's own fresh copy (apply copies for every case event): set the two fields
+  // on it instead of copying the record a second time (the rebuild folds every case event).
+  next.status = status;
+  next.lastMeetingId = lastMeetingId;
+  return next;
 }

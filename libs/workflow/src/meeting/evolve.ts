@@ -115,5 +115,8 @@ function apply(s: MeetingRecord, e: MeetingFact): MeetingRecord {
 export function evolveMeeting(s: MeetingRecord, e: MeetingFact): MeetingRecord {
   const next = apply(s, e);
   const status = MEETING_TARGETS[e.type] ?? next.status;
-  return status === next.status ? next : { ...next, status };
+  if (status === next.status) return next;
+  if (next === s) return { ...s, status };
+  next.status = status; // this call's own fresh copy: no second copy of the record
+  return next;
 }
