@@ -51,7 +51,7 @@ import { carriedOut } from './replay.js';
 
 export const MAX_ATTEMPTS = 12;
 /** Decisions made again in one attempt at most, on tips that appeared while deciding. */
-const MAX_REDECIDE = 16;
+const MAX_REDECIDE = 64;
 /** Back-off after the n-th conflict (n ≥ 2): uniformly random in [0, min(BACKOFF_CAP_MS, 2^(n-1)) ms). */
 const BACKOFF_CAP_MS = 25;
 

@@ -154,8 +154,10 @@ export class RecordCache {
     if (!e.committed || e.committed.revision < revision) e.committed = { revision, state };
   }
 
-  peekTip(stream: string): Tip | undefined {
-    return this.entries.get(stream)?.tip;
+  /** The latest revision known for the stream: its tip's, else its committed one's. */
+  latestRevision(stream: string): bigint | undefined {
+    const e = this.entries.get(stream);
+    return e?.tip?.revision ?? e?.committed?.revision;
   }
 
   drop(stream: string): void {
@@ -193,8 +195,11 @@ export class RecordCache {
           continue;
         }
         // a tip only where the store keeps submission order, and only on what the stream's latest
-        // known state is: the tip decided on, or no tip at all
-        if (this.pipelining && (t.base?.tip ? e.tip === t.base.tip : e.tip === undefined)) e.tip = t.tip;
+        // known state is: the tip decided on, or (no tip) the committed state at the revision decided
+        // on (the tip decided on may have been committed meanwhile; a failed one is not committed)
+        const decidedAt = t.base ? t.base.revision : -1n;
+        const current = e.tip === undefined && (e.committed?.revision ?? -1n) === decidedAt;
+        if (this.pipelining && (e.tip ? e.tip === t.base?.tip : current)) e.tip = t.tip;
       }
       return {
         settled: (result, error) => {
@@ -266,14 +271,14 @@ export class Session {
   }
 
   /**
-   * An append of ours was submitted on a stream after this attempt loaded it (it decided on the
-   * state before that append): deciding again on the new tip costs less than the conflict.
+   * An append of ours was submitted (or acknowledged) on a stream after this attempt loaded it (it
+   * decided on the state before that append): deciding again costs less than the conflict.
    */
   stale(): boolean {
     if (!this.cache.pipelining) return false;
     for (const [stream, base] of this.bases) {
-      const tip = this.cache.peekTip(stream);
-      if (tip && tip !== base.tip && tip.revision > base.revision) return true;
+      const latest = this.cache.latestRevision(stream);
+      if (latest !== undefined && latest > base.revision) return true;
     }
     return false;
   }
