@@ -30,6 +30,9 @@ export interface CatalogueCase {
   position: bigint;
 }
 
+/** The event types the catalogue reads (every other event leaves it as it is). */
+export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded']);
+
 export class Catalogue {
   /** The last global position applied. */
   position = 0n;

@@ -13,7 +13,8 @@
  *    so it is read afresh), later ones after a small jittered back-off. On a store that does not
  *    order concurrent appends, first after this process's in-flight append to the stream that
  *    conflicted, if any. Too many conflicts: DomainRuleViolation `concurrent-change` (409).
- * 4. After the write the catalogue is caught up again (read-your-writes), and the answer carries
+ * 4. After a write of an event the catalogue reads, the catalogue is caught up again
+ *    (read-your-writes; any other write leaves its answers as they were), and the answer carries
  *    the append's position.
  *
  * No lock: nothing is held while the append is awaited (issue 9 point 8), so concurrent commands
@@ -41,7 +42,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WrongExpectedRevision, type AppendManyResult, type EventStore, type NewEvent, type StreamWrite } from '@saksflyt/event-store';
-import type { Catalogue } from '../application/catalogue.js';
+import { CATALOGUE_EVENT_TYPES, type Catalogue } from '../application/catalogue.js';
 import { DomainRuleViolation, WorkflowError } from '../application/errors.js';
 import type { CommandContext, CommandResult } from '../application/types.js';
 import { eventId, recordIds, type NewId } from './ids.js';
@@ -138,7 +139,8 @@ export class CommandHandler {
         if (!done || done === 'unknown') throw alreadyCarriedOut();
         return this.answered(done);
       }
-      await this.catalogue.catchUp();
+      // read-your-writes: only a write the catalogue reads changes what it answers
+      if (writes.some((w) => w.events.some((e) => CATALOGUE_EVENT_TYPES.has(e.type)))) await this.catalogue.catchUp();
       return { ...plan.answer, position: result.position };
     }
   }
