@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from './harness.js';
-import { ADMIN, SEC, head, ok, startWorkflowServer } from './workflow-helpers.js';
+import { ADMIN, AUDITOR, SEC, head, ok, startWorkflowServer } from './workflow-helpers.js';
 
 describe('50 parallel conflicting commands to one case', () => {
   let s: Server;
@@ -58,9 +58,13 @@ describe('50 parallel conflicting commands to one case', () => {
       }
       const winner = winners[0]!.json;
       expect(winner.revision).toBe(Number(etag.replace(/"/g, '')) + 1);
-      // exactly one event written: the winner's
-      expect(await head(s)).toBe(before + 1);
-      expect(winner.position).toBe(before + 1);
+      // exactly one event written: the winner's (positions are opaque: read what follows `before`, an event's own position)
+      const log = (await ok(s, 'GET', `/api/audit/events?fromPosition=${before}`, { token: AUDITOR })).json as { events: { position: number; stream: string }[] };
+      expect(log.events[0]!.position).toBe(before);
+      const written = log.events.slice(1);
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatchObject({ position: winner.position, stream: `case-${id}` });
+      expect(await head(s)).toBe(winner.position);
 
       const history = (await ok(s, 'GET', `/api/cases/${id}/history`, { token: SEC })).json as { revision: number; type: string; correlationId: string }[];
       expect(history.map((e) => e.revision)).toEqual(history.map((_, i) => i));
