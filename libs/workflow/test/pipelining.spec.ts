@@ -96,29 +96,49 @@ describe('pipelining on in-flight appends', () => {
     const [a, b, c] = [await h.wf.createCase(paper(1), ctx(secNEHS)), await h.wf.createCase(paper(2), ctx(secNEHS)), await h.wf.createCase(paper(3), ctx(secNEHS))];
     const other = new Workflow(h.store); // another process
     const meeting = meetingStream(m.id);
-    let first = true;
+    // a's append and b's append (decided on a's tip) reach the store only after the other process
+    // has written exactly one event to the meeting: a then fails, and the meeting's revision is the
+    // one b expects; only the id of the event at that revision tells b's write from a valid one
+    let release!: () => void;
+    const otherDone = new Promise<void>((r) => (release = r));
+    const outcomes: string[] = [];
+    let held = 0;
     const wf = new Workflow(
       around(h.store, async (w, real) => {
-        if (first && w.some((x) => x.stream === meeting)) {
-          // a's append is in flight; b decides on its tip; meanwhile the other process writes
-          // exactly as many events to the meeting as a would have, so a fails and the meeting's
-          // revision is the one b expects
-          first = false;
-          const pending = real(w);
-          await other.caseCommand(c.id, 'schedule', { meetingId: m.id }, ctx(secNEHS));
-          return pending;
+        if (held < 2 && w.some((x) => x.stream === meeting)) {
+          held++;
+          await otherDone;
+          return real(w).then(
+            (r) => (outcomes.push('ok'), r),
+            (e: unknown) => (outcomes.push((e as Error).name), Promise.reject(e)),
+          );
         }
         return real(w);
       }),
     );
     await wf.catchUp();
     const ra = wf.caseCommand(a.id, 'schedule', { meetingId: m.id }, ctx(secNEHS));
+    await new Promise((r) => setImmediate(r));
     const rb = wf.caseCommand(b.id, 'schedule', { meetingId: m.id }, ctx(secNEHS));
+    while (held < 2) await new Promise((r) => setImmediate(r));
+    await other.caseCommand(c.id, 'schedule', { meetingId: m.id }, ctx(secNEHS));
+    release();
     await Promise.all([ra, rb]);
+    // both held appends were refused: a on the revision, b on the event at the revision it expected
+    expect(outcomes).toEqual(['WrongExpectedRevision', 'WrongExpectedRevision']);
+    expect(wf.retries).toBe(2);
     const agenda = (await h.wf.getMeeting(m.id)).agenda.map((x) => x.caseId);
     for (const id of [a.id, b.id, c.id]) expect(agenda.filter((x) => x === id)).toHaveLength(1);
-    const types = (await h.wf.meetingHistory(m.id)).map((e) => e.type);
-    expect(types.filter((t) => t === 'CaseAddedToAgenda')).toHaveLength(3 + 2); // 2 standard items + 3
+  });
+
+  it('the SQLite store checks expectedLastEventId', async () => {
+    expect(h.store.ordersConcurrentAppends).toBe(true);
+    const ev = (id: string) => ({ id, type: 'T', data: {}, metadata: { actor: 'a', correlationId: 'c', at: '2020-01-01T00:00:00Z' } });
+    await h.store.append('s-1', [ev('00000000-0000-4000-8000-000000000001')], { expectedRevision: 'no_stream' });
+    const wrong = h.store.appendMany([{ stream: 's-1', expectedRevision: 0n, expectedLastEventId: '00000000-0000-4000-8000-000000000009', events: [ev('00000000-0000-4000-8000-000000000002')] }]);
+    await expect(wrong).rejects.toBeInstanceOf(WrongExpectedRevision);
+    const right = await h.store.appendMany([{ stream: 's-1', expectedRevision: 0n, expectedLastEventId: '00000000-0000-4000-8000-000000000001', events: [ev('00000000-0000-4000-8000-000000000002')] }]);
+    expect(right.streams[0]!.nextRevision).toBe(1n);
   });
 
   it('on a store that does not order concurrent appends: no tips, concurrent commands still all succeed', async () => {
