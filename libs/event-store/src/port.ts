@@ -87,6 +87,15 @@ export interface StreamWrite {
   stream: string;
   expectedRevision: ExpectedRevision;
   events: NewEvent[];
+  /**
+   * Only with a numeric `expectedRevision`, and only for a store with `ordersConcurrentAppends`:
+   * the stream's event AT `expectedRevision` must be the event with this id, else the write is a
+   * conflict (WrongExpectedRevision, nothing of the call written). For a caller that decided on an
+   * append of its own still in flight (its last event at that revision): the revision alone could be
+   * met by someone else's event when that append fails; the id cannot. Other stores do not check it:
+   * do not pass it to them.
+   */
+  expectedLastEventId?: string;
 }
 
 export interface AppendManyResult {
@@ -119,6 +128,17 @@ export type SubscriptionMessage =
 
 export interface EventStore {
   readonly kind: 'sqlite' | 'eventstoredb';
+  /**
+   * True when the store applies concurrent `append`/`appendMany` calls in the order they were
+   * called (a call made after another one, both still pending, is checked and written after it,
+   * against the stream revisions it left) AND honours `StreamWrite.expectedLastEventId`. A caller
+   * may then submit a write decided on another write of its own that is still in flight (expected
+   * revision = that write's revision after it, with its last event's id), without waiting for it.
+   * Absent or false (KurrentDB: concurrent appends may reach the server in any order): wait for the
+   * earlier append before deciding on what it writes. The SQLite store: true (one group-commit queue,
+   * written in submission order).
+   */
+  readonly ordersConcurrentAppends?: boolean;
   /** One stream: the same as `appendMany([{ stream, expectedRevision, events }])`. */
   append(stream: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
   /**

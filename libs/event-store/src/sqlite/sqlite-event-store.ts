@@ -242,6 +242,8 @@ function checkExpected(stream: string, expected: ExpectedRevision, current: bigi
 
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
+  /** One group-commit queue, written in submission order; `expectedLastEventId` is checked. */
+  readonly ordersConcurrentAppends = true;
   readonly pageSize: number;
   readonly stats: SqliteStoreStats = {
     transactions: 0,
@@ -495,7 +497,10 @@ export class SqliteEventStore implements EventStore {
       if (repeat) {
         (repeats ??= new Array<AppendResult>(n))[i] = repeat;
         repeatCount += 1;
-      } else checkExpected(w.stream, w.expectedRevision, current);
+      } else {
+        checkExpected(w.stream, w.expectedRevision, current);
+        if (w.expectedLastEventId !== undefined) this.checkLastEventId(w, current);
+      }
       prepared[i] = events;
       currents[i] = current;
     }
@@ -558,6 +563,13 @@ export class SqliteEventStore implements EventStore {
       streams: writes.map((w, i) => ({ stream: w.stream, nextRevision: revisions[i], position: BigInt(positions[i]) })),
       position: BigInt(pos),
     };
+  }
+
+  /** `expectedLastEventId`: the event at the expected revision is that one (else a conflict). */
+  private checkLastEventId(w: StreamWrite, current: bigint): void {
+    const row = this.sFindId.get(w.expectedLastEventId) as [string, number, number] | undefined;
+    if (!row || row[0] !== w.stream || typeof w.expectedRevision !== 'bigint' || BigInt(row[1]) !== w.expectedRevision)
+      throw new WrongExpectedRevision(w.stream, w.expectedRevision, current < 0n ? 'no_stream' : current);
   }
 
   private prepareEvents(events: NewEvent[], ids?: Set<string>): PreparedEvent[] {

@@ -30,6 +30,9 @@ export interface CatalogueCase {
   position: bigint;
 }
 
+/** The event types the catalogue reads (every other event leaves it as it is). */
+export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded']);
+
 export class Catalogue {
   /** The last global position applied. */
   position = 0n;
@@ -47,11 +50,44 @@ export class Catalogue {
 
   constructor(private readonly store: EventStore) {}
 
-  async catchUp(): Promise<bigint> {
-    return this.lock.run(['catalogue'], async () => {
+  /**
+   * Reads the log after the last position applied. Callers share runs: while one run is going,
+   * every caller gets the NEXT run (started when the current one ends, so it sees whatever the
+   * caller wrote before calling); so a burst of N commands reads the log twice, not N times.
+   */
+  catchUp(): Promise<bigint> {
+    if (!this.running) return this.start();
+    this.queued ??= this.running.then(
+      () => this.next(),
+      () => this.next(),
+    );
+    return this.queued;
+  }
+
+  private running: Promise<bigint> | null = null;
+  private queued: Promise<bigint> | null = null;
+  private runToken: object | null = null;
+
+  private next(): Promise<bigint> {
+    this.queued = null;
+    return this.running ?? this.start(); // a run started after the one waited for sees the caller's writes too
+  }
+
+  private start(): Promise<bigint> {
+    const token = {};
+    this.runToken = token;
+    const run = this.lock.run(['catalogue'], async () => {
       for await (const e of this.store.readAll({ after: this.position })) this.apply(e);
       return this.position;
     });
+    const done = () => {
+      if (this.runToken === token) {
+        this.running = null;
+        this.runToken = null;
+      }
+    };
+    this.running = run.finally(done);
+    return this.running;
   }
 
   private apply(e: RecordedEvent): void {

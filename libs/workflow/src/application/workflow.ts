@@ -86,32 +86,32 @@ export class Workflow {
   }
 
   addMember(code: string, body: AddMemberBody, ctx: CommandContext): Promise<CommandResult> {
-    return this.handler.run(ctx, async (ids) => decideAddMember({ code, body, ifMatch: ctx.ifMatch, ids }, await this.load.committee(code)));
+    return this.handler.run(ctx, async (ids, rec) => decideAddMember({ code, body, ifMatch: ctx.ifMatch, ids }, await rec.committee(code)));
   }
 
   removeMember(code: string, memberId: string, ctx: CommandContext): Promise<CommandResult> {
-    return this.handler.run(ctx, async () => decideRemoveMember({ code, memberId, ifMatch: ctx.ifMatch }, await this.load.committee(code)));
+    return this.handler.run(ctx, async (_ids, rec) => decideRemoveMember({ code, memberId, ifMatch: ctx.ifMatch }, await rec.committee(code)));
   }
 
   /** PUT numbering: where the year's numbering continues; only forward (DomainRuleViolation 409). */
   continueNumbering(code: string, year: number, body: NumberingBody, ctx: CommandContext): Promise<CommandResult> {
-    return this.handler.run(ctx, async () => {
+    return this.handler.run(ctx, async (_ids, rec) => {
       await this.load.requireCommittee(code);
-      return decideContinueNumbering({ code, year, body, ifMatch: ctx.ifMatch }, await this.load.numbering(code, year));
+      return decideContinueNumbering({ code, year, body, ifMatch: ctx.ifMatch }, await rec.numbering(code, year));
     });
   }
 
   // ---------- meetings ----------
 
   planMeeting(code: string, body: PlanMeetingBody, ctx: CommandContext): Promise<CommandResult> {
-    return this.handler.run(ctx, async (ids) => {
+    return this.handler.run(ctx, async (ids, rec) => {
       await this.load.requireCommittee(code);
       const previous = this.catalogue.latestMeeting(code);
       return decidePlanMeeting(
         { code, body, ids },
         {
           committeeName: this.catalogue.committees.get(code)!.name,
-          numbering: await this.load.numbering(code, Number(body.date.slice(0, 4))),
+          numbering: await rec.numbering(code, Number(body.date.slice(0, 4))),
           ...(previous ? { previous: { meetingId: previous.meetingId, date: previous.date } } : {}),
         },
       );
@@ -120,28 +120,28 @@ export class Workflow {
 
   /** Innkalling: freeze the agenda and number its cases N/YY in agenda order. */
   noticeMeeting(meetingId: string, ctx: CommandContext): Promise<CommandResult> {
-    return this.handler.run(ctx, async () => {
-      const meeting = await this.load.meeting(meetingId);
+    return this.handler.run(ctx, async (_ids, rec) => {
+      const meeting = await rec.meeting(meetingId);
       const c = meeting.snapshot.context;
-      const numbering = await this.load.numbering(c.committee, c.year);
+      const numbering = await rec.numbering(c.committee, c.year);
       const cases: Parameters<typeof decideNoticeMeeting>[1]['cases'] = {};
-      for (const a of c.agenda) cases[a.caseId] = await this.load.case(a.caseId);
+      for (const a of c.agenda) cases[a.caseId] = await rec.case(a.caseId);
       return decideNoticeMeeting({ meetingId, ifMatch: ctx.ifMatch, actor: ctx.actor }, { meeting, numbering, cases });
     });
   }
 
   openMeeting(meetingId: string, body: OpenMeetingBody, ctx: CommandContext): Promise<CommandResult> {
-    return this.handler.run(ctx, async () => {
-      const meeting = await this.load.meeting(meetingId);
-      const { members } = await this.load.committee(meeting.snapshot.context.committee);
+    return this.handler.run(ctx, async (_ids, rec) => {
+      const meeting = await rec.meeting(meetingId);
+      const { members } = await rec.committee(meeting.snapshot.context.committee);
       return decideOpenMeeting({ meetingId, body, ifMatch: ctx.ifMatch, actor: ctx.actor }, { meeting, members });
     });
   }
 
   adjournMeeting(meetingId: string, ctx: CommandContext): Promise<CommandResult> {
-    return this.handler.run(ctx, async () => {
-      const meeting = await this.load.meeting(meetingId);
-      const agendaCases = await this.load.agendaCaseStates(meeting.snapshot);
+    return this.handler.run(ctx, async (_ids, rec) => {
+      const meeting = await rec.meeting(meetingId);
+      const agendaCases = await rec.agendaCaseStates(meeting.snapshot);
       return decideAdjournMeeting({ meetingId, ifMatch: ctx.ifMatch, actor: ctx.actor }, { meeting, agendaCases });
     });
   }
@@ -156,9 +156,9 @@ export class Workflow {
 
   /** PATCH: edit the case paper (while draft, or scheduled before notice). */
   editCase(caseId: string, changes: EditCaseBody, ctx: CommandContext): Promise<CommandResult> {
-    return this.handler.run(ctx, async () => {
-      const k = await this.load.case(caseId);
-      const own = await this.load.ownMeeting(k.snapshot);
+    return this.handler.run(ctx, async (_ids, rec) => {
+      const k = await rec.case(caseId);
+      const own = await rec.ownMeeting(k.snapshot);
       return decideEditCase(
         { caseId, changes, ifMatch: ctx.ifMatch, actor: ctx.actor },
         { case: k, ...(own ? { own } : {}), knownFollowUp: (id) => this.catalogue.followUps.has(id) },
@@ -172,11 +172,11 @@ export class Workflow {
   async caseCommand(caseId: string, command: string, body: Record<string, unknown>, ctx: CommandContext): Promise<CommandResult> {
     if (!isCaseCommand(command) || command === 'edit') throw new ValidationFailed([{ field: 'command', message: `unknown command ${command}` }]);
     const b = body ?? {};
-    return this.handler.run(ctx, async (ids) => {
-      const k = await this.load.case(caseId);
-      const own = await this.load.ownMeeting(k.snapshot);
+    return this.handler.run(ctx, async (ids, rec) => {
+      const k = await rec.case(caseId);
+      const own = await rec.ownMeeting(k.snapshot);
       const meetingId = String(b.meetingId);
-      const target = command === 'schedule' ? (this.catalogue.meetings.has(meetingId) ? await this.load.meeting(meetingId) : null) : undefined;
+      const target = command === 'schedule' ? (this.catalogue.meetings.has(meetingId) ? await rec.meeting(meetingId) : null) : undefined;
       return decideCaseCommand(
         { caseId, command, body: b as never, ifMatch: ctx.ifMatch, actor: ctx.actor, ids },
         {

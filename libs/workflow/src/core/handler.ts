@@ -9,10 +9,12 @@
  *    it was decided on (`no_stream` for the streams the command creates). All streams or none.
  * 3. `WrongExpectedRevision` on any stream: nothing was written; load and decide again from
  *    fresh state (a stale `ifMatch` or a changed state then answers 412/409 as usual), up to
- *    MAX_ATTEMPTS, after a small jittered back-off (and, when the stream that conflicted has an
- *    append of this process in flight, after that append has settled). Too many conflicts:
- *    DomainRuleViolation `concurrent-change` (409).
- * 4. After the write the catalogue is caught up again (read-your-writes), and the answer carries
+ *    MAX_ATTEMPTS: the first re-decision at once (the conflicting stream's cache entry is dropped,
+ *    so it is read afresh), later ones after a small jittered back-off. On a store that does not
+ *    order concurrent appends, first after this process's in-flight append to the stream that
+ *    conflicted, if any. Too many conflicts: DomainRuleViolation `concurrent-change` (409).
+ * 4. After a write of an event the catalogue reads, the catalogue is caught up again
+ *    (read-your-writes; any other write leaves its answers as they were), and the answer carries
  *    the append's position.
  *
  * No lock: nothing is held while the append is awaited (issue 9 point 8), so concurrent commands
@@ -21,40 +23,69 @@
  * in-flight append after a conflict is a back-off, not a lock: no command ever waits before its
  * first attempt.)
  *
+ * Records (records.ts): commands load through a per-attempt Session over a cache of folded records
+ * (a load reads only the stream's tail after the cached revision) and, where the store orders
+ * concurrent appends (SQLite), decide on this process's in-flight appends (their tips), so
+ * commands on one stream in one process do not conflict; each such write carries the tip's last
+ * event id as `expectedLastEventId`, so it can only be written on top of that append.
+ *
+ * A command already carried out (the same command id: a client's retry with the same
+ * Idempotency-Key after the answer was lost): the store refuses the re-decided plan
+ * (DuplicateEventId), answers a repeat at other revisions than planned, or the decider refuses
+ * the changed state. Then the command's own events are looked up (the root event's id is
+ * `eventId(commandId, root, 0)`) and the original answer is rebuilt from the stored events
+ * (`replay.ts`), else 409 `already-carried-out`.
+ *
  * Ids: one command id per command (`ctx.commandId`, else minted here once, not per attempt);
  * record ids and event ids are derived from it (ids.ts), so a retried append or a re-decided
  * command gives the same ids.
  */
 import { randomUUID } from 'node:crypto';
-import { WrongExpectedRevision, type EventStore, type NewEvent, type StreamWrite } from '@saksflyt/event-store';
-import type { Catalogue } from '../application/catalogue.js';
-import { DomainRuleViolation } from '../application/errors.js';
+import { WrongExpectedRevision, type AppendManyResult, type EventStore, type NewEvent, type StreamWrite } from '@saksflyt/event-store';
+import { CATALOGUE_EVENT_TYPES, type Catalogue } from '../application/catalogue.js';
+import { DomainRuleViolation, WorkflowError } from '../application/errors.js';
 import type { CommandContext, CommandResult } from '../application/types.js';
 import { eventId, recordIds, type NewId } from './ids.js';
 import type { WritePlan } from './plan.js';
+import { RecordCache, type Session } from './records.js';
+import { carriedOut } from './replay.js';
 
 export const MAX_ATTEMPTS = 12;
-/** Back-off after the n-th conflict: uniformly random in [0, min(BACKOFF_CAP_MS, 2^n) ms). */
+/** Decisions made again in one attempt at most, on tips that appeared while deciding. */
+const MAX_REDECIDE = 64;
+/** Back-off after the n-th conflict (n ≥ 2): uniformly random in [0, min(BACKOFF_CAP_MS, 2^(n-1)) ms). */
 const BACKOFF_CAP_MS = 25;
 
-/** One attempt's decision: loads what it needs and answers the plan (or throws a domain error). */
-export type Decide = (ids: NewId) => Promise<WritePlan>;
+/** One attempt's decision: loads what it needs (through the session) and answers the plan (or throws a domain error). */
+export type Decide = (ids: NewId, records: Session) => Promise<WritePlan>;
 
 function isConflict(e: unknown): e is WrongExpectedRevision {
   return e instanceof WrongExpectedRevision || (e as { code?: string })?.code === 'WRONG_EXPECTED_REVISION';
 }
+function isDuplicate(e: unknown): boolean {
+  return (e as { code?: string })?.code === 'DUPLICATE_EVENT_ID';
+}
+
+const alreadyCarriedOut = () =>
+  new DomainRuleViolation('already-carried-out', 'this command (the same Idempotency-Key) was already carried out, and its answer cannot be rebuilt from the records');
 
 export class CommandHandler {
   /** Attempts re-decided after a conflict (diagnostics). */
   retries = 0;
-  /** This process's appends in flight, by stream (to back off behind after a conflict). */
+  /** Decisions made again before appending, because an append of ours was submitted on a stream meanwhile (diagnostics). */
+  redecided = 0;
+  /** The command side's records: cache of folded records and the tips of appends in flight. */
+  readonly records: RecordCache;
+  /** This process's appends in flight, by stream (to back off behind after a conflict, where the store does not order appends). */
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: EventStore,
     private readonly catalogue: Catalogue,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.records = new RecordCache(store, catalogue);
+  }
 
   async run(ctx: CommandContext, decide: Decide): Promise<CommandResult> {
     const commandId = ctx.commandId ?? randomUUID();
@@ -62,24 +93,67 @@ export class CommandHandler {
     const at = ctx.at ?? this.clock().toISOString();
     for (let attempt = 1; ; attempt++) {
       await this.catalogue.catchUp();
-      const plan = await decide(ids);
+      let session = this.records.session();
+      let plan: WritePlan;
+      try {
+        plan = await decide(ids, session);
+        // an append of ours was submitted on a stream meanwhile: decide again on its tip (bounded)
+        for (let again = 0; again < MAX_REDECIDE && session.stale(); again++) {
+          this.redecided++;
+          session = this.records.session();
+          plan = await decide(ids, session);
+        }
+      } catch (e) {
+        // refused: maybe because this very command changed the state already (a retry)
+        if (e instanceof WorkflowError && ctx.commandId !== undefined) {
+          const done = await carriedOut(this.store, commandId, session.streams());
+          if (done === 'unknown') throw alreadyCarriedOut();
+          if (done) return this.answered(done);
+        }
+        throw e;
+      }
       if (!plan.writes.length) {
         if (plan.answer.position === undefined) throw new Error('a plan without writes must answer its position');
         return plan.answer as CommandResult;
       }
       const writes = this.streamWrites(plan, commandId, ctx, at);
+      const root = plan.root ?? plan.writes[0]!.stream;
+      let result: AppendManyResult;
       try {
-        const result = await this.append(writes);
-        await this.catalogue.catchUp();
-        return { ...plan.answer, position: result };
+        result = await this.append(session, writes);
       } catch (e) {
+        if (isDuplicate(e)) {
+          const done = await carriedOut(this.store, commandId, [root, ...writes.map((w) => w.stream)]);
+          if (done && done !== 'unknown') return this.answered(done);
+          throw done === 'unknown' ? alreadyCarriedOut() : e;
+        }
         if (!isConflict(e)) throw e;
         this.retries++;
         if (attempt >= MAX_ATTEMPTS) throw new DomainRuleViolation('concurrent-change', 'the records changed concurrently too often; try again');
-        await this.inFlight.get(e.stream)?.catch(() => undefined);
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(BACKOFF_CAP_MS, 2 ** attempt)));
+        await this.backOff(attempt, e.stream);
+        continue;
       }
+      if (isRepeat(writes, result)) {
+        // the store found the command's events stored already (at other revisions than planned)
+        const done = await carriedOut(this.store, commandId, [root, ...writes.map((w) => w.stream)]);
+        if (!done || done === 'unknown') throw alreadyCarriedOut();
+        return this.answered(done);
+      }
+      // read-your-writes: only a write the catalogue reads changes what it answers
+      if (writes.some((w) => w.events.some((e) => CATALOGUE_EVENT_TYPES.has(e.type)))) await this.catalogue.catchUp();
+      return { ...plan.answer, position: result.position };
     }
+  }
+
+  private async answered(r: CommandResult): Promise<CommandResult> {
+    await this.catalogue.catchUp();
+    return r;
+  }
+
+  private async backOff(attempt: number, stream: string): Promise<void> {
+    if (!this.records.pipelining) await this.inFlight.get(stream)?.catch(() => undefined);
+    if (attempt === 1) return; // the stale entry is dropped: re-decide at once
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(BACKOFF_CAP_MS, 2 ** (attempt - 1))));
   }
 
   /** The plan as the store's writes: ids derived per stream and index, metadata, causation. */
@@ -101,13 +175,32 @@ export class CommandHandler {
     }));
   }
 
-  private async append(writes: StreamWrite[]): Promise<bigint> {
+  private async append(session: Session, planned: StreamWrite[]): Promise<AppendManyResult> {
+    const { writes, register } = this.records.prepare(session, planned);
     const pending = this.store.appendMany(writes);
+    const submitted = register(); // same tick as the call: tips in submission order
     for (const w of writes) this.inFlight.set(w.stream, pending);
     try {
-      return (await pending).position;
+      const result = await pending;
+      submitted.settled(result);
+      return result;
+    } catch (e) {
+      submitted.settled(null, e);
+      throw e;
     } finally {
       for (const w of writes) if (this.inFlight.get(w.stream) === pending) this.inFlight.delete(w.stream);
     }
   }
+}
+
+/** The store answered revisions other than the plan's: every write was a repeat of stored events. */
+function isRepeat(writes: StreamWrite[], result: AppendManyResult): boolean {
+  return writes.some((w, i) => {
+    const got = result.streams[i]?.nextRevision;
+    if (got === undefined) return false;
+    const n = BigInt(w.events.length);
+    if (typeof w.expectedRevision === 'bigint') return got !== w.expectedRevision + n;
+    if (w.expectedRevision === 'no_stream') return got !== n - 1n;
+    return false;
+  });
 }

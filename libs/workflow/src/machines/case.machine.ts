@@ -9,7 +9,7 @@
  * is `CASE_TARGETS[event]` (case/lifecycle.ts), the table `evolveCase` reads too. What this file
  * adds is `CASE_ACCEPTS`: which facts each state accepts, and the checks each needs.
  */
-import { initialTransition, setup, transition, type SnapshotFrom } from 'xstate';
+import { setup, type SnapshotFrom } from 'xstate';
 import { assign } from 'xstate';
 import { may } from '../access/policy.js';
 import { CASE_INITIAL, CASE_STATES, CASE_TARGETS, type CaseStatus } from '../case/lifecycle.js';
@@ -19,6 +19,7 @@ import type { CaseRecord } from '../case/state.js';
 import type { Fact } from '../core/fact.js';
 import type { CaseDrafted, CaseEvent } from '../events.js';
 import type { CaseState, Decidable, MeetingLifecycle } from './guard-input.js';
+import { inertScope } from './scope.js';
 
 export type CaseMachineEvent = Exclude<CaseEvent, CaseDrafted> & Decidable;
 export type CaseMachineInput = CaseDrafted['data'];
@@ -120,13 +121,16 @@ export const caseMachine = setup({
 
 export type CaseSnapshot = SnapshotFrom<typeof caseMachine>;
 
+/** The one inert scope every decision runs in (scope.ts). */
+const scope = inertScope(caseMachine, { v: 1, caseId: '', committee: '', matterId: '', title: '', type: 'orientation', proposedResolution: '', projectIds: [], meetsFollowUps: [] });
+
 export function caseState(s: CaseSnapshot): CaseState {
   return s.value as unknown as CaseState;
 }
 
 /** The snapshot right after `CaseDrafted`. */
 export function draftCase(data: CaseMachineInput): CaseSnapshot {
-  return initialTransition(caseMachine, data)[0];
+  return caseMachine.getInitialSnapshot(scope as never, data) as CaseSnapshot;
 }
 
 /** The machine's snapshot of a case record (made from the evolved state, not by replaying). */
@@ -143,7 +147,7 @@ export function decideCase(s: CaseSnapshot, event: CaseMachineEvent): CaseSnapsh
   const actor = event.guard?.actor;
   if (actor !== undefined && !may(actor, event.type === 'CaseNumbered' ? 'meeting.run' : 'case.advance', s.context.committee)) return null;
   if (!s.can(event)) return null;
-  return transition(caseMachine, s, event)[0];
+  return caseMachine.transition(s, event, scope as never) as CaseSnapshot;
 }
 
 /** Fold a case stream's stored events (upcast + `evolveCase`) into the machine's snapshot. */

@@ -6,7 +6,7 @@
  * (`foldMeeting`). States are `MEETING_STATES`, targets `MEETING_TARGETS` (meeting/lifecycle.ts);
  * this file adds `MEETING_ACCEPTS`: which facts each state accepts, and the checks each needs.
  */
-import { assign, initialTransition, setup, transition, type SnapshotFrom } from 'xstate';
+import { assign, setup, type SnapshotFrom } from 'xstate';
 import { may } from '../access/policy.js';
 import type { Fact } from '../core/fact.js';
 import type { MeetingEvent, MeetingPlanned } from '../events.js';
@@ -15,6 +15,7 @@ import { foldMeetingRecord } from '../meeting/fold.js';
 import { MEETING_INITIAL, MEETING_STATES, MEETING_TARGETS, type MeetingStatus } from '../meeting/lifecycle.js';
 import type { MeetingRecord } from '../meeting/state.js';
 import type { CaseState, Decidable, MeetingLifecycle } from './guard-input.js';
+import { inertScope } from './scope.js';
 
 export type MeetingMachineEvent = Exclude<MeetingEvent, MeetingPlanned> & Decidable;
 export type MeetingMachineInput = MeetingPlanned['data'];
@@ -98,12 +99,15 @@ export const meetingMachine = setup({
 
 export type MeetingSnapshot = SnapshotFrom<typeof meetingMachine>;
 
+/** The one inert scope every decision runs in (scope.ts). */
+const scope = inertScope(meetingMachine, { v: 1, meetingId: '', committee: '', number: '', year: 0, date: '', place: '' });
+
 export function meetingState(s: MeetingSnapshot): MeetingLifecycle {
   return s.value as unknown as MeetingLifecycle;
 }
 
 export function planMeetingSnapshot(data: MeetingMachineInput): MeetingSnapshot {
-  return initialTransition(meetingMachine, data)[0];
+  return meetingMachine.getInitialSnapshot(scope as never, data) as MeetingSnapshot;
 }
 
 /** The machine's snapshot of a meeting record (made from the evolved state, not by replaying). */
@@ -119,7 +123,7 @@ export function decideMeeting(s: MeetingSnapshot, event: MeetingMachineEvent): M
   const actor = event.guard?.actor;
   if (actor !== undefined && !may(actor, 'meeting.run', s.context.committee)) return null;
   if (!s.can(event)) return null;
-  return transition(meetingMachine, s, event)[0];
+  return meetingMachine.transition(s, event, scope as never) as MeetingSnapshot;
 }
 
 /** Fold a meeting stream's stored events (upcast + `evolveMeeting`) into the machine's snapshot. */
