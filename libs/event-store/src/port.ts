@@ -120,6 +120,13 @@ export interface ReadAllOptions {
   /** INCLUSIVE: events with position >= fromPosition; only with an event's own position (audit paging). */
   fromPosition?: bigint;
   maxCount?: number;
+  /**
+   * A hint: only events of these types are needed. An adapter MAY leave out events of other types
+   * (the SQLite store does) or ignore the hint (callers still check each event's type). A caller
+   * filtering so cannot take its cursor from the last event it got: take `headPosition()` BEFORE the
+   * read; every event at or before that head is covered by the read.
+   */
+  types?: readonly string[];
 }
 
 export type SubscriptionMessage =
@@ -166,6 +173,14 @@ export interface EventStore {
   subscribeToStream(stream: string, options?: { fromRevision?: bigint }): Observable<SubscriptionMessage>;
   /** Position of the last event in the store (0n when empty): a position, not a count. */
   headPosition(): Promise<bigint>;
+  /**
+   * Optional, synchronous, no I/O to speak of: the stream's current revision (-1n: none) when the
+   * store KNOWS it is current, i.e. no write by anyone (this process's other paths, other
+   * connections, other processes) can have moved it unseen; undefined when it does not know (then
+   * read). The SQLite store knows the streams it wrote itself while no other connection has
+   * committed since (`PRAGMA data_version` of its writer unchanged).
+   */
+  knownStreamRevision?(stream: string): bigint | undefined;
   close(): Promise<void>;
 }
 

@@ -289,6 +289,7 @@ export class SqliteEventStore implements EventStore {
   // read connection statements
   private readonly rAllAfter: Database.Statement;
   private readonly rAllFrom: Database.Statement;
+  private readonly rAllAfterTypes: Database.Statement;
   private readonly rCountAfter: Database.Statement;
   private readonly rStreamFwd: Database.Statement;
   private readonly rStreamBwd: Database.Statement;
@@ -326,6 +327,9 @@ export class SqliteEventStore implements EventStore {
     );
 
     this.rAllAfter = reader.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
+    this.rAllAfterTypes = reader
+      .prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? AND type IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`)
+      .raw();
     this.rAllFrom = reader.prepare(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`).raw();
     // "at least n events after": the n-th one's position, or nothing (steps n rowids, no arithmetic)
     this.rCountAfter = reader.prepare('SELECT position FROM events WHERE position > ? ORDER BY position LIMIT 1 OFFSET ?').pluck();
@@ -670,12 +674,14 @@ export class SqliteEventStore implements EventStore {
           throw new Error('readAll takes after (exclusive) or fromPosition (inclusive), not both');
         }
         let remaining = maxCount;
+        // the types hint (only with `after`): filtered in SQL, so the other rows are never parsed
+        const types = options.types && options.fromPosition === undefined ? JSON.stringify(options.types) : undefined;
         // the first page may include fromPosition; every later page reads strictly after the last row
         let stmt = options.fromPosition !== undefined ? self.rAllFrom : self.rAllAfter;
         let cursor: number | bigint = options.fromPosition ?? options.after ?? 0;
         while (remaining > 0) {
           const limit = Math.min(self.pageSize, remaining);
-          const rows = self.page(stmt, cursor, limit);
+          const rows = types !== undefined ? self.page(self.rAllAfterTypes, cursor, types, limit) : self.page(stmt, cursor, limit);
           for (const r of rows) yield toEvent(r);
           remaining -= rows.length;
           if (rows.length < limit) return;
@@ -684,6 +690,13 @@ export class SqliteEventStore implements EventStore {
         }
       },
     };
+  }
+
+  /** Known exactly for a stream this store wrote while no other connection committed since (writer's data_version). */
+  knownStreamRevision(stream: string): bigint | undefined {
+    if (this.closed || this.cachedHead === null) return undefined;
+    if ((this.sWriterDataVersion.get() as number) !== this.cacheVersion) return undefined;
+    return this.streamHeadCache.get(stream);
   }
 
   async headPosition(): Promise<bigint> {

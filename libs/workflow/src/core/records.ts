@@ -7,6 +7,9 @@
  * `capacity` streams). A load reads only the events after that revision
  * (`readStream(stream, { fromRevision })`) and evolves them on, so other processes' writes are
  * caught by the tail read; a conflict on a stream drops its entry (the next load folds it afresh).
+ * Where the store knows the stream's current revision without reading (`knownStreamRevision`:
+ * SQLite, a stream it wrote itself while no other connection committed since) and it is the
+ * entry's, the tail read is skipped.
  * An entry only ever holds state folded from stored events, or the post-state of an append of
  * ours that the store acknowledged at exactly the revision the plan said.
  *
@@ -254,7 +257,9 @@ export class Session {
       base = { revision: entry.tip.revision, state: entry.tip.state, tip: entry.tip };
     } else {
       const committed = entry?.committed;
-      const events = await this.tail(stream, committed ? committed.revision + 1n : 0n);
+      // the store KNOWS the stream is still at the committed revision (nobody wrote it since): no tail read
+      const known = committed ? cache.store.knownStreamRevision?.(stream) : undefined;
+      const events = known !== undefined && known === committed!.revision ? [] : await this.tail(stream, committed ? committed.revision + 1n : 0n);
       if (committed) {
         base = events.length
           ? { revision: events[events.length - 1]!.revision, state: kind.evolve(committed.state, events) }
