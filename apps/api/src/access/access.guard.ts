@@ -67,7 +67,7 @@ export class AccessGuard implements CanActivate {
       case 'committee':
       case 'member': {
         const code = String(params.code);
-        await catalogue.catchUp();
+        if (!catalogue.committees.has(code)) await catalogue.catchUp(); // known: its facts never change
         if (!catalogue.committees.has(code)) throw Problems.notFound(`unknown committee ${code}`);
         if (source === 'member') {
           const id = String(params.id);
@@ -78,14 +78,14 @@ export class AccessGuard implements CanActivate {
       }
       case 'meeting': {
         const id = String(params.id);
-        await catalogue.catchUp();
+        if (!catalogue.meetings.has(id)) await catalogue.catchUp();
         const m = catalogue.meetings.get(id);
         if (!m) throw Problems.notFound(`unknown meeting ${id}`);
         return m.committee;
       }
       case 'case': {
         const id = String(params.id);
-        await catalogue.catchUp();
+        if (!catalogue.cases.has(id)) await catalogue.catchUp();
         const c = catalogue.cases.get(id);
         if (!c) throw Problems.notFound(`unknown case ${id}`);
         return c.committee;
@@ -101,13 +101,13 @@ export class AccessGuard implements CanActivate {
         if (!body || typeof body !== 'object' || Array.isArray(body) || body instanceof RejectedBody) return undefined;
         const named = (body as Record<string, unknown>).committee;
         if (typeof named !== 'string' || named === '') return undefined;
-        await catalogue.catchUp();
+        if (!catalogue.committees.has(named)) await catalogue.catchUp();
         return catalogue.committees.has(named) ? named : undefined;
       }
       case 'query.committee': {
         const named = ((request.query ?? {}) as Record<string, unknown>).committee;
         if (typeof named !== 'string') return undefined;
-        await catalogue.catchUp();
+        if (!catalogue.committees.has(named)) await catalogue.catchUp();
         if (!catalogue.committees.has(named)) throw Problems.notFound(`unknown committee ${named}`);
         return named;
       }

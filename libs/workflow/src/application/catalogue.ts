@@ -33,6 +33,8 @@ export interface CatalogueCase {
 /** The event types the catalogue reads (every other event leaves it as it is). */
 export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded']);
 
+const CATALOGUE_TYPE_LIST: readonly string[] = [...CATALOGUE_EVENT_TYPES];
+
 export class Catalogue {
   /** The last global position applied. */
   position = 0n;
@@ -77,7 +79,12 @@ export class Catalogue {
     const token = {};
     this.runToken = token;
     const run = this.lock.run(['catalogue'], async () => {
-      for await (const e of this.store.readAll({ after: this.position })) this.apply(e);
+      // the head first: every event at or before it is covered by the read below, so the catalogue
+      // stands at the head afterwards even where the store left out the types it does not read
+      const head = await this.store.headPosition();
+      if (head <= this.position) return this.position; // nothing written since: no read
+      for await (const e of this.store.readAll({ after: this.position, types: CATALOGUE_TYPE_LIST })) this.apply(e);
+      if (head > this.position) this.position = head;
       return this.position;
     });
     const done = () => {
