@@ -2,10 +2,11 @@
  * Issue 9, "Done when" 1: `kill -9` of the SERVER while many clients schedule, unschedule, plan and
  * notice leaves every acknowledged write in place and every case and agenda agreeing.
  *
- * The real server (`apps/api/src/main.ts`, compiled once into a private outDir under `.tmp/`, as in
- * server-crash.e2e.ts) runs as a child process on a temp SQLite data dir. HTTP clients (fetch,
- * keep-alive, 127.0.0.1 only) run a load; after a random moment (and a minimum of acknowledged
- * writes) the child gets SIGKILL, and is restarted on the same data dir. Ten kills per test.
+ * The real server (`apps/api/src/main.ts`, compiled once by child-server.ts into a private outDir
+ * under `.tmp/`, as in server-crash.e2e.ts) runs as a child process on a temp SQLite data dir. HTTP
+ * clients (fetch, keep-alive, 127.0.0.1 only) run a load; after a random moment (and a minimum of
+ * acknowledged writes) the child gets SIGKILL, and is restarted on the same data dir. Ten kills per
+ * test.
  *
  * After every restart (and once more at the end, everything re-checked) the test reads the whole
  * world back over HTTP and checks:
@@ -24,17 +25,10 @@
  * Today's core (issue 9, fault 1) writes a multi-stream command one stream after the other, so a
  * kill between the two appends leaves a case `scheduled` on a meeting whose agenda lacks it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
+import { childServers, readAnswer, type Child } from './child-server.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const OUT = path.join(ROOT, '.tmp', `crash-agenda-${process.pid}-${randomUUID().slice(0, 8)}`);
-const MAIN = path.join(OUT, 'apps/api/src/main.js');
+const { startServer, dataDir: newDataDir } = childServers('crash-agenda');
 
 const CLIENTS = 16;
 const KILLS = 10;
@@ -56,95 +50,6 @@ const TOKENS = {
   [ADMIN]: { name: 'Admin', roles: [{ role: 'admin' }] },
 };
 
-// ------------------------------------------------------------------ the child process
-
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  log: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children = new Set<ChildProcess>();
-const dirs: string[] = [OUT];
-
-function run(cmd: string, args: string[], timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout!.on('data', (d) => (out += String(d)));
-    p.stderr!.on('data', (d) => (out += String(d)));
-    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('error', reject);
-    p.on('close', (code, signal) => {
-      clearTimeout(t);
-      if (code === 0) resolve();
-      else reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal}):\n${out.slice(-4000)}`));
-    });
-  });
-}
-
-beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
-  const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
-  // the same two steps as `npm run build`, into our own outDir (a concurrent build of dist/ cannot change it)
-  await run(bin('tsc'), ['-p', 'tsconfig.build.json', '--outDir', OUT], 150_000);
-  await run(bin('tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', OUT], 60_000);
-}, 240_000);
-
-afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
-
-function startServer(dataDir: string, tokensFile: string): Promise<Child> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env, // SAKSFLYT_SPARSE_POSITIONS (the suite's second run) reaches the server too
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SAKSFLYT_DATA_DIR: dataDir,
-    AUTH_TOKENS_FILE: tokensFile,
-    SAKSFLYT_DEMO: '0',
-    NO_COLOR: '1',
-  };
-  delete env.EVENTSTORE_CONNECTION_STRING;
-  const proc = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(proc);
-  let log = '';
-  const keep = (d: Buffer) => {
-    log += stripAnsi(String(d));
-    if (log.length > 200_000) log = log.slice(-100_000);
-  };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.on('close', (code, signal) => {
-      children.delete(proc);
-      resolve({ code, signal });
-    }),
-  );
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`server did not start in 30 s:\n${log.slice(-4000)}`));
-    }, 30_000);
-    const onData = () => {
-      const m = /listening on (http:\/\/\S+?)\/api\b/.exec(log);
-      if (!m) return;
-      clearTimeout(t);
-      proc.stdout!.off('data', onData);
-      resolve({ proc, url: m[1].replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1'), log: () => log, exited });
-    };
-    proc.stdout!.on('data', onData);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(t);
-      reject(new Error(`server exited before listening (${code ?? signal}):\n${log.slice(-4000)}`));
-    });
-  });
-}
-
 // ------------------------------------------------------------------ HTTP
 
 interface Answer {
@@ -164,14 +69,7 @@ async function call(url: string, method: string, p: string, opts: { token?: stri
     body: opts.json === undefined ? undefined : JSON.stringify(opts.json),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
-  const text = await res.text();
-  let body: any;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body };
+  return readAnswer(res);
 }
 
 async function must(url: string, method: string, p: string, opts: { token?: string; json?: unknown } = {}, want = [200, 201]): Promise<any> {
@@ -686,10 +584,7 @@ function newWorld(year: number, planning: boolean): World {
 }
 
 async function freshServer(prefix: string) {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  dirs.push(dataDir);
-  const tokensFile = path.join(dataDir, 'crash-tokens.json');
-  writeFileSync(tokensFile, JSON.stringify(TOKENS));
+  const { dataDir, tokensFile } = newDataDir(prefix, TOKENS);
   const server = await startServer(dataDir, tokensFile);
   const h = await must(server.url, 'GET', '/api/health');
   expect(h.store.kind).toBe('sqlite');

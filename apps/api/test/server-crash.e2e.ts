@@ -1,9 +1,9 @@
 /**
  * Issue 2: `kill -9` of the SERVER during a 32-writer append load loses no acknowledged event.
  *
- * The real server (`apps/api/src/main.ts`, compiled once into a private outDir under `.tmp/` so a
- * concurrent `npm run build` into dist/ cannot change it under us) runs as a child process on an
- * empty SQLite store. 32 concurrent HTTP writers (fetch, keep-alive) create cases; a case counts as
+ * The real server (`apps/api/src/main.ts`, compiled once by child-server.ts into a private outDir
+ * under `.tmp/` so a concurrent `npm run build` into dist/ cannot change it under us) runs as a
+ * child process on an empty SQLite store. 32 concurrent HTTP writers (fetch, keep-alive) create cases; a case counts as
  * acknowledged only once its whole 201 body has arrived. After >= 1.2 s and >= 300 acks the child
  * gets SIGKILL. Then, with the server dead, the store file is opened directly: every acknowledged
  * case's stream is there (CaseDrafted with the title it was created with, at the acknowledged
@@ -12,18 +12,13 @@
  * acknowledged cases (the last ones acknowledged included) answer 200 with their titles.
  * Two rounds on the same data dir (the second one writes on a store recovered from the first kill).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { openSqliteStore } from '@saksflyt/event-store';
+import { childServers, readAnswer, type Child } from './child-server.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const OUT = path.join(ROOT, '.tmp', `server-crash-${process.pid}-${randomUUID().slice(0, 8)}`);
-const MAIN = path.join(OUT, 'apps/api/src/main.js');
+const { startServer, dataDir: newDataDir } = childServers('server-crash');
 
 const WRITERS = 32;
 const MIN_LOAD_MS = 1200;
@@ -44,107 +39,12 @@ interface Ack {
   round: number;
 }
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  log: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children = new Set<ChildProcess>();
-const dirs: string[] = [OUT];
-
-function run(cmd: string, args: string[], timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout!.on('data', (d) => (out += String(d)));
-    p.stderr!.on('data', (d) => (out += String(d)));
-    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('error', reject);
-    p.on('close', (code, signal) => {
-      clearTimeout(t);
-      if (code === 0) resolve();
-      else reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal}):\n${out.slice(-4000)}`));
-    });
-  });
-}
-
-beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
-  const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
-  // the same two steps as `npm run build`, into our own outDir
-  await run(bin('tsc'), ['-p', 'tsconfig.build.json', '--outDir', OUT], 150_000);
-  await run(bin('tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', OUT], 60_000);
-}, 240_000);
-
-afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
-
-/** Starts `node main.js` on PORT=0 and resolves with the URL it logs once listening. */
-function startServer(dataDir: string, tokensFile: string): Promise<Child> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SAKSFLYT_DATA_DIR: dataDir,
-    AUTH_TOKENS_FILE: tokensFile,
-    SAKSFLYT_DEMO: '0',
-    NO_COLOR: '1',
-  };
-  delete env.EVENTSTORE_CONNECTION_STRING;
-  const proc = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(proc);
-  let log = '';
-  const keep = (d: Buffer) => {
-    log += stripAnsi(String(d));
-    if (log.length > 200_000) log = log.slice(-100_000);
-  };
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.on('close', (code, signal) => {
-      children.delete(proc);
-      resolve({ code, signal });
-    }),
-  );
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`server did not start in 30 s:\n${log.slice(-4000)}`));
-    }, 30_000);
-    const onData = () => {
-      const m = /listening on (http:\/\/\S+?)\/api\b/.exec(log);
-      if (!m) return;
-      clearTimeout(t);
-      proc.stdout!.off('data', onData);
-      resolve({ proc, url: m[1], log: () => log, exited });
-    };
-    proc.stdout!.on('data', onData);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(t);
-      reject(new Error(`server exited before listening (${code ?? signal}):\n${log.slice(-4000)}`));
-    });
-  });
-}
-
 async function req(url: string, method: string, p: string, token?: string, json?: unknown) {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (json !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(url + p, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  const text = await res.text();
-  let body: any;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body };
+  return readAnswer(res);
 }
 
 async function health(url: string): Promise<{ kind: string; headPosition: number }> {
@@ -237,10 +137,7 @@ function sample<T>(xs: T[], n: number): T[] {
 }
 
 test('SIGKILL of the server under 32 concurrent writers loses no acknowledged case, twice', async () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'saksflyt-server-crash-'));
-  dirs.push(dataDir);
-  const tokensFile = path.join(dataDir, 'crash-tokens.json');
-  writeFileSync(tokensFile, JSON.stringify(TOKENS));
+  const { dataDir, tokensFile } = newDataDir('saksflyt-server-crash-', TOKENS);
   const file = path.join(dataDir, 'saksflyt.db');
 
   let server = await startServer(dataDir, tokensFile);
