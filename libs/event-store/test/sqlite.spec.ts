@@ -593,3 +593,37 @@ describe('createEventStore', () => {
     ).rejects.toThrow(/Cannot reach KurrentDB at esdb:\/\/127\.0\.0\.1:1/);
   }, 30_000);
 });
+
+describe('cheap reads for the command side', () => {
+  const e = (type: string): NewEvent => ({ type, data: {}, metadata: { actor: 't', correlationId: 'c', at: new Date(0).toISOString() } });
+
+  test('knownStreamRevision: the streams it wrote itself, until another connection commits', async () => {
+    const file = tempFile();
+    const a = await openSqliteStore({ file });
+    expect(a.knownStreamRevision('s')).toBeUndefined(); // never written here
+    await a.append('s', [e('A'), e('B')], { expectedRevision: 'no_stream' });
+    expect(a.knownStreamRevision('s')).toBe(1n);
+    expect(a.knownStreamRevision('t')).toBeUndefined();
+    const b = await openSqliteStore({ file }); // another connection (another process)
+    await b.append('u', [e('A')], { expectedRevision: 'no_stream' });
+    expect(a.knownStreamRevision('s')).toBeUndefined(); // someone else committed: not known any more
+    await b.append('s', [e('C')], { expectedRevision: 1n });
+    await a.append('s', [e('D')], { expectedRevision: 2n }); // its next batch re-reads the heads
+    expect(a.knownStreamRevision('s')).toBe(3n);
+    await b.close();
+    await a.close();
+    expect(a.knownStreamRevision('s')).toBeUndefined();
+  });
+
+  test('readAll types hint: only those types, in position order, after the cursor', async () => {
+    const store = await openSqliteStore({ file: tempFile(), pageSize: 2 });
+    const types = ['A', 'B', 'A', 'C', 'A', 'B', 'A'];
+    const positions: bigint[] = [];
+    for (const t of types) positions.push((await store.append('s', [e(t)], { expectedRevision: 'any' })).position);
+    const got: RecordedEvent[] = [];
+    for await (const x of store.readAll({ after: positions[0], types: ['A', 'C'] })) got.push(x);
+    expect(got.map((x) => x.type)).toEqual(['A', 'C', 'A', 'A']);
+    expect(got.map((x) => x.position)).toEqual([positions[2], positions[3], positions[4], positions[6]]);
+    await store.close();
+  });
+});
