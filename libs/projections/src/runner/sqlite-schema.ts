@@ -38,3 +38,10 @@ export interface GenerationRow {
   active: number;
   log_from: number | null;
 }
+
+/** The statements of a flush, shared by the runner's connection and the catch-up writer thread's. */
+export const UPSERT_DOC_SQL =
+  'INSERT INTO projection_docs (name, generation, collection, id, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, generation, collection, id) DO UPDATE SET doc = excluded.doc';
+export const DELETE_DOC_SQL = 'DELETE FROM projection_docs WHERE name = ? AND generation = ? AND collection = ? AND id = ?';
+export const UPDATE_GENERATION_SQL =
+  'UPDATE projection_generations SET position = ?, status = ?, error = ?, active = ?, log_from = ? WHERE name = ? AND generation = ?';

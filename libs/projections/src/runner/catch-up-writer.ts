@@ -1,0 +1,140 @@
+/**
+ * Catch-up flushes written on another thread: while the runner catches up (nothing to emit, no swap,
+ * no change log), a flush is serialised on the main thread (`toWriteUnit`) and written by a worker in
+ * ONE transaction on its own connection, while the main thread goes on reading and applying events.
+ */
+import { createRequire } from 'node:module';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { DELETE_DOC_SQL, UPDATE_GENERATION_SQL, UPSERT_DOC_SQL } from './sqlite-schema.js';
+import type { Unit } from './unit.js';
+
+/** One unit's part of a catch-up flush: flat (collection, id, JSON or null = delete) triples and its checkpoint row. */
+export interface WriteUnit {
+  name: string;
+  generation: number;
+  ops: Array<string | null>;
+  gen: [position: bigint, status: string, error: string | null, active: number, logFrom: bigint | null];
+}
+
+/** The unit's changed documents (JSON, or null for deleted ones) and checkpoint, as a flush to write. */
+export function toWriteUnit(u: Unit): WriteUnit {
+  const ops: Array<string | null> = [];
+  for (const [collection, ids] of u.dirty) {
+    const map = u.cache.get(collection);
+    for (const id of ids) {
+      const doc = map?.get(id);
+      ops.push(collection, id, doc === undefined ? null : JSON.stringify(doc));
+    }
+  }
+  return { name: u.name, generation: u.generation, ops, gen: [u.position, u.status, u.error ?? null, u.active ? 1 : 0, u.logFrom] };
+}
+
+/**
+ * The catch-up writer thread: writes one flush (documents + checkpoints) in ONE transaction on its
+ * own connection to the runner's file, while the main thread goes on reading and applying events.
+ * It answers on `port` and then clears `state[0]`, so the main thread can wait for it synchronously.
+ */
+const WRITER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const state = new Int32Array(workerData.shared);
+const port = workerData.port;
+let db = null;
+let write = null;
+let broken = null; // why this thread cannot write at all (every flush is then answered with it)
+try {
+  const Database = require(workerData.sqlite);
+  db = new Database(workerData.file);
+  db.pragma('busy_timeout = 10000');
+  db.pragma('synchronous = NORMAL');
+  const upsert = db.prepare(workerData.sql.upsert);
+  const del = db.prepare(workerData.sql.del);
+  const gen = db.prepare(workerData.sql.gen);
+  write = db.transaction((batch) => {
+    for (const u of batch) {
+      const ops = u.ops;
+      for (let i = 0; i < ops.length; i += 3) {
+        if (ops[i + 2] === null) del.run(u.name, u.generation, ops[i], ops[i + 1]);
+        else upsert.run(u.name, u.generation, ops[i], ops[i + 1], ops[i + 2]);
+      }
+      gen.run(u.gen[0], u.gen[1], u.gen[2], u.gen[3], u.gen[4], u.name, u.generation);
+    }
+  });
+} catch (e) {
+  broken = (e && e.message) || String(e);
+}
+let refuse = workerData.refuseFlushes;
+port.on('message', (msg) => {
+  let error = null;
+  if (msg === 'close') {
+    if (db) db.close();
+  } else if (broken !== null) error = broken;
+  else if (refuse > 0) {
+    refuse--;
+    error = 'flush refused (fault injected by the runner options)';
+  } else {
+    try { write(msg); } catch (e) { error = (e && e.message) || String(e); }
+  }
+  port.postMessage({ error });
+  Atomics.store(state, 0, 0);
+  Atomics.notify(state, 0);
+  if (msg === 'close') port.close();
+});
+`;
+
+/** The background writer of catch-up flushes (at most one flush in flight). */
+export class CatchUpWriter {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly state = new Int32Array(new SharedArrayBuffer(4));
+  private inflight: WriteUnit[] | null = null;
+
+  constructor(file: string, refuseFlushes: number) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(WRITER_SOURCE, {
+      eval: true,
+      workerData: {
+        file,
+        sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
+        shared: this.state.buffer,
+        port: port2,
+        refuseFlushes,
+        sql: { upsert: UPSERT_DOC_SQL, del: DELETE_DOC_SQL, gen: UPDATE_GENERATION_SQL },
+      },
+      transferList: [port2],
+    });
+    this.worker.unref();
+  }
+
+  /** Hands one flush to the thread (after the previous one is written). */
+  post(batch: WriteUnit[]): void {
+    this.drain();
+    this.inflight = batch;
+    Atomics.store(this.state, 0, 1);
+    this.port.postMessage(batch);
+  }
+
+  /** Waits until the flush in flight is committed; returns it when the thread failed to write it. */
+  drain(): WriteUnit[] | null {
+    if (this.inflight === null) return null;
+    const error = this.wait();
+    const batch = this.inflight;
+    this.inflight = null;
+    return error === null ? null : batch;
+  }
+
+  private wait(): string | null {
+    while (Atomics.load(this.state, 0) === 1) Atomics.wait(this.state, 0, 1);
+    const reply = receiveMessageOnPort(this.port)?.message as { error: string | null } | undefined;
+    return reply ? reply.error : 'catch-up writer gave no answer';
+  }
+
+  /** Closes the thread's connection and ends it (call `drain` first). */
+  async close(): Promise<void> {
+    Atomics.store(this.state, 0, 1);
+    this.port.postMessage('close');
+    this.wait();
+    this.port.close();
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Live feeds for SSE: a snapshot (or the changes missed since `lastEventId`, from the change log)
+ * followed by every committed change of the served view, filtered to the view's collections.
+ */
+import { Observable } from 'rxjs';
+import type { ChangeMessage, DocChange, FeedMessage } from './types.js';
+import type { ServedView } from './unit.js';
+
+/** What a feed reads from the runner (flushing first, so nothing falls between it and the live changes). */
+export interface FeedSource {
+  changesSince(name: string, position: bigint): ChangeMessage[] | null;
+  snapshot(name: string, params?: unknown): { position: bigint; view: unknown };
+}
+
+export interface FeedOptions<Q> {
+  params?: Q;
+  lastEventId?: bigint;
+  filter?: (change: DocChange) => boolean;
+}
+
+/** The feed of view `name` (`v`), see `ProjectionRunner.feed`. */
+export function viewFeed<V, Q>(source: FeedSource, name: string, v: ServedView, options: FeedOptions<Q>): Observable<FeedMessage<V>> {
+  const filter = (c: DocChange): boolean => (v.collections === null || v.collections.has(c.collection)) && (!options.filter || options.filter(c));
+  const filterMsg = (m: FeedMessage): FeedMessage | null => {
+    if (m.kind === 'snapshot' || (!options.filter && v.collections === null)) return m;
+    const changes = m.changes.filter(filter);
+    return changes.length === 0 ? null : { kind: 'change', position: m.position, changes };
+  };
+  return new Observable<FeedMessage<V>>((subscriber) => {
+    const first: FeedMessage[] = [];
+    const missed = options.lastEventId === undefined ? null : source.changesSince(name, options.lastEventId);
+    if (missed === null) {
+      const s = source.snapshot(name, options.params);
+      first.push({ kind: 'snapshot', position: s.position, view: s.view });
+    } else for (const m of missed) first.push({ kind: 'change', position: m.position, changes: m.changes });
+    const e = v.entry;
+    const sub = e.subject.subscribe({
+      next: (m) => {
+        const out =
+          m.kind === 'snapshot' ? ({ kind: 'snapshot', position: m.position, view: v.query(e.serving, options.params ?? {}) } as FeedMessage) : filterMsg(m);
+        if (out) subscriber.next(out as FeedMessage<V>);
+      },
+      complete: () => subscriber.complete(),
+    });
+    for (const m of first) {
+      const out = filterMsg(m);
+      if (out) subscriber.next(out as FeedMessage<V>);
+    }
+    return () => sub.unsubscribe();
+  });
+}
