@@ -8,19 +8,7 @@ import { WrongExpectedRevision, type EventStore, type StreamWrite } from '@saksf
 import { DomainRuleViolation, Workflow, caseStream } from '../src/index.js';
 import { eventId, recordIds } from '../src/core/ids.js';
 import { MAX_ATTEMPTS } from '../src/core/handler.js';
-import { admin, ctx, harness, secNEHS, type Harness } from './helpers.js';
-
-/** The store with appendMany replaced (everything else the store's own). */
-function around(store: EventStore, appendMany: (writes: StreamWrite[], real: EventStore['appendMany']) => ReturnType<EventStore['appendMany']>): EventStore {
-  const real = store.appendMany.bind(store);
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'appendMany') return (writes: StreamWrite[]) => appendMany(writes, real);
-      const v = Reflect.get(target, prop, target) as unknown;
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}
+import { admin, around, ctx, harness, secNEHS, type Harness } from './helpers.js';
 
 const paper = { committee: 'NEHS', title: 'Sak', type: 'orientation' as const, proposedResolution: 'Tas til orientering.' };
 

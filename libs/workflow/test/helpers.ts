@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { openSqliteStore, type EventStore } from '@saksflyt/event-store';
+import { openSqliteStore, type EventStore, type StreamWrite } from '@saksflyt/event-store';
 import { Workflow, type Actor, type CommandContext } from '../src/index.js';
 
 export const admin: Actor = { name: 'Admin', roles: [{ role: 'admin' }] };
@@ -50,4 +50,21 @@ export async function refusedWithoutWrite<T>(store: EventStore, fn: () => Promis
   const after = await store.headPosition();
   if (after !== before) throw new Error(`${cls.name} but the store moved from ${before} to ${after}`);
   return err;
+}
+
+/** The store with appendMany (and optionally the ordering flag) replaced; everything else the store's own. */
+export function around(
+  store: EventStore,
+  appendMany: (writes: StreamWrite[], real: EventStore['appendMany']) => ReturnType<EventStore['appendMany']>,
+  flags: { ordersConcurrentAppends?: boolean } = {},
+): EventStore {
+  const real = store.appendMany.bind(store);
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'appendMany') return (writes: StreamWrite[]) => appendMany(writes, real);
+      if (prop === 'ordersConcurrentAppends' && 'ordersConcurrentAppends' in flags) return flags.ordersConcurrentAppends;
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
 }

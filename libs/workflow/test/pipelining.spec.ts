@@ -5,24 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { WrongExpectedRevision, type EventStore, type StreamWrite } from '@saksflyt/event-store';
 import { Workflow, meetingStream } from '../src/index.js';
-import { admin, ctx, harness, secNEHS, type Harness } from './helpers.js';
-
-/** The store with appendMany (and optionally the ordering flag) replaced. */
-function around(
-  store: EventStore,
-  appendMany: (writes: StreamWrite[], real: EventStore['appendMany']) => ReturnType<EventStore['appendMany']>,
-  flags: { ordersConcurrentAppends?: boolean } = {},
-): EventStore {
-  const real = store.appendMany.bind(store);
-  return new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'appendMany') return (writes: StreamWrite[]) => appendMany(writes, real);
-      if (prop === 'ordersConcurrentAppends' && 'ordersConcurrentAppends' in flags) return flags.ordersConcurrentAppends;
-      const v = Reflect.get(target, prop, target) as unknown;
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}
+import { admin, around, ctx, harness, secNEHS, type Harness } from './helpers.js';
 
 const paper = (i: number) => ({ committee: 'NEHS', title: `Sak ${i}`, type: 'orientation' as const, proposedResolution: 'Tas til orientering.' });
 
