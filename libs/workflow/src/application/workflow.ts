@@ -14,6 +14,9 @@
  */
 import type { EventStore } from '@saksflyt/event-store';
 import { decideCaseCommand, decideCreateCase, decideEditCase } from '../case/decide.js';
+import { decideAmend } from '../case/amend.js';
+import { decideLateSchedule } from '../case/late.js';
+import { reorderAgenda } from '../meeting/agenda-commands.js';
 import { decideAddMember, decideCreateCommittee, decideRemoveMember } from '../committee/decide.js';
 import { CommandHandler } from '../core/handler.js';
 import { Loader } from '../core/load.js';
@@ -47,6 +50,7 @@ import type {
   OpenMeetingBody,
   PlanMeetingBody,
   RecordHistoryBody,
+  ReorderAgendaBody,
   WorkflowOptions,
 } from './types.js';
 
@@ -177,9 +181,12 @@ export class Workflow {
       const own = await rec.ownMeeting(k.snapshot);
       const meetingId = String(b.meetingId);
       const target = command === 'schedule' ? (this.catalogue.meetings.has(meetingId) ? await rec.meeting(meetingId) : null) : undefined;
-      return decideCaseCommand(
+      const late = b.late === true && target ? await rec.numbering(target.snapshot.context.committee, target.snapshot.context.year) : undefined;
+      const decide = command === 'amend' ? decideAmend : late ? decideLateSchedule : decideCaseCommand;
+      return (decide as typeof decideCaseCommand)(
         { caseId, command, body: b as never, ifMatch: ctx.ifMatch, actor: ctx.actor, ids },
         {
+          ...(late ? { numbering: late } : {}),
           case: k,
           ...(own ? { own } : {}),
           ...(target !== undefined ? { target } : {}),
@@ -187,6 +194,11 @@ export class Workflow {
         },
       );
     });
+  }
+
+  /** PUT agenda: the order of the substantive cases before notice. */
+  reorderAgenda(meetingId: string, body: ReorderAgendaBody, ctx: CommandContext): Promise<CommandResult> {
+    return reorderAgenda(this.handler, meetingId, body, ctx);
   }
 
   // ---------- history (earlier decisions known only from the records) ----------
