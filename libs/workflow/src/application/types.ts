@@ -127,6 +127,8 @@ export interface AgendaItemView {
   type: CaseType;
   state: CaseState;
   standardItem?: StandardItem;
+  /** A late case (tilleggssak): scheduled after notice, numbered at once. */
+  late?: true;
 }
 export interface MeetingView extends MeetingSummary {
   startTime?: string;
@@ -192,6 +194,8 @@ export interface HistoryEntry {
   correlationId: string;
   causationId: string | null;
   hash: string | null;
+  /** On an amendment (DecisionAmended): each field it replaced, from what to what. */
+  changes?: { field: string; from: string | string[] | null; to: string | string[] | null }[];
 }
 export interface MatterView {
   matterId: string;
