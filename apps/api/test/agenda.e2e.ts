@@ -224,6 +224,20 @@ describe('the agenda before and after notice; amend before approval (HTTP)', () 
     expect(minutes.cases.find((x: { caseId: string }) => x.caseId === a).amended).toBe(true);
   });
 
+  it('several late cases scheduled at once over HTTP on one noticed meeting: distinct consecutive numbers', async () => {
+    const m = await plan('2018-05-01');
+    await ok(s, 'POST', `/api/meetings/${m.id}/notice`, { token: SEC });
+    const next = (await ok(s, 'GET', '/api/committees/NEHS/numbering/2018', { token: SEC })).json.nextCaseNumber as number;
+    const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => newCase(`Samtidig ${i}`)));
+    const answers = await Promise.all(ids.map((id) => s.req('POST', `/api/cases/${id}/schedule`, { token: SEC, json: { meetingId: m.id, late: true } })));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const seqs = answers.map((r) => Number((r.json.number as string).split('/')[0])).sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 6 }, (_, i) => next + i));
+    const agenda = (await meeting(m.id)).agenda as { caseId: string; late?: boolean; title: string }[];
+    expect(agenda.filter((x) => x.late).map((x) => x.caseId).sort()).toEqual([...ids].sort());
+    expect(agenda.at(-1)!.title).toBe('Eventuelt');
+  });
+
   it('the OpenAPI document carries the new fields', async () => {
     const doc = (await ok(s, 'GET', '/api/docs-json', {})).json;
     const schemas = doc.components.schemas;
