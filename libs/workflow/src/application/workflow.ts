@@ -13,9 +13,8 @@
  * with `may`. Shapes of bodies are the DTOs' (HTTP) and the records schema's (import).
  */
 import type { EventStore } from '@saksflyt/event-store';
-import { decideCaseCommand, decideCreateCase, decideEditCase } from '../case/decide.js';
-import { decideAmend } from '../case/amend.js';
-import { decideLateSchedule } from '../case/late.js';
+import { decideCreateCase, decideEditCase } from '../case/decide.js';
+import { decideCaseCommandRouted } from '../case/route.js';
 import { reorderAgenda } from '../meeting/agenda-commands.js';
 import { decideAddMember, decideCreateCommittee, decideRemoveMember } from '../committee/decide.js';
 import { CommandHandler } from '../core/handler.js';
@@ -170,7 +169,7 @@ export class Workflow {
     });
   }
 
-  /** Every case command: schedule, unschedule, present, record-discussion, endorse, note, postpone, refer, withdraw. */
+  /** Every case command: schedule (late too), unschedule, present, record-discussion, endorse, note, postpone, refer, withdraw, amend. */
   async caseCommand<C extends CaseCommandName>(caseId: string, command: C, body: CaseCommandBodies[C], ctx: CommandContext): Promise<CommandResult>;
   async caseCommand(caseId: string, command: string, body: Record<string, unknown>, ctx: CommandContext): Promise<CommandResult>;
   async caseCommand(caseId: string, command: string, body: Record<string, unknown>, ctx: CommandContext): Promise<CommandResult> {
@@ -181,12 +180,11 @@ export class Workflow {
       const own = await rec.ownMeeting(k.snapshot);
       const meetingId = String(b.meetingId);
       const target = command === 'schedule' ? (this.catalogue.meetings.has(meetingId) ? await rec.meeting(meetingId) : null) : undefined;
-      const late = b.late === true && target ? await rec.numbering(target.snapshot.context.committee, target.snapshot.context.year) : undefined;
-      const decide = command === 'amend' ? decideAmend : late ? decideLateSchedule : decideCaseCommand;
-      return (decide as typeof decideCaseCommand)(
+      const numbering = b.late === true && target ? await rec.numbering(target.snapshot.context.committee, target.snapshot.context.year) : undefined;
+      return decideCaseCommandRouted(
         { caseId, command, body: b as never, ifMatch: ctx.ifMatch, actor: ctx.actor, ids },
         {
-          ...(late ? { numbering: late } : {}),
+          ...(numbering ? { numbering } : {}),
           case: k,
           ...(own ? { own } : {}),
           ...(target !== undefined ? { target } : {}),
