@@ -7,7 +7,7 @@
  * - `numbering-{CODE}-{YYYY}`     NumberingContinued, MeetingNumberAssigned, CaseNumbersAssigned
  * - `meeting-{uuid}`              MeetingPlanned, CaseAddedToAgenda, CaseRemovedFromAgenda,
  *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved,
- *                                 AgendaReordered
+ *                                 AgendaReordered, MinutesAmended
  * - `case-{uuid}`                 CaseDrafted, CasePaperEdited, CaseScheduled, CaseUnscheduled,
  *                                 CaseNumbered, CasePresented, DiscussionRecorded, ResolutionEndorsed,
  *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn, DecisionAmended
@@ -109,6 +109,15 @@ export interface CaseRemovedFromAgenda {
 export interface AgendaReordered {
   type: 'AgendaReordered';
   data: { v: 1; order: string[] };
+}
+/**
+ * A decided item of the draft minutes was amended (the case's DecisionAmended holds the texts).
+ * Written on the meeting stream in the same plan, so an amendment and the approval of the minutes
+ * are ordered: an amendment can never land after the approval.
+ */
+export interface MinutesAmended {
+  type: 'MinutesAmended';
+  data: { v: 1; caseId: string; reason: string };
 }
 /** Innkalling og dagsorden issued: the agenda is frozen, in this order, with these numbers. */
 export interface MeetingNoticed {
@@ -274,7 +283,8 @@ export type MeetingEvent =
   | MeetingOpened
   | MeetingAdjourned
   | MinutesApproved
-  | AgendaReordered;
+  | AgendaReordered
+  | MinutesAmended;
 export type CaseEvent =
   | CaseDrafted
   | CasePaperEdited

@@ -217,8 +217,14 @@ describe('amend (before the minutes are approved)', () => {
       { caseId: 'A', body: { reason: 'Skrivefeil i vedtaket', resolution: 'Styret gir sin tilslutning.', summary: 'Rettet referat', points: ['c'] }, actor: sec },
       { case: k, own: own(held()) },
     );
-    expect(shape(p)).toEqual([['case-A', 6n, ['DecisionAmended']]]);
+    // with the minutes' side on the meeting stream at the revision read (an approval meanwhile conflicts)
+    expect(shape(p)).toEqual([
+      ['case-A', 6n, ['DecisionAmended']],
+      ['meeting-M', 9n, ['MinutesAmended']],
+    ]);
+    expect(p.root).toBe('case-A');
     expect(p.writes[0]!.events[0]!.data).toEqual({ v: 1, reason: 'Skrivefeil i vedtaket', resolution: 'Styret gir sin tilslutning.', summary: 'Rettet referat', points: ['c'] });
+    expect(p.writes[1]!.events[0]!.data).toEqual({ v: 1, caseId: 'A', reason: 'Skrivefeil i vedtaket' });
     expect(p.answer).toEqual({ id: 'A', state: 'endorsement', revision: 7n });
     const after = evolveCase(k.snapshot.context, { ...(p.writes[0]!.events[0] as CaseFact), metadata: { at: '2018-12-07T10:00:00Z', actor: 'Anita Lindholt' } } as CaseFact);
     expect(after.decision).toMatchObject({ resolution: 'Styret gir sin tilslutning.', conditions: 'Med forbehold.', outcome: 'endorsement' });
@@ -243,6 +249,15 @@ describe('amend (before the minutes are approved)', () => {
     expect(e.message).toBe('cannot amend case 49/18: its minutes (meeting 8/2018) are approved; a decision can be amended only while the minutes are a draft');
     expect(e.allowedCommands).toEqual(['refer']);
     expect(e.blocking).toEqual({ meetingId: 'M' });
+  });
+
+  it('the meeting machine takes MinutesAmended for a case on its agenda while the minutes are a draft only', () => {
+    const ev = { type: 'MinutesAmended' as const, data: { v: 1 as const, caseId: 'A', reason: 'r' } };
+    expect(held().snapshot.can(ev)).toBe(true);
+    expect(meeting('M', ...AGENDA, noticed(...NUMBERS), opened).snapshot.can(ev)).toBe(true);
+    expect(held().snapshot.can({ ...ev, data: { ...ev.data, caseId: 'Z' } })).toBe(false);
+    expect(meeting('M', ...AGENDA, noticed(...NUMBERS), opened, adjourned, approved).snapshot.can(ev)).toBe(false);
+    expect(meeting('M', ...AGENDA, noticed(...NUMBERS)).snapshot.can(ev)).toBe(false);
   });
 
   it('a case not decided is 409', () => {

@@ -245,6 +245,8 @@ function meetingEvent(s: MeetingSnapshot, st: MeetingStep): MeetingMachineEvent 
         return { v: 1 };
       case 'MinutesApproved':
         return { v: 1, byCaseId: st.caseId, byMeetingId: 'M2' };
+      case 'MinutesAmended':
+        return { v: 1, caseId: st.caseId, reason: 'r' };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }

@@ -2,7 +2,8 @@
  * Late cases (tilleggssak) under concurrency, against a real SQLite store: several late cases
  * scheduled at once on one noticed meeting get distinct consecutive numbers (the committee's next
  * free ones), in one service and across two service instances on one store, also while another
- * meeting of the committee is being noticed; a refused late case burns no number.
+ * meeting of the committee is being noticed; a refused late case burns no number. An amendment
+ * racing the approval of its minutes lands before the approval or is refused, never after.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { InvalidCommand, Workflow } from '../src/index.js';
@@ -26,7 +27,7 @@ const drafts = async (wf: Workflow, n: number, prefix: string) => {
 };
 const seq = (n: string | null) => Number(n!.split('/')[0]);
 
-describe('late cases scheduled at once', () => {
+describe('late cases and amendments under concurrency', () => {
   let h: Harness;
   beforeEach(async () => {
     h = await harness();
@@ -89,5 +90,44 @@ describe('late cases scheduled at once', () => {
     expect((await wf.getNumbering('NEHS', 2018)).nextCaseNumber).toBe(6);
     // and on its own: refused, nothing written
     await refusedWithoutWrite(store, () => wf.caseCommand(c!, 'schedule', { meetingId, late: true }, ctx(secNEHS)), InvalidCommand);
+  });
+
+  it('an amendment racing the approval of the minutes: it lands before the approval, or it is 409', async () => {
+    const { wf } = h;
+    const outcomes: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const held = await noticedMeeting(wf, `2018-0${round + 1}-10`, 1);
+      await wf.openMeeting(held, { present: [] }, ctx(secNEHS));
+      const decided = (await wf.getMeeting(held)).agenda;
+      for (const item of decided) {
+        await wf.caseCommand(item.caseId, 'present', { presenter: 'P' }, ctx(secNEHS));
+        await wf.caseCommand(item.caseId, 'note', { resolution: 'Tatt til orientering.' }, ctx(secNEHS));
+      }
+      await wf.adjournMeeting(held, ctx(secNEHS));
+      const next = await wf.planMeeting('NEHS', { date: `2018-0${round + 1}-20`, place: 'Oslo' }, ctx(secNEHS));
+      await wf.noticeMeeting(next.id, ctx(secNEHS));
+      await wf.openMeeting(next.id, { present: [] }, ctx(secNEHS));
+      const approval = (await wf.getMeeting(next.id)).agenda.find((x) => x.standardItem === 'minutes-approval')!.caseId;
+      await wf.caseCommand(approval, 'present', { presenter: 'P' }, ctx(secNEHS));
+      const target = decided[1]!.caseId;
+      const [amend, approve] = await Promise.allSettled([
+        wf.caseCommand(target, 'amend', { reason: 'Rettelse', resolution: 'Rettet.' }, ctx(secNEHS)),
+        wf.caseCommand(approval, 'endorse', { resolution: 'Referatet godkjennes.' }, ctx(secNEHS)),
+      ]);
+      expect(approve.status).toBe('fulfilled');
+      const history = await wf.meetingHistory(held);
+      const approvedAt = history.find((e) => e.type === 'MinutesApproved')!.position;
+      const amendedAt = history.find((e) => e.type === 'MinutesAmended')?.position;
+      if (amend.status === 'fulfilled') {
+        expect(amendedAt! < approvedAt).toBe(true);
+        outcomes.push('before');
+      } else {
+        expect(amend.reason).toBeInstanceOf(InvalidCommand);
+        expect(amendedAt).toBeUndefined();
+        expect((await wf.caseHistory(target)).some((e) => e.type === 'DecisionAmended')).toBe(false);
+        outcomes.push('refused');
+      }
+    }
+    expect(outcomes).toHaveLength(6);
   });
 });

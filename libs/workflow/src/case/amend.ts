@@ -1,15 +1,18 @@
 /**
  * `amend` (rettelse): correct the recorded vedtak or discussion of a decided case (endorsement or
  * orientation) while its meeting's minutes are still a draft. Pure decider: one `DecisionAmended`
- * on the case stream with the new texts and the reason; the earlier texts stay in the stream (the
- * history keeps both). The case machine decides (`minutesStillDraft`); after approval it is 409.
+ * on the case stream with the new texts and the reason (the earlier texts stay in the stream: the
+ * history keeps both) and, in the same plan, `MinutesAmended` on its meeting's stream at the
+ * revision read, so an approval of the minutes written meanwhile makes the plan conflict and the
+ * command is decided again (then 409). The machines decide (`minutesStillDraft`, `minutesDraft`).
  * That at least one field besides `reason` is named is the body's shape (the DTO's rule).
  */
-import { caseStream, type AmendedFields, type DecisionAmended } from '../events.js';
+import { caseStream, meetingStream, type AmendedFields, type DecisionAmended } from '../events.js';
 import { caseState, decideCase, type CaseMachineEvent } from '../machines/case.machine.js';
 import { allowedCommands } from '../machines/commands.js';
+import { decideMeeting, meetingState, type MeetingMachineEvent } from '../machines/meeting.machine.js';
 import { InvalidCommand, ValidationFailed, type FieldError } from '../application/errors.js';
-import { checkIfMatch, single, type WritePlan } from '../core/plan.js';
+import { checkIfMatch, type WritePlan } from '../core/plan.js';
 import { caseRefused, label, pick, type CaseCommandGiven, type CaseWhen } from './decide.js';
 import { AMENDABLE_FIELDS } from './evolve.js';
 
@@ -44,5 +47,21 @@ export function decideAmend(when: CaseWhen & { body: AmendBody }, given: CaseCom
     }
     throw caseRefused('amend', s, actor, own);
   }
-  return single(stream, k.revision, { type: ev.type, data }, { id: caseId, state: caseState(next), revision: k.revision + 1n });
+  // the minutes' side, in the same plan: the meeting must still take it (minutes draft) at the revision read
+  const m = own!.loaded;
+  const amended: MeetingMachineEvent = { type: 'MinutesAmended', data: { v: 1, caseId, reason: body.reason } };
+  if (!decideMeeting(m.snapshot, amended))
+    throw new InvalidCommand(
+      `cannot amend case ${label(s)}: meeting ${m.snapshot.context.number} does not take the correction of its minutes (${meetingState(m.snapshot)}, minutes ${m.snapshot.context.minutes})`,
+      allowedCommands(s, { actor, meeting: own!.facts }).filter((c) => c !== 'amend'),
+      { meetingId: m.snapshot.context.meetingId },
+    );
+  return {
+    writes: [
+      { stream, expectedRevision: k.revision, events: [{ type: ev.type, data }] },
+      { stream: meetingStream(m.snapshot.context.meetingId), expectedRevision: m.revision, events: [{ type: amended.type, data: amended.data }] },
+    ],
+    root: stream,
+    answer: { id: caseId, state: caseState(next), revision: k.revision + 1n },
+  };
 }

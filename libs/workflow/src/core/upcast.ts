@@ -38,6 +38,7 @@ export const EVENT_VERSIONS = {
     MeetingAdjourned: V1,
     MinutesApproved: V1,
     AgendaReordered: V1,
+    MinutesAmended: V1,
   } satisfies Record<MeetingEvent['type'], EventVersions>,
   case: {
     CaseDrafted: V1,

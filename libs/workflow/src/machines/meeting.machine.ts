@@ -58,8 +58,13 @@ export type MeetingCheck = keyof typeof CHECKS;
 export const MEETING_ACCEPTS: { readonly [S in MeetingStatus]: { readonly [T in MeetingMachineEvent['type']]?: readonly MeetingCheck[] } } = {
   planned: { CaseAddedToAgenda: ['notOnAgenda'], CaseRemovedFromAgenda: ['onAgenda'], MeetingNoticed: [], AgendaReordered: [] },
   noticed: { CaseRemovedFromAgenda: ['onAgenda', 'postponing'], MeetingOpened: [], CaseAddedToAgenda: ['notOnAgenda', 'lateAddition'] },
-  in_session: { CaseRemovedFromAgenda: ['onAgenda', 'postponing'], MeetingAdjourned: ['allDealtWith'], CaseAddedToAgenda: ['notOnAgenda', 'lateAddition'] },
-  held: { MinutesApproved: ['minutesDraft'] },
+  in_session: {
+    CaseRemovedFromAgenda: ['onAgenda', 'postponing'],
+    MeetingAdjourned: ['allDealtWith'],
+    CaseAddedToAgenda: ['notOnAgenda', 'lateAddition'],
+    MinutesAmended: ['onAgenda', 'minutesDraft'],
+  },
+  held: { MinutesApproved: ['minutesDraft'], MinutesAmended: ['onAgenda', 'minutesDraft'] },
 };
 
 const meetingStates = Object.fromEntries(

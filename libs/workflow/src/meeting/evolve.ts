@@ -127,6 +127,10 @@ function apply(s: MeetingRecord, e: MeetingFact): MeetingRecord {
     }
     case 'AgendaReordered':
       return { ...s, agenda: reordered(s.agenda, e.data.order ?? []) };
+    case 'MinutesAmended':
+      // The texts are the case's (DecisionAmended); on the meeting the fact orders the amendment
+      // before any approval of the minutes (the stream's revision), and its history names it.
+      return s;
     case 'MeetingOpened':
       return { ...s, attendance: { present: e.data.present ?? [], absent: e.data.absent ?? [], guests: e.data.guests ?? [] }, opened: stamp };
     case 'MeetingAdjourned':
