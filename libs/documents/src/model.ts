@@ -96,6 +96,8 @@ export interface MinutesCase {
   conditions?: string | null;
   /** Follow-ups promised in the minutes (`record-discussion`'s `followUps`); shown under "Oppfølging". */
   followUps: FollowUpRef[];
+  /** Unntatt offentlighet: its legal basis ("offl. § 14"), shown as "Unntatt offentlighet: offl. § 14". */
+  exemption?: string | null;
 }
 
 export interface MinutesDocument {
@@ -124,6 +126,10 @@ export interface NoticeCase {
   responsible?: string | null;
   /** *Forslag til vedtak*; absent for *Eventuelt*. */
   proposedResolution?: string | null;
+  /** Unntatt offentlighet: its legal basis. */
+  exemption?: string | null;
+  /** Vedlegg, numbered per meeting at notice: `{ label: "Vedlegg 1", filename }`, listed under "Vedlegg". */
+  attachments?: { label: string; filename: string }[] | null;
 }
 
 export interface NoticeDocument {

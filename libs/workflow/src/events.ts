@@ -9,7 +9,8 @@
  *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved
  * - `case-{uuid}`                 CaseDrafted, CasePaperEdited, CaseScheduled, CaseUnscheduled,
  *                                 CaseNumbered, CasePresented, DiscussionRecorded, ResolutionEndorsed,
- *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn
+ *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn,
+ *                                 AttachmentAdded, AttachmentRemoved
  * - `history-{CODE}-{NN}-{YY}`    HistoricalDecisionRecorded (an earlier decision, e.g. NEHS 39/17,
  *                                 known only as the records quote it; no meeting, no numbering)
  * - `project-{id}`                ProjectRegistered, ProjectStatusReported (portfolio projects;
@@ -131,6 +132,12 @@ export interface CasePaper {
   responsible?: string;
   projectIds: string[];
   meetsFollowUps: string[];
+  /** Unntatt offentlighet: the legal basis ("offl. § 14"); null (PATCH) lifts it. See access/redact.ts. */
+  exemption?: Exemption | null;
+}
+/** Exemption from public access (unntatt offentlighet) and its legal basis. */
+export interface Exemption {
+  basis: string;
 }
 export interface CaseDrafted {
   type: 'CaseDrafted';
@@ -190,6 +197,16 @@ export interface CaseReferred {
 export interface CaseWithdrawn {
   type: 'CaseWithdrawn';
   data: { v: 1; reason: string };
+}
+/** Vedlegg: a file added to the case paper; its bytes are stored once by `sha256` (the blob store), before this is appended. */
+export interface AttachmentAdded {
+  type: 'AttachmentAdded';
+  data: { v: 1; attachmentId: string; filename: string; contentType: string; size: number; sha256: string };
+}
+/** Vedlegg removed from the case paper (the bytes stay in the blob store: the history names them). */
+export interface AttachmentRemoved {
+  type: 'AttachmentRemoved';
+  data: { v: 1; attachmentId: string };
 }
 
 // ---------- history (tidligere vedtak) ----------
@@ -262,7 +279,9 @@ export type CaseEvent =
   | CaseNoted
   | CasePostponed
   | CaseReferred
-  | CaseWithdrawn;
+  | CaseWithdrawn
+  | AttachmentAdded
+  | AttachmentRemoved;
 
 export type HistoryEvent = HistoricalDecisionRecorded;
 export type ProjectEvent = ProjectRegistered | ProjectStatusReported;

@@ -13,6 +13,7 @@
  * with `may`. Shapes of bodies are the DTOs' (HTTP) and the records schema's (import).
  */
 import type { EventStore } from '@saksflyt/event-store';
+import { addAttachment, removeAttachment, type AttachmentBody } from '../case/attachments.js';
 import { decideCaseCommand, decideCreateCase, decideEditCase } from '../case/decide.js';
 import { decideAddMember, decideCreateCommittee, decideRemoveMember } from '../committee/decide.js';
 import { CommandHandler } from '../core/handler.js';
@@ -187,6 +188,14 @@ export class Workflow {
         },
       );
     });
+  }
+
+  /** Vedlegg: the bytes are already stored by `sha256` (the api's blob store); see case/attachments.ts. */
+  addAttachment(caseId: string, attachment: AttachmentBody, ctx: CommandContext): Promise<CommandResult> {
+    return addAttachment(this.handler, caseId, attachment, ctx);
+  }
+  removeAttachment(caseId: string, attachmentId: string, ctx: CommandContext): Promise<CommandResult> {
+    return removeAttachment(this.handler, caseId, attachmentId, ctx);
   }
 
   // ---------- history (earlier decisions known only from the records) ----------

@@ -37,6 +37,7 @@ function paperOf(d: CaseDrafted['data']): CasePaper {
     meetsFollowUps: d.meetsFollowUps ?? [],
   };
   for (const k of ['background', 'purpose', 'caseOfficer', 'responsible'] as const) if (d[k] !== undefined) paper[k] = d[k];
+  if (d.exemption) paper.exemption = { basis: d.exemption.basis };
   return paper;
 }
 
@@ -63,6 +64,7 @@ export function startCase(e: Stamped<CaseDrafted>): CaseRecord {
     unschedulings: [],
     referrals: [],
     withdrawal: null,
+    attachments: [],
   };
 }
 
@@ -127,6 +129,13 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
     case 'CaseWithdrawn':
       // Meeting and number kept (see the header): the withdrawal names them too.
       return { ...s, withdrawal: { reason: e.data.reason, meetingId: s.meetingId, number: s.number, ...stamp } };
+    case 'AttachmentAdded': {
+      const d = e.data;
+      const rest = (s.attachments ?? []).filter((a) => a.id !== d.attachmentId);
+      return { ...s, attachments: [...rest, { id: d.attachmentId, filename: d.filename, contentType: d.contentType, size: d.size, sha256: d.sha256, ...stamp }] };
+    }
+    case 'AttachmentRemoved':
+      return { ...s, attachments: (s.attachments ?? []).filter((a) => a.id !== e.data.attachmentId) };
     default:
       return s; // not a case event: nothing this record says changes
   }

@@ -58,6 +58,15 @@ export interface CaseWithdrawal extends Stamp {
   number: string | null;
 }
 
+/** Vedlegg on the case paper, in the order added. */
+export interface CaseAttachment extends Stamp {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
 export interface CaseRecord {
   status: CaseStatus;
   caseId: string;
@@ -87,4 +96,6 @@ export interface CaseRecord {
   unschedulings: CaseUnscheduling[];
   referrals: CaseReferral[];
   withdrawal: CaseWithdrawal | null;
+  /** Vedlegg currently on the paper (removed ones are gone; the history keeps them). */
+  attachments: CaseAttachment[];
 }
