@@ -112,6 +112,10 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
         return { v: 1, toCommittee: 'NUIT', type: 'approval', referredCaseId: `r${st.number}` };
       case 'CaseWithdrawn':
         return { v: 1, reason: st.text };
+      case 'AttachmentAdded':
+        return { v: 1, attachmentId: `a${st.number}`, filename: st.text || 'f.pdf', contentType: 'application/pdf', size: 1, sha256: '0'.repeat(64) };
+      case 'AttachmentRemoved':
+        return { v: 1, attachmentId: `a${st.number}` };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }
