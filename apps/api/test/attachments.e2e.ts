@@ -80,6 +80,17 @@ describe('attachments (vedlegg)', () => {
     expect((await ok(s, 'GET', `/api/cases/${caseB}`, { token: SEC })).json.attachments.map((a: { id: string }) => a.id)).toEqual([attB]);
   });
 
+  it('the same Idempotency-Key again: the first answer, nothing written twice', async () => {
+    const bytes = pdf('idempotent');
+    const first = await upload(caseB, 'Once.pdf', 'application/pdf', bytes, SEC, { 'idempotency-key': 'vedlegg-once' });
+    expect(first.status).toBe(201);
+    const before = await head(s);
+    const second = await upload(caseB, 'Once.pdf', 'application/pdf', bytes, SEC, { 'idempotency-key': 'vedlegg-once' });
+    expect([second.status, second.json]).toEqual([201, first.json]);
+    expect(await head(s)).toBe(before);
+    await ok(s, 'DELETE', `/api/cases/${caseB}/attachments/${first.json.id}`, { token: SEC });
+  });
+
   it('exactly 20 MiB is taken; 20 MiB + 1 byte is 413 problem JSON, writes nothing and keeps no file', async () => {
     const big = pdf('big', 20 * MiB);
     const r = await upload(caseB, 'Stor.pdf', 'application/pdf', big);
