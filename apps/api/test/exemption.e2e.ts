@@ -29,7 +29,7 @@ const SECRET = {
 };
 const PUBLIC = { title: 'Anskaffelse av nasjonal løsning', resolution: 'Nasjonalt e-helsestyre slutter seg til anbefalingen.' };
 const SECRETS = Object.values(SECRET);
-const ACCEPTS = ['application/json', 'text/markdown', 'text/html', 'application/pdf', 'application/xml', 'text/event-stream', '*/*'];
+const ACCEPTS = ['application/json', 'text/markdown', 'text/html', 'application/pdf', 'text/event-stream'];
 
 type Probe = { route: string; url: string; accept: string; status: number; text: string };
 

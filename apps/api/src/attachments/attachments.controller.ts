@@ -163,6 +163,8 @@ export class AttachmentsController {
     const a = c.attachments.find((x) => x.id === attId);
     if (!a) throw Problems.notFound(`unknown attachment ${attId} of case ${c.number ?? id}`);
     if (c.exemption) requireAllowed({ ...access, action: 'read.exempt' });
+    // an event without its bytes is the server's fault (a lost blob folder), never the client's
+    if (!(await this.blobs.has(a.sha256))) throw new ProblemError(500, `The bytes of attachment ${a.filename} (sha256 ${a.sha256}) are missing from the blob store.`);
     const etag = `"${a.sha256}"`;
     reply
       .header('etag', etag)
