@@ -193,6 +193,14 @@ describe('exemption from public access on every read path', () => {
     expect(notice).toContain(`Vedlegg 1: ${SECRET.filename}`);
   });
 
+  it('a referral carries the exemption with the copied paper into the other committee', async () => {
+    const r = await ok(s, 'POST', `/api/cases/${id.exempt}/refer`, { token: SEC, json: { toCommittee: 'NUIT', type: 'discussion' } });
+    const referred = (await ok(s, 'GET', `/api/cases/${r.json.referredCaseId}`, { token: OTHER })).json;
+    expect(referred).toMatchObject({ committee: 'NUIT', exemption: { basis: 'offl. § 14' }, background: SECRET.background });
+    // NUIT's member reads NUIT's copy (above); NEHS's member may not read NUIT's draft at all
+    await refused(s, 403, 'GET', `/api/cases/${r.json.referredCaseId}`, { token: MEMBER });
+  });
+
   it('the basis must be a legal reference; PATCH sets or lifts it (null)', async () => {
     for (const basis of ['hemmelig', '§ 14', 'offl. 14', 'offl. § 14\nnoe mer', 7]) {
       const p = await refused(s, 400, 'POST', '/api/cases', { token: SEC, json: { committee: 'NEHS', title: 'T', type: 'discussion', proposedResolution: '', exemption: { basis } } });

@@ -262,6 +262,8 @@ export function decideCaseCommand<C extends CaseCommandName>(
       ...(c.paper.purpose !== undefined ? { purpose: c.paper.purpose } : {}),
       projectIds: [...c.paper.projectIds],
       meetsFollowUps: [],
+      // the copied paper stays exempt from public access in the other committee
+      ...(c.paper.exemption ? { exemption: { basis: c.paper.exemption.basis } } : {}),
       referredFromCaseId: caseId,
     };
     writes.push({ stream: caseStream(data.referredCaseId), expectedRevision: 'no_stream', events: [{ type: 'CaseDrafted', data: drafted }] });
