@@ -156,7 +156,7 @@ describe('attachments (vedlegg)', () => {
     const md = (await fetch(`${s.url}/api/meetings/${meetingId}/notice`, { headers: { accept: 'text/markdown' } }).then((r) => r.text())).replace(/\\(.)/g, '$1');
     expect(md).toContain('Vedlegg 1: Saksfremlegg 50-18.pdf');
     expect(md.indexOf('Vedlegg 2: Notat æøå.txt')).toBeGreaterThan(md.indexOf('Vedlegg 1: Saksfremlegg 50-18.pdf'));
-    const bytes = Buffer.from(await fetch(`${s.url}/api/meetings/${meetingId}/notice`, { headers: { accept: 'application/pdf' } }).then((r) => r.arrayBuffer()));
+    const bytes = Buffer.from(await fetch(`${s.url}/api/meetings/${meetingId}/notice`, { headers: { accept: 'application/pdf' } }).then(async (r) => new Uint8Array(await r.arrayBuffer())));
     const text = flat((await pdfText(bytes)).pages.join('\n'));
     expect(text).toContain('Vedlegg 1: Saksfremlegg 50-18.pdf');
     expect(text).toContain('Vedlegg 2: Notat æøå.txt');

@@ -58,7 +58,7 @@ describe('attachment deciders', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(InvalidCommand);
-    const p = (err as InvalidCommand).toProblem() as { detail: string; allowedCommands: string[]; blocking: unknown };
+    const p = (err as InvalidCommand).toProblem() as unknown as { detail: string; allowedCommands: string[]; blocking: unknown };
     expect(p).toMatchObject({
       detail: 'cannot add an attachment to case 50/18: it is scheduled with number 50/18; its meeting 8/2018 is noticed (attachments change only while the case is draft, or scheduled before notice)',
       allowedCommands: ['postpone', 'withdraw'],
