@@ -10,14 +10,27 @@
  *    it: rename into its place (an existing file of the same hash is kept; the temp file goes) and
  *    fsync the directory, so the name survives a crash.
  * 3. Only then is the event appended (the command). A crash before 3 leaves at most a blob no event
- *    names (harmless, content-addressed) and a temp file, which `open` removes at the next start.
+ *    names (harmless, content-addressed) and a temp file, which `open` removes at the next start
+ *    (temp files are named `<host>-<pid>-<uuid>`: a server sharing the folder keeps its own).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, createReadStream, mkdirSync, readdirSync, rmSync, type ReadStream } from 'node:fs';
+import { constants, createReadStream, mkdirSync, readdirSync, rmSync, statSync, type ReadStream } from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Whether a process of this host runs (EPERM: it runs, as another user). */
+function running(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** What `receive` took in: a synced temp file, or a body over the limit (nothing kept). */
 export type Received =
@@ -43,12 +56,27 @@ export class BlobStore {
     this.objects = join(dir, 'sha256');
   }
 
-  /** Creates the folders and removes the temp files an interrupted upload left behind. */
+  /**
+   * Creates the folders and removes the temp files interrupted uploads left behind: those of a
+   * process of this host that no longer runs, and any older than an hour (an upload cannot take
+   * that long; the folder may be shared by several servers, e.g. with KurrentDB as the store, so a
+   * live server's temp files are left alone).
+   */
   static open(dir: string): BlobStore {
     const b = new BlobStore(dir);
     mkdirSync(b.tmp, { recursive: true });
     mkdirSync(b.objects, { recursive: true });
-    for (const f of readdirSync(b.tmp)) rmSync(join(b.tmp, f), { force: true, recursive: true });
+    for (const f of readdirSync(b.tmp)) {
+      const m = /^(.+)-(\d+)-[0-9a-f-]{36}$/.exec(f);
+      const orphan = !m || (m[1] === hostname() && !running(Number(m[2])));
+      let old = false;
+      try {
+        old = Date.now() - statSync(join(b.tmp, f)).mtimeMs > 3600_000;
+      } catch {
+        continue;
+      }
+      if (orphan || old) rmSync(join(b.tmp, f), { force: true, recursive: true });
+    }
     return b;
   }
 
@@ -77,7 +105,7 @@ export class BlobStore {
    * 4 KiB for sniffing.
    */
   async receive(body: NodeJS.ReadableStream, limit: number): Promise<Received> {
-    const temp = join(this.tmp, randomUUID());
+    const temp = join(this.tmp, `${hostname()}-${process.pid}-${randomUUID()}`);
     const fh = await open(temp, 'wx', 0o644);
     const hash = createHash('sha256');
     const decoder = new TextDecoder('utf-8', { fatal: true });
