@@ -74,6 +74,7 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
     members: [...m.members, ...m.observers],
     attendance: m.attendance,
     status: m.status,
+    approvedOn: m.approvedOn,
     cases: m.cases.map((c) => ({
       number: c.number,
       title: c.title,
@@ -86,6 +87,9 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
       resolution: c.resolution,
       conditions: c.conditions,
       followUps: c.followUps,
+      postponed: c.postponed,
+      withdrawn: c.withdrawn,
+      referrals: c.referrals.map((r) => ({ committee: r.committee, committeeName: r.committeeName })),
     })),
     builtAtPosition: position,
   };
