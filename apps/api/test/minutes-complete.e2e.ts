@@ -206,6 +206,19 @@ describe('complete minutes: every case of the noticed agenda, dated by the meeti
     expect(xml).toContain(`<su:vedtaksdato>${SEPT}</su:vedtaksdato>`);
   });
 
+  it('the OpenAPI document has the new fields of the register rows and the minutes', async () => {
+    const docs = await call(s, 'GET', '/api/docs-json');
+    const schemas = docs.components.schemas;
+    expect(Object.keys(schemas.DecisionRowDto.properties)).toEqual(expect.arrayContaining(['conditions', 'decidedOn', 'date', 'resolution']));
+    expect(schemas.DecisionRowDto.required).toContain('decidedOn');
+    expect(schemas.DecisionRowDto.required).not.toContain('conditions');
+    expect(Object.keys(schemas.MinutesDto.properties)).toEqual(expect.arrayContaining(['approvedOn', 'approvedAt', 'cases']));
+    expect(Object.keys(schemas.MinutesCaseDto.properties)).toEqual(expect.arrayContaining(['postponed', 'withdrawn', 'referrals']));
+    const ok = (path: string) => docs.paths[path].get.responses['200'].content['application/json'].schema;
+    expect(ok('/api/decisions')).toEqual({ type: 'array', items: { $ref: '#/components/schemas/DecisionRowDto' } });
+    expect(ok('/api/meetings/{id}/minutes')).toEqual({ $ref: '#/components/schemas/MinutesDto' });
+  });
+
   it('the live feed sends the referral once, and never two frames that read the same', async () => {
     await feed.waitFor((m) => m.event === 'change' && JSON.parse(m.data).position >= head, 10_000);
     const frames = feed.messages.filter((m) => m.event === 'snapshot' || m.event === 'change');

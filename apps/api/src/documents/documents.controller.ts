@@ -28,6 +28,7 @@ import { ApiProblems, CurrentUser, ProblemError, Problems, Public, requirePrivat
 import { ProjectionsService } from '../projections/projections.module.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
 import { negotiate, type DocFormat } from '../http/accept.js';
+import { MinutesDto } from './minutes.dto.js';
 
 
 export type MinutesJson = Minutes & { position: number };
@@ -178,7 +179,7 @@ export class DocumentsController {
   @Public()
   @ApiQuery(MIN_POSITION)
   @ApiProduces('application/json', 'text/markdown', 'text/html', 'application/pdf')
-  @ApiOkResponse({ description: 'the minutes projection (JSON, with `position`), or the document by Accept' })
+  @ApiOkResponse({ type: MinutesDto, description: 'the minutes projection (JSON, with `position`), or the document by Accept' })
   @ApiProblems(401, 403, 404, 406, 503)
   async minutes(
     @Param('id') id: string,
