@@ -5,7 +5,8 @@
  *
  * A meeting's frames carry its whole minutes: a change whose minutes read exactly as the last frame
  * the client got (an event that touched the meeting but nothing the minutes show) is not sent
- * (`TopicSpec.contentKey`), so a client never receives two identical frames in a row.
+ * (`TopicSpec.contentKey`), so a live client never receives two identical frames in a row (a
+ * resumed client's catch-up still has one frame per missed change, each under its own id).
  *
  * No gap, no duplicate: a client's first messages (the snapshot, or the change log after its
  * `Last-Event-ID`) are taken and the client is registered in the same tick; the runner flushes
