@@ -209,14 +209,15 @@ describe('complete minutes: every case of the noticed agenda, dated by the meeti
   it('the OpenAPI document has the new fields of the register rows and the minutes', async () => {
     const docs = await call(s, 'GET', '/api/docs-json');
     const schemas = docs.components.schemas;
-    expect(Object.keys(schemas.DecisionRowDto.properties)).toEqual(expect.arrayContaining(['conditions', 'decidedOn', 'date', 'resolution']));
-    expect(schemas.DecisionRowDto.required).toContain('decidedOn');
-    expect(schemas.DecisionRowDto.required).not.toContain('conditions');
-    expect(Object.keys(schemas.MinutesDto.properties)).toEqual(expect.arrayContaining(['approvedOn', 'approvedAt', 'cases']));
-    expect(Object.keys(schemas.MinutesCaseDto.properties)).toEqual(expect.arrayContaining(['postponed', 'withdrawn', 'referrals']));
+    expect(Object.keys(schemas.DecisionRowDoc.properties)).toEqual(expect.arrayContaining(['conditions', 'decidedOn', 'date', 'resolution']));
+    expect(schemas.DecisionRowDoc.required).toContain('decidedOn');
+    expect(schemas.DecisionRowDoc.required).not.toContain('conditions');
+    expect(Object.keys(schemas.MinutesDoc.properties)).toEqual(expect.arrayContaining(['approvedOn', 'approvedAt', 'cases']));
+    expect(schemas.MinutesDoc.required).toEqual(expect.arrayContaining(['approvedOn', 'approvedAt']));
+    expect(Object.keys(schemas.MinutesCaseDoc.properties)).toEqual(expect.arrayContaining(['postponed', 'withdrawn', 'referrals']));
     const ok = (path: string) => docs.paths[path].get.responses['200'].content['application/json'].schema;
-    expect(ok('/api/decisions')).toEqual({ type: 'array', items: { $ref: '#/components/schemas/DecisionRowDto' } });
-    expect(ok('/api/meetings/{id}/minutes')).toEqual({ $ref: '#/components/schemas/MinutesDto' });
+    expect(ok('/api/decisions')).toEqual({ type: 'array', items: { $ref: '#/components/schemas/DecisionRowDoc' } });
+    expect(ok('/api/meetings/{id}/minutes')).toEqual({ $ref: '#/components/schemas/MinutesDoc' });
   });
 
   it('the live feed sends the referral once, and never two frames that read the same', async () => {

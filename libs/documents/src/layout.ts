@@ -88,6 +88,8 @@ export const LABELS = {
   draft: 'Utkast',
   draftStatus: 'Referatet er ikke godkjent.',
   approvedStatus: 'Godkjent referat.',
+  late: 'Tilleggssak',
+  amended: 'Rettet før godkjenning',
   approvedOn: 'Godkjent i møtet',
   postponed: 'Utsatt',
   withdrawn: 'Trukket',
@@ -148,10 +150,15 @@ function observersOf(members: readonly MemberEntry[]): string[] {
   return members.filter((m) => m.role === 'observer').map((m) => withOrganisation(m, members));
 }
 
-function agendaRows(cases: readonly { number: string | null; title: string; type: MinutesDocument['cases'][number]['type']; standardItem?: MinutesDocument['cases'][number]['standardItem'] }[]): AgendaRow[] {
+/** A case's title as the documents show it: a late case marked "Tilleggssak: ...". */
+function caseTitle(c: { title: string; late?: boolean | null }): string {
+  return c.late ? `${LABELS.late}: ${oneLine(c.title)}` : oneLine(c.title);
+}
+
+function agendaRows(cases: readonly { number: string | null; title: string; late?: boolean | null; type: MinutesDocument['cases'][number]['type']; standardItem?: MinutesDocument['cases'][number]['standardItem'] }[]): AgendaRow[] {
   return cases.map((c) => ({
     number: oneLine(c.number ?? ''),
-    title: oneLine(c.title),
+    title: caseTitle(c),
     type: caseTypeLabel(c.type, c.standardItem),
   }));
 }
@@ -164,7 +171,7 @@ type MinutesCase = MinutesDocument['cases'][number];
 
 /**
  * The parts of a case's section in the minutes, in order, each giving its blocks (none when it has
- * nothing to say): Sakstype, presenter, discussion, points, *vedtak*, conditions, referrals,
+ * nothing to say): Sakstype, presenter, discussion, points, *vedtak*, conditions, amendments, referrals,
  * *Utsatt* / *Trukket*, follow-ups. A per-item extra of the model (an optional field of
  * `MinutesCase`) is rendered by a part of its own, put in its place in this list.
  */
@@ -181,6 +188,10 @@ export const MINUTES_CASE_PARTS: ReadonlyArray<(c: MinutesCase) => Block[]> = [
   },
   (c) => (present(c.resolution) ? [{ kind: 'resolution', label: LABELS.resolution, text: clean(c.resolution) }] : []),
   (c) => (present(c.conditions) ? [{ kind: 'text', label: LABELS.conditions, text: clean(c.conditions) }] : []),
+  (c) => {
+    const amended = (c.amendments ?? []).filter((a) => present(a?.reason)).map((a) => (a.at ? `${formatDate(a.at)}: ${clean(a.reason)}` : clean(a.reason)));
+    return amended.length ? [{ kind: 'list', label: LABELS.amended, items: amended }] : [];
+  },
   (c) =>
     (c.referrals ?? [])
       .filter((r) => present(r?.committee))
@@ -223,7 +234,7 @@ export function minutesLayout(doc: MinutesDocument): Layout {
 
   const cases: CaseSection[] = doc.cases.map((c) => ({
     number: oneLine(c.number ?? ''),
-    title: oneLine(c.title),
+    title: caseTitle(c),
     blocks: MINUTES_CASE_PARTS.flatMap((part) => part(c)),
   }));
 
@@ -264,7 +275,7 @@ export function noticeLayout(doc: NoticeDocument): Layout {
     if (present(c.proposedResolution)) {
       blocks.push({ kind: 'resolution', label: LABELS.proposal, text: clean(c.proposedResolution) });
     }
-    return { number: oneLine(c.number ?? ''), title: oneLine(c.title), blocks };
+    return { number: oneLine(c.number ?? ''), title: caseTitle(c), blocks };
   });
 
   const committee = oneLine(doc.committee.name);

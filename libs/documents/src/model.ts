@@ -96,6 +96,10 @@ export interface MinutesCase {
   conditions?: string | null;
   /** Follow-ups promised in the minutes (`record-discussion`'s `followUps`); shown under "Oppfølging". */
   followUps: FollowUpRef[];
+  /** A late case (tilleggssak): marked "Tilleggssak" in the agenda and its heading. */
+  late?: boolean | null;
+  /** Amendments before approval (`amend`): the texts above are the amended ones; each shown with its date and reason. */
+  amendments?: { reason: string; at?: string | null }[] | null;
   /** *Utsatt*: postponed at this meeting after notice, with the reason (shown where the vedtak would be). */
   postponed?: { reason: string } | null;
   /** *Trukket*: withdrawn at this meeting after notice, with the reason. */
@@ -133,6 +137,8 @@ export interface NoticeCase {
   responsible?: string | null;
   /** *Forslag til vedtak*; absent for *Eventuelt*. */
   proposedResolution?: string | null;
+  /** A late case (tilleggssak): marked "Tilleggssak" in the agenda and its heading. */
+  late?: boolean | null;
 }
 
 export interface NoticeDocument {

@@ -65,6 +65,12 @@ export interface MinutesCase {
   withdrawn: { reason: string } | null;
   /** *Oversendt til {committee}*: the referrals made from this meeting, in order. */
   referrals: { committee: string; committeeName: string; caseId: string; type: CaseType }[];
+  /** A late case (tilleggssak): scheduled after notice. */
+  late?: true;
+  /** The vedtak or discussion was amended before the minutes were approved (the texts above are the amended ones). */
+  amended?: true;
+  /** Each amendment: why and when (oldest first); only on an amended case. */
+  amendments?: { reason: string; at: string | null; fields: string[] }[];
 }
 
 export interface Minutes {
@@ -101,6 +107,8 @@ export interface MinutesItemAt {
   meeting: MeetingDoc;
   case: CaseDoc;
   left: AgendaRemoval | null;
+  /** On this agenda as a late case (tilleggssak). */
+  late?: boolean;
 }
 
 /**
@@ -108,25 +116,34 @@ export interface MinutesItemAt {
  * a number here) put back in its place by number (numbers are given in agenda order at notice, and
  * a late case gets the next one). Before notice: the agenda as it is.
  */
-export function standingAgenda(m: MeetingDoc): { caseId: string; left: AgendaRemoval | null }[] {
-  const items: { caseId: string; left: AgendaRemoval | null; seq: number }[] = m.agenda.map((a) => ({ caseId: a.caseId, left: null, seq: a.number ? seqOf(a.number) : Infinity }));
+export function standingAgenda(m: MeetingDoc): { caseId: string; left: AgendaRemoval | null; late: boolean }[] {
+  const items: { caseId: string; left: AgendaRemoval | null; late: boolean; seq: number; aob: boolean }[] = m.agenda.map((a) => ({
+    caseId: a.caseId,
+    left: null,
+    late: a.late === true,
+    seq: a.number ? seqOf(a.number) : Infinity,
+    aob: a.standardItem === 'any-other-business',
+  }));
   for (const r of m.removed) {
     if (r.number === null) continue; // taken off before notice: never on the noticed agenda
     const seq = seqOf(r.number);
     let at = items.findIndex((x) => x.seq > seq);
     if (at < 0) at = items.length;
-    items.splice(at, 0, { caseId: r.caseId, left: r, seq });
+    // a late case (numbered after Eventuelt) stood before it
+    while (at > 0 && items[at - 1]!.aob && r.standardItem !== 'any-other-business') at--;
+    items.splice(at, 0, { caseId: r.caseId, left: r, late: false, seq, aob: r.standardItem === 'any-other-business' });
   }
-  return items.map(({ caseId, left }) => ({ caseId, left }));
+  return items.map(({ caseId, left, late }) => ({ caseId, left, late }));
 }
 
 /** The minutes' item of a case at this meeting (see `MinutesItemAt`); per-item extras are added here, as optional fields. */
-export function minutesItem({ docs, meeting, case: c, left }: MinutesItemAt): MinutesCase {
+export function minutesItem({ docs, meeting, case: c, left, late }: MinutesItemAt): MinutesCase {
   const here = meeting.meetingId;
   const postponement = left?.why === 'postponed' ? [...c.postponements].reverse().find((p) => p.meetingId === here) : undefined;
   const withdrawnHere = !left && c.status === 'withdrawn' && c.withdrawal?.meetingId === here ? c.withdrawal : null;
   const decided = !left && c.decision && (c.decision.meetingId ?? here) === here ? c.decision : null;
   const { summary, points, followUps } = discussionAt(c, here);
+  const amendments = left ? [] : (c.amendments ?? []);
   return {
     caseId: c.caseId,
     number: left ? left.number : withdrawnHere ? withdrawnHere.number : caseNumber(c),
@@ -150,6 +167,8 @@ export function minutesItem({ docs, meeting, case: c, left }: MinutesItemAt): Mi
       : c.referrals
           .filter((r) => (r.meetingId ?? here) === here)
           .map((r) => ({ committee: r.toCommittee, committeeName: docs.get<CommitteeDoc>('committee', r.toCommittee)?.name ?? r.toCommittee, caseId: r.referredCaseId, type: r.type })),
+    ...(late ? { late: true as const } : {}),
+    ...(amendments.length ? { amended: true as const, amendments: amendments.map((a) => ({ reason: a.reason, at: a.at, fields: [...a.fields] })) } : {}),
   };
 }
 
@@ -158,9 +177,9 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
   const byId = new Map(m.members.map((x) => [x.id, x]));
   const person = (id: string): MemberDoc => byId.get(id) ?? { id, name: id, organisation: '', role: 'member' };
   const cases: MinutesCase[] = [];
-  for (const { caseId, left } of standingAgenda(m)) {
+  for (const { caseId, left, late } of standingAgenda(m)) {
     const c = docs.get<CaseDoc>('case', caseId);
-    if (c) cases.push(minutesItem({ docs, meeting: m, case: c, left }));
+    if (c) cases.push(minutesItem({ docs, meeting: m, case: c, left, late }));
   }
   const approved = approvedBy(m);
   return {
