@@ -300,7 +300,7 @@ function renderMinutes(m) {
       'p',
       { class: 'meta' },
       `${dato(m.date)}${m.startTime ? `, kl. ${klokke(m.startTime)}${m.endTime ? `–${klokke(m.endTime)}` : ''}` : ''}, ${m.place}. `,
-      h('strong', { dataset: { status: m.status } }, m.status === 'approved' ? 'Godkjent referat' : 'Referatutkast'),
+      h('strong', { dataset: { status: m.status } }, m.status === 'approved' ? `Godkjent referat${m.approvedOn ? ` (godkjent i møtet ${dato(m.approvedOn)})` : ''}` : 'Referatutkast'),
       ` (møtet er ${word(MEETING_STATE, m.state)}).`,
     ),
     h('p', { class: 'docs' }, 'Dokument: ', docButton('Markdown', 'text/markdown', m.meetingId), ' ', docButton('HTML', 'text/html', m.meetingId), ' ', docButton('PDF', 'application/pdf', m.meetingId, `referat-${m.committee}-${m.number.replace('/', '-')}.pdf`), h('span', { id: 'minutes-docnote', role: 'status' })),
@@ -331,7 +331,13 @@ function renderMinutes(m) {
           c.input.length ? [h('p', {}, 'Innspill:'), h('ol', {}, ...c.input.map((p) => h('li', {}, p)))] : null,
           c.resolution
             ? h('p', { class: 'vedtak' }, h('strong', {}, 'Vedtak: '), h('span', { class: 'verbatim' }, c.resolution), c.conditions ? h('span', { class: 'verbatim' }, ` ${c.conditions}`) : null)
-            : h('p', { class: 'vedtak pending' }, h('strong', {}, 'Forslag til vedtak: '), h('span', { class: 'verbatim' }, c.proposedResolution)),
+            : c.postponed || c.withdrawn
+              ? null
+              : h('p', { class: 'vedtak pending' }, h('strong', {}, 'Forslag til vedtak: '), h('span', { class: 'verbatim' }, c.proposedResolution)),
+          // as the minutes print them: Oversendt til, Utsatt, Trukket
+          ...(c.referrals ?? []).map((r) => h('p', { class: 'mark' }, h('em', {}, `Oversendt til ${r.committee}${r.committeeName && r.committeeName !== r.committee ? ` (${r.committeeName})` : ''}`))),
+          c.postponed ? h('p', { class: 'mark' }, h('em', {}, 'Utsatt: '), h('span', { class: 'verbatim' }, c.postponed.reason)) : null,
+          c.withdrawn ? h('p', { class: 'mark' }, h('em', {}, 'Trukket: '), h('span', { class: 'verbatim' }, c.withdrawn.reason)) : null,
           c.followUps.length ? [h('p', {}, 'Oppfølging:'), h('ul', {}, ...c.followUps.map((f) => h('li', {}, f.text)))] : null,
         );
         if (before.size && before.get(c.caseId) !== shownCases.get(c.caseId)) {
