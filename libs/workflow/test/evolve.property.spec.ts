@@ -112,6 +112,8 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
         return { v: 1, toCommittee: 'NUIT', type: 'approval', referredCaseId: `r${st.number}` };
       case 'CaseWithdrawn':
         return { v: 1, reason: st.text };
+      case 'MinutesApprovalRetargeted':
+        return { v: 1, approvesMinutesOf: `M${st.number}`, title: st.text, proposedResolution: st.text };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }
@@ -240,7 +242,11 @@ function meetingEvent(s: MeetingSnapshot, st: MeetingStep): MeetingMachineEvent 
       case 'MeetingAdjourned':
         return { v: 1 };
       case 'MinutesApproved':
-        return { v: 1, byCaseId: st.caseId, byMeetingId: 'M2' };
+        return { v: 1, byCaseId: st.caseId, byMeetingId: 'M2', ...(st.allNamed ? { corrections: 'k' } : {}) };
+      case 'MeetingChanged':
+        return { v: 1, changes: { date: '2018-12-07', ...(st.allNamed ? { format: 'webinar' as const } : {}) }, previous: { date: '2018-12-06' }, afterNotice: st.allNamed };
+      case 'MeetingCancelled':
+        return { v: 1, reason: 'r' };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }

@@ -41,6 +41,8 @@ export interface CaseDecision extends Stamp {
   conditions: string | null;
   /** Note only: numbered input points. */
   input: string[];
+  /** A minutes-approval item's endorsement: the corrections to the approved minutes (godkjent med merknader). */
+  corrections?: string;
   meetingId: string | null;
 }
 
@@ -87,4 +89,6 @@ export interface CaseRecord {
   unschedulings: CaseUnscheduling[];
   referrals: CaseReferral[];
   withdrawal: CaseWithdrawal | null;
+  /** A minutes-approval item: the meeting whose minutes it approves (null: not recorded; older items name it on their meeting). */
+  approvesMinutesOf: string | null;
 }

@@ -101,7 +101,8 @@ export function allowedCommands(s: CaseSnapshot, ctx: AllowedCommandsContext = {
   return CASE_COMMANDS.filter((cmd) => s.can(candidateEvent(s, cmd, ctx)));
 }
 
-export const MEETING_COMMANDS = ['notice', 'open', 'adjourn'] as const;
+/** `edit`: PATCH of the meeting (date, days, times, place, format). */
+export const MEETING_COMMANDS = ['notice', 'open', 'adjourn', 'edit', 'cancel'] as const;
 export type MeetingCommand = (typeof MEETING_COMMANDS)[number];
 
 export function meetingCandidateEvent(
@@ -115,6 +116,10 @@ export function meetingCandidateEvent(
       return { type: 'MeetingOpened', data: { v: 1, present: [], absent: [], guests: [] }, guard: { actor: ctx.actor } };
     case 'adjourn':
       return { type: 'MeetingAdjourned', data: { v: 1 }, guard: { actor: ctx.actor, agendaCases: ctx.agendaCases } };
+    case 'edit':
+      return { type: 'MeetingChanged', data: { v: 1, changes: {}, previous: {}, afterNotice: false }, guard: { actor: ctx.actor } };
+    case 'cancel':
+      return { type: 'MeetingCancelled', data: { v: 1, reason: '' }, guard: { actor: ctx.actor } };
   }
 }
 

@@ -54,10 +54,12 @@ export type MeetingCheck = keyof typeof CHECKS;
 
 /** Which facts the machine accepts in each state, and the checks each needs. */
 export const MEETING_ACCEPTS: { readonly [S in MeetingStatus]: { readonly [T in MeetingMachineEvent['type']]?: readonly MeetingCheck[] } } = {
-  planned: { CaseAddedToAgenda: ['notOnAgenda'], CaseRemovedFromAgenda: ['onAgenda'], MeetingNoticed: [] },
-  noticed: { CaseRemovedFromAgenda: ['onAgenda', 'postponing'], MeetingOpened: [] },
+  planned: { CaseAddedToAgenda: ['notOnAgenda'], CaseRemovedFromAgenda: ['onAgenda'], MeetingNoticed: [], MeetingChanged: [], MeetingCancelled: [] },
+  noticed: { CaseRemovedFromAgenda: ['onAgenda', 'postponing'], MeetingOpened: [], MeetingChanged: [], MeetingCancelled: [] },
   in_session: { CaseRemovedFromAgenda: ['onAgenda', 'postponing'], MeetingAdjourned: ['allDealtWith'] },
   held: { MinutesApproved: ['minutesDraft'] },
+  /** Avlyst: its cases leave the agenda (the cancel writes their removals after `MeetingCancelled`); nothing else. */
+  cancelled: { CaseRemovedFromAgenda: ['onAgenda'] },
 };
 
 const meetingStates = Object.fromEntries(
