@@ -55,6 +55,15 @@ export interface Layout {
   meta: { title: string; subject: string; date: string };
 }
 
+const FORMAT_LABELS = { physical: 'Fysisk møte', webinar: 'Webinar', hybrid: 'Hybrid (fysisk og digitalt)' } as const;
+const FIELD_LABELS: Record<string, string> = { date: 'Dato', endDate: 'Sluttdato', startTime: 'Starttid', endTime: 'Sluttid', place: 'Sted', format: 'Møteform' };
+
+/** "Dato: 6. desember 2018 → 7. desember 2018" */
+function changeLine(c: { field: string; from: string | null; to: string }): string {
+  const show = (v: string | null) => (v === null ? '–' : c.field === 'date' || c.field === 'endDate' ? formatDate(v) : c.field === 'format' ? (FORMAT_LABELS[v as keyof typeof FORMAT_LABELS] ?? oneLine(v)) : oneLine(v));
+  return `${FIELD_LABELS[c.field] ?? oneLine(c.field)}: ${show(c.from)} → ${show(c.to)}`;
+}
+
 export const LABELS = {
   minutesTitle: 'Referat fra møte i',
   noticeTitle: 'Innkalling og dagsorden',
@@ -83,6 +92,11 @@ export const LABELS = {
   resolution: 'Vedtak',
   conditions: 'Forbehold',
   followUps: 'Oppfølging',
+  corrections: 'Merknader',
+  approvedWithCorrections: 'Godkjent med merknader',
+  changedNotice: 'Endret innkalling',
+  format: 'Møteform',
+  extraordinary: 'Ekstraordinært møte',
   draft: 'Utkast',
   draftStatus: 'Referatet er ikke godkjent.',
   approvedStatus: 'Godkjent referat.',
@@ -114,8 +128,10 @@ function followUpText(f: FollowUpRef | null | undefined): string {
 function commonHeader(meeting: MinutesDocument['meeting']): HeaderRow[] {
   const rows: HeaderRow[] = [
     { label: LABELS.meeting, lines: [oneLine(meeting.number)] },
-    { label: LABELS.date, lines: [formatDate(meeting.date)] },
+    { label: LABELS.date, lines: [meeting.endDate && meeting.endDate !== meeting.date ? `${formatDate(meeting.date)} – ${formatDate(meeting.endDate)}` : formatDate(meeting.date)] },
   ];
+  if (meeting.kind === 'extraordinary') rows[0]!.lines.push(LABELS.extraordinary);
+  if (meeting.format && meeting.format !== 'physical') rows.push({ label: LABELS.format, lines: [FORMAT_LABELS[meeting.format]] });
   const time = formatTime(meeting.startTime, meeting.endTime);
   if (time) rows.push({ label: LABELS.time, lines: [time] });
   rows.push({ label: LABELS.place, lines: [oneLine(meeting.place)] });
@@ -185,6 +201,7 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     if (points.length) blocks.push({ kind: 'list', label: LABELS.points, items: points });
     if (present(c.resolution)) blocks.push({ kind: 'resolution', label: LABELS.resolution, text: clean(c.resolution) });
     if (present(c.conditions)) blocks.push({ kind: 'text', label: LABELS.conditions, text: clean(c.conditions) });
+    if (present(c.corrections)) blocks.push({ kind: 'text', label: LABELS.corrections, text: clean(c.corrections) });
     const followUps = (c.followUps ?? []).map(followUpText).filter(present).map(clean);
     if (followUps.length) blocks.push({ kind: 'list', label: LABELS.followUps, items: followUps });
     return { number: oneLine(c.number ?? ''), title: oneLine(c.title), blocks };
@@ -197,7 +214,7 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     title: `${LABELS.minutesTitle} ${committee}`,
     subtitle: `${committee} (${oneLine(doc.committee.code)}), ${LABELS.meeting.toLowerCase()} ${oneLine(doc.meeting.number)}`,
     draft,
-    status: draft ? LABELS.draftStatus : LABELS.approvedStatus,
+    status: draft ? LABELS.draftStatus : present(doc.approvedWithCorrections) ? `${LABELS.approvedWithCorrections}: ${oneLine(doc.approvedWithCorrections)}` : LABELS.approvedStatus,
     header,
     agenda: agendaRows(doc.cases),
     cases,
@@ -216,6 +233,8 @@ export function noticeLayout(doc: NoticeDocument): Layout {
   header.push({ label: LABELS.members, lines: votingMembers(members) });
   const observers = observersOf(members);
   if (observers.length) header.push({ label: LABELS.observers, lines: observers });
+  const changes = (doc.changes ?? []).map(changeLine);
+  if (changes.length) header.unshift({ label: LABELS.changedNotice, lines: changes });
 
   const cases: CaseSection[] = doc.cases.map((c) => {
     const blocks: Block[] = [];
@@ -236,6 +255,7 @@ export function noticeLayout(doc: NoticeDocument): Layout {
     title: LABELS.noticeTitle,
     subtitle: `${LABELS.meeting} i ${committee} (${oneLine(doc.committee.code)}), ${LABELS.meeting.toLowerCase()} ${oneLine(doc.meeting.number)}`,
     draft: false,
+    ...(changes.length ? { status: `${LABELS.changedNotice}: ${changes.join('; ')}` } : {}),
     header,
     agenda: agendaRows(doc.cases),
     cases,

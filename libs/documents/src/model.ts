@@ -48,6 +48,19 @@ export interface MeetingHeader {
   startTime?: string | null;
   endTime?: string | null;
   place: string;
+  /** The last day of a meeting over several days; rendered "28. oktober 2020 – 29. oktober 2020". */
+  endDate?: string | null;
+  /** Shown as "Møteform" unless physical. */
+  format?: 'physical' | 'webinar' | 'hybrid' | null;
+  /** Shown as "Ekstraordinært møte" when extraordinary. */
+  kind?: 'ordinary' | 'extraordinary' | null;
+}
+
+/** A change made to the meeting after notice (endret innkalling): a field, its value before and after. */
+export interface NoticeChange {
+  field: string;
+  from: string | null;
+  to: string;
 }
 
 /** A member of the committee at the time of the meeting (API.md `POST /committees/{code}/members`). */
@@ -96,6 +109,8 @@ export interface MinutesCase {
   conditions?: string | null;
   /** Follow-ups promised in the minutes (`record-discussion`'s `followUps`); shown under "Oppfølging". */
   followUps: FollowUpRef[];
+  /** The approval of minutes endorsed with corrections: shown under "Merknader". */
+  corrections?: string | null;
 }
 
 export interface MinutesDocument {
@@ -106,6 +121,8 @@ export interface MinutesDocument {
   attendance: Attendance | null;
   /** `draft` until the next meeting's approval-of-minutes case is endorsed; a draft says "Utkast". */
   status: 'draft' | 'approved';
+  /** Approved with corrections (godkjent med merknader): the text. */
+  approvedWithCorrections?: string | null;
   cases: MinutesCase[];
   /** The global event position the projection had reached; printed in the document. */
   builtAtPosition: number | bigint;
@@ -133,4 +150,6 @@ export interface NoticeDocument {
   members: MemberEntry[];
   cases: NoticeCase[];
   builtAtPosition: number | bigint;
+  /** Changes made after notice: the notice then says "Endret innkalling" and lists them. */
+  changes?: NoticeChange[] | null;
 }

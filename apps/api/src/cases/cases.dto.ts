@@ -78,6 +78,11 @@ export class RecordDiscussionDto {
 export class EndorseDto {
   @ApiProperty({ description: 'the vedtak' }) @IsString() @NotBlank() resolution: string;
   @ApiPropertyOptional() @Omittable() @IsString() conditions?: string;
+  @ApiPropertyOptional({ description: 'the approval of minutes only: corrections to the approved minutes (godkjent med merknader)' })
+  @Omittable()
+  @IsString()
+  @NotBlank()
+  corrections?: string;
 }
 
 export class NoteDto {
@@ -112,6 +117,8 @@ export class CaseDoc {
   @ApiProperty() revision: number;
   @ApiProperty({ type: [String] }) allowedCommands: string[];
   @ApiProperty({ description: "its meeting's minutes are approved" }) recorded: boolean;
+  @ApiPropertyOptional({ description: 'a minutes-approval item: the meeting whose minutes it approves' }) approvesMinutesOf?: string;
+  @ApiPropertyOptional({ description: 'a minutes-approval item endorsed with corrections' }) corrections?: string;
 }
 
 export class HistoryEntryDoc {

@@ -59,6 +59,13 @@ export interface NoticeJson {
   observers: Minutes['observers'];
   cases: NoticeCaseJson[];
   position: number;
+  kind: Minutes['kind'];
+  endDate: string | null;
+  format: Minutes['format'];
+  cancelledReason: string | null;
+  /** Changes after notice: a changed notice (endret innkalling). */
+  changedNotice: boolean;
+  changes: Minutes['noticeChanges'];
 }
 
 /** The minutes JSON with the position it was built from (also the SSE snapshot/change rows). */
@@ -70,10 +77,11 @@ export function minutesJson(m: Minutes, position: bigint): MinutesJson {
 export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
   return {
     committee: { code: m.committee, name: m.committeeName },
-    meeting: { number: m.number, date: m.date, startTime: m.startTime, endTime: m.endTime, place: m.place },
+    meeting: { number: m.number, date: m.date, startTime: m.startTime, endTime: m.endTime, place: m.place, endDate: m.endDate, format: m.format, kind: m.kind },
     members: [...m.members, ...m.observers],
     attendance: m.attendance,
     status: m.status,
+    approvedWithCorrections: m.approvedWithCorrections,
     cases: m.cases.map((c) => ({
       number: c.number,
       title: c.title,
@@ -86,6 +94,7 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
       resolution: c.resolution,
       conditions: c.conditions,
       followUps: c.followUps,
+      corrections: c.corrections,
     })),
     builtAtPosition: position,
   };
@@ -94,8 +103,9 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
 export function noticeDocument(n: NoticeJson): NoticeDocument {
   return {
     committee: { code: n.committee, name: n.committeeName },
-    meeting: { number: n.number, date: n.date, startTime: n.startTime, endTime: n.endTime, place: n.place },
+    meeting: { number: n.number, date: n.date, startTime: n.startTime, endTime: n.endTime, place: n.place, endDate: n.endDate, format: n.format, kind: n.kind },
     members: [...n.members, ...n.observers],
+    changes: n.changes,
     cases: n.cases.map((c) => ({
       number: c.number,
       title: c.title,
@@ -237,6 +247,12 @@ export class DocumentsController {
       observers: m.observers,
       cases,
       position: Number(position),
+      kind: m.kind,
+      endDate: m.endDate,
+      format: m.format,
+      cancelledReason: m.cancelledReason,
+      changedNotice: m.noticeChanges.length > 0,
+      changes: m.noticeChanges,
     };
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');
     if (format === 'json') return notice;

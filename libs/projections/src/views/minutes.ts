@@ -47,6 +47,8 @@ export interface MinutesCase {
   resolution: string | null;
   conditions: string | null;
   followUps: { id: string; text: string }[];
+  /** The approval of minutes endorsed with corrections (printed under the item). */
+  corrections: string | null;
 }
 
 export interface Minutes {
@@ -68,6 +70,14 @@ export interface Minutes {
   observers: MemberDoc[];
   attendance: { present: MemberDoc[]; absent: MemberDoc[]; guests: string[] } | null;
   cases: MinutesCase[];
+  kind: 'ordinary' | 'extraordinary';
+  endDate: string | null;
+  format: 'physical' | 'webinar' | 'hybrid';
+  cancelledReason: string | null;
+  /** The changes made after notice (endret innkalling), oldest first: field → [before, after]. */
+  noticeChanges: { field: string; from: string | null; to: string }[];
+  /** Godkjent med merknader: the corrections made when these minutes were approved. */
+  approvedWithCorrections: string | null;
 }
 
 function render(docs: DocReader, m: MeetingDoc): Minutes {
@@ -95,6 +105,7 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
       resolution: c.decision?.resolution ?? null,
       conditions: c.decision?.conditions ?? null,
       followUps,
+      corrections: c.decision?.corrections ?? null,
     });
   }
   return {
@@ -116,6 +127,18 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
       ? { present: m.attendance.present.map(person), absent: m.attendance.absent.map(person), guests: m.attendance.guests }
       : null,
     cases,
+    kind: m.kind ?? 'ordinary',
+    endDate: m.endDate ?? null,
+    format: m.format ?? 'physical',
+    cancelledReason: m.cancelled?.reason ?? null,
+    noticeChanges: (m.changes ?? [])
+      .filter((x) => x.afterNotice)
+      .flatMap((x) =>
+        Object.entries(x.changes)
+          .filter(([f, to]) => (x.previous as Record<string, string | undefined>)[f] !== to)
+          .map(([field, to]) => ({ field, from: (x.previous as Record<string, string | undefined>)[field] ?? null, to: String(to) })),
+      ),
+    approvedWithCorrections: m.minutesCorrections ?? null,
   };
 }
 
