@@ -6,10 +6,12 @@
  * - `committee-{CODE}`            CommitteeCreated, MemberJoined, MemberLeft
  * - `numbering-{CODE}-{YYYY}`     NumberingContinued, MeetingNumberAssigned, CaseNumbersAssigned
  * - `meeting-{uuid}`              MeetingPlanned, CaseAddedToAgenda, CaseRemovedFromAgenda,
- *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved
+ *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved,
+ *                                 MeetingChanged, MeetingCancelled
  * - `case-{uuid}`                 CaseDrafted, CasePaperEdited, CaseScheduled, CaseUnscheduled,
  *                                 CaseNumbered, CasePresented, DiscussionRecorded, ResolutionEndorsed,
- *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn
+ *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn,
+ *                                 MinutesApprovalRetargeted
  * - `history-{CODE}-{NN}-{YY}`    HistoricalDecisionRecorded (an earlier decision, e.g. NEHS 39/17,
  *                                 known only as the records quote it; no meeting, no numbering)
  * - `project-{id}`                ProjectRegistered, ProjectStatusReported (portfolio projects;
