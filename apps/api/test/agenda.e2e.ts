@@ -41,7 +41,7 @@ describe('the agenda before and after notice; amend before approval (HTTP)', () 
 
   it('PUT agenda before notice: the substantive cases in the order given, the standard items in their places; 200 with the meeting', async () => {
     const before = await meeting(m1.id);
-    expect(before.allowedCommands).toEqual(['notice', 'reorder-agenda']);
+    expect(before.allowedCommands).toEqual(['notice', 'reorder-agenda', 'edit', 'cancel']);
     const r = await ok(s, 'PUT', `/api/meetings/${m1.id}/agenda`, { token: SEC, json: { order: [c, a, b] }, headers: { 'if-match': `"${before.revision}"`, 'idempotency-key': 'reorder-1' } });
     expect(r.json).toMatchObject({ id: m1.id, state: 'planned', revision: before.revision + 1, position: expect.any(Number) });
     expect(r.headers.get('etag')).toBe(`"${before.revision + 1}"`);
@@ -86,8 +86,8 @@ describe('the agenda before and after notice; amend before approval (HTTP)', () 
     ]);
     const p = await refused(s, 409, 'PUT', `/api/meetings/${m1.id}/agenda`, { token: SEC, json: { order: [a, b, c] } });
     expect(p.detail).toBe('cannot reorder the agenda of meeting 1/2018: it is noticed and its agenda is frozen (a late case can still be scheduled with late: true)');
-    expect(p.allowedCommands).toEqual(['open']);
-    expect((await meeting(m1.id)).allowedCommands).toEqual(['open']);
+    expect(p.allowedCommands).toEqual(['open', 'edit', 'cancel']);
+    expect((await meeting(m1.id)).allowedCommands).toEqual(['open', 'edit', 'cancel']);
 
     lateCase = await newCase('Tilleggssak om kjernejournal');
     const frozen = await refused(s, 409, 'POST', `/api/cases/${lateCase}/schedule`, { token: SEC, json: { meetingId: m1.id } });

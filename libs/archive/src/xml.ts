@@ -63,7 +63,7 @@ const FUNKSJON: Record<string, Code> = {
   observer: { kode: 'observatoer', beskrivelse: 'Observatør' },
 };
 
-const MOETESTATUS: Record<ArchiveMeeting['state'], string> = { planned: 'planlagt', noticed: 'innkalt', in_session: 'satt', held: 'avholdt' };
+const MOETESTATUS: Record<ArchiveMeeting['state'], string> = { planned: 'planlagt', noticed: 'innkalt', in_session: 'satt', held: 'avholdt', cancelled: 'avlyst' };
 const UTFALL = { endorsement: 'tilslutning', orientation: 'orientering' } as const;
 const ENHET = { case: 'saksmappe', meeting: 'moetemappe', committee: 'utvalg', numbering: 'nummerering', history: 'historikk' } as const;
 

@@ -19,6 +19,7 @@ export type {
   MinutesCase,
   MinutesDocument,
   NoticeCase,
+  NoticeChange,
   NoticeDocument,
   PersonRef,
   StandardItem,

@@ -57,6 +57,15 @@ export interface Layout {
   meta: { title: string; subject: string; date: string };
 }
 
+const FORMAT_LABELS = { physical: 'Fysisk møte', webinar: 'Webinar', hybrid: 'Hybrid (fysisk og digitalt)' } as const;
+const FIELD_LABELS: Record<string, string> = { date: 'Dato', endDate: 'Sluttdato', startTime: 'Starttid', endTime: 'Sluttid', place: 'Sted', format: 'Møteform' };
+
+/** "Dato: 6. desember 2018 → 7. desember 2018" */
+function changeLine(c: { field: string; from: string | null; to: string }): string {
+  const show = (v: string | null) => (v === null ? '–' : c.field === 'date' || c.field === 'endDate' ? formatDate(v) : c.field === 'format' ? (FORMAT_LABELS[v as keyof typeof FORMAT_LABELS] ?? oneLine(v)) : oneLine(v));
+  return `${FIELD_LABELS[c.field] ?? oneLine(c.field)}: ${show(c.from)} → ${show(c.to)}`;
+}
+
 export const LABELS = {
   minutesTitle: 'Referat fra møte i',
   noticeTitle: 'Innkalling og dagsorden',
@@ -85,6 +94,11 @@ export const LABELS = {
   resolution: 'Vedtak',
   conditions: 'Forbehold',
   followUps: 'Oppfølging',
+  corrections: 'Merknader',
+  approvedWithCorrections: 'Godkjent med merknader',
+  changedNotice: 'Endret innkalling',
+  format: 'Møteform',
+  extraordinary: 'Ekstraordinært møte',
   draft: 'Utkast',
   draftStatus: 'Referatet er ikke godkjent.',
   approvedStatus: 'Godkjent referat.',
@@ -124,8 +138,10 @@ function followUpText(f: FollowUpRef | null | undefined): string {
 function commonHeader(meeting: MinutesDocument['meeting']): HeaderRow[] {
   const rows: HeaderRow[] = [
     { label: LABELS.meeting, lines: [oneLine(meeting.number)] },
-    { label: LABELS.date, lines: [formatDate(meeting.date)] },
+    { label: LABELS.date, lines: [meeting.endDate && meeting.endDate !== meeting.date ? `${formatDate(meeting.date)} – ${formatDate(meeting.endDate)}` : formatDate(meeting.date)] },
   ];
+  if (meeting.kind === 'extraordinary') rows[0]!.lines.push(LABELS.extraordinary);
+  if (meeting.format && meeting.format !== 'physical') rows.push({ label: LABELS.format, lines: [FORMAT_LABELS[meeting.format]] });
   const time = formatTime(meeting.startTime, meeting.endTime);
   if (time) rows.push({ label: LABELS.time, lines: [time] });
   rows.push({ label: LABELS.place, lines: [oneLine(meeting.place)] });
@@ -191,6 +207,7 @@ export const MINUTES_CASE_PARTS: ReadonlyArray<(c: MinutesCase) => Block[]> = [
   },
   (c) => (present(c.resolution) ? [{ kind: 'resolution', label: LABELS.resolution, text: clean(c.resolution) }] : []),
   (c) => (present(c.conditions) ? [{ kind: 'text', label: LABELS.conditions, text: clean(c.conditions) }] : []),
+  (c) => (present(c.corrections) ? [{ kind: 'text', label: LABELS.corrections, text: clean(c.corrections) }] : []),
   (c) => {
     const amended = (c.amendments ?? []).filter((a) => present(a?.reason)).map((a) => (a.at ? `${formatDate(a.at)}: ${clean(a.reason)}` : clean(a.reason)));
     return amended.length ? [{ kind: 'list', label: LABELS.amended, items: amended }] : [];
@@ -248,7 +265,7 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     title: `${LABELS.minutesTitle} ${committee}`,
     subtitle: `${committee} (${oneLine(doc.committee.code)}), ${LABELS.meeting.toLowerCase()} ${oneLine(doc.meeting.number)}`,
     draft,
-    status: draft ? LABELS.draftStatus : present(doc.approvedOn) ? `${LABELS.approvedStatus} ${LABELS.approvedOn} ${formatDate(doc.approvedOn)}.` : LABELS.approvedStatus,
+    status: draft ? LABELS.draftStatus : approvalStatus(doc.approvedOn, doc.approvedWithCorrections),
     header,
     agenda: agendaRows(doc.cases),
     cases,
@@ -261,12 +278,21 @@ export function minutesLayout(doc: MinutesDocument): Layout {
   };
 }
 
+/** *Godkjent [med merknader] i møtet {dato}[: merknadene]*. */
+function approvalStatus(approvedOn: string | null | undefined, corrections: string | null | undefined): string {
+  const on = present(approvedOn) ? ` ${LABELS.approvedOn} ${formatDate(approvedOn)}` : '';
+  if (present(corrections)) return `${LABELS.approvedWithCorrections}${on}: ${oneLine(corrections)}`;
+  return on ? `${LABELS.approvedStatus}${on}.` : LABELS.approvedStatus;
+}
+
 export function noticeLayout(doc: NoticeDocument): Layout {
   const members = doc.members ?? [];
   const header = commonHeader(doc.meeting);
   header.push({ label: LABELS.members, lines: votingMembers(members) });
   const observers = observersOf(members);
   if (observers.length) header.push({ label: LABELS.observers, lines: observers });
+  const changes = (doc.changes ?? []).map(changeLine);
+  if (changes.length) header.unshift({ label: LABELS.changedNotice, lines: changes });
 
   const cases: CaseSection[] = doc.cases.map((c) => {
     const blocks: Block[] = [];
@@ -290,6 +316,7 @@ export function noticeLayout(doc: NoticeDocument): Layout {
     title: LABELS.noticeTitle,
     subtitle: `${LABELS.meeting} i ${committee} (${oneLine(doc.committee.code)}), ${LABELS.meeting.toLowerCase()} ${oneLine(doc.meeting.number)}`,
     draft: false,
+    ...(changes.length ? { status: `${LABELS.changedNotice}: ${changes.join('; ')}` } : {}),
     header,
     agenda: agendaRows(doc.cases),
     cases,

@@ -48,6 +48,19 @@ export interface MeetingHeader {
   startTime?: string | null;
   endTime?: string | null;
   place: string;
+  /** The last day of a meeting over several days; rendered "28. oktober 2020 – 29. oktober 2020". */
+  endDate?: string | null;
+  /** Shown as "Møteform" unless physical. */
+  format?: 'physical' | 'webinar' | 'hybrid' | null;
+  /** Shown as "Ekstraordinært møte" when extraordinary. */
+  kind?: 'ordinary' | 'extraordinary' | null;
+}
+
+/** A change made to the meeting after notice (endret innkalling): a field, its value before and after. */
+export interface NoticeChange {
+  field: string;
+  from: string | null;
+  to: string;
 }
 
 /** A member of the committee at the time of the meeting (API.md `POST /committees/{code}/members`). */
@@ -109,6 +122,8 @@ export interface MinutesCase {
   /** *Oversendt til {committee}*: referrals made from this meeting, in order (code, and the name when known). */
   referrals?: { committee: string; committeeName?: string | null }[] | null;
   // Per-item extras are optional fields here, each rendered by its own part in `MINUTES_CASE_PARTS` (layout.ts).
+  /** The approval of minutes endorsed with corrections: shown under "Merknader". */
+  corrections?: string | null;
 }
 
 export interface MinutesDocument {
@@ -121,6 +136,8 @@ export interface MinutesDocument {
   status: 'draft' | 'approved';
   /** ISO date of the meeting that approved them (not when that was recorded); shown with the status. */
   approvedOn?: string | null;
+  /** Approved with corrections (godkjent med merknader): the text. */
+  approvedWithCorrections?: string | null;
   cases: MinutesCase[];
   /** The global event position the projection had reached; printed in the document. */
   builtAtPosition: number | bigint;
@@ -154,4 +171,6 @@ export interface NoticeDocument {
   members: MemberEntry[];
   cases: NoticeCase[];
   builtAtPosition: number | bigint;
+  /** Changes made after notice: the notice then says "Endret innkalling" and lists them. */
+  changes?: NoticeChange[] | null;
 }

@@ -458,7 +458,8 @@ class FileImport {
     if (clash) throw new ImportError(file.id, `${m.key}: ${code} has a meeting on ${m.date} already (${clash.number}); the store holds other data or an unfinished import`);
     const planned = await this.wf.planMeeting(
       code,
-      { date: m.date, ...(m.startTime ? { startTime: m.startTime } : {}), ...(m.endTime ? { endTime: m.endTime } : {}), place: m.place ?? NOT_RECORDED },
+      // with the days and the format the record gives (the NUFA webinar 28.–29.10.2020)
+      { date: m.date, ...(m.startTime ? { startTime: m.startTime } : {}), ...(m.endTime ? { endTime: m.endTime } : {}), place: m.place ?? NOT_RECORDED, ...(m.endDate ? { endDate: m.endDate } : {}), ...(m.format ? { format: m.format } : {}) },
       this.ctx(m.actor, code, m.at.planned.at),
     );
     const meetingId = planned.id;

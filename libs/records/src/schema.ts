@@ -261,8 +261,8 @@ export interface MeetingRecord {
   startTime: string | null;
   endTime: string | null;
   place: string | null;
-  /** e.g. "webinar" when the record says so. */
-  format?: string;
+  /** e.g. "webinar" when the record says so (absent: physical). */
+  format?: 'physical' | 'webinar' | 'hybrid';
   endState: MeetingEndState;
   minutesStatus: MinutesStatus;
   /** The meeting whose minutes this meeting's minutes-approval case refers to (by date). */
@@ -607,6 +607,7 @@ function checkMeeting(c: Checker, v: unknown, path: string, memberKeys: Set<stri
   c.time(v, 'startTime', path);
   c.time(v, 'endTime', path);
   c.str(v, 'place', path, true);
+  if (v.format !== undefined) c.oneOf(v, 'format', ['physical', 'webinar', 'hybrid'], path);
   c.oneOf(v, 'endState', MEETING_END_STATES, path);
   c.oneOf(v, 'minutesStatus', MINUTES_STATUSES, path);
   if (v.omittedStandardItems !== undefined) {

@@ -143,6 +143,8 @@ describe('importRecords: the real records into an empty SQLite store', () => {
     const rec = file('nufa-2020').meetings![0]!;
     const m = await meetingOf(rec.key, 'nufa-2020');
     expect(m.state).toBe('noticed');
+    // its two days and its format (webinar) as the record gives them
+    expect(m).toMatchObject({ date: '2020-10-28', endDate: '2020-10-29', format: 'webinar', kind: 'ordinary' });
     expect(m.agenda.map((a) => [a.number, a.title])).toEqual(rec.cases.map((c) => [c.number, c.title]));
     expect(m.agenda.some((a) => a.standardItem === 'any-other-business')).toBe(false);
     expect(first.imported.withdrawnStandardItems).toBe(2 + 2); // NUFA: minutes approval + Eventuelt; HO21: notice approval + Eventuelt

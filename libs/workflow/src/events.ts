@@ -7,11 +7,11 @@
  * - `numbering-{CODE}-{YYYY}`     NumberingContinued, MeetingNumberAssigned, CaseNumbersAssigned
  * - `meeting-{uuid}`              MeetingPlanned, CaseAddedToAgenda, CaseRemovedFromAgenda,
  *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved,
- *                                 AgendaReordered, MinutesAmended
+ *                                 AgendaReordered, MinutesAmended, MeetingChanged, MeetingCancelled
  * - `case-{uuid}`                 CaseDrafted, CasePaperEdited, CaseScheduled, CaseUnscheduled,
  *                                 CaseNumbered, CasePresented, DiscussionRecorded, ResolutionEndorsed,
  *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn, DecisionAmended,
- *                                 AttachmentAdded, AttachmentRemoved
+ *                                 AttachmentAdded, AttachmentRemoved, MinutesApprovalRetargeted
  * - `history-{CODE}-{NN}-{YY}`    HistoricalDecisionRecorded (an earlier decision, e.g. NEHS 39/17,
  *                                 known only as the records quote it; no meeting, no numbering)
  * - `project-{id}`                ProjectRegistered, ProjectStatusReported (portfolio projects;
@@ -26,6 +26,20 @@ export type CaseType = 'approval' | 'orientation' | 'endorsement' | 'discussion'
 export const CASE_TYPES: readonly CaseType[] = ['approval', 'orientation', 'endorsement', 'discussion'];
 
 export type MemberRole = 'chair' | 'member' | 'observer';
+
+export type MeetingKind = 'ordinary' | 'extraordinary';
+export const MEETING_KINDS: readonly MeetingKind[] = ['ordinary', 'extraordinary'];
+export type MeetingFormat = 'physical' | 'webinar' | 'hybrid';
+export const MEETING_FORMATS: readonly MeetingFormat[] = ['physical', 'webinar', 'hybrid'];
+/** The meeting facts `PATCH /api/meetings/{id}` may change. */
+export interface MeetingDetails {
+  date: string;
+  endDate?: string;
+  startTime?: string;
+  endTime?: string;
+  place: string;
+  format: MeetingFormat;
+}
 export const MEMBER_ROLES: readonly MemberRole[] = ['chair', 'member', 'observer'];
 
 /** The standard agenda items every meeting gets at planning (fast saker). */
@@ -92,6 +106,12 @@ export interface MeetingPlanned {
     /** The committee's latest meeting planned before this one (any year), whose minutes this one approves. */
     previousMeetingId?: string;
     previousMeetingDate?: string;
+    /** Absent: ordinary. */
+    kind?: MeetingKind;
+    /** The last day of a meeting over several days (not before `date`). */
+    endDate?: string;
+    /** Absent: physical. */
+    format?: MeetingFormat;
   };
 }
 export interface CaseAddedToAgenda {
@@ -133,10 +153,20 @@ export interface MeetingAdjourned {
   type: 'MeetingAdjourned';
   data: { v: 1 };
 }
-/** Referat godkjent: approved by the next meeting's minutes-approval case. */
+/** Referat godkjent: approved by the next meeting's minutes-approval case (with corrections: godkjent med merknader). */
 export interface MinutesApproved {
   type: 'MinutesApproved';
-  data: { v: 1; byCaseId: string; byMeetingId: string };
+  data: { v: 1; byCaseId: string; byMeetingId: string; corrections?: string };
+}
+/** The meeting moved or changed (date, days, times, place, format); after notice: a changed notice (endret innkalling). */
+export interface MeetingChanged {
+  type: 'MeetingChanged';
+  data: { v: 1; changes: Partial<MeetingDetails>; previous: Partial<MeetingDetails>; afterNotice: boolean };
+}
+/** Avlyst: the meeting will not be held; it keeps its number, which is never given again. */
+export interface MeetingCancelled {
+  type: 'MeetingCancelled';
+  data: { v: 1; reason: string };
 }
 
 // ---------- case (sak) ----------
@@ -167,6 +197,8 @@ export interface CaseDrafted {
     matterId: string;
     standardItem?: StandardItem;
     referredFromCaseId?: string;
+    /** A minutes-approval item: the meeting whose minutes it approves. */
+    approvesMinutesOf?: string;
   };
 }
 export interface CasePaperEdited {
@@ -195,10 +227,10 @@ export interface DiscussionRecorded {
   type: 'DiscussionRecorded';
   data: { v: 1; summary?: string; points: string[]; followUps: { id: string; text: string }[] };
 }
-/** Vedtak: tilslutning (endorsement). */
+/** Vedtak: tilslutning (endorsement); on a minutes-approval item, `corrections` to the approved minutes. */
 export interface ResolutionEndorsed {
   type: 'ResolutionEndorsed';
-  data: { v: 1; resolution: string; conditions?: string };
+  data: { v: 1; resolution: string; conditions?: string; corrections?: string };
 }
 /** Vedtak: tatt til orientering (noted), with numbered input points. */
 export interface CaseNoted {
@@ -240,6 +272,11 @@ export interface AttachmentAdded {
 export interface AttachmentRemoved {
   type: 'AttachmentRemoved';
   data: { v: 1; attachmentId: string };
+}
+/** A minutes-approval item (not yet noticed) now approves another meeting's minutes (the calendar changed). */
+export interface MinutesApprovalRetargeted {
+  type: 'MinutesApprovalRetargeted';
+  data: { v: 1; approvesMinutesOf: string; title: string; proposedResolution: string };
 }
 
 // ---------- history (tidligere vedtak) ----------
@@ -301,7 +338,9 @@ export type MeetingEvent =
   | MeetingAdjourned
   | MinutesApproved
   | AgendaReordered
-  | MinutesAmended;
+  | MinutesAmended
+  | MeetingChanged
+  | MeetingCancelled;
 export type CaseEvent =
   | CaseDrafted
   | CasePaperEdited
@@ -317,7 +356,8 @@ export type CaseEvent =
   | CaseWithdrawn
   | DecisionAmended
   | AttachmentAdded
-  | AttachmentRemoved;
+  | AttachmentRemoved
+  | MinutesApprovalRetargeted;
 
 export type HistoryEvent = HistoricalDecisionRecorded;
 export type ProjectEvent = ProjectRegistered | ProjectStatusReported;

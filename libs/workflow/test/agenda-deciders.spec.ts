@@ -107,13 +107,13 @@ describe('PUT agenda (reorder before notice)', () => {
     const e = thrown(() => decideReorderAgenda({ meetingId: 'M', body: { order: ['C', 'B', 'A'] }, actor: sec }, { meeting: m })) as InvalidCommand;
     expect(e).toBeInstanceOf(InvalidCommand);
     expect(e.message).toBe('cannot reorder the agenda of meeting 8/2018: it is noticed and its agenda is frozen (a late case can still be scheduled with late: true)');
-    expect(e.allowedCommands).toEqual(['open']);
+    expect(e.allowedCommands).toEqual(['open', 'edit', 'cancel']);
     expect(e.blocking).toEqual({ meetingId: 'M' });
   });
 
   it('the meeting machine lists reorder-agenda while planned only', () => {
-    expect(allowedMeetingCommands(meeting('M', ...AGENDA).snapshot, { actor: sec })).toEqual(['notice', 'reorder-agenda']);
-    expect(allowedMeetingCommands(meeting('M', ...AGENDA, noticed(...NUMBERS)).snapshot, { actor: sec })).toEqual(['open']);
+    expect(allowedMeetingCommands(meeting('M', ...AGENDA).snapshot, { actor: sec })).toEqual(['notice', 'reorder-agenda', 'edit', 'cancel']);
+    expect(allowedMeetingCommands(meeting('M', ...AGENDA, noticed(...NUMBERS)).snapshot, { actor: sec })).toEqual(['open', 'edit', 'cancel']);
   });
 });
 

@@ -42,7 +42,7 @@ describe('allowedCommands and the service agree (fast-check, SQLite)', () => {
         { on: 'case', command },
         { schedule: 6, present: 6, endorse: 6, note: 6, 'record-discussion': 2, refer: 4, withdraw: 1, postpone: 1, unschedule: 1, edit: 2, amend: 2 }[command],
       ]),
-      ...(['plan', ...MEETING_COMMANDS] as const).map((command): [Step, number] => [{ on: 'meeting', command }, command === 'plan' ? 1 : 3]),
+      ...(['plan', ...MEETING_COMMANDS] as const).map((command): [Step, number] => [{ on: 'meeting', command }, command === 'plan' ? 1 : command === 'cancel' ? 1 : 3]),
     ];
     const step: fc.Arbitrary<Step> = fc.oneof(...weights.map(([s, weight]) => ({ weight, arbitrary: fc.constant(s) })));
     const succeeded = new Set<string>();
@@ -93,7 +93,11 @@ describe('allowedCommands and the service agree (fast-check, SQLite)', () => {
                   ? wf.openMeeting(id, { present: [] }, ctx(actor))
                   : s.command === 'reorder-agenda'
                     ? wf.reorderAgenda(id, { order: m.agenda.filter((a) => !a.standardItem).map((a) => a.caseId) }, ctx(actor))
-                    : wf.adjournMeeting(id, ctx(actor));
+                  : s.command === 'edit'
+                    ? wf.changeMeeting(id, { place: 'Bergen' }, ctx(actor))
+                    : s.command === 'cancel'
+                      ? wf.cancelMeeting(id, { reason: 'Avlyst' }, ctx(actor))
+                      : wf.adjournMeeting(id, ctx(actor));
           } else {
             const view = await wf.getCase(caseId, { actor });
             expected = view.allowedCommands.includes(s.command);

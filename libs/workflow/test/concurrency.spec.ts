@@ -129,7 +129,7 @@ describe('postponement and referral', () => {
     const approval = (await wf.getMeeting(b.id)).agenda.find((x) => x.standardItem === 'minutes-approval')!;
     expect(approval.title).toBe('Godkjenning av referat fra møtet 15.02.2019');
     await wf.caseCommand(approval.caseId, 'present', { presenter: 'Leder' }, ctx(secNEHS));
-    expect((await wf.getCase(approval.caseId, { actor: secNEHS })).allowedCommands).toEqual(['record-discussion', 'note', 'postpone']);
+    expect((await wf.getCase(approval.caseId, { actor: secNEHS })).allowedCommands).toEqual(['record-discussion', 'postpone']); // minutes are approved, not noted
     const refused = await refusedWithoutWrite(store, () => wf.caseCommand(approval.caseId, 'endorse', { resolution: 'Godkjent.' }, ctx(secNEHS)), InvalidCommand);
     expect(refused.message).toContain('1/2019');
     expect(refused.blocking.meetingId).toBe(a.id);

@@ -124,6 +124,8 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
         return { v: 1, attachmentId: `a${st.number}`, filename: st.text || 'f.pdf', contentType: 'application/pdf', size: 1, sha256: '0'.repeat(64) };
       case 'AttachmentRemoved':
         return { v: 1, attachmentId: `a${st.number}` };
+      case 'MinutesApprovalRetargeted':
+        return { v: 1, approvesMinutesOf: `M${st.number}`, title: st.text, proposedResolution: st.text };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }
@@ -257,6 +259,11 @@ function meetingEvent(s: MeetingSnapshot, st: MeetingStep): MeetingMachineEvent 
         return { v: 1, byCaseId: st.caseId, byMeetingId: 'M2' };
       case 'MinutesAmended':
         return { v: 1, caseId: st.caseId, reason: 'r' };
+        return { v: 1, byCaseId: st.caseId, byMeetingId: 'M2', ...(st.allNamed ? { corrections: 'k' } : {}) };
+      case 'MeetingChanged':
+        return { v: 1, changes: { date: '2018-12-07', ...(st.allNamed ? { format: 'webinar' as const } : {}) }, previous: { date: '2018-12-06' }, afterNotice: st.allNamed };
+      case 'MeetingCancelled':
+        return { v: 1, reason: 'r' };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }

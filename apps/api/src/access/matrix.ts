@@ -62,6 +62,8 @@ export const ROUTES: readonly RouteAccess[] = [
   { method: 'GET', path: '/api/meetings/:id', action: 'read.private', committeeOf: 'meeting', public: true },
   { method: 'GET', path: '/api/meetings/:id/history', action: 'read.private', committeeOf: 'meeting' },
   { method: 'PUT', path: '/api/meetings/:id/agenda', action: 'meeting.run', committeeOf: 'meeting' },
+  { method: 'PATCH', path: '/api/meetings/:id', action: 'meeting.run', committeeOf: 'meeting' },
+  { method: 'POST', path: '/api/meetings/:id/cancel', action: 'meeting.run', committeeOf: 'meeting' },
   // cases
   { method: 'POST', path: '/api/cases', action: 'case.create', committeeOf: 'body.committee' },
   { method: 'PATCH', path: '/api/cases/:id', action: 'case.advance', committeeOf: 'case' },

@@ -113,6 +113,11 @@ export class RecordDiscussionDto {
 export class EndorseDto {
   @ApiProperty({ description: 'the vedtak' }) @IsString() @NotBlank() resolution: string;
   @ApiPropertyOptional() @Omittable() @IsString() conditions?: string;
+  @ApiPropertyOptional({ description: 'the approval of minutes only: corrections to the approved minutes (godkjent med merknader)' })
+  @Omittable()
+  @IsString()
+  @NotBlank()
+  corrections?: string;
 }
 
 export class NoteDto {
@@ -167,6 +172,8 @@ export class CaseDoc {
   @ApiProperty({ type: ExemptionDto, nullable: true, description: 'unntatt offentlighet; for readers outside the committee the paper, discussion and attachments are emptied' })
   exemption: ExemptionDto | null;
   @ApiProperty({ type: () => [AttachmentDoc] }) attachments: AttachmentDoc[];
+  @ApiPropertyOptional({ description: 'a minutes-approval item: the meeting whose minutes it approves' }) approvesMinutesOf?: string;
+  @ApiPropertyOptional({ description: 'a minutes-approval item endorsed with corrections' }) corrections?: string;
 }
 
 export class AttachmentDoc {

@@ -66,6 +66,13 @@ export interface NoticeJson {
   observers: Minutes['observers'];
   cases: NoticeCaseJson[];
   position: number;
+  kind: Minutes['kind'];
+  endDate: string | null;
+  format: Minutes['format'];
+  cancelledReason: string | null;
+  /** Changes after notice: a changed notice (endret innkalling). */
+  changedNotice: boolean;
+  changes: Minutes['noticeChanges'];
 }
 
 /** The minutes JSON with the position it was built from (also the SSE snapshot/change rows). */
@@ -77,11 +84,12 @@ export function minutesJson(m: Minutes, position: bigint): MinutesJson {
 export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
   return {
     committee: { code: m.committee, name: m.committeeName },
-    meeting: { number: m.number, date: m.date, startTime: m.startTime, endTime: m.endTime, place: m.place },
+    meeting: { number: m.number, date: m.date, startTime: m.startTime, endTime: m.endTime, place: m.place, endDate: m.endDate, format: m.format, kind: m.kind },
     members: [...m.members, ...m.observers],
     attendance: m.attendance,
     status: m.status,
     approvedOn: m.approvedOn,
+    approvedWithCorrections: m.approvedWithCorrections,
     cases: m.cases.map((c) => ({
       number: c.number,
       title: c.title,
@@ -100,6 +108,7 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
       postponed: c.postponed,
       withdrawn: c.withdrawn,
       referrals: c.referrals.map((r) => ({ committee: r.committee, committeeName: r.committeeName })),
+      corrections: c.corrections,
     })),
     builtAtPosition: position,
   };
@@ -108,8 +117,9 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
 export function noticeDocument(n: NoticeJson): NoticeDocument {
   return {
     committee: { code: n.committee, name: n.committeeName },
-    meeting: { number: n.number, date: n.date, startTime: n.startTime, endTime: n.endTime, place: n.place },
+    meeting: { number: n.number, date: n.date, startTime: n.startTime, endTime: n.endTime, place: n.place, endDate: n.endDate, format: n.format, kind: n.kind },
     members: [...n.members, ...n.observers],
+    changes: n.changes,
     cases: n.cases.map((c) => ({
       number: c.number,
       title: c.title,
@@ -260,6 +270,12 @@ export class DocumentsController {
       observers: m.observers,
       cases,
       position: Number(position),
+      kind: m.kind,
+      endDate: m.endDate,
+      format: m.format,
+      cancelledReason: m.cancelledReason,
+      changedNotice: m.noticeChanges.length > 0,
+      changes: m.noticeChanges,
     };
     const reader = exemptReader(user);
     const notice = redactExempt(full, reader);

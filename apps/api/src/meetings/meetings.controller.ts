@@ -4,7 +4,7 @@
  * The AccessGuard answers 401, 404 and 403 (`@Allow`); the minutes and notice documents are served
  * elsewhere (documents).
  */
-import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Module, Param, Patch, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '@saksflyt/event-store';
 import type { Workflow } from '@saksflyt/workflow';
@@ -13,7 +13,7 @@ import { Allow, ApiProblems, CurrentAccess, DeferBody, EVENT_STORE, Problems, Pu
 import { assertEmptyBody, awaitMinPosition, commandContext, requireCommittee, singleQuery } from '../workflow/access.js';
 import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
-import { MeetingDoc, MeetingSummaryDoc, MeetingWriteResultDoc, OpenMeetingDto, PlanMeetingDto, ReorderAgendaDto } from './meetings.dto.js';
+import { CancelMeetingDto, ChangeMeetingDto, MeetingDoc, MeetingSummaryDoc, MeetingWriteResultDoc, OpenMeetingDto, PlanMeetingDto, ReorderAgendaDto } from './meetings.dto.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: '"<revision>" of the meeting; 412 when stale' } as const;
 
@@ -35,11 +35,8 @@ export class MeetingsController {
   @ApiProblems(400, 401, 403, 404, 415)
   async plan(@Param('code') code: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
     const dto = await validateBody(PlanMeetingDto, body);
-    return this.wf.planMeeting(
-      code,
-      { date: dto.date, place: dto.place, ...(dto.startTime !== undefined ? { startTime: dto.startTime } : {}), ...(dto.endTime !== undefined ? { endTime: dto.endTime } : {}) },
-      commandContext(ctx),
-    );
+    const { date, place, ...optional } = dto;
+    return this.wf.planMeeting(code, { date, place, ...defined(optional) }, commandContext(ctx));
   }
 
   @Get('committees/:code/meetings')
@@ -147,6 +144,40 @@ export class MeetingsController {
     setETag(reply, view.revision);
     return { ...view, position: view.position > r.position ? view.position : r.position };
   }
+
+  @Patch('meetings/:id')
+  @Allow('meeting.run', { committeeOf: 'meeting' })
+  @DeferBody()
+  @ApiBody({ type: ChangeMeetingDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: MeetingWriteResultDoc, description: 'moved or changed (while planned or noticed; after notice a changed notice); the approval chain re-targeted' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  async change(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = await validateBody(ChangeMeetingDto, body);
+    const r = await this.wf.changeMeeting(id, defined({ ...dto }), commandContext(ctx));
+    setETag(reply, r.revision);
+    return r;
+  }
+
+  @Post('meetings/:id/cancel')
+  @Allow('meeting.run', { committeeOf: 'meeting' })
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: CancelMeetingDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: MeetingWriteResultDoc, description: 'cancelled (from planned or noticed): standard items withdrawn, other cases back to draft; the number is kept' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  async cancel(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = await validateBody(CancelMeetingDto, body);
+    const r = await this.wf.cancelMeeting(id, { reason: dto.reason }, commandContext(ctx));
+    setETag(reply, r.revision);
+    return r;
+  }
+}
+
+/** The fields given (a DTO instance leaves the others undefined). */
+function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
 }
 
 @Module({ controllers: [MeetingsController] })

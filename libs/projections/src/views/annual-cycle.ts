@@ -23,6 +23,12 @@ export interface AnnualCycleMeeting {
   cases: number;
   /** Of those: endorsed or noted. */
   decided: number;
+  kind: 'ordinary' | 'extraordinary';
+  /** The last day of a meeting over several days. */
+  endDate: string | null;
+  format: 'physical' | 'webinar' | 'hybrid';
+  /** State `cancelled`: why. */
+  cancelledReason: string | null;
 }
 
 export interface AnnualCycleQuery {
@@ -49,6 +55,10 @@ function toRow(docs: DocReader, m: MeetingDoc): AnnualCycleMeeting {
     minutes: m.minutesApprovedAt ? 'approved' : 'draft',
     cases: m.agenda.length,
     decided,
+    kind: m.kind ?? 'ordinary',
+    endDate: m.endDate ?? null,
+    format: m.format ?? 'physical',
+    cancelledReason: m.cancelled?.reason ?? null,
   };
 }
 

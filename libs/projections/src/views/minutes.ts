@@ -73,6 +73,8 @@ export interface MinutesCase {
   amendments?: { reason: string; at: string | null; fields: string[] }[];
   /** Unntatt offentlighet (null: public); the api's redaction empties the paper and discussion for readers outside the committee. */
   exemption: { basis: string } | null;
+  /** The approval of minutes endorsed with corrections (printed under the item). */
+  corrections: string | null;
 }
 
 export interface Minutes {
@@ -97,6 +99,14 @@ export interface Minutes {
   observers: MemberDoc[];
   attendance: { present: MemberDoc[]; absent: MemberDoc[]; guests: string[] } | null;
   cases: MinutesCase[];
+  kind: 'ordinary' | 'extraordinary';
+  endDate: string | null;
+  format: 'physical' | 'webinar' | 'hybrid';
+  cancelledReason: string | null;
+  /** The changes made after notice (endret innkalling), oldest first: field → [before, after]. */
+  noticeChanges: { field: string; from: string | null; to: string }[];
+  /** Godkjent med merknader: the corrections made when these minutes were approved. */
+  approvedWithCorrections: string | null;
 }
 
 /**
@@ -172,6 +182,7 @@ export function minutesItem({ docs, meeting, case: c, left, late }: MinutesItemA
     ...(late ? { late: true as const } : {}),
     ...(amendments.length ? { amended: true as const, amendments: amendments.map((a) => ({ reason: a.reason, at: a.at, fields: [...a.fields] })) } : {}),
     exemption: c.paper.exemption ? { basis: c.paper.exemption.basis } : null,
+    corrections: left ? null : (c.decision?.corrections ?? null),
   };
 }
 
@@ -205,6 +216,18 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
       ? { present: m.attendance.present.map(person), absent: m.attendance.absent.map(person), guests: m.attendance.guests }
       : null,
     cases,
+    kind: m.kind ?? 'ordinary',
+    endDate: m.endDate ?? null,
+    format: m.format ?? 'physical',
+    cancelledReason: m.cancelled?.reason ?? null,
+    noticeChanges: (m.changes ?? [])
+      .filter((x) => x.afterNotice)
+      .flatMap((x) =>
+        Object.entries(x.changes)
+          .filter(([f, to]) => (x.previous as Record<string, string | undefined>)[f] !== to)
+          .map(([field, to]) => ({ field, from: (x.previous as Record<string, string | undefined>)[field] ?? null, to: String(to) })),
+      ),
+    approvedWithCorrections: m.minutesCorrections ?? null,
   };
 }
 

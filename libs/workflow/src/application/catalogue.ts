@@ -10,7 +10,7 @@
  * global position order, one catch-up at a time.
  */
 import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
-import type { CaseDrafted, CommitteeCreated, DiscussionRecorded, HistoricalDecisionRecorded, MeetingPlanned } from '../events.js';
+import type { CaseDrafted, CommitteeCreated, DiscussionRecorded, HistoricalDecisionRecorded, MeetingChanged, MeetingPlanned } from '../events.js';
 import { upcast } from '../core/upcast.js';
 import { KeyedMutex } from './mutex.js';
 
@@ -31,7 +31,7 @@ export interface CatalogueCase {
 }
 
 /** The event types the catalogue reads (every other event leaves it as it is). */
-export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded']);
+export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded', 'MeetingChanged']);
 
 const CATALOGUE_TYPE_LIST: readonly string[] = [...CATALOGUE_EVENT_TYPES];
 
@@ -143,6 +143,13 @@ export class Catalogue {
         const d = data as DiscussionRecorded['data'];
         const caseId = e.stream.startsWith('case-') ? e.stream.slice(5) : '';
         for (const f of d.followUps ?? []) this.followUps.set(f.id, { caseId, text: f.text });
+        break;
+      }
+      case 'MeetingChanged': {
+        // a moved meeting: its date as it stands
+        const d = data as MeetingChanged['data'];
+        const m = e.stream.startsWith('meeting-') ? this.meetings.get(e.stream.slice(8)) : undefined;
+        if (m && d.changes?.date) m.date = d.changes.date;
         break;
       }
     }

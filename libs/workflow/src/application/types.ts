@@ -1,4 +1,4 @@
-import type { CasePaper, CaseType, MemberRole, StandardItem } from '../events.js';
+import type { CasePaper, CaseType, MeetingFormat, MeetingKind, MemberRole, StandardItem } from '../events.js';
 import type { CaseCommand, MeetingCommand } from '../machines/commands.js';
 import type { Actor, CaseState, MeetingLifecycle } from '../machines/guard-input.js';
 
@@ -53,6 +53,21 @@ export interface PlanMeetingBody {
   startTime?: string;
   endTime?: string;
   place: string;
+  kind?: MeetingKind;
+  endDate?: string;
+  format?: MeetingFormat;
+}
+/** PATCH /api/meetings/{id}: while planned or noticed. */
+export interface ChangeMeetingBody {
+  date?: string;
+  endDate?: string;
+  startTime?: string;
+  endTime?: string;
+  place?: string;
+  format?: MeetingFormat;
+}
+export interface CancelMeetingBody {
+  reason: string;
 }
 /** PUT agenda: the substantive cases in their new order (each exactly once). */
 export interface ReorderAgendaBody {
@@ -85,7 +100,7 @@ export interface CaseCommandBodies {
   unschedule: { reason: string };
   present: { presenter: string };
   'record-discussion': { summary?: string; points?: string[]; followUps?: string[] };
-  endorse: { resolution: string; conditions?: string };
+  endorse: { resolution: string; conditions?: string; corrections?: string };
   note: { resolution: string; input?: string[] };
   postpone: { reason: string };
   refer: { toCommittee: string; type: CaseType };
@@ -120,6 +135,12 @@ export interface MeetingSummary {
   date: string;
   state: MeetingLifecycle;
   minutes: 'draft' | 'approved';
+  kind: 'ordinary' | 'extraordinary';
+  /** The last day of a meeting over several days. */
+  endDate?: string;
+  format: 'physical' | 'webinar' | 'hybrid';
+  /** Why it was cancelled (state `cancelled`). */
+  cancelledReason?: string;
 }
 export interface AgendaItemView {
   caseId: string;
@@ -130,6 +151,8 @@ export interface AgendaItemView {
   standardItem?: StandardItem;
   /** A late case (tilleggssak): scheduled after notice, numbered at once. */
   late?: true;
+  /** A minutes-approval item: the meeting whose minutes it approves. */
+  approvesMinutesOf?: string;
 }
 export interface MeetingView extends MeetingSummary {
   startTime?: string;
@@ -140,6 +163,10 @@ export interface MeetingView extends MeetingSummary {
   agenda: AgendaItemView[];
   attendance: { present: string[]; absent: string[]; guests: string[] } | null;
   minutesApprovedBy: { byCaseId: string; byMeetingId: string } | null;
+  /** Godkjent med merknader: the corrections made when these minutes were approved. */
+  minutesCorrections?: string;
+  /** Every PATCH, oldest first; `afterNotice`: a changed notice (endret innkalling). */
+  changes: { changes: Record<string, string>; previous: Record<string, string>; afterNotice: boolean; at: string | null }[];
   allowedCommands: MeetingCommand[];
   /** Readable without a token: the meeting has been noticed (API.md Identity table). */
   public: boolean;
@@ -186,6 +213,10 @@ export interface CaseView {
   exemption: { basis: string } | null;
   /** Vedlegg on the paper, in the order added. */
   attachments: AttachmentView[];
+  /** A minutes-approval item: the meeting whose minutes it approves. */
+  approvesMinutesOf?: string;
+  /** The corrections its endorsement made to the approved minutes (godkjent med merknader). */
+  corrections?: string;
 }
 export interface AttachmentView {
   id: string;

@@ -24,7 +24,8 @@ import { historyStream } from '../events.js';
 import { decideRecordHistory } from '../history/decide.js';
 import { isCaseCommand } from '../machines/commands.js';
 import type { Actor } from '../machines/guard-input.js';
-import { decideAdjournMeeting, decideNoticeMeeting, decideOpenMeeting, decidePlanMeeting } from '../meeting/decide.js';
+import { decideAdjournMeeting, decideNoticeMeeting, decideOpenMeeting } from '../meeting/decide.js';
+import { CalendarCommands } from '../meeting/commands.js';
 import { decideContinueNumbering } from '../numbering/decide.js';
 import type { NumberingState } from '../numbering/state.js';
 import { Queries } from '../queries/reads.js';
@@ -32,9 +33,11 @@ import { Catalogue } from './catalogue.js';
 import { ValidationFailed } from './errors.js';
 import type {
   AddMemberBody,
+  CancelMeetingBody,
   CaseCommandBodies,
   CaseCommandName,
   CaseView,
+  ChangeMeetingBody,
   CommandContext,
   CommandResult,
   CommitteeView,
@@ -62,6 +65,7 @@ export class Workflow {
   private readonly load: Loader;
   private readonly handler: CommandHandler;
   private readonly queries: Queries;
+  private readonly calendar: CalendarCommands;
 
   constructor(
     private readonly store: EventStore,
@@ -71,6 +75,7 @@ export class Workflow {
     this.load = new Loader(store, this.catalogue);
     this.handler = new CommandHandler(store, this.catalogue, options.clock ?? (() => new Date()));
     this.queries = new Queries(this.load);
+    this.calendar = new CalendarCommands(this.handler, this.catalogue, this.load);
   }
 
   /** Commands re-decided because their append met a conflict (diagnostics). */
@@ -107,19 +112,15 @@ export class Workflow {
 
   // ---------- meetings ----------
 
+  /** Plan, PATCH and cancel re-target the approval chain in the same write (meeting/commands.ts). */
   planMeeting(code: string, body: PlanMeetingBody, ctx: CommandContext): Promise<CommandResult> {
-    return this.handler.run(ctx, async (ids, rec) => {
-      await this.load.requireCommittee(code);
-      const previous = this.catalogue.latestMeeting(code);
-      return decidePlanMeeting(
-        { code, body, ids },
-        {
-          committeeName: this.catalogue.committees.get(code)!.name,
-          numbering: await rec.numbering(code, Number(body.date.slice(0, 4))),
-          ...(previous ? { previous: { meetingId: previous.meetingId, date: previous.date } } : {}),
-        },
-      );
-    });
+    return this.calendar.plan(code, body, ctx);
+  }
+  changeMeeting(meetingId: string, body: ChangeMeetingBody, ctx: CommandContext): Promise<CommandResult> {
+    return this.calendar.change(meetingId, body, ctx);
+  }
+  cancelMeeting(meetingId: string, body: CancelMeetingBody, ctx: CommandContext): Promise<CommandResult> {
+    return this.calendar.cancel(meetingId, body, ctx);
   }
 
   /** Innkalling: freeze the agenda and number its cases N/YY in agenda order. */
@@ -190,6 +191,7 @@ export class Workflow {
           ...(own ? { own } : {}),
           ...(target !== undefined ? { target } : {}),
           ...(command === 'refer' ? { toCommitteeExists: this.catalogue.committees.has(String(b.toCommittee)) } : {}),
+          ...(target && k.snapshot.context.approvesMinutesOf ? { approves: await rec.meeting(k.snapshot.context.approvesMinutesOf) } : {}),
         },
       );
     });

@@ -100,6 +100,12 @@ export function caseRefused(command: CaseCommand, s: CaseSnapshot, actor: Actor 
       { meetingId: t.context.meetingId },
     );
   }
+  if (command === 'note' && s.context.standardItem === 'minutes-approval' && caseState(s) === 'discussion')
+    return new InvalidCommand(
+      `cannot note case ${label(s)}: minutes are approved, not noted; endorse it to approve the minutes` + (prev ? ` of meeting ${prev.loaded.snapshot.context.number}` : ''),
+      allowed,
+      own ? { meetingId: own.facts.id } : {},
+    );
   let detail = `cannot ${command} case ${label(s)}: it is ${caseState(s)}`;
   if (s.context.number) detail += ` with number ${s.context.number}`;
   if (own) detail += `; its meeting ${own.loaded.snapshot.context.number} is ${own.facts.state}`;
@@ -127,6 +133,8 @@ export interface CaseCommandGiven extends CaseGiven {
   target?: Folded<MeetingSnapshot> | null;
   /** `refer`: whether the committee named exists. */
   toCommitteeExists?: boolean;
+  /** `schedule` of a minutes-approval item: the meeting whose minutes it approves. */
+  approves?: Folded<MeetingSnapshot>;
 }
 
 /** The state-dependent checks of a command's body (400, every field named): the records it names. */
@@ -141,7 +149,23 @@ export function checkNamedRecords(command: CaseCommandName, body: Record<string,
     if (!given.toCommitteeExists) errors.push({ field: 'toCommittee', message: `unknown committee ${String(body.toCommittee)}` });
     else if (body.toCommittee === committee) errors.push({ field: 'toCommittee', message: 'must be another committee' });
   }
+  if (command === 'endorse' && body.corrections !== undefined && given.case.snapshot.context.standardItem !== 'minutes-approval')
+    errors.push({ field: 'corrections', message: 'only the approval of minutes takes corrections' });
   if (errors.length) throw new ValidationFailed(errors);
+}
+
+/** 409 unless a minutes-approval item goes onto a meeting dated after the meeting whose minutes it approves. */
+function checkApprovalAfterTarget(s: CaseSnapshot, target: MeetingSnapshot, approves: Folded<MeetingSnapshot> | undefined, allowed: () => CaseCommand[]): void {
+  if (!approves) return;
+  const a = approves.snapshot.context;
+  const t = target.context;
+  const key = (m: { date: string; startTime: string | null }) => `${m.date} ${m.startTime ?? ''}`;
+  if (key(t) > key(a)) return;
+  throw new InvalidCommand(
+    `cannot schedule case ${label(s)} on meeting ${t.number} (${t.date}): it approves the minutes of meeting ${a.number} (${a.date}), which is not before it`,
+    allowed(),
+    { meetingId: a.meetingId },
+  );
 }
 
 /** Every case command but edit: the case's event, then the follow-ons on the meetings and cases it touches. */
@@ -186,7 +210,16 @@ export function decideCaseCommand<C extends CaseCommandName>(
       };
       break;
     case 'endorse':
-      ev = { type: 'ResolutionEndorsed', data: { v: 1, resolution: String(body.resolution), ...(body.conditions !== undefined ? { conditions: body.conditions as string } : {}) }, guard };
+      ev = {
+        type: 'ResolutionEndorsed',
+        data: {
+          v: 1,
+          resolution: String(body.resolution),
+          ...(body.conditions !== undefined ? { conditions: body.conditions as string } : {}),
+          ...(body.corrections !== undefined ? { corrections: body.corrections as string } : {}),
+        },
+        guard,
+      };
       break;
     case 'note':
       ev = { type: 'CaseNoted', data: { v: 1, resolution: String(body.resolution), input: (body.input as string[] | undefined) ?? [] }, guard };
@@ -221,6 +254,7 @@ export function decideCaseCommand<C extends CaseCommandName>(
     new InvalidCommand(`cannot ${command} case ${label(k.snapshot)}: meeting ${m.snapshot.context.number} ${why}`, allowed(), { meetingId: m.snapshot.context.meetingId });
 
   if (command === 'schedule') {
+    checkApprovalAfterTarget(k.snapshot, target!.snapshot, given.approves, allowed);
     meetingFollowOn(
       target!,
       { type: 'CaseAddedToAgenda', data: { v: 1, caseId, ...(c.standardItem ? { standardItem: c.standardItem } : {}) } },
@@ -239,7 +273,7 @@ export function decideCaseCommand<C extends CaseCommandName>(
       const p = prev.snapshot.context;
       meetingFollowOn(
         prev,
-        { type: 'MinutesApproved', data: { v: 1, byCaseId: caseId, byMeetingId: own!.facts.id } },
+        { type: 'MinutesApproved', data: { v: 1, byCaseId: caseId, byMeetingId: own!.facts.id, ...(body.corrections !== undefined ? { corrections: body.corrections as string } : {}) } },
         () =>
           new InvalidCommand(
             `cannot approve the minutes of meeting ${p.number}: it is ${meetingState(prev.snapshot)}` + (p.minutes === 'approved' ? ' and its minutes are approved already' : ''),

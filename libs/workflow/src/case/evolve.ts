@@ -66,6 +66,7 @@ export function startCase(e: Stamped<CaseDrafted>): CaseRecord {
     withdrawal: null,
     amendments: [],
     attachments: [],
+    approvesMinutesOf: d.approvesMinutesOf ?? null,
   };
 }
 
@@ -104,7 +105,7 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
     case 'CaseDrafted': {
       // Only ever the first event (startCase); a second one restates the paper and identity.
       const fresh = startCase(e);
-      return { ...s, caseId: fresh.caseId, committee: fresh.committee, matterId: fresh.matterId, paper: fresh.paper, standardItem: fresh.standardItem, referredFromCaseId: fresh.referredFromCaseId };
+      return { ...s, caseId: fresh.caseId, committee: fresh.committee, matterId: fresh.matterId, paper: fresh.paper, standardItem: fresh.standardItem, referredFromCaseId: fresh.referredFromCaseId, approvesMinutesOf: fresh.approvesMinutesOf };
     }
     case 'CasePaperEdited':
       return { ...s, paper: { ...s.paper, ...stripUndefined(e.data.changes ?? {}) } };
@@ -132,7 +133,15 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
     case 'ResolutionEndorsed':
       return {
         ...s,
-        decision: { outcome: 'endorsement', resolution: e.data.resolution, conditions: e.data.conditions ?? null, input: [], meetingId: s.meetingId ?? s.lastMeetingId, ...stamp },
+        decision: {
+          outcome: 'endorsement',
+          resolution: e.data.resolution,
+          conditions: e.data.conditions ?? null,
+          input: [],
+          ...(e.data.corrections !== undefined ? { corrections: e.data.corrections } : {}),
+          meetingId: s.meetingId ?? s.lastMeetingId,
+          ...stamp,
+        },
       };
     case 'CaseNoted':
       return {
@@ -174,6 +183,8 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
     }
     case 'AttachmentRemoved':
       return { ...s, attachments: (s.attachments ?? []).filter((a) => a.id !== e.data.attachmentId) };
+    case 'MinutesApprovalRetargeted':
+      return { ...s, approvesMinutesOf: e.data.approvesMinutesOf, paper: { ...s.paper, title: e.data.title, proposedResolution: e.data.proposedResolution } };
     default:
       return s; // not a case event: nothing this record says changes
   }

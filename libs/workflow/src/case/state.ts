@@ -43,6 +43,8 @@ export interface CaseDecision extends Stamp {
   conditions: string | null;
   /** Note only: numbered input points. */
   input: string[];
+  /** A minutes-approval item's endorsement: the corrections to the approved minutes (godkjent med merknader). */
+  corrections?: string;
   meetingId: string | null;
 }
 
@@ -111,4 +113,6 @@ export interface CaseRecord {
   amendments: CaseAmendment[];
   /** Vedlegg currently on the paper (removed ones are gone; the history keeps them). */
   attachments: CaseAttachment[];
+  /** A minutes-approval item: the meeting whose minutes it approves (null: not recorded; older items name it on their meeting). */
+  approvesMinutesOf: string | null;
 }

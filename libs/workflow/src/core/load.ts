@@ -112,8 +112,10 @@ export class Loader {
     if (!loaded) return undefined;
     const own: OwnMeeting & { loaded: Loaded<MeetingSnapshot> } = { loaded, facts: meetingFacts(loaded.snapshot) };
     const c = loaded.snapshot.context;
-    if (s.context.standardItem === 'minutes-approval' && c.previousMeetingId) {
-      const prev = await load(c.previousMeetingId);
+    // the item's own target (kept through postponement); older items name it on their meeting
+    const target = s.context.standardItem === 'minutes-approval' ? (s.context.approvesMinutesOf ?? c.previousMeetingId) : null;
+    if (target) {
+      const prev = await load(target);
       if (prev) own.previous = { loaded: prev, facts: { ...meetingFacts(prev.snapshot), minutes: prev.snapshot.context.minutes } };
     }
     return own;

@@ -330,8 +330,10 @@ export class Session {
     if (!loaded) return undefined;
     const own: OwnMeeting = { loaded, facts: meetingFacts(loaded.snapshot) };
     const c = loaded.snapshot.context;
-    if (s.context.standardItem === 'minutes-approval' && c.previousMeetingId) {
-      const prev = await this.load<MeetingSnapshot>(meetingStream(c.previousMeetingId));
+    // the item's own target (kept through postponement); older items name it on their meeting
+    const target = s.context.standardItem === 'minutes-approval' ? (s.context.approvesMinutesOf ?? c.previousMeetingId) : null;
+    if (target) {
+      const prev = await this.load<MeetingSnapshot>(meetingStream(target));
       if (prev) own.previous = { loaded: prev, facts: { ...meetingFacts(prev.snapshot), minutes: prev.snapshot.context.minutes } };
     }
     return own;

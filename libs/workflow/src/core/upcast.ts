@@ -39,6 +39,8 @@ export const EVENT_VERSIONS = {
     MinutesApproved: V1,
     AgendaReordered: V1,
     MinutesAmended: V1,
+    MeetingChanged: V1,
+    MeetingCancelled: V1,
   } satisfies Record<MeetingEvent['type'], EventVersions>,
   case: {
     CaseDrafted: V1,
@@ -56,6 +58,7 @@ export const EVENT_VERSIONS = {
     DecisionAmended: V1,
     AttachmentAdded: V1,
     AttachmentRemoved: V1,
+    MinutesApprovalRetargeted: V1,
   } satisfies Record<CaseEvent['type'], EventVersions>,
   history: { HistoricalDecisionRecorded: V1 } satisfies Record<HistoryEvent['type'], EventVersions>,
   project: { ProjectRegistered: V1, ProjectStatusReported: V1 } satisfies Record<ProjectEvent['type'], EventVersions>,

@@ -65,6 +65,10 @@ const CHECKS = {
     const prev = event.guard?.previousMeeting;
     return !prev || (prev.state === 'held' && prev.minutes === 'draft');
   },
+  /** Minutes are approved, not noted: a minutes-approval item is never `note`d. */
+  notMinutesApproval: ({ context }: Args) => context.standardItem !== 'minutes-approval',
+  /** Only a minutes-approval item is re-targeted. */
+  isMinutesApproval: ({ context }: Args) => context.standardItem === 'minutes-approval',
 } satisfies Record<string, (args: Args) => boolean>;
 export type CaseCheck = keyof typeof CHECKS;
 
@@ -80,11 +84,12 @@ export const CASE_ACCEPTS: { readonly [S in CaseStatus]: { readonly [T in CaseMa
     CasePresented: ['meetingInSession'],
     CasePostponed: ['meetingNotHeld'],
     CaseWithdrawn: ['meetingNotHeld'],
+    MinutesApprovalRetargeted: ['beforeNotice', 'isMinutesApproval'],
   },
   discussion: {
     DiscussionRecorded: ['meetingInSession'],
     ResolutionEndorsed: ['meetingInSession', 'minutesApprovable'],
-    CaseNoted: ['meetingInSession'],
+    CaseNoted: ['meetingInSession', 'notMinutesApproval'],
     CasePostponed: ['meetingInSession'],
   },
   endorsement: { CaseReferred: [], DecisionAmended: ['minutesStillDraft'] },

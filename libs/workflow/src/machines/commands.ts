@@ -106,7 +106,8 @@ export function allowedCommands(s: CaseSnapshot, ctx: AllowedCommandsContext = {
   return CASE_COMMANDS.filter((cmd) => s.can(candidateEvent(s, cmd, ctx)));
 }
 
-export const MEETING_COMMANDS = ['notice', 'open', 'adjourn', 'reorder-agenda'] as const;
+/** `edit`: PATCH of the meeting (date, days, times, place, format). */
+export const MEETING_COMMANDS = ['notice', 'open', 'adjourn', 'reorder-agenda', 'edit', 'cancel'] as const;
 export type MeetingCommand = (typeof MEETING_COMMANDS)[number];
 
 export function meetingCandidateEvent(
@@ -122,6 +123,10 @@ export function meetingCandidateEvent(
       return { type: 'MeetingAdjourned', data: { v: 1 }, guard: { actor: ctx.actor, agendaCases: ctx.agendaCases } };
     case 'reorder-agenda':
       return { type: 'AgendaReordered', data: { v: 1, order: [] }, guard: { actor: ctx.actor } };
+    case 'edit':
+      return { type: 'MeetingChanged', data: { v: 1, changes: {}, previous: {}, afterNotice: false }, guard: { actor: ctx.actor } };
+    case 'cancel':
+      return { type: 'MeetingCancelled', data: { v: 1, reason: '' }, guard: { actor: ctx.actor } };
   }
 }
 

@@ -56,8 +56,8 @@ export type MeetingCheck = keyof typeof CHECKS;
 
 /** Which facts the machine accepts in each state, and the checks each needs. */
 export const MEETING_ACCEPTS: { readonly [S in MeetingStatus]: { readonly [T in MeetingMachineEvent['type']]?: readonly MeetingCheck[] } } = {
-  planned: { CaseAddedToAgenda: ['notOnAgenda'], CaseRemovedFromAgenda: ['onAgenda'], MeetingNoticed: [], AgendaReordered: [] },
-  noticed: { CaseRemovedFromAgenda: ['onAgenda', 'postponing'], MeetingOpened: [], CaseAddedToAgenda: ['notOnAgenda', 'lateAddition'] },
+  planned: { CaseAddedToAgenda: ['notOnAgenda'], CaseRemovedFromAgenda: ['onAgenda'], MeetingNoticed: [], AgendaReordered: [], MeetingChanged: [], MeetingCancelled: [] },
+  noticed: { CaseRemovedFromAgenda: ['onAgenda', 'postponing'], MeetingOpened: [], CaseAddedToAgenda: ['notOnAgenda', 'lateAddition'], MeetingChanged: [], MeetingCancelled: [] },
   in_session: {
     CaseRemovedFromAgenda: ['onAgenda', 'postponing'],
     MeetingAdjourned: ['allDealtWith'],
@@ -65,6 +65,8 @@ export const MEETING_ACCEPTS: { readonly [S in MeetingStatus]: { readonly [T in 
     MinutesAmended: ['onAgenda', 'minutesDraft'],
   },
   held: { MinutesApproved: ['minutesDraft'], MinutesAmended: ['onAgenda', 'minutesDraft'] },
+  /** Avlyst: its cases leave the agenda (the cancel writes their removals after `MeetingCancelled`); nothing else. */
+  cancelled: { CaseRemovedFromAgenda: ['onAgenda'] },
 };
 
 const meetingStates = Object.fromEntries(

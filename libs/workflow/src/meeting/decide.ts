@@ -24,11 +24,9 @@ import type { Folded, LoadedNumbering } from '../core/load.js';
 import { checkIfMatch, expectRevision, single, type PlannedEvent, type PlannedWrite, type WritePlan } from '../core/plan.js';
 import { agendaOrder } from './agenda.js';
 
-/** "2018-12-06" → "06.12.2018" */
-export function norwegianDate(date: string): string {
-  const [y, m, d] = date.split('-');
-  return `${d}.${m}.${y}`;
-}
+import { minutesApprovalTexts, norwegianDate } from './chain.js';
+
+export { norwegianDate };
 
 const fact = (e: { type: string; data: unknown }): PlannedEvent => ({ type: e.type, data: e.data });
 
@@ -36,8 +34,10 @@ export interface PlanMeetingGiven {
   committeeName: string;
   /** The numbering of the meeting's year. */
   numbering: LoadedNumbering;
-  /** The committee's latest meeting planned so far (any year). */
+  /** The meeting whose minutes the new meeting's minutes-approval item approves (approval chain); none: no such item. */
   previous?: { meetingId: string; date: string };
+  /** What the approval chain changes on the other meetings (chain.ts), written with the plan. */
+  chain?: PlannedWrite[];
 }
 
 /** The standard agenda items (faste saker) a new meeting gets, as cases scheduled on it. */
@@ -45,10 +45,7 @@ export function standardItems(committeeName: string, previous?: { date: string }
   const items: { item: StandardItem; title: string; type: CaseType; proposedResolution: string }[] = [
     { item: 'notice-approval', title: 'Godkjenning av innkalling og dagsorden', type: 'approval', proposedResolution: `${committeeName} godkjenner innkalling og dagsorden.` },
   ];
-  if (previous) {
-    const d = norwegianDate(previous.date);
-    items.push({ item: 'minutes-approval', title: `Godkjenning av referat fra møtet ${d}`, type: 'approval', proposedResolution: `${committeeName} godkjenner referat fra møtet ${d}.` });
-  }
+  if (previous) items.push({ item: 'minutes-approval', ...minutesApprovalTexts(committeeName, previous.date), type: 'approval' });
   items.push({ item: 'any-other-business', title: 'Eventuelt', type: 'orientation', proposedResolution: `${committeeName} tar saken til orientering.` });
   return items;
 }
@@ -71,6 +68,9 @@ export function decidePlanMeeting(when: { code: string; body: PlanMeetingBody; i
     ...(body.endTime !== undefined ? { endTime: body.endTime } : {}),
     place: body.place,
     ...(prev ? { previousMeetingId: prev.meetingId, previousMeetingDate: prev.date } : {}),
+    ...(body.kind !== undefined ? { kind: body.kind } : {}),
+    ...(body.endDate !== undefined ? { endDate: body.endDate } : {}),
+    ...(body.format !== undefined ? { format: body.format } : {}),
   };
   let meeting = planMeetingSnapshot(planned);
   const meetingEvents: PlannedEvent[] = [{ type: 'MeetingPlanned', data: planned }];
@@ -89,6 +89,7 @@ export function decidePlanMeeting(when: { code: string; body: PlanMeetingBody; i
       projectIds: [],
       meetsFollowUps: [],
       standardItem: s.item,
+      ...(s.item === 'minutes-approval' && prev ? { approvesMinutesOf: prev.meetingId } : {}),
     };
     const scheduled = decideCase(draftCase(drafted), { type: 'CaseScheduled', data: { v: 1, meetingId }, guard: { meeting: facts } });
     const added: MeetingMachineEvent = { type: 'CaseAddedToAgenda', data: { v: 1, caseId, standardItem: s.item } };
@@ -110,6 +111,7 @@ export function decidePlanMeeting(when: { code: string; body: PlanMeetingBody; i
       { stream: numberingStream(code, year), expectedRevision: expectRevision(given.numbering.revision), events: [{ type: 'MeetingNumberAssigned', data: assigned }] },
       { stream: meetingStream(meetingId), expectedRevision: 'no_stream', events: meetingEvents },
       ...caseWrites,
+      ...(given.chain ?? []),
     ],
     root: meetingStream(meetingId),
     answer: { id: meetingId, committee: code, number: assigned.number, state: meetingState(meeting), revision: BigInt(meetingEvents.length - 1) },
@@ -118,7 +120,7 @@ export function decidePlanMeeting(when: { code: string; body: PlanMeetingBody; i
 
 /** Why a meeting command is refused, with the caller's allowed commands (and the open cases for adjourn). */
 export function meetingRefused(
-  command: 'notice' | 'open' | 'adjourn',
+  command: 'notice' | 'open' | 'adjourn' | 'edit' | 'cancel',
   s: MeetingSnapshot,
   actor: Actor | undefined,
   agendaCases?: Record<string, CaseState>,

@@ -54,6 +54,12 @@ export function startMeeting(e: Stamped<MeetingPlanned>): MeetingRecord {
     minutes: 'draft',
     minutesApprovedBy: null,
     minutesApprovedAt: null,
+    kind: d.kind ?? 'ordinary',
+    endDate: d.endDate ?? null,
+    format: d.format ?? 'physical',
+    changes: [],
+    cancelled: null,
+    minutesCorrections: null,
   };
 }
 
@@ -91,7 +97,7 @@ function apply(s: MeetingRecord, e: MeetingFact): MeetingRecord {
   switch (e.type) {
     case 'MeetingPlanned': {
       // Only ever the first event (startMeeting); a second one restates the meeting's facts.
-      const { status: _status, agenda: _agenda, removed: _removed, minutes: _minutes, ...facts } = startMeeting(e);
+      const { status: _status, agenda: _agenda, removed: _removed, minutes: _minutes, changes: _changes, cancelled: _cancelled, minutesCorrections: _mc, ...facts } = startMeeting(e);
       return { ...s, ...facts, planned: s.planned };
     }
     case 'CaseAddedToAgenda': {
@@ -137,7 +143,28 @@ function apply(s: MeetingRecord, e: MeetingFact): MeetingRecord {
       return { ...s, adjourned: stamp };
     case 'MinutesApproved':
       // In any status: the approval is recorded by the next meeting (the machine needed a replay hack).
-      return { ...s, minutes: 'approved', minutesApprovedBy: { byCaseId: e.data.byCaseId, byMeetingId: e.data.byMeetingId }, minutesApprovedAt: stamp.at };
+      return {
+        ...s,
+        minutes: 'approved',
+        minutesApprovedBy: { byCaseId: e.data.byCaseId, byMeetingId: e.data.byMeetingId },
+        minutesApprovedAt: stamp.at,
+        minutesCorrections: e.data.corrections ?? null,
+      };
+    case 'MeetingChanged': {
+      const c = e.data.changes ?? {};
+      return {
+        ...s,
+        ...(c.date !== undefined ? { date: c.date } : {}),
+        ...(c.endDate !== undefined ? { endDate: c.endDate } : {}),
+        ...(c.startTime !== undefined ? { startTime: c.startTime } : {}),
+        ...(c.endTime !== undefined ? { endTime: c.endTime } : {}),
+        ...(c.place !== undefined ? { place: c.place } : {}),
+        ...(c.format !== undefined ? { format: c.format } : {}),
+        changes: [...s.changes, { changes: c, previous: e.data.previous ?? {}, afterNotice: e.data.afterNotice === true, ...stamp }],
+      };
+    }
+    case 'MeetingCancelled':
+      return { ...s, cancelled: { reason: e.data.reason, ...stamp } };
     default:
       return s;
   }

@@ -6,7 +6,7 @@
  */
 import type { MeetingEvent } from '../events.js';
 
-export const MEETING_STATES = ['planned', 'noticed', 'in_session', 'held'] as const;
+export const MEETING_STATES = ['planned', 'noticed', 'in_session', 'held', 'cancelled'] as const;
 export type MeetingStatus = (typeof MEETING_STATES)[number];
 
 export const MEETING_TARGETS: { readonly [T in MeetingEvent['type']]?: MeetingStatus } = {
@@ -14,6 +14,7 @@ export const MEETING_TARGETS: { readonly [T in MeetingEvent['type']]?: MeetingSt
   MeetingNoticed: 'noticed',
   MeetingOpened: 'in_session',
   MeetingAdjourned: 'held',
+  MeetingCancelled: 'cancelled',
 };
 
 export const MEETING_INITIAL: MeetingStatus = MEETING_TARGETS.MeetingPlanned!;

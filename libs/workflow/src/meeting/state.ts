@@ -3,7 +3,7 @@
  * meeting read, the projections (minutes, registers, annual cycle), the archive and the documents
  * need. Members (who sits on the committee) are the committee record's, not the meeting's.
  */
-import type { RemovalReason, StandardItem } from '../events.js';
+import type { MeetingDetails, MeetingFormat, MeetingKind, RemovalReason, StandardItem } from '../events.js';
 import type { Stamp } from '../core/fact.js';
 import type { MeetingStatus } from './lifecycle.js';
 
@@ -54,4 +54,21 @@ export interface MeetingRecord {
   /** The minutes-approval case that approved them, and its meeting. */
   minutesApprovedBy: { byCaseId: string; byMeetingId: string } | null;
   minutesApprovedAt: string | null;
+  kind: MeetingKind;
+  /** The last day of a meeting over several days; null: one day. */
+  endDate: string | null;
+  format: MeetingFormat;
+  /** Every change of date, days, times, place or format, oldest first (after notice: changed notices). */
+  changes: MeetingChange[];
+  /** Avlyst, and why. */
+  cancelled: (Stamp & { reason: string }) | null;
+  /** Godkjent med merknader: the corrections the approving meeting made to these minutes. */
+  minutesCorrections: string | null;
+}
+
+/** One `PATCH` of the meeting: what changed, what it was, and whether the notice had gone out. */
+export interface MeetingChange extends Stamp {
+  changes: Partial<MeetingDetails>;
+  previous: Partial<MeetingDetails>;
+  afterNotice: boolean;
 }

@@ -12,7 +12,19 @@ import type { Loaded, Loader } from '../core/load.js';
 
 export function summary(s: MeetingSnapshot): MeetingSummary {
   const c = s.context;
-  return { id: c.meetingId, committee: c.committee, number: c.number, year: c.year, date: c.date, state: meetingState(s), minutes: c.minutes };
+  return {
+    id: c.meetingId,
+    committee: c.committee,
+    number: c.number,
+    year: c.year,
+    date: c.date,
+    state: meetingState(s),
+    minutes: c.minutes,
+    kind: c.kind,
+    ...(c.endDate !== null ? { endDate: c.endDate } : {}),
+    format: c.format,
+    ...(c.cancelled ? { cancelledReason: c.cancelled.reason } : {}),
+  };
 }
 
 /** A read as of a global position or a time (`metadata.at`): which events to keep. */
@@ -60,23 +72,38 @@ export async function meetingView(load: Loader, m: Loaded<MeetingSnapshot>, acto
       state: caseState(k),
       ...(a.standardItem ? { standardItem: a.standardItem } : {}),
       ...(a.late ? { late: true as const } : {}),
+      ...(a.standardItem === 'minutes-approval' && (k.context.approvesMinutesOf ?? s.context.previousMeetingId)
+        ? { approvesMinutesOf: (k.context.approvesMinutesOf ?? s.context.previousMeetingId)! }
+        : {}),
     });
   }
+  // the meeting whose minutes this one's own approval item approves (re-targeted as the calendar changed)
+  const ownApproval = agenda.find((a) => a.standardItem === 'minutes-approval' && a.state !== 'withdrawn');
   const c = s.context;
   return {
     ...summary(s),
     ...(c.startTime !== null ? { startTime: c.startTime } : {}),
     ...(c.endTime !== null ? { endTime: c.endTime } : {}),
     place: c.place,
-    ...(c.previousMeetingId ? { previousMeetingId: c.previousMeetingId, previousMeetingDate: c.previousMeetingDate ?? undefined } : {}),
+    ...(ownApproval?.approvesMinutesOf ? { previousMeetingId: ownApproval.approvesMinutesOf, ...(await previousDate(load, ownApproval.approvesMinutesOf)) } : {}),
     agenda,
     attendance: c.attendance,
     minutesApprovedBy: c.minutesApprovedBy,
+    ...(c.minutesCorrections !== null ? { minutesCorrections: c.minutesCorrections } : {}),
+    changes: c.changes.map((x) => ({ changes: { ...x.changes }, previous: { ...x.previous }, afterNotice: x.afterNotice, at: x.at })),
     allowedCommands: allowedMeetingCommands(s, { actor, agendaCases: states }),
     public: meetingState(s) !== 'planned',
     revision: m.revision,
     position: m.events[m.events.length - 1]!.position,
   };
+}
+
+async function previousDate(load: Loader, meetingId: string): Promise<{ previousMeetingDate?: string }> {
+  try {
+    return { previousMeetingDate: (await load.meeting(meetingId)).snapshot.context.date };
+  } catch {
+    return {};
+  }
 }
 
 export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Actor, keep?: (e: RecordedEvent) => boolean): Promise<CaseView> {
@@ -114,5 +141,9 @@ export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Ac
     postponedFrom: c.postponements.map((p) => p.meetingId),
     exemption: c.paper.exemption ? { basis: c.paper.exemption.basis } : null,
     attachments: (c.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, addedAt: a.at })),
+    ...(c.standardItem === 'minutes-approval' && (c.approvesMinutesOf ?? own?.loaded.snapshot.context.previousMeetingId)
+      ? { approvesMinutesOf: (c.approvesMinutesOf ?? own?.loaded.snapshot.context.previousMeetingId)! }
+      : {}),
+    ...(c.decision?.corrections !== undefined ? { corrections: c.decision.corrections } : {}),
   };
 }
