@@ -51,6 +51,22 @@ export class OpenMeetingDto {
   @IsString({ each: true })
   @IsNotEmpty({ each: true })
   guests?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: "names of the secretariat's staff present (Sekretariat)", example: ['Karl Vestli', 'Bodil Rabben'] })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @NotBlank({ each: true })
+  @MaxLength(500, { each: true })
+  secretariat?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'member ids among `present` who took part remotely' })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  remote?: string[];
 }
 
 export class AgendaItemDoc {

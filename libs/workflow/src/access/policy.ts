@@ -18,7 +18,8 @@ export interface Actor {
 }
 
 /**
- * - `committee.create`, `member.change`, `numbering.set`: admin.
+ * - `committee.create`, `numbering.set`: admin.
+ * - `member.change` (add and end members): admin, or the committee's secretariat.
  * - `meeting.plan`, `meeting.run` (notice, open, adjourn and later meeting commands),
  *   `case.create`, `case.advance` (PATCH and every case command): the committee's secretariat.
  * - `history.record`: admin, or the committee's secretariat.
@@ -26,6 +27,7 @@ export interface Actor {
  * - `read.private` (planned meetings, draft cases and minutes, history, `asOf`/`atPosition`):
  *   the committee's members and secretariat, auditors, admins.
  * - `audit.read` (log, verify, export): auditors.
+ * - `followup.close` (close a follow-up by hand): the secretariat of its committee.
  */
 export const ACTIONS = [
   'committee.create',
@@ -39,6 +41,7 @@ export const ACTIONS = [
   'portfolio.write',
   'read.private',
   'audit.read',
+  'followup.close',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -51,9 +54,10 @@ export function may(actor: Actor | null | undefined, action: Action, committee?:
   const scoped = (role: string) => committee !== undefined && has(actor, role, committee);
   switch (action) {
     case 'committee.create':
-    case 'member.change':
     case 'numbering.set':
       return has(actor, 'admin');
+    case 'member.change':
+      return has(actor, 'admin') || scoped('secretariat');
     case 'meeting.plan':
     case 'meeting.run':
     case 'case.create':
@@ -67,6 +71,8 @@ export function may(actor: Actor | null | undefined, action: Action, committee?:
       return scoped('member') || scoped('secretariat') || has(actor, 'auditor') || has(actor, 'admin');
     case 'audit.read':
       return has(actor, 'auditor');
+    case 'followup.close':
+      return scoped('secretariat');
     default:
       return false;
   }

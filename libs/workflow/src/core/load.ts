@@ -86,7 +86,17 @@ export class Loader {
     const c = foldCommittee(code, events);
     const members = new Map<string, MemberView>();
     for (const m of c.members)
-      members.set(m.id, { id: m.id, name: m.name, organisation: m.organisation, role: m.role, joinedAt: m.joined.at ?? '', ...(m.left ? { leftAt: m.left.at ?? '' } : {}) });
+      members.set(m.id, {
+        id: m.id,
+        name: m.name,
+        organisation: m.organisation,
+        role: m.role,
+        ...(m.deputyFor !== undefined ? { deputyFor: m.deputyFor } : {}),
+        ...(m.from !== undefined ? { from: m.from } : {}),
+        ...(m.to !== undefined ? { to: m.to } : {}),
+        joinedAt: m.joined.at ?? '',
+        ...(m.left ? { leftAt: m.left.at ?? '' } : {}),
+      });
     return { code, name: c.name, members, revision: revisionOf(events) };
   }
 
