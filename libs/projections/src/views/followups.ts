@@ -35,6 +35,8 @@ export interface FollowUpDoc extends Omit<FollowUp, 'overdue' | 'owner' | 'due'>
   /** When it was promised (`metadata.at`), for ordering. */
   promisedAt: string;
   position: number;
+  /** Its place among the follow-ups of the same discussion (absent on older documents: 0). */
+  seq?: number;
 }
 
 export interface FollowUpsQuery {
@@ -88,7 +90,7 @@ export function evolveFollowUps(docs: DocStore, e: RecordedEvent, c: TrackedCase
   if (!c) return;
   if (e.type === 'DiscussionRecorded') {
     const promised = (upcastEvent(e).data as DataOf<'DiscussionRecorded'>).followUps ?? [];
-    for (const f of promised) {
+    for (const [seq, f] of promised.entries()) {
       if (docs.get('followup', f.id)) continue;
       const doc: FollowUpDoc = {
         id: f.id,
@@ -101,6 +103,7 @@ export function evolveFollowUps(docs: DocStore, e: RecordedEvent, c: TrackedCase
         due: f.due ?? null,
         promisedAt: e.metadata.at,
         position: Number(e.position),
+        seq,
       };
       docs.put('followup', f.id, doc);
     }
@@ -122,6 +125,6 @@ export function queryFollowUps(docs: DocReader, params: FollowUpsQuery): FollowU
         const m = f.meetingId ? docs.get<MeetingDoc>('meeting', f.meetingId) : undefined;
         return (m?.minutesApprovedAt ?? null) !== null || params.canReadDraft(f.committee);
       })
-      .sort((a, b) => a.position - b.position || a.id.localeCompare(b.id))
+      .sort((a, b) => a.position - b.position || (a.seq ?? 0) - (b.seq ?? 0) || a.id.localeCompare(b.id))
       .map((f) => toFollowUp(f, params.today));
 }
