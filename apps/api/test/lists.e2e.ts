@@ -263,4 +263,21 @@ describe('worklists, members, follow-ups over HTTP', () => {
     expect((await refused(s, 404, 'GET', '/api/cases?committee=NOPE', {})).detail).toBe('unknown committee NOPE');
     expect((await refused(s, 404, 'GET', '/api/cases?meetingId=no-such-meeting', json(SEC))).detail).toBe('unknown meeting no-such-meeting');
   });
+
+  it('the OpenAPI document has the new fields, routes and parameters', async () => {
+    const doc = (await ok(s, 'GET', '/api/docs-json', {})).json;
+    const props = (name: string) => Object.keys(doc.components.schemas[name]?.properties ?? {});
+    expect(props('AddMemberDto')).toEqual(expect.arrayContaining(['role', 'deputyFor', 'from', 'to']));
+    expect(doc.components.schemas.AddMemberDto.properties.role.enum).toEqual(['chair', 'member', 'observer', 'deputy']);
+    expect(props('MemberDoc')).toEqual(expect.arrayContaining(['deputyFor', 'from', 'to']));
+    expect(props('OpenMeetingDto')).toEqual(expect.arrayContaining(['secretariat', 'remote']));
+    expect(props('AttendanceDoc')).toEqual(['present', 'absent', 'guests', 'secretariat', 'remote', 'standingIn']);
+    expect(doc.components.schemas.RecordDiscussionDto.properties.followUps.items.oneOf).toEqual([{ type: 'string', minLength: 1 }, { $ref: '#/components/schemas/FollowUpInputDoc' }]);
+    expect(props('FollowUpInputDoc')).toEqual(['text', 'owner', 'due']);
+    expect(props('FollowUpRowDoc')).toEqual(expect.arrayContaining(['owner', 'due', 'overdue', 'closed']));
+    expect(props('WorklistPageDoc')).toEqual(['items', 'nextCursor']);
+    expect(props('WorklistItemDoc')).toEqual(['id', 'committee', 'number', 'title', 'type', 'state', 'meetingId', 'updatedAt']);
+    expect(doc.paths['/api/cases'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['committee', 'cursor', 'limit', 'meetingId', 'minPosition', 'q', 'state', 'year']);
+    expect(doc.paths['/api/followups/{id}/close'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CloseFollowUpDto' });
+  });
 });

@@ -88,6 +88,20 @@ export class MeetingSummaryDoc {
   @ApiProperty({ enum: ['draft', 'approved'] }) minutes: string;
 }
 
+export class StandingInDoc {
+  @ApiProperty({ description: 'the deputy (vara) present' }) deputy: string;
+  @ApiProperty({ description: 'the member they stood in for' }) for: string;
+}
+
+export class AttendanceDoc {
+  @ApiProperty({ type: [String], description: 'member ids present' }) present: string[];
+  @ApiProperty({ type: [String], description: 'member ids absent (forfall)' }) absent: string[];
+  @ApiProperty({ type: [String] }) guests: string[];
+  @ApiProperty({ type: [String], description: "names of the secretariat's staff present" }) secretariat: string[];
+  @ApiProperty({ type: [String], description: 'member ids among `present` who took part remotely' }) remote: string[];
+  @ApiProperty({ type: [StandingInDoc], description: 'deputies present for a member who was not' }) standingIn: StandingInDoc[];
+}
+
 export class MeetingDoc extends MeetingSummaryDoc {
   @ApiPropertyOptional() startTime?: string;
   @ApiPropertyOptional() endTime?: string;
@@ -96,6 +110,7 @@ export class MeetingDoc extends MeetingSummaryDoc {
   @ApiProperty({ type: [AgendaItemDoc] }) agenda: AgendaItemDoc[];
   @ApiProperty({ type: [String] }) allowedCommands: string[];
   @ApiProperty() revision: number;
+  @ApiProperty({ type: AttendanceDoc, nullable: true, description: 'set when the meeting is opened' }) attendance: AttendanceDoc | null;
 }
 
 export class MeetingWriteResultDoc {
