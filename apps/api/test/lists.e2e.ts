@@ -162,6 +162,9 @@ describe('worklists, members, follow-ups over HTTP', () => {
     // the minutes keep owner and due with the follow-up
     const minutes = (await ok(s, 'GET', `/api/meetings/${meeting}/minutes${at()}`, json(SEC))).json;
     expect(minutes.cases[0].followUps[1]).toMatchObject({ owner: 'Direktoratet for e-helse', due: '2019-01-15' });
+    const md = await markdown(s, `/api/meetings/${meeting}/minutes${at()}`);
+    expect(md).toContain('Direktoratet for e-helse vil oppdatere mandatet. (ansvarlig: Direktoratet for e-helse, frist 15. januar 2019)');
+    expect(md).toContain('Rapport til styret (frist 31. desember 2999)');
   });
 
   it('POST /api/followups/{id}/close: the secretariat closes one with a reason; twice, met, unknown or by others is refused', async () => {

@@ -71,6 +71,8 @@ export const LABELS = {
   deputies: 'Vara',
   deputyFor: 'vara for',
   remote: 'digitalt',
+  owner: 'ansvarlig',
+  due: 'frist',
   agenda: 'Dagsorden',
   cases: 'Saker',
   number: 'Sak',
@@ -111,7 +113,10 @@ function personPresent(p: PersonRef | null | undefined): p is PersonRef {
 }
 
 function followUpText(f: FollowUpRef | null | undefined): string {
-  return typeof f === 'string' ? f : (f?.text ?? '');
+  if (typeof f === 'string') return f;
+  const text = f?.text ?? '';
+  const more = [present(f?.owner) ? `${LABELS.owner}: ${oneLine(f.owner)}` : null, present(f?.due) ? `${LABELS.due} ${formatDate(f.due)}` : null].filter((x): x is string => x !== null);
+  return present(text) && more.length ? `${text} (${more.join(', ')})` : text;
 }
 
 function commonHeader(meeting: MinutesDocument['meeting']): HeaderRow[] {

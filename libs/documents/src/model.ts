@@ -38,8 +38,8 @@ export type PersonRef =
       standingInFor?: PersonRef | null;
     };
 
-/** A follow-up as text, or as the projection's `{ id, text }`. */
-export type FollowUpRef = string | { id?: string; text: string };
+/** A follow-up as text, or as the projection's `{ id, text, owner?, due? }` (shown "– ansvarlig: …, frist …"). */
+export type FollowUpRef = string | { id?: string; text: string; owner?: string | null; due?: string | null };
 
 export interface CommitteeRef {
   /** e.g. "NEHS" */
