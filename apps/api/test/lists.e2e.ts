@@ -175,7 +175,8 @@ describe('worklists, members, follow-ups over HTTP', () => {
     await refused(s, 401, 'POST', `/api/followups/${overdue}/close`, json(undefined, { reason: 'r' }));
     expect((await refused(s, 404, 'POST', '/api/followups/no-such/close', json(SEC, { reason: 'r' }))).detail).toBe('unknown follow-up no-such');
     expect(fields(await refused(s, 400, 'POST', `/api/followups/${overdue}/close`, json(SEC, { reason: ' ' })))).toEqual(['reason']);
-    expect((await refused(s, 412, 'POST', `/api/followups/${overdue}/close`, { token: SEC, json: { reason: 'r' }, headers: { 'if-match': '"0"' } })).status).toBe(412);
+    const stale = await refused(s, 412, 'POST', `/api/followups/${overdue}/close`, { token: SEC, json: { reason: 'r' }, headers: { 'if-match': '"0"' } });
+    expect(stale.detail).toBe(`followup-${overdue} is at revision -1, not 0: someone else changed it first`);
 
     const closed = track(await ok(s, 'POST', `/api/followups/${overdue}/close`, json(SEC, { reason: 'Mandatet er oppdatert i linjen' })));
     expect(closed.json).toMatchObject({ id: overdue, state: 'closed', revision: 0, committee: 'NEHS' });
