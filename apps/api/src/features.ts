@@ -18,6 +18,7 @@ import { LiveModule } from './live/live.controller.js';
 import { AuditModule } from './audit/audit.controller.js';
 import { WebModule } from './web/web.module.js';
 import { WorklistsModule } from './worklists/worklists.controller.js';
+import { AttachmentsModule } from './attachments/attachments.controller.js';
 
 export type ModuleImport = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
@@ -35,4 +36,5 @@ export const FEATURE_MODULES: ModuleImport[] = [
   AuditModule,
   WebModule,
   WorklistsModule,
+  AttachmentsModule,
 ];

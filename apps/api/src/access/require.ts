@@ -35,6 +35,8 @@ function deniedDetail(action: Action, committee: string | undefined): string {
       return 'Only auditors may read the audit log, verify it or export the archive.';
     case 'followup.close':
       return `Only the secretariat of ${of} may close its follow-ups.`;
+    case 'read.exempt':
+      return `The case is exempt from public access: only members and the secretariat of ${of}, auditors and admins may read this.`;
   }
 }
 

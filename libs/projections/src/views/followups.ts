@@ -26,6 +26,8 @@ export interface FollowUp {
   overdue: boolean;
   /** Closed by hand (no case met it): why, when and by whom. */
   closed?: { reason: string; at: string; actor: string };
+  /** Its case's exemption from public access when it was promised (the text is then hidden outside the committee). */
+  exemption?: { basis: string };
 }
 
 export interface FollowUpDoc extends Omit<FollowUp, 'overdue' | 'owner' | 'due'> {
@@ -62,6 +64,7 @@ export const toFollowUp = (d: FollowUpDoc, today?: string): FollowUp => ({
   due: d.due ?? null,
   overdue: d.open && today !== undefined && d.due != null && d.due < today,
   ...(d.closed ? { closed: d.closed } : {}),
+  ...(d.exemption ? { exemption: d.exemption } : {}),
 });
 
 export const followUpsProjection: Projection<FollowUpsQuery, FollowUp[]> & { rows(changes: DocChange[]): FollowUp[] } = {
@@ -104,6 +107,7 @@ export function evolveFollowUps(docs: DocStore, e: RecordedEvent, c: TrackedCase
         promisedAt: e.metadata.at,
         position: Number(e.position),
         seq,
+        ...(c.after.paper.exemption ? { exemption: { basis: c.after.paper.exemption.basis } } : {}),
       };
       docs.put('followup', f.id, doc);
     }

@@ -28,6 +28,9 @@ export interface Actor {
  *   the committee's members and secretariat, auditors, admins.
  * - `audit.read` (log, verify, export): auditors.
  * - `followup.close` (close a follow-up by hand): the secretariat of its committee.
+ * - `read.exempt` (the paper, discussion and attachments of a case exempt from public access,
+ *   unntatt offentlighet): the committee's members and secretariat, auditors, admins. What is
+ *   hidden from everyone else is ./redact.ts (the one redaction every read path applies).
  */
 export const ACTIONS = [
   'committee.create',
@@ -42,6 +45,7 @@ export const ACTIONS = [
   'read.private',
   'audit.read',
   'followup.close',
+  'read.exempt',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -68,6 +72,7 @@ export function may(actor: Actor | null | undefined, action: Action, committee?:
     case 'portfolio.write':
       return has(actor, 'secretariat');
     case 'read.private':
+    case 'read.exempt':
       return scoped('member') || scoped('secretariat') || has(actor, 'auditor') || has(actor, 'admin');
     case 'audit.read':
       return has(actor, 'auditor');
