@@ -72,6 +72,10 @@ describe('the real committee records over HTTP', () => {
     expect(minutes.json.cases.map((c: { number: string; resolution: string; conditions: string | null }) => [c.number, c.resolution, c.conditions])).toEqual(
       r.cases.map((c) => [c.number, c.resolution, c.conditions]),
     );
+    // the secretariat's staff present have their place (Sekretariat), in the JSON and the document
+    expect(minutes.json.attendance.secretariat).toEqual(r.attendance!.secretariatStaff);
+    const md = await fetch(`${server.url}/api/meetings/${meetingIds.get('NEHS 8/2018')}/minutes?minPosition=${head}`, { headers: { accept: 'text/markdown', authorization: `Bearer ${ADMIN}` } });
+    expect((await md.text()).replace(/\\(.)/g, '$1')).toContain('| **Fra sekretariatet** | Karl Vestli<br>Bodil Rabben<br>Siv Ingebrigtsen<br>Vidar Mikkelsen<br>Sonja T. Brugman<br>Camilla Smaadal<br>Kristin Bang |');
   });
 
   it('NEHS 1/2019 is noticed and not held: 1/19–5/19 in the record order, 2/19 (approval of the 8/2018 minutes) not endorsed', async () => {

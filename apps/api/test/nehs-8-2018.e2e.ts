@@ -43,7 +43,7 @@ interface RecMeeting {
   startTime: string;
   endTime: string;
   place: string;
-  attendance: { present: { member: string }[]; absent: { member: string }[]; observers: { member: string }[]; guests: string[] } | null;
+  attendance: { present: { member: string }[]; absent: { member: string }[]; observers: { member: string }[]; guests: string[]; secretariatStaff: string[] } | null;
   noticedMembers?: { member: string }[];
   cases: RecCase[];
 }
@@ -92,19 +92,19 @@ describe('NEHS Møte 8/2018 and 1/2019 over HTTP (real server, SQLite)', () => {
     await refused(s, 404, 'GET', '/api/committees/NOPE');
   });
 
-  it('adds the members of the records (admin only) and ends a membership', async () => {
+  it('adds the members of the records (admin, or the committee\'s secretariat) and ends a membership', async () => {
     for (const m of records.members.filter((x) => x.committee === 'NEHS')) {
       const r = await ok(s, 'POST', '/api/committees/NEHS/members', json(ADMIN, { name: m.name, organisation: m.organisation, role: m.role }), 201);
       expect(r.json).toMatchObject({ id: expect.any(String), state: 'member', position: expect.any(Number) });
       memberIds.set(m.key, r.json.id);
     }
     await refused(s, 404, 'POST', '/api/committees/NOPE/members', json(ADMIN, { name: 'x', organisation: 'y', role: 'member' }));
-    await refused(s, 403, 'POST', '/api/committees/NEHS/members', json(SEC, { name: 'x', organisation: 'y', role: 'member' }));
+    await refused(s, 403, 'POST', '/api/committees/NEHS/members', json(OTHER, { name: 'x', organisation: 'y', role: 'member' }));
     const bad = await refused(s, 400, 'POST', '/api/committees/NEHS/members', json(ADMIN, { name: '', role: 'boss' }));
     expect(fields(bad).sort()).toEqual(['name', 'organisation', 'role']);
     // a membership that ends (on NUIT, so the NEHS records stay as they are)
     const tmp = await ok(s, 'POST', '/api/committees/NUIT/members', json(ADMIN, { name: 'Midlertidig', organisation: 'Test', role: 'member' }), 201);
-    await refused(s, 403, 'DELETE', `/api/committees/NUIT/members/${tmp.json.id}`, json(SEC));
+    await refused(s, 403, 'DELETE', `/api/committees/NUIT/members/${tmp.json.id}`, json(SEC)); // the secretariat of another committee
     await refused(s, 404, 'DELETE', '/api/committees/NUIT/members/no-such-member', json(ADMIN));
     const c0 = await ok(s, 'GET', '/api/committees/NUIT', {});
     await refused(s, 412, 'DELETE', `/api/committees/NUIT/members/${tmp.json.id}`, json(ADMIN, undefined, { 'if-match': `"${Number(c0.json.revision) - 1}"` }));
@@ -289,7 +289,12 @@ describe('NEHS Møte 8/2018 and 1/2019 over HTTP (real server, SQLite)', () => {
   it('opens with the recorded attendance, presents, discusses and decides each case with the recorded vedtak, adjourns', async () => {
     const att = m8.attendance!;
     const id = (k: string) => memberIds.get(k)!;
-    const open = { present: [...att.present, ...att.observers].map((p) => id(p.member)), absent: att.absent.map((p) => id(p.member)), guests: att.guests };
+    const open = {
+      present: [...att.present, ...att.observers].map((p) => id(p.member)),
+      absent: att.absent.map((p) => id(p.member)),
+      guests: att.guests,
+      secretariat: att.secretariatStaff,
+    };
     const unknown = await refused(s, 400, 'POST', `/api/meetings/${st.meeting8}/open`, json(SEC, { ...open, present: ['no-such-member', ...open.present] }));
     expect(fields(unknown)).toEqual(['present.0']); // the engine's check, in the platform's field style
     const badOpen = await refused(s, 400, 'POST', `/api/meetings/${st.meeting8}/open`, json(SEC, { present: 'all', guests: [1] }));
@@ -297,7 +302,7 @@ describe('NEHS Møte 8/2018 and 1/2019 over HTTP (real server, SQLite)', () => {
     const opened = await ok(s, 'POST', `/api/meetings/${st.meeting8}/open`, json(SEC, open));
     expect(opened.json).toMatchObject({ state: 'in_session' });
     const m = (await ok(s, 'GET', `/api/meetings/${st.meeting8}`, {})).json;
-    expect(m.attendance).toEqual({ present: open.present, absent: open.absent, guests: open.guests });
+    expect(m.attendance).toEqual({ present: open.present, absent: open.absent, guests: open.guests, secretariat: att.secretariatStaff, remote: [], standingIn: [] });
 
     const adjournEarly = await refused(s, 409, 'POST', `/api/meetings/${st.meeting8}/adjourn`, json(SEC));
     expect(adjournEarly.detail).toContain('47/18');

@@ -154,7 +154,7 @@ describe('views over HTTP after NEHS 8/2018', () => {
   it('follow-ups: as the minutes they come from (draft: members only)', async () => {
     const mine = await call(s, 'GET', `/api/followups?minPosition=${n.position}`, { token: MEMBER });
     expect(mine).toEqual([
-      { id: expect.any(String), text: 'Ny sak om forankring', committee: 'NEHS', caseId: n.agenda[4], meetingId: n.meeting8, open: true },
+      { id: expect.any(String), text: 'Ny sak om forankring', committee: 'NEHS', caseId: n.agenda[4], meetingId: n.meeting8, open: true, owner: null, due: null, overdue: false },
     ]);
     expect(await call(s, 'GET', '/api/followups')).toEqual([]);
     expect(await call(s, 'GET', '/api/followups', { token: OTHER })).toEqual([]);

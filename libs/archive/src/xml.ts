@@ -61,6 +61,7 @@ const FUNKSJON: Record<string, Code> = {
   chair: { kode: 'leder', beskrivelse: 'Leder' },
   member: { kode: 'medlem', beskrivelse: 'Medlem' },
   observer: { kode: 'observatoer', beskrivelse: 'Observatør' },
+  deputy: { kode: 'varamedlem', beskrivelse: 'Varamedlem' },
 };
 
 const MOETESTATUS: Record<ArchiveMeeting['state'], string> = { planned: 'planlagt', noticed: 'innkalt', in_session: 'satt', held: 'avholdt', cancelled: 'avlyst' };

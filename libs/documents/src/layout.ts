@@ -79,6 +79,11 @@ export const LABELS = {
   observers: 'Observatører',
   guests: 'Gjester',
   secretariat: 'Fra sekretariatet',
+  deputies: 'Vara',
+  deputyFor: 'vara for',
+  remote: 'digitalt',
+  owner: 'ansvarlig',
+  due: 'frist',
   agenda: 'Dagsorden',
   cases: 'Saker',
   number: 'Sak',
@@ -132,7 +137,10 @@ function personPresent(p: PersonRef | null | undefined): p is PersonRef {
 }
 
 function followUpText(f: FollowUpRef | null | undefined): string {
-  return typeof f === 'string' ? f : (f?.text ?? '');
+  if (typeof f === 'string') return f;
+  const text = f?.text ?? '';
+  const more = [present(f?.owner) ? `${LABELS.owner}: ${oneLine(f.owner)}` : null, present(f?.due) ? `${LABELS.due} ${formatDate(f.due)}` : null].filter((x): x is string => x !== null);
+  return present(text) && more.length ? `${text} (${more.join(', ')})` : text;
 }
 
 function commonHeader(meeting: MinutesDocument['meeting']): HeaderRow[] {
@@ -161,7 +169,19 @@ function roleOf(person: PersonRef, members: readonly MemberEntry[]): string | un
 }
 
 function votingMembers(members: readonly MemberEntry[]): string[] {
-  return members.filter((m) => m.role !== 'observer').map((m) => withOrganisation(m, members));
+  return members.filter((m) => m.role !== 'observer' && m.role !== 'deputy').map((m) => withOrganisation(m, members));
+}
+
+/** "Name (Org), vara for Member (Org)" for a deputy; " (digitalt)" for one who took part remotely. */
+function attendee(p: PersonRef, members: readonly MemberEntry[], standingInFor?: PersonRef | null): string {
+  let line = withOrganisation(p, members);
+  if (standingInFor && personPresent(standingInFor)) line += `, ${LABELS.deputyFor} ${withOrganisation(standingInFor, members)}`;
+  if (typeof p !== 'string' && p?.remote) line += ` (${LABELS.remote})`;
+  return line;
+}
+
+function deputiesOf(members: readonly MemberEntry[]): string[] {
+  return members.filter((m) => m.role === 'deputy').map((m) => attendee(m, members, m.deputyFor));
 }
 
 function observersOf(members: readonly MemberEntry[]): string[] {
@@ -239,11 +259,18 @@ export function minutesLayout(doc: MinutesDocument): Layout {
   // minutes, ../shared/seeds/002_*: "Observatører Håkon Grimstad (Norsk Helsenett SF)").
   const observerPresent = (p: PersonRef): boolean => !att?.observers && roleOf(p, members) === 'observer';
   if (att) {
-    header.push({ label: LABELS.members, sublabel: LABELS.present, lines: names(att.present.filter((p) => !observerPresent(p)), members) });
+    // Deputies present are listed under Vara ("vara for" the member they stood in for).
+    const deputy = (p: PersonRef): boolean => roleOf(p, members) === 'deputy' || (typeof p !== 'string' && !!p?.standingInFor);
+    const present = att.present.filter(personPresent);
+    header.push({ label: LABELS.members, sublabel: LABELS.present, lines: present.filter((p) => !observerPresent(p) && !deputy(p)).map((p) => attendee(p, members)) });
     const absent = names(att.absent, members);
     if (absent.length) header.push({ label: LABELS.absent, lines: absent });
+    const deputies = present.filter(deputy).map((p) => attendee(p, members, typeof p === 'string' ? null : p.standingInFor));
+    if (deputies.length) header.push({ label: LABELS.deputies, sublabel: LABELS.present, lines: deputies });
   } else {
     header.push({ label: LABELS.members, lines: votingMembers(members) });
+    const deputies = deputiesOf(members);
+    if (deputies.length) header.push({ label: LABELS.deputies, lines: deputies });
   }
   const observers = att?.observers ? names(att.observers, members) : observersOf(members);
   if (observers.length) header.push({ label: LABELS.observers, lines: observers });
@@ -289,6 +316,8 @@ export function noticeLayout(doc: NoticeDocument): Layout {
   const members = doc.members ?? [];
   const header = commonHeader(doc.meeting);
   header.push({ label: LABELS.members, lines: votingMembers(members) });
+  const deputies = deputiesOf(members);
+  if (deputies.length) header.push({ label: LABELS.deputies, lines: deputies });
   const observers = observersOf(members);
   if (observers.length) header.push({ label: LABELS.observers, lines: observers });
   const changes = (doc.changes ?? []).map(changeLine);

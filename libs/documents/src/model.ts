@@ -27,10 +27,19 @@ export type StandardItem = 'notice-approval' | 'minutes-approval' | 'any-other-b
  * A person in the attendance lists: a name, or a member record (the projection's member docs fit
  * as they are). A name that matches a `members` entry is shown with its organisation.
  */
-export type PersonRef = string | { name: string; organisation?: string | null };
+export type PersonRef =
+  | string
+  | {
+      name: string;
+      organisation?: string | null;
+      /** Took part remotely: shown "(digitalt)". */
+      remote?: boolean | null;
+      /** A deputy present for a member who was not: listed under "Vara", "vara for …". */
+      standingInFor?: PersonRef | null;
+    };
 
-/** A follow-up as text, or as the projection's `{ id, text }`. */
-export type FollowUpRef = string | { id?: string; text: string };
+/** A follow-up as text, or as the projection's `{ id, text, owner?, due? }` (shown "– ansvarlig: …, frist …"). */
+export type FollowUpRef = string | { id?: string; text: string; owner?: string | null; due?: string | null };
 
 export interface CommitteeRef {
   /** e.g. "NEHS" */
@@ -68,7 +77,9 @@ export interface MemberEntry {
   name: string;
   /** Shown in parentheses after the name, e.g. "Helse Vest RHF". */
   organisation?: string | null;
-  role: 'chair' | 'member' | 'observer';
+  role: 'chair' | 'member' | 'observer' | 'deputy';
+  /** A deputy's member (name, or name and organisation), shown "vara for …". */
+  deputyFor?: PersonRef | null;
 }
 
 /**

@@ -243,6 +243,9 @@ describe('views over the NEHS meetings 7/2018, 8/2018 and 1/2019 (real SQLite st
         meetingId: s.m8,
         open: false,
         metBy: mandate.id,
+        owner: null,
+        due: null,
+        overdue: false,
       },
     ]);
     expect(runner.query<FollowUp[]>('followups', { open: true }).view).toEqual([]);

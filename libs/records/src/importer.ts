@@ -502,7 +502,13 @@ class FileImport {
     };
     await this.wf.openMeeting(
       meetingId,
-      { present: [...att.present, ...att.observers].map((a) => memberId(a.member)), absent: att.absent.map((a) => memberId(a.member)), guests: att.guests },
+      {
+        present: [...att.present, ...att.observers].map((a) => memberId(a.member)),
+        absent: att.absent.map((a) => memberId(a.member)),
+        guests: att.guests,
+        // the secretariat's staff present (NEHS 8/2018: seven from Direktoratet for e-helse)
+        ...(att.secretariatStaff.length ? { secretariat: att.secretariatStaff } : {}),
+      },
       this.ctx(m.actor, code, m.at.opened!.at),
     );
     for (const c of m.cases) {

@@ -103,6 +103,9 @@ describe('importRecords: the real records into an empty SQLite store', () => {
     expect(m.attendance!.present).toHaveLength(rec.attendance!.present.length + rec.attendance!.observers.length);
     expect(m.attendance!.absent).toHaveLength(2);
     expect(m.attendance!.guests).toEqual(['Erik M. Hansen', 'Marianne Braaten']);
+    // the secretariat's staff present, as the minutes list them under "Direktoratet for e-helse"
+    expect(m.attendance!.secretariat).toEqual(['Karl Vestli', 'Bodil Rabben', 'Siv Ingebrigtsen', 'Vidar Mikkelsen', 'Sonja T. Brugman', 'Camilla Smaadal', 'Kristin Bang']);
+    expect([m.attendance!.remote, m.attendance!.standingIn]).toEqual([[], []]);
     for (const [i, c] of rec.cases.entries()) {
       const v = await wf.getCase(m.agenda[i]!.caseId);
       expect({ number: v.number, title: v.title, type: v.type, state: v.state, resolution: v.resolution }).toEqual({

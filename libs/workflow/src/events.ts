@@ -16,6 +16,7 @@
  *                                 known only as the records quote it; no meeting, no numbering)
  * - `project-{id}`                ProjectRegistered, ProjectStatusReported (portfolio projects;
  *                                 written by libs/portfolio, folded by ./project)
+ * - `followup-{id}`               FollowUpClosed (a follow-up closed by hand, without a case)
  *
  * The list of event types per stream kind exists once: `EVENT_VERSIONS` in core/upcast.ts (with
  * each type's schema version); the `*_EVENT_TYPES` lists below are its keys.
@@ -25,7 +26,8 @@ import { eventTypesOf } from './core/upcast.js';
 export type CaseType = 'approval' | 'orientation' | 'endorsement' | 'discussion';
 export const CASE_TYPES: readonly CaseType[] = ['approval', 'orientation', 'endorsement', 'discussion'];
 
-export type MemberRole = 'chair' | 'member' | 'observer';
+export type MemberRole = 'chair' | 'member' | 'observer' | 'deputy';
+/** `deputy` (vara): stands in for the member named in `deputyFor` when that member is absent. */
 
 export type MeetingKind = 'ordinary' | 'extraordinary';
 export const MEETING_KINDS: readonly MeetingKind[] = ['ordinary', 'extraordinary'];
@@ -40,7 +42,7 @@ export interface MeetingDetails {
   place: string;
   format: MeetingFormat;
 }
-export const MEMBER_ROLES: readonly MemberRole[] = ['chair', 'member', 'observer'];
+export const MEMBER_ROLES: readonly MemberRole[] = ['chair', 'member', 'observer', 'deputy'];
 
 /** The standard agenda items every meeting gets at planning (fast saker). */
 export type StandardItem = 'notice-approval' | 'minutes-approval' | 'any-other-business';
@@ -56,15 +58,17 @@ export const caseStream = (caseId: string): string => `case-${caseId}`;
 /** "NEHS", "39/17" → `history-NEHS-39-17`. */
 export const historyStream = (code: string, number: string): string => `history-${code}-${number.replace('/', '-')}`;
 export const projectStream = (id: string): string => `project-${id}`;
+export const followUpStream = (id: string): string => `followup-${id}`;
 
 // ---------- committee (utvalg / styre / råd) ----------
 export interface CommitteeCreated {
   type: 'CommitteeCreated';
   data: { v: 1; code: string; name: string };
 }
+/** v2: `role` may be `deputy` (with `deputyFor`), and `from`/`to` give the term (v1 had none of them). */
 export interface MemberJoined {
   type: 'MemberJoined';
-  data: { v: 1; memberId: string; name: string; organisation: string; role: MemberRole };
+  data: { v: 2; memberId: string; name: string; organisation: string; role: MemberRole; deputyFor?: string; from?: string; to?: string };
 }
 export interface MemberLeft {
   type: 'MemberLeft';
@@ -145,9 +149,18 @@ export interface MeetingNoticed {
   type: 'MeetingNoticed';
   data: { v: 1; agenda: { caseId: string; number: string }[] };
 }
+/** A deputy (vara) present while the member they stand in for is not. */
+export interface StandingIn {
+  deputy: string;
+  for: string;
+}
+/**
+ * v2: `secretariat` (names of the staff present), `remote` (member ids present remotely) and
+ * `standingIn` (deputies present for absent members, decided at opening); v1 is read with them empty.
+ */
 export interface MeetingOpened {
   type: 'MeetingOpened';
-  data: { v: 1; present: string[]; absent: string[]; guests: string[] };
+  data: { v: 2; present: string[]; absent: string[]; guests: string[]; secretariat: string[]; remote: string[]; standingIn: StandingIn[] };
 }
 export interface MeetingAdjourned {
   type: 'MeetingAdjourned';
@@ -223,9 +236,18 @@ export interface CasePresented {
   type: 'CasePresented';
   data: { v: 1; presenter: string };
 }
+/** A follow-up (oppfølging) promised in the minutes: who owns it and by when, when given. */
+export interface PromisedFollowUp {
+  id: string;
+  text: string;
+  owner?: string;
+  /** YYYY-MM-DD */
+  due?: string;
+}
+/** v2: a follow-up may carry `owner` and `due` (v1's are text only). */
 export interface DiscussionRecorded {
   type: 'DiscussionRecorded';
-  data: { v: 1; summary?: string; points: string[]; followUps: { id: string; text: string }[] };
+  data: { v: 2; summary?: string; points: string[]; followUps: PromisedFollowUp[] };
 }
 /** Vedtak: tilslutning (endorsement); on a minutes-approval item, `corrections` to the approved minutes. */
 export interface ResolutionEndorsed {
@@ -327,6 +349,13 @@ export interface ProjectStatusReported {
   data: { v: 1; phase?: string; status?: string; risk?: string; note: string };
 }
 
+// ---------- follow-up (oppfølging) closed by hand ----------
+/** The secretariat closed a follow-up without a case meeting it, with its reason. */
+export interface FollowUpClosed {
+  type: 'FollowUpClosed';
+  data: { v: 1; followUpId: string; caseId: string; committee: string; reason: string };
+}
+
 export type CommitteeEvent = CommitteeCreated | MemberJoined | MemberLeft;
 export type NumberingEvent = NumberingContinued | MeetingNumberAssigned | CaseNumbersAssigned;
 export type MeetingEvent =
@@ -361,8 +390,9 @@ export type CaseEvent =
 
 export type HistoryEvent = HistoricalDecisionRecorded;
 export type ProjectEvent = ProjectRegistered | ProjectStatusReported;
+export type FollowUpEvent = FollowUpClosed;
 
-export type DomainEvent = CommitteeEvent | NumberingEvent | MeetingEvent | CaseEvent | HistoryEvent | ProjectEvent;
+export type DomainEvent = CommitteeEvent | NumberingEvent | MeetingEvent | CaseEvent | HistoryEvent | ProjectEvent | FollowUpEvent;
 export type DomainEventType = DomainEvent['type'];
 export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
 export type DataOf<T extends DomainEventType> = EventOf<T>['data'];
@@ -373,6 +403,7 @@ export const MEETING_EVENT_TYPES = eventTypesOf('meeting');
 export const CASE_EVENT_TYPES = eventTypesOf('case');
 export const HISTORY_EVENT_TYPES = eventTypesOf('history');
 export const PROJECT_EVENT_TYPES = eventTypesOf('project');
+export const FOLLOWUP_EVENT_TYPES = eventTypesOf('followup');
 
 /** Every domain event type name. */
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
@@ -382,6 +413,7 @@ export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   ...CASE_EVENT_TYPES,
   ...HISTORY_EVENT_TYPES,
   ...PROJECT_EVENT_TYPES,
+  ...FOLLOWUP_EVENT_TYPES,
 ];
 
 export function isDomainEventType(type: string): type is DomainEventType {

@@ -5,6 +5,7 @@ export * from './meeting/index.js';
 export * from './committee/index.js';
 export * from './numbering/index.js';
 export * from './project/index.js';
+export * from './followup/index.js';
 export * from './machines/index.js';
 export * from './application/index.js';
 export * from './access/index.js';

@@ -229,8 +229,8 @@ describe('case deciders', () => {
   it('record-discussion: follow-up ids from the command', () => {
     const m = meeting('M', added('c'), { type: 'MeetingNoticed', data: { v: 1, agenda: [] } }, { type: 'MeetingOpened', data: { v: 1, present: [], absent: [], guests: [] } });
     const k = kase('c', scheduledOn('M'), { type: 'CaseNumbered', data: { v: 1, meetingId: 'M', number: '1/18' } }, { type: 'CasePresented', data: { v: 1, presenter: 'p' } });
-    const p = decideCaseCommand({ caseId: 'c', command: 'record-discussion', body: { followUps: ['a', 'b'] }, ids }, { case: k, own: own(m) });
-    expect(p.writes[0]!.events[0]!.data).toEqual({ v: 1, points: [], followUps: [{ id: 'id:follow-up:0', text: 'a' }, { id: 'id:follow-up:1', text: 'b' }] });
+    const p = decideCaseCommand({ caseId: 'c', command: 'record-discussion', body: { followUps: ['a', { text: 'b', owner: 'HDIR', due: '2019-02-15' }] }, ids }, { case: k, own: own(m) });
+    expect(p.writes[0]!.events[0]!.data).toEqual({ v: 2, points: [], followUps: [{ id: 'id:follow-up:0', text: 'a' }, { id: 'id:follow-up:1', text: 'b', owner: 'HDIR', due: '2019-02-15' }] });
   });
 
   it('endorse of the minutes approval: MinutesApproved on the previous meeting in the same plan', () => {

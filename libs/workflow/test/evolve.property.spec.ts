@@ -109,7 +109,7 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
       case 'CasePresented':
         return { v: 1, presenter: st.text };
       case 'DiscussionRecorded':
-        return { v: 1, ...(st.text ? { summary: st.text } : {}), points: [st.text], followUps: [{ id: `f${st.number}`, text: st.text }] };
+        return { v: 2, ...(st.text ? { summary: st.text } : {}), points: [st.text], followUps: [{ id: `f${st.number}`, text: st.text }] };
       case 'ResolutionEndorsed':
         return { v: 1, resolution: st.text, ...(st.text === 'a' ? { conditions: 'c' } : {}) };
       case 'CaseNoted':
@@ -252,7 +252,7 @@ function meetingEvent(s: MeetingSnapshot, st: MeetingStep): MeetingMachineEvent 
         return { v: 1, agenda: agenda.map((a, i) => ({ caseId: a.caseId, number: `${i + 1}/18` })) };
       }
       case 'MeetingOpened':
-        return { v: 1, present: ['p'], absent: [], guests: [] };
+        return { v: 2, present: ['p'], absent: [], guests: [], secretariat: [], remote: [], standingIn: [] };
       case 'MeetingAdjourned':
         return { v: 1 };
       case 'MinutesApproved':

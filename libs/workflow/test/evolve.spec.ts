@@ -60,7 +60,7 @@ function givenCase(...facts: CaseFact[]) {
 const scheduled = (meetingId = 'M1'): CaseFact => ({ type: 'CaseScheduled', data: { v: 1, meetingId } });
 const numbered = (number: string, meetingId = 'M1'): CaseFact => ({ type: 'CaseNumbered', data: { v: 1, meetingId, number } });
 const presented: CaseFact = { type: 'CasePresented', data: { v: 1, presenter: 'Bjørn' } };
-const discussed = (point: string, n = 5): CaseFact => ({ type: 'DiscussionRecorded', data: { v: 1, summary: `om ${point}`, points: [point], followUps: [{ id: `f-${point}`, text: point }] }, metadata: meta(n) });
+const discussed = (point: string, n = 5): CaseFact => ({ type: 'DiscussionRecorded', data: { v: 2, summary: `om ${point}`, points: [point], followUps: [{ id: `f-${point}`, text: point }] }, metadata: meta(n) });
 
 describe('evolveCase', () => {
   it('starts in draft with the whole paper and who drafted it', () => {
@@ -219,7 +219,7 @@ describe('evolveMeeting', () => {
   });
 
   it('opens with attendance and adjourns to held', () => {
-    const open = givenMeeting(added('x'), noticed(['x', '1/18'])).when({ type: 'MeetingOpened', data: { v: 1, present: ['p1'], absent: [], guests: ['g'] }, metadata: meta(4) });
+    const open = givenMeeting(added('x'), noticed(['x', '1/18'])).when({ type: 'MeetingOpened', data: { v: 2, present: ['p1'], absent: [], guests: ['g'], secretariat: [], remote: [], standingIn: [] }, metadata: meta(4) });
     expect(open).toMatchObject({ status: 'in_session', attendance: { present: ['p1'], absent: [], guests: ['g'] }, opened: meta(4) });
     expect(evolveMeeting(open, { type: 'MeetingAdjourned', data: { v: 1 } }).status).toBe('held');
   });
@@ -248,7 +248,7 @@ describe('evolveCommittee', () => {
     expect(c.name).toBe('Nasjonalt e-helsestyre');
     expect(c.members.map((m) => [m.id, m.left?.at ?? null])).toEqual([['a', meta(3).at], ['b', null]]);
     expect(c.members.filter((m) => !m.left).map((m) => m.id)).toEqual(['b']);
-    c = evolveCommittee(c, { type: 'MemberJoined', data: { v: 1, memberId: 'a', name: 'A', organisation: 'HDIR', role: 'member' } });
+    c = evolveCommittee(c, { type: 'MemberJoined', data: { v: 2, memberId: 'a', name: 'A', organisation: 'HDIR', role: 'member' } });
     expect(c.members.map((m) => [m.id, m.role, m.left])).toEqual([['b', 'member', null], ['a', 'member', null]]);
     expect(emptyCommittee('X')).toEqual({ code: 'X', name: 'X', created: null, members: [] });
   });

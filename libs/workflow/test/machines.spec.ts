@@ -138,7 +138,7 @@ describe('meeting machine', () => {
     ] as const)
       m = decideMeeting(m, { type: 'CaseAddedToAgenda', data: { v: 1, caseId, standardItem }, guard: { actor: sec } })!;
     expect(agendaOrder(m.context.agenda).map((a) => a.caseId)).toEqual(['na', 'ma', 'x', 'y', 'aob']);
-    expect(decideMeeting(m, { type: 'MeetingOpened', data: { v: 1, present: [], absent: [], guests: [] }, guard: { actor: sec } })).toBeNull();
+    expect(decideMeeting(m, { type: 'MeetingOpened', data: { v: 2, present: [], absent: [], guests: [], secretariat: [], remote: [], standingIn: [] }, guard: { actor: sec } })).toBeNull();
     expect(decideMeeting(m, { type: 'MeetingNoticed', data: { v: 1, agenda: [] }, guard: { actor: otherSec } })).toBeNull();
     m = decideMeeting(m, { type: 'MeetingNoticed', data: { v: 1, agenda: [{ caseId: 'x', number: '49/18' }] }, guard: { actor: sec } })!;
     expect(meetingState(m)).toBe('noticed');
@@ -146,7 +146,7 @@ describe('meeting machine', () => {
     expect(decideMeeting(m, { type: 'CaseAddedToAgenda', data: { v: 1, caseId: 'z' }, guard: { actor: sec } })).toBeNull();
     expect(decideMeeting(m, { type: 'CaseRemovedFromAgenda', data: { v: 1, caseId: 'y', reason: 'r', why: 'unscheduled' }, guard: { actor: sec } })).toBeNull();
     m = decideMeeting(m, { type: 'CaseRemovedFromAgenda', data: { v: 1, caseId: 'y', reason: 'r', why: 'postponed' }, guard: { actor: sec } })!;
-    m = decideMeeting(m, { type: 'MeetingOpened', data: { v: 1, present: ['p'], absent: [], guests: [] }, guard: { actor: sec } })!;
+    m = decideMeeting(m, { type: 'MeetingOpened', data: { v: 2, present: ['p'], absent: [], guests: [], secretariat: [], remote: [], standingIn: [] }, guard: { actor: sec } })!;
     const adjourn = (states: Record<string, 'endorsement' | 'discussion' | 'orientation' | 'withdrawn' | 'scheduled'>) =>
       decideMeeting(m, { type: 'MeetingAdjourned', data: { v: 1 }, guard: { actor: sec, agendaCases: states } });
     expect(adjourn({ na: 'endorsement', ma: 'endorsement', x: 'discussion', aob: 'orientation' })).toBeNull();

@@ -104,6 +104,14 @@ export class AccessGuard implements CanActivate {
         if (!catalogue.committees.has(named)) await catalogue.catchUp();
         return catalogue.committees.has(named) ? named : undefined;
       }
+      case 'followup': {
+        const id = String(params.id);
+        if (!catalogue.followUps.has(id)) await catalogue.catchUp();
+        const caseId = catalogue.followUps.get(id)?.caseId;
+        const committee = caseId !== undefined ? catalogue.cases.get(caseId)?.committee : undefined;
+        if (committee === undefined) throw Problems.notFound(`unknown follow-up ${id}`);
+        return committee;
+      }
       case 'query.committee': {
         const named = ((request.query ?? {}) as Record<string, unknown>).committee;
         if (typeof named !== 'string') return undefined;

@@ -25,8 +25,9 @@ import type { User } from '../auth/tokens.js';
  *   or an unknown one (or the body is not JSON) the body's own 400/415/413 answers, after a 403 for
  *   a caller who may do the action in no committee at all (`mayInSomeCommittee`).
  * - `query.committee`: `?committee=` when given once: 404 when unknown.
+ * - `followup`: the follow-up `:id`, its case's committee (404 when unknown).
  */
-export const COMMITTEE_SOURCES = ['none', 'committee', 'member', 'meeting', 'case', 'project', 'body.committee', 'query.committee'] as const;
+export const COMMITTEE_SOURCES = ['none', 'committee', 'member', 'meeting', 'case', 'project', 'body.committee', 'query.committee', 'followup'] as const;
 export type CommitteeOf = (typeof COMMITTEE_SOURCES)[number];
 
 export interface AccessRule {

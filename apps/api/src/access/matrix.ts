@@ -17,7 +17,7 @@ export type Caller = (typeof CALLERS)[number];
 /** Who each action allows (besides: no token is 401 everywhere). */
 export const ALLOWED: Readonly<Record<Action, readonly Caller[]>> = {
   'committee.create': ['admin'],
-  'member.change': ['admin'],
+  'member.change': ['secretariat', 'admin'],
   'numbering.set': ['admin'],
   'meeting.plan': ['secretariat'],
   'meeting.run': ['secretariat'],
@@ -27,6 +27,7 @@ export const ALLOWED: Readonly<Record<Action, readonly Caller[]>> = {
   'portfolio.write': ['secretariat', 'otherSecretariat'],
   'read.private': ['member', 'secretariat', 'auditor', 'admin'],
   'audit.read': ['auditor'],
+  'followup.close': ['secretariat'],
   'read.exempt': ['member', 'secretariat', 'auditor', 'admin'],
 };
 
@@ -43,6 +44,11 @@ export interface RouteAccess {
    * the rule applies to its private part (the guard still answers 404).
    */
   public?: true;
+  /**
+   * A list: answers every caller (200); what differs is which rows, since rows the caller may not
+   * read (under `action`) are left out.
+   */
+  list?: true;
 }
 
 const CASE_COMMANDS = ['schedule', 'unschedule', 'present', 'record-discussion', 'endorse', 'note', 'postpone', 'refer', 'withdraw', 'amend'] as const;
@@ -77,6 +83,9 @@ export const ROUTES: readonly RouteAccess[] = [
   // portfolio (the secretariat of any committee)
   { method: 'POST', path: '/api/portfolio/projects', action: 'portfolio.write', committeeOf: 'none' },
   { method: 'POST', path: '/api/portfolio/projects/:id/reports', action: 'portfolio.write', committeeOf: 'project' },
+  // worklist (rows the caller may not read left out) and follow-ups
+  { method: 'GET', path: '/api/cases', action: 'read.private', committeeOf: 'query.committee', public: true, list: true },
+  { method: 'POST', path: '/api/followups/:id/close', action: 'followup.close', committeeOf: 'followup' },
   // audit
   { method: 'GET', path: '/api/audit/events', action: 'audit.read', committeeOf: 'none' },
   { method: 'GET', path: '/api/audit/verify', action: 'audit.read', committeeOf: 'none' },
@@ -90,6 +99,7 @@ export const WRITE_ROUTES: readonly RouteAccess[] = ROUTES.filter((r) => r.metho
  * on a known record: 401, 403, or 'allowed' (the handler goes on: the body's 400, the command).
  */
 export function expectedAccess(route: RouteAccess, caller: Caller): 401 | 403 | 'allowed' {
+  if (route.list) return 'allowed';
   if (caller === 'none') return 401;
   return ALLOWED[route.action].includes(caller) ? 'allowed' : 403;
 }

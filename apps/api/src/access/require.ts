@@ -15,9 +15,10 @@ function deniedDetail(action: Action, committee: string | undefined): string {
   const of = committee ?? 'the committee';
   switch (action) {
     case 'committee.create':
-    case 'member.change':
     case 'numbering.set':
       return 'Only an admin may do this.';
+    case 'member.change':
+      return `Only an admin or the secretariat of ${of} may change its members.`;
     case 'meeting.plan':
     case 'meeting.run':
     case 'case.advance':
@@ -32,6 +33,8 @@ function deniedDetail(action: Action, committee: string | undefined): string {
       return `Only members and the secretariat of ${of}, auditors and admins may read this.`;
     case 'audit.read':
       return 'Only auditors may read the audit log, verify it or export the archive.';
+    case 'followup.close':
+      return `Only the secretariat of ${of} may close its follow-ups.`;
     case 'read.exempt':
       return `The case is exempt from public access: only members and the secretariat of ${of}, auditors and admins may read this.`;
   }

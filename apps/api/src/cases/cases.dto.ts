@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import type { FieldError } from '../problem/problem.js';
-import { NotBlank, Omittable } from '../validation/rules.js';
+import { NotBlank, Omittable, isCalendarDate } from '../validation/rules.js';
 
 export const CASE_TYPES = ['approval', 'orientation', 'endorsement', 'discussion'] as const;
 export type CaseTypeName = (typeof CASE_TYPES)[number];
@@ -98,16 +98,55 @@ export class PresentDto {
   @ApiProperty({ example: 'Karl Vestli, Direktoratet for e-helse' }) @IsString() @NotBlank() @MaxLength(1000) presenter: string;
 }
 
+/** A follow-up with its owner and due date (OpenAPI shape; `RecordDiscussionDto.crossFieldErrors` checks it). */
+export class FollowUpInputDoc {
+  @ApiProperty({ example: 'Settes på agendaen for neste møte' }) text: string;
+  @ApiPropertyOptional({ example: 'Direktoratet for e-helse', description: 'who owns it' }) owner?: string;
+  @ApiPropertyOptional({ example: '2019-02-15', description: 'due date YYYY-MM-DD; `overdue` in GET /api/followups once it has passed' }) due?: string;
+}
+
+const FOLLOW_UP_KEYS = new Set(['text', 'owner', 'due']);
+
 export class RecordDiscussionDto {
   @ApiPropertyOptional() @Omittable() @IsString() summary?: string;
   @ApiPropertyOptional({ type: [String] }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) points?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'follow-ups promised in the minutes' })
+  @ApiPropertyOptional({
+    description: 'follow-ups promised in the minutes: each a text, or { text, owner?, due? }',
+    type: 'array',
+    items: { oneOf: [{ type: 'string', minLength: 1 }, { $ref: '#/components/schemas/FollowUpInputDoc' }] },
+  })
   @Omittable()
   @IsArray()
   @ArrayMaxSize(1000)
-  @IsString({ each: true })
-  @IsNotEmpty({ each: true })
-  followUps?: string[];
+  followUps?: (string | FollowUpInputDoc)[];
+
+  /** Each follow-up: a non-empty text, or an object with a non-empty `text`, an optional non-blank `owner` and an optional `due` date; nothing else. */
+  static crossFieldErrors(dto: RecordDiscussionDto): FieldError[] {
+    const errors: FieldError[] = [];
+    (dto.followUps ?? []).forEach((f: unknown, i) => {
+      const at = `followUps[${i}]`;
+      if (typeof f === 'string') {
+        if (f === '') errors.push({ field: at, message: 'must not be empty' });
+        return;
+      }
+      if (!f || typeof f !== 'object' || Array.isArray(f)) {
+        errors.push({ field: at, message: 'must be a text or { text, owner?, due? }' });
+        return;
+      }
+      const o = f as Record<string, unknown>;
+      for (const k of Object.keys(o)) if (!FOLLOW_UP_KEYS.has(k)) errors.push({ field: `${at}.${k}`, message: 'is not a field of a follow-up' });
+      if (typeof o.text !== 'string' || o.text.trim() === '') errors.push({ field: `${at}.text`, message: 'must be a non-empty text' });
+      else if (o.text.length > 10_000) errors.push({ field: `${at}.text`, message: 'must be at most 10000 characters' });
+      if (o.owner !== undefined && (typeof o.owner !== 'string' || o.owner.trim() === '' || o.owner.length > 500))
+        errors.push({ field: `${at}.owner`, message: 'must be a non-empty text of at most 500 characters' });
+      if (o.due !== undefined && !isCalendarDate(o.due)) errors.push({ field: `${at}.due`, message: 'must be a date YYYY-MM-DD' });
+    });
+    return errors;
+  }
+}
+
+export class CloseFollowUpDto {
+  @ApiProperty({ example: 'Løst i linjen; ingen egen sak' }) @IsString() @NotBlank() @MaxLength(10_000) reason: string;
 }
 
 export class EndorseDto {

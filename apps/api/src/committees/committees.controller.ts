@@ -1,6 +1,6 @@
 /**
  * Committees (API.md "Committees"): create (`committee.create`), list and read (public), members
- * (`member.change`), numbering continuation (`numbering.set`, forward only: 409 backwards), earlier
+ * (`member.change`: admin or the committee's secretariat; deputies, terms, no twins), numbering continuation (`numbering.set`, forward only: 409 backwards), earlier
  * decisions (`history.record`). The AccessGuard answers 401, 404 and 403 (`@Allow`).
  */
 import { Body, Controller, Delete, Get, HttpCode, Inject, Module, Param, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
@@ -60,10 +60,15 @@ export class CommitteesController {
   @ApiBody({ type: AddMemberDto })
   @ApiHeader({ name: 'If-Match', required: false, description: '"<revision>" of the committee' })
   @ApiCreatedResponse({ type: WriteResultDoc, description: '`id` is the new member id' })
-  @ApiProblems(400, 401, 403, 404, 412, 415)
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
   async addMember(@Param('code') code: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
     const dto = await validateBody(AddMemberDto, body);
-    return this.wf.addMember(code, { name: dto.name, organisation: dto.organisation, role: dto.role }, commandContext(ctx));
+    const { deputyFor, from, to } = dto;
+    return this.wf.addMember(
+      code,
+      { name: dto.name, organisation: dto.organisation, role: dto.role, ...(deputyFor !== undefined ? { deputyFor } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+      commandContext(ctx),
+    );
   }
 
   @Delete(':code/members/:id')

@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Matc
 import type { FieldError } from '../problem/problem.js';
 import { IsCalendarDate, NotBlank, Omittable } from '../validation/rules.js';
 
-export const MEMBER_ROLES = ['chair', 'member', 'observer'] as const;
+export const MEMBER_ROLES = ['chair', 'member', 'observer', 'deputy'] as const;
 
 export class CreateCommitteeDto {
   @ApiProperty({ example: 'NEHS', description: '1–20 capital letters, digits or hyphens, starting with a letter' })
@@ -22,7 +22,26 @@ export class CreateCommitteeDto {
 export class AddMemberDto {
   @ApiProperty({ example: 'Bjørn Guldvog' }) @IsString() @NotBlank() @MaxLength(500) name: string;
   @ApiProperty({ example: 'Helsedirektoratet' }) @IsString() @NotBlank() @MaxLength(500) organisation: string;
-  @ApiProperty({ enum: MEMBER_ROLES }) @IsIn(MEMBER_ROLES as unknown as string[]) role: (typeof MEMBER_ROLES)[number];
+  @ApiProperty({ enum: MEMBER_ROLES, description: '`deputy` (vara) stands in for the member named in `deputyFor` when that member is absent' })
+  @IsIn(MEMBER_ROLES as unknown as string[])
+  role: (typeof MEMBER_ROLES)[number];
+  @ApiProperty({ required: false, description: 'role `deputy` only: the member id (an active member of this committee, not a deputy) they stand in for' })
+  @Omittable() @IsString() @NotBlank() @MaxLength(200)
+  deputyFor?: string;
+  @ApiProperty({ required: false, example: '2019-01-01', description: 'start of the term, YYYY-MM-DD' })
+  @Omittable() @IsString() @IsCalendarDate({ message: 'from must be a date YYYY-MM-DD' })
+  from?: string;
+  @ApiProperty({ required: false, example: '2020-12-31', description: 'end of the term, YYYY-MM-DD (not before `from`)' })
+  @Omittable() @IsString() @IsCalendarDate({ message: 'to must be a date YYYY-MM-DD' })
+  to?: string;
+
+  /** `deputyFor` only for a deputy; the term does not end before it starts. */
+  static crossFieldErrors(dto: AddMemberDto): FieldError[] {
+    const errors: FieldError[] = [];
+    if (dto.deputyFor !== undefined && dto.role !== 'deputy') errors.push({ field: 'deputyFor', message: 'only a deputy (role deputy) stands in for a member' });
+    if (dto.from !== undefined && dto.to !== undefined && dto.to < dto.from) errors.push({ field: 'to', message: 'must not be before from' });
+    return errors;
+  }
 }
 
 export class NumberingDto {
@@ -42,6 +61,9 @@ export class MemberDoc {
   @ApiProperty() name: string;
   @ApiProperty() organisation: string;
   @ApiProperty({ enum: MEMBER_ROLES }) role: string;
+  @ApiProperty({ required: false, description: 'a deputy: the member id they stand in for' }) deputyFor?: string;
+  @ApiProperty({ required: false, description: 'start of the term, YYYY-MM-DD' }) from?: string;
+  @ApiProperty({ required: false, description: 'end of the term, YYYY-MM-DD' }) to?: string;
   @ApiProperty() joinedAt: string;
   @ApiProperty({ required: false }) leftAt?: string;
 }

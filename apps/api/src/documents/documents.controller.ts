@@ -64,6 +64,7 @@ export interface NoticeJson {
   state: Minutes['state'];
   members: Minutes['members'];
   observers: Minutes['observers'];
+  deputies: Minutes['deputies'];
   cases: NoticeCaseJson[];
   position: number;
   kind: Minutes['kind'];
@@ -80,13 +81,45 @@ export function minutesJson(m: Minutes, position: bigint): MinutesJson {
   return { ...m, position: Number(position) };
 }
 
+/** The committee's members as the renderers take them: a deputy's member by name and organisation. */
+function memberEntries(m: Pick<Minutes, 'members' | 'observers' | 'deputies'>): MinutesDocument['members'] {
+  const all = [...m.members, ...m.observers, ...(m.deputies ?? [])];
+  const byId = new Map(all.map((x) => [x.id, x]));
+  return all.map((x) => {
+    const of = x.deputyFor !== undefined ? byId.get(x.deputyFor) : undefined;
+    return { name: x.name, organisation: x.organisation, role: x.role, ...(of ? { deputyFor: { name: of.name, organisation: of.organisation } } : {}) };
+  });
+}
+
+/** Attendance as the renderers take it: remote ones marked, a deputy standing in with the member's name. */
+function attendanceEntries(m: Minutes): MinutesDocument['attendance'] {
+  const a = m.attendance;
+  if (!a) return null;
+  const byId = new Map([...m.members, ...m.observers, ...(m.deputies ?? []), ...a.present, ...a.absent].map((x) => [x.id, x]));
+  return {
+    present: a.present.map((p) => {
+      const of = p.standingInFor !== undefined ? byId.get(p.standingInFor) : undefined;
+      return {
+        name: p.name,
+        organisation: p.organisation,
+        role: p.role,
+        ...(p.remote ? { remote: true } : {}),
+        ...(p.standingInFor !== undefined ? { standingInFor: of ? { name: of.name, organisation: of.organisation } : p.standingInFor } : {}),
+      };
+    }),
+    absent: a.absent,
+    guests: a.guests,
+    secretariat: a.secretariat,
+  };
+}
+
 /** README mapping of the minutes projection onto the renderer's input. */
 export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
   return {
     committee: { code: m.committee, name: m.committeeName },
     meeting: { number: m.number, date: m.date, startTime: m.startTime, endTime: m.endTime, place: m.place, endDate: m.endDate, format: m.format, kind: m.kind },
-    members: [...m.members, ...m.observers],
-    attendance: m.attendance,
+    members: memberEntries(m),
+    attendance: attendanceEntries(m),
     status: m.status,
     approvedOn: m.approvedOn,
     approvedWithCorrections: m.approvedWithCorrections,
@@ -118,7 +151,7 @@ export function noticeDocument(n: NoticeJson): NoticeDocument {
   return {
     committee: { code: n.committee, name: n.committeeName },
     meeting: { number: n.number, date: n.date, startTime: n.startTime, endTime: n.endTime, place: n.place, endDate: n.endDate, format: n.format, kind: n.kind },
-    members: [...n.members, ...n.observers],
+    members: memberEntries(n),
     changes: n.changes,
     cases: n.cases.map((c) => ({
       number: c.number,
@@ -268,6 +301,7 @@ export class DocumentsController {
       state: m.state,
       members: m.members,
       observers: m.observers,
+      deputies: m.deputies,
       cases,
       position: Number(position),
       kind: m.kind,

@@ -108,7 +108,13 @@ export class MeetingsController {
     const c = commandContext(ctx);
     const r = await this.wf.openMeeting(
       id,
-      { present: dto.present, ...(dto.absent !== undefined ? { absent: dto.absent } : {}), ...(dto.guests !== undefined ? { guests: dto.guests } : {}) },
+      {
+        present: dto.present,
+        ...(dto.absent !== undefined ? { absent: dto.absent } : {}),
+        ...(dto.guests !== undefined ? { guests: dto.guests } : {}),
+        ...(dto.secretariat !== undefined ? { secretariat: dto.secretariat } : {}),
+        ...(dto.remote !== undefined ? { remote: dto.remote } : {}),
+      },
       c,
     );
     setETag(reply, r.revision);

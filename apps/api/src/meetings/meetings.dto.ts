@@ -125,6 +125,22 @@ export class OpenMeetingDto {
   @IsString({ each: true })
   @IsNotEmpty({ each: true })
   guests?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: "names of the secretariat's staff present (Sekretariat)", example: ['Karl Vestli', 'Bodil Rabben'] })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @NotBlank({ each: true })
+  @MaxLength(500, { each: true })
+  secretariat?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'member ids among `present` who took part remotely' })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  remote?: string[];
 }
 
 /** PUT agenda: the substantive cases in their order (each exactly once); the standard items keep their places. */
@@ -169,6 +185,20 @@ export class MeetingChangeDoc {
   @ApiProperty({ nullable: true }) at: string | null;
 }
 
+export class StandingInDoc {
+  @ApiProperty({ description: 'the deputy (vara) present' }) deputy: string;
+  @ApiProperty({ description: 'the member they stood in for' }) for: string;
+}
+
+export class AttendanceDoc {
+  @ApiProperty({ type: [String], description: 'member ids present' }) present: string[];
+  @ApiProperty({ type: [String], description: 'member ids absent (forfall)' }) absent: string[];
+  @ApiProperty({ type: [String] }) guests: string[];
+  @ApiProperty({ type: [String], description: "names of the secretariat's staff present" }) secretariat: string[];
+  @ApiProperty({ type: [String], description: 'member ids among `present` who took part remotely' }) remote: string[];
+  @ApiProperty({ type: [StandingInDoc], description: 'deputies present for a member who was not' }) standingIn: StandingInDoc[];
+}
+
 export class MeetingDoc extends MeetingSummaryDoc {
   @ApiPropertyOptional() startTime?: string;
   @ApiPropertyOptional() endTime?: string;
@@ -180,6 +210,7 @@ export class MeetingDoc extends MeetingSummaryDoc {
   @ApiPropertyOptional({ description: 'minutes approved with corrections (godkjent med merknader)' }) minutesCorrections?: string;
   @ApiProperty({ type: [String] }) allowedCommands: string[];
   @ApiProperty() revision: number;
+  @ApiProperty({ type: AttendanceDoc, nullable: true, description: 'set when the meeting is opened' }) attendance: AttendanceDoc | null;
   @ApiPropertyOptional({ description: 'PUT agenda: the position written' }) position?: number;
 }
 

@@ -28,8 +28,14 @@ import { ProjectionsService } from '../projections/projections.module.js';
 import { RegisterProjectDto, ReportProjectStatusDto } from './portfolio.dto.js';
 import { DecisionRowDoc } from './agenda-fields.dto.js';
 import { boolParam, textParam, timeParam, yearParam } from './query.js';
+import { FollowUpRowDoc } from '../worklists/worklists.dto.js';
 
 export const POSITION_HEADER = 'x-saksflyt-position';
+
+/** Today in Norway (YYYY-MM-DD) by the server's clock: what `overdue` compares a follow-up's due date with. */
+export function osloToday(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
 
 const MIN_POSITION = { name: 'minPosition', required: false, description: 'wait (up to 5 s) until the view has reached this global position; else 503' } as const;
 
@@ -131,7 +137,7 @@ export class ViewsController {
   @Public()
   @ApiQuery({ name: 'open', required: false, description: 'true: open ones; false: met ones' })
   @ApiQuery(MIN_POSITION)
-  @ApiOkResponse({ description: 'follow-ups promised in minutes the caller may read, oldest first' })
+  @ApiOkResponse({ type: [FollowUpRowDoc], description: 'follow-ups promised in minutes the caller may read, oldest first; `overdue` against the server\'s date' })
   @ApiProblems(400, 503)
   async followUps(
     @Query() query: Record<string, unknown>,
@@ -143,6 +149,7 @@ export class ViewsController {
     return this.answer(reply, 'followups', {
       ...(open !== undefined ? { open } : {}),
       canReadDraft: (committee: string) => mayReadPrivate(user, committee),
+      today: osloToday(),
     });
   }
 }

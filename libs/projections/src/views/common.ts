@@ -41,6 +41,8 @@ export interface MemberDoc {
   name: string;
   organisation: string;
   role: MemberRole;
+  /** A deputy (vara): the member they stand in for. */
+  deputyFor?: string;
 }
 
 /** `committee/<code>`: the committee record (current members: `currentMembers`). */
@@ -68,7 +70,8 @@ export function streamId(stream: string, prefix: string): string | null {
 /** The committee's current members (those who left are not). */
 export function currentMembers(c: CommitteeRecord): MemberDoc[] {
   const out: MemberDoc[] = [];
-  for (const m of c.members) if (!m.left) out.push({ id: m.id, name: m.name, organisation: m.organisation, role: m.role });
+  for (const m of c.members)
+    if (!m.left) out.push({ id: m.id, name: m.name, organisation: m.organisation, role: m.role, ...(m.deputyFor !== undefined ? { deputyFor: m.deputyFor } : {}) });
   return out;
 }
 

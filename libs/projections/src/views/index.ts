@@ -6,6 +6,7 @@ export * from './decisions.js';
 export * from './portfolio.js';
 export * from './annual-cycle.js';
 export * from './followups.js';
+export * from './worklist.js';
 export * from './registers.js';
 
 /**

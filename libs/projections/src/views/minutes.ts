@@ -97,7 +97,9 @@ export interface Minutes {
   /** Chair and members of the committee at the meeting. */
   members: MemberDoc[];
   observers: MemberDoc[];
-  attendance: { present: MemberDoc[]; absent: MemberDoc[]; guests: string[] } | null;
+  /** Vara: the committee's deputies (each with `deputyFor`, the member they stand in for). */
+  deputies: MemberDoc[];
+  attendance: MinutesAttendance | null;
   cases: MinutesCase[];
   kind: 'ordinary' | 'extraordinary';
   endDate: string | null;
@@ -186,6 +188,31 @@ export function minutesItem({ docs, meeting, case: c, left, late }: MinutesItemA
   };
 }
 
+/** One person present: `remote` when they took part remotely, `standingInFor` (a member id) for a deputy present for a member who was not. */
+export type Attendee = MemberDoc & { remote?: true; standingInFor?: string };
+
+/** Who was there (Medlemmer til stede, Forfall, Vara, Observatører, Gjester, Sekretariat). */
+export interface MinutesAttendance {
+  present: Attendee[];
+  absent: MemberDoc[];
+  guests: string[];
+  /** Names of the secretariat's staff present. */
+  secretariat: string[];
+}
+
+function attendanceOf(m: MeetingDoc, person: (id: string) => MemberDoc): MinutesAttendance | null {
+  const a = m.attendance;
+  if (!a) return null;
+  const remote = new Set(a.remote ?? []);
+  const standing = new Map((a.standingIn ?? []).map((x) => [x.deputy, x.for]));
+  return {
+    present: a.present.map((id): Attendee => ({ ...person(id), ...(remote.has(id) ? { remote: true as const } : {}), ...(standing.has(id) ? { standingInFor: standing.get(id)! } : {}) })),
+    absent: a.absent.map(person),
+    guests: a.guests,
+    secretariat: a.secretariat ?? [],
+  };
+}
+
 function render(docs: DocReader, m: MeetingDoc): Minutes {
   const committee = docs.get<CommitteeDoc>('committee', m.committee);
   const byId = new Map(m.members.map((x) => [x.id, x]));
@@ -210,11 +237,10 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
     approvedAt: m.minutesApprovedAt,
     approvedOn: approved ? (docs.get<MeetingDoc>('meeting', approved.meetingId)?.date ?? null) : null,
     approvedBy: approved,
-    members: m.members.filter((x) => x.role !== 'observer'),
+    members: m.members.filter((x) => x.role === 'chair' || x.role === 'member'),
     observers: m.members.filter((x) => x.role === 'observer'),
-    attendance: m.attendance
-      ? { present: m.attendance.present.map(person), absent: m.attendance.absent.map(person), guests: m.attendance.guests }
-      : null,
+    deputies: m.members.filter((x) => x.role === 'deputy'),
+    attendance: attendanceOf(m, person),
     cases,
     kind: m.kind ?? 'ordinary',
     endDate: m.endDate ?? null,

@@ -9,12 +9,13 @@
 import type { RecordedEvent } from '@saksflyt/event-store';
 import type { DocStore, Projection } from '../runner/types.js';
 import { annualCycleProjection } from './annual-cycle.js';
-import { PROJECT_EVENT_TYPES } from '@saksflyt/workflow';
+import { FOLLOWUP_EVENT_TYPES, PROJECT_EVENT_TYPES } from '@saksflyt/workflow';
 import { CASE_TYPES, COMMITTEE_TYPES, MEETING_TYPES, trackCase, trackCommittee, trackMeeting } from './common.js';
 import { evolveDecisions, queryDecisions } from './decisions.js';
 import { evolveFollowUps, queryFollowUps } from './followups.js';
 import { minutesProjection, queryMinutesWithPapers } from './minutes.js';
 import { evolvePortfolio, queryPortfolio } from './portfolio.js';
+import { evolveWorklist, queryWorklist } from './worklist.js';
 
 export const registersProjection: Projection<Record<string, never>, null> = {
   name: 'registers',
@@ -24,10 +25,11 @@ export const registersProjection: Projection<Record<string, never>, null> = {
    * 4: the committee, meeting, case and project documents are the workflow's records, evolved by
    *    its one fold (every case event, CaseReferred too).
    * 5: the case records keep the presenter of a postponement and the meeting of a referral; the
-   *    register rows carry conditions and decidedOn.
+   *    register rows carry conditions and decidedOn; follow-ups carry owner, due and a closing by
+   *    hand (FollowUpClosed); the worklist of cases.
    */
   version: 5,
-  eventTypes: [...COMMITTEE_TYPES, ...MEETING_TYPES, ...CASE_TYPES, ...PROJECT_EVENT_TYPES, 'HistoricalDecisionRecorded'],
+  eventTypes: [...COMMITTEE_TYPES, ...MEETING_TYPES, ...CASE_TYPES, ...PROJECT_EVENT_TYPES, 'HistoricalDecisionRecorded', ...FOLLOWUP_EVENT_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackCommittee(docs, e);
     const meetingId = trackMeeting(docs, e, true);
@@ -35,6 +37,7 @@ export const registersProjection: Projection<Record<string, never>, null> = {
     evolveDecisions(docs, e, meetingId, c);
     evolvePortfolio(docs, e, c);
     evolveFollowUps(docs, e, c);
+    evolveWorklist(docs, e, c);
   },
   query: () => null,
   views: {
@@ -45,5 +48,6 @@ export const registersProjection: Projection<Record<string, never>, null> = {
     portfolio: { query: queryPortfolio, collections: ['project', 'year'] },
     'annual-cycle': { query: annualCycleProjection.query, collections: ['meeting', 'case'] },
     followups: { query: queryFollowUps, collections: ['followup'] },
+    worklist: { query: queryWorklist, collections: ['worklist', 'meeting'] },
   },
 };

@@ -18,7 +18,8 @@ export interface Actor {
 }
 
 /**
- * - `committee.create`, `member.change`, `numbering.set`: admin.
+ * - `committee.create`, `numbering.set`: admin.
+ * - `member.change` (add and end members): admin, or the committee's secretariat.
  * - `meeting.plan`, `meeting.run` (notice, open, adjourn and later meeting commands),
  *   `case.create`, `case.advance` (PATCH and every case command): the committee's secretariat.
  * - `history.record`: admin, or the committee's secretariat.
@@ -26,6 +27,7 @@ export interface Actor {
  * - `read.private` (planned meetings, draft cases and minutes, history, `asOf`/`atPosition`):
  *   the committee's members and secretariat, auditors, admins.
  * - `audit.read` (log, verify, export): auditors.
+ * - `followup.close` (close a follow-up by hand): the secretariat of its committee.
  * - `read.exempt` (the paper, discussion and attachments of a case exempt from public access,
  *   unntatt offentlighet): the committee's members and secretariat, auditors, admins. What is
  *   hidden from everyone else is ./redact.ts (the one redaction every read path applies).
@@ -42,6 +44,7 @@ export const ACTIONS = [
   'portfolio.write',
   'read.private',
   'audit.read',
+  'followup.close',
   'read.exempt',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -55,9 +58,10 @@ export function may(actor: Actor | null | undefined, action: Action, committee?:
   const scoped = (role: string) => committee !== undefined && has(actor, role, committee);
   switch (action) {
     case 'committee.create':
-    case 'member.change':
     case 'numbering.set':
       return has(actor, 'admin');
+    case 'member.change':
+      return has(actor, 'admin') || scoped('secretariat');
     case 'meeting.plan':
     case 'meeting.run':
     case 'case.create':
@@ -72,6 +76,8 @@ export function may(actor: Actor | null | undefined, action: Action, committee?:
       return scoped('member') || scoped('secretariat') || has(actor, 'auditor') || has(actor, 'admin');
     case 'audit.read':
       return has(actor, 'auditor');
+    case 'followup.close':
+      return scoped('secretariat');
     default:
       return false;
   }

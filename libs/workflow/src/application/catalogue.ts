@@ -10,7 +10,7 @@
  * global position order, one catch-up at a time.
  */
 import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
-import type { CaseDrafted, CommitteeCreated, DiscussionRecorded, HistoricalDecisionRecorded, MeetingChanged, MeetingPlanned } from '../events.js';
+import type { CaseDrafted, CasePaperEdited, CommitteeCreated, DiscussionRecorded, HistoricalDecisionRecorded, MeetingChanged, MeetingPlanned } from '../events.js';
 import { upcast } from '../core/upcast.js';
 import { KeyedMutex } from './mutex.js';
 
@@ -31,7 +31,7 @@ export interface CatalogueCase {
 }
 
 /** The event types the catalogue reads (every other event leaves it as it is). */
-export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded', 'MeetingChanged']);
+export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded', 'MeetingChanged', 'CasePaperEdited']);
 
 const CATALOGUE_TYPE_LIST: readonly string[] = [...CATALOGUE_EVENT_TYPES];
 
@@ -46,6 +46,8 @@ export class Catalogue {
   /** matter → case ids in the order they were opened */
   readonly matters = new Map<string, string[]>();
   readonly followUps = new Map<string, { caseId: string; text: string }>();
+  /** follow-up → the cases whose paper ever named it in `meetsFollowUps` (which of them met it is theirs to say) */
+  readonly followUpNamedBy = new Map<string, Set<string>>();
   /** committee → its historical decisions (stream name → the first event of the stream), in recording order */
   readonly history = new Map<string, Map<string, RecordedEvent>>();
   private readonly lock = new KeyedMutex();
@@ -130,6 +132,12 @@ export class Catalogue {
         const list = this.matters.get(d.matterId) ?? [];
         list.push(d.caseId);
         this.matters.set(d.matterId, list);
+        this.namesFollowUps(d.caseId, d.meetsFollowUps);
+        break;
+      }
+      case 'CasePaperEdited': {
+        const d = data as CasePaperEdited['data'];
+        if (e.stream.startsWith('case-')) this.namesFollowUps(e.stream.slice(5), d.changes?.meetsFollowUps);
         break;
       }
       case 'HistoricalDecisionRecorded': {
@@ -152,6 +160,14 @@ export class Catalogue {
         if (m && d.changes?.date) m.date = d.changes.date;
         break;
       }
+    }
+  }
+
+  private namesFollowUps(caseId: string, ids: readonly string[] | undefined): void {
+    for (const id of ids ?? []) {
+      const set = this.followUpNamedBy.get(id) ?? new Set<string>();
+      set.add(caseId);
+      this.followUpNamedBy.set(id, set);
     }
   }
 

@@ -1,4 +1,5 @@
-import type { CasePaper, CaseType, MeetingFormat, MeetingKind, MemberRole, StandardItem } from '../events.js';
+import type { CasePaper, CaseType, MeetingFormat, MeetingKind, MemberRole, PromisedFollowUp, StandardItem } from '../events.js';
+import type { MeetingAttendance } from '../meeting/state.js';
 import type { CaseCommand, MeetingCommand } from '../machines/commands.js';
 import type { Actor, CaseState, MeetingLifecycle } from '../machines/guard-input.js';
 
@@ -43,6 +44,11 @@ export interface AddMemberBody {
   name: string;
   organisation: string;
   role: MemberRole;
+  /** A deputy's member (an active member of the same committee). */
+  deputyFor?: string;
+  /** The term, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
 }
 export interface NumberingBody {
   nextMeetingNumber: number;
@@ -77,6 +83,10 @@ export interface OpenMeetingBody {
   present: string[];
   absent?: string[];
   guests?: string[];
+  /** Names of the secretariat's staff present. */
+  secretariat?: string[];
+  /** Member ids among `present` who took part remotely. */
+  remote?: string[];
 }
 export interface CreateCaseBody {
   committee: string;
@@ -99,7 +109,7 @@ export interface CaseCommandBodies {
   schedule: { meetingId: string; late?: boolean };
   unschedule: { reason: string };
   present: { presenter: string };
-  'record-discussion': { summary?: string; points?: string[]; followUps?: string[] };
+  'record-discussion': { summary?: string; points?: string[]; followUps?: (string | FollowUpInput)[] };
   endorse: { resolution: string; conditions?: string; corrections?: string };
   note: { resolution: string; input?: string[] };
   postpone: { reason: string };
@@ -109,12 +119,25 @@ export interface CaseCommandBodies {
 }
 export type CaseCommandName = keyof CaseCommandBodies;
 
+/** A follow-up promised in `record-discussion`: its text, who owns it, and by when (YYYY-MM-DD). */
+export interface FollowUpInput {
+  text: string;
+  owner?: string;
+  due?: string;
+}
+export interface CloseFollowUpBody {
+  reason: string;
+}
+
 // ---------- views ----------
 export interface MemberView {
   id: string;
   name: string;
   organisation: string;
   role: MemberRole;
+  deputyFor?: string;
+  from?: string;
+  to?: string;
   joinedAt: string;
   leftAt?: string;
 }
@@ -161,7 +184,7 @@ export interface MeetingView extends MeetingSummary {
   previousMeetingId?: string;
   previousMeetingDate?: string;
   agenda: AgendaItemView[];
-  attendance: { present: string[]; absent: string[]; guests: string[] } | null;
+  attendance: MeetingAttendance | null;
   minutesApprovedBy: { byCaseId: string; byMeetingId: string } | null;
   /** Godkjent med merknader: the corrections made when these minutes were approved. */
   minutesCorrections?: string;
@@ -205,7 +228,7 @@ export interface CaseView {
   standardItem?: StandardItem;
   referredFromCaseId?: string;
   presenter: string | null;
-  discussion: { summary?: string; points: string[]; followUps: { id: string; text: string }[] }[];
+  discussion: { summary?: string; points: string[]; followUps: PromisedFollowUp[] }[];
   referrals: { toCommittee: string; type: string; referredCaseId: string }[];
   withdrawnReason: string | null;
   postponedFrom: string[];

@@ -21,6 +21,7 @@ import { decideAddMember, decideCreateCommittee, decideRemoveMember } from '../c
 import { CommandHandler } from '../core/handler.js';
 import { Loader } from '../core/load.js';
 import { historyStream } from '../events.js';
+import { closeFollowUp } from '../followup/commands.js';
 import { decideRecordHistory } from '../history/decide.js';
 import { isCaseCommand } from '../machines/commands.js';
 import type { Actor } from '../machines/guard-input.js';
@@ -38,6 +39,7 @@ import type {
   CaseCommandName,
   CaseView,
   ChangeMeetingBody,
+  CloseFollowUpBody,
   CommandContext,
   CommandResult,
   CommitteeView,
@@ -195,6 +197,11 @@ export class Workflow {
         },
       );
     });
+  }
+
+  /** Close a follow-up by hand, with a reason (no case met it); closed or met already: 409. */
+  closeFollowUp(followUpId: string, body: CloseFollowUpBody, ctx: CommandContext): Promise<CommandResult> {
+    return closeFollowUp(this.handler, this.load, followUpId, body, ctx);
   }
 
   /** PUT agenda: the order of the substantive cases before notice. */

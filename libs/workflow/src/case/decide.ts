@@ -11,7 +11,8 @@ import { allowedCommands, type CaseCommand } from '../machines/commands.js';
 import type { Actor } from '../machines/guard-input.js';
 import { decideMeeting, meetingState, type MeetingMachineEvent, type MeetingSnapshot } from '../machines/meeting.machine.js';
 import { InvalidCommand, ValidationFailed, type FieldError } from '../application/errors.js';
-import type { CaseCommandBodies, CaseCommandName, CreateCaseBody, EditCaseBody } from '../application/types.js';
+import type { CaseCommandBodies, CaseCommandName, CreateCaseBody, EditCaseBody, FollowUpInput } from '../application/types.js';
+import { promisedFollowUp } from '../followup/decide.js';
 import type { NewId } from '../core/ids.js';
 import { meetingFacts, type Folded, type OwnMeeting } from '../core/load.js';
 import { checkIfMatch, single, type PlannedWrite, type WritePlan } from '../core/plan.js';
@@ -201,10 +202,10 @@ export function decideCaseCommand<C extends CaseCommandName>(
       ev = {
         type: 'DiscussionRecorded',
         data: {
-          v: 1,
+          v: 2,
           ...(body.summary !== undefined ? { summary: body.summary as string } : {}),
           points: (body.points as string[] | undefined) ?? [],
-          followUps: ((body.followUps as string[] | undefined) ?? []).map((text, i) => ({ id: ids(`follow-up:${i}`), text })),
+          followUps: ((body.followUps as (string | FollowUpInput)[] | undefined) ?? []).map((f, i) => promisedFollowUp(ids(`follow-up:${i}`), f)),
         },
         guard,
       };

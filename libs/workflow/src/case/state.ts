@@ -6,7 +6,7 @@
  * Stamps (`at`, `actor`) are the stored events' `metadata.at` / `metadata.actor`; they are null in
  * a state evolved from a candidate event not stored yet.
  */
-import type { AmendedFields, CasePaper, CaseType, StandardItem } from '../events.js';
+import type { AmendedFields, CasePaper, CaseType, PromisedFollowUp, StandardItem } from '../events.js';
 import type { Stamp } from '../core/fact.js';
 import type { CaseStatus } from './lifecycle.js';
 
@@ -16,7 +16,7 @@ export interface CaseDiscussion extends Stamp {
   meetingId: string | null;
   summary?: string;
   points: string[];
-  followUps: { id: string; text: string }[];
+  followUps: PromisedFollowUp[];
 }
 
 /** Utsatt: the meeting it was postponed from, the number it lost there, and why. */

@@ -4,7 +4,7 @@
  */
 import { committeeStream } from '../events.js';
 import type { AddMemberBody, CreateCommitteeBody } from '../application/types.js';
-import { DomainRuleViolation, NotFound } from '../application/errors.js';
+import { DomainRuleViolation, InvalidCommand, NotFound, ValidationFailed } from '../application/errors.js';
 import type { NewId } from '../core/ids.js';
 import type { LoadedCommittee } from '../core/load.js';
 import { checkIfMatch, single, type WritePlan } from '../core/plan.js';
@@ -20,18 +20,46 @@ export function decideCreateCommittee(body: CreateCommitteeBody, given: { exists
   );
 }
 
+/** Names compare as people read them: case, surrounding and repeated white space aside. */
+const sameText = (a: string, b: string): boolean => a.trim().replace(/\s+/g, ' ').toLocaleLowerCase('nb') === b.trim().replace(/\s+/g, ' ').toLocaleLowerCase('nb');
+
+/**
+ * Add a member (chair, member, observer or deputy). A deputy's `deputyFor` must be an active
+ * member of this committee who is not a deputy (400); the same name and organisation twice among
+ * the active members is 409 (end the first membership to add them again).
+ */
 export function decideAddMember(
   when: { code: string; body: AddMemberBody; ifMatch?: bigint; ids: NewId },
   committee: LoadedCommittee,
 ): WritePlan {
+  const { name, organisation, role, deputyFor, from, to } = when.body;
+  if (deputyFor !== undefined) {
+    const of = committee.members.get(deputyFor);
+    const why = !of || of.leftAt ? `unknown member ${deputyFor} of ${when.code}` : of.role === 'deputy' ? `member ${deputyFor} is a deputy, not a member a deputy stands in for` : null;
+    if (why) throw new ValidationFailed([{ field: 'deputyFor', message: why }]);
+  }
   const stream = committeeStream(when.code);
   checkIfMatch(stream, when.ifMatch, committee.revision);
+  const twin = [...committee.members.values()].find((m) => !m.leftAt && sameText(m.name, name) && sameText(m.organisation, organisation));
+  if (twin)
+    throw new InvalidCommand(`${twin.name} (${twin.organisation}) is a member of ${when.code} already (member ${twin.id}): end that membership before adding them again`, ['remove-member']);
   const memberId = when.ids('member');
-  const { name, organisation, role } = when.body;
   return single(
     stream,
     committee.revision,
-    { type: 'MemberJoined', data: { v: 1, memberId, name, organisation, role } },
+    {
+      type: 'MemberJoined',
+      data: {
+        v: 2,
+        memberId,
+        name,
+        organisation,
+        role,
+        ...(deputyFor !== undefined ? { deputyFor } : {}),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+      },
+    },
     { id: memberId, state: 'member', revision: committee.revision + 1n, committee: when.code },
   );
 }

@@ -26,7 +26,17 @@ export function evolveCommittee(s: CommitteeRecord, e: CommitteeFact): Committee
       const d = e.data;
       return {
         ...s,
-        members: [...s.members.filter((m) => m.id !== d.memberId), { id: d.memberId, name: d.name, organisation: d.organisation, role: d.role, joined: stampOf(e), left: null }],
+        members: [...s.members.filter((m) => m.id !== d.memberId), {
+          id: d.memberId,
+          name: d.name,
+          organisation: d.organisation,
+          role: d.role,
+          ...(d.deputyFor !== undefined ? { deputyFor: d.deputyFor } : {}),
+          ...(d.from !== undefined ? { from: d.from } : {}),
+          ...(d.to !== undefined ? { to: d.to } : {}),
+          joined: stampOf(e),
+          left: null,
+        }],
       };
     }
     case 'MemberLeft':

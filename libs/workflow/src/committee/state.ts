@@ -7,6 +7,11 @@ export interface CommitteeMember {
   name: string;
   organisation: string;
   role: MemberRole;
+  /** A deputy (vara): the member they stand in for. */
+  deputyFor?: string;
+  /** The term (YYYY-MM-DD), when given. */
+  from?: string;
+  to?: string;
   joined: Stamp;
   /** Null while a member; set when they left (kept: attendance and history name them). */
   left: Stamp | null;

@@ -9,6 +9,7 @@ import { caseState, foldCase, type CaseSnapshot } from '../machines/case.machine
 import { foldMeeting, meetingState, type MeetingSnapshot } from '../machines/meeting.machine.js';
 import type { CaseState, MeetingFacts } from '../machines/guard-input.js';
 import { foldCommittee } from '../committee/evolve.js';
+import type { CommitteeMember } from '../committee/state.js';
 import { foldNumbering } from '../numbering/evolve.js';
 import type { NumberingState } from '../numbering/state.js';
 import type { Catalogue } from '../application/catalogue.js';
@@ -40,6 +41,21 @@ export interface OwnMeeting {
   loaded: Folded<MeetingSnapshot>;
   facts: MeetingFacts;
   previous?: { loaded: Folded<MeetingSnapshot>; facts: PreviousFacts };
+}
+
+/** A committee member as commands and reads answer it. */
+export function memberView(m: CommitteeMember): MemberView {
+  return {
+    id: m.id,
+    name: m.name,
+    organisation: m.organisation,
+    role: m.role,
+    ...(m.deputyFor !== undefined ? { deputyFor: m.deputyFor } : {}),
+    ...(m.from !== undefined ? { from: m.from } : {}),
+    ...(m.to !== undefined ? { to: m.to } : {}),
+    joinedAt: m.joined.at ?? '',
+    ...(m.left ? { leftAt: m.left.at ?? '' } : {}),
+  };
 }
 
 export function revisionOf(events: readonly { revision: bigint }[]): bigint {
@@ -85,8 +101,7 @@ export class Loader {
     if (!events) throw new NotFound('committee', code);
     const c = foldCommittee(code, events);
     const members = new Map<string, MemberView>();
-    for (const m of c.members)
-      members.set(m.id, { id: m.id, name: m.name, organisation: m.organisation, role: m.role, joinedAt: m.joined.at ?? '', ...(m.left ? { leftAt: m.left.at ?? '' } : {}) });
+    for (const m of c.members) members.set(m.id, memberView(m));
     return { code, name: c.name, members, revision: revisionOf(events) };
   }
 

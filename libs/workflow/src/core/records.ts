@@ -43,7 +43,7 @@ import type { MeetingRecord } from '../meeting/state.js';
 import { evolveNumbering, foldNumbering } from '../numbering/evolve.js';
 import type { NumberingRecord } from '../numbering/state.js';
 import type { Fact } from './fact.js';
-import { meetingFacts, type Folded, type LoadedCommittee, type LoadedNumbering, type OwnMeeting } from './load.js';
+import { meetingFacts, memberView, type Folded, type LoadedCommittee, type LoadedNumbering, type OwnMeeting } from './load.js';
 import { upcast } from './upcast.js';
 
 /** How a record of one stream kind is folded from scratch and evolved on. */
@@ -311,8 +311,7 @@ export class Session {
     const c = await this.load<CommitteeRecord>(committeeStream(code));
     if (!c) throw new NotFound('committee', code);
     const members = new Map<string, MemberView>();
-    for (const m of c.snapshot.members)
-      members.set(m.id, { id: m.id, name: m.name, organisation: m.organisation, role: m.role, joinedAt: m.joined.at ?? '', ...(m.left ? { leftAt: m.left.at ?? '' } : {}) });
+    for (const m of c.snapshot.members) members.set(m.id, memberView(m));
     return { code, name: c.snapshot.name, members, revision: c.revision };
   }
 

@@ -11,7 +11,7 @@
  * Adding an event type = adding it here (the `satisfies` clauses make the compiler insist);
  * changing a payload = bumping `current` and adding `lifts[old]` (old → old + 1).
  */
-import type { CaseEvent, CommitteeEvent, HistoryEvent, MeetingEvent, NumberingEvent, ProjectEvent } from '../events.js';
+import type { CaseEvent, CommitteeEvent, FollowUpEvent, HistoryEvent, MeetingEvent, NumberingEvent, ProjectEvent } from '../events.js';
 
 /** Turns a `v: n` payload into a `v: n + 1` payload (`upcast` stamps the new `v`). */
 export type Lift = (data: Readonly<Record<string, unknown>>) => Record<string, unknown>;
@@ -26,15 +26,20 @@ export interface EventVersions {
 /** Version 1, as written since the start: read as it is. */
 const V1: EventVersions = { current: 1, lifts: {} };
 
+/** Version 2 where v1 lacks only optional fields: a v1 payload is a valid v2 payload as it is. */
+const V2_OPTIONAL_FIELDS: EventVersions = { current: 2, lifts: { 1: (d) => ({ ...d }) } };
+/** MeetingOpened v2: a v1 opening had no staff, no remote members and no deputies standing in. */
+const MEETING_OPENED: EventVersions = { current: 2, lifts: { 1: (d) => ({ secretariat: [], remote: [], standingIn: [], ...d }) } };
+
 export const EVENT_VERSIONS = {
-  committee: { CommitteeCreated: V1, MemberJoined: V1, MemberLeft: V1 } satisfies Record<CommitteeEvent['type'], EventVersions>,
+  committee: { CommitteeCreated: V1, MemberJoined: V2_OPTIONAL_FIELDS, MemberLeft: V1 } satisfies Record<CommitteeEvent['type'], EventVersions>,
   numbering: { NumberingContinued: V1, MeetingNumberAssigned: V1, CaseNumbersAssigned: V1 } satisfies Record<NumberingEvent['type'], EventVersions>,
   meeting: {
     MeetingPlanned: V1,
     CaseAddedToAgenda: V1,
     CaseRemovedFromAgenda: V1,
     MeetingNoticed: V1,
-    MeetingOpened: V1,
+    MeetingOpened: MEETING_OPENED,
     MeetingAdjourned: V1,
     MinutesApproved: V1,
     AgendaReordered: V1,
@@ -49,7 +54,7 @@ export const EVENT_VERSIONS = {
     CaseUnscheduled: V1,
     CaseNumbered: V1,
     CasePresented: V1,
-    DiscussionRecorded: V1,
+    DiscussionRecorded: V2_OPTIONAL_FIELDS,
     ResolutionEndorsed: V1,
     CaseNoted: V1,
     CasePostponed: V1,
@@ -62,6 +67,7 @@ export const EVENT_VERSIONS = {
   } satisfies Record<CaseEvent['type'], EventVersions>,
   history: { HistoricalDecisionRecorded: V1 } satisfies Record<HistoryEvent['type'], EventVersions>,
   project: { ProjectRegistered: V1, ProjectStatusReported: V1 } satisfies Record<ProjectEvent['type'], EventVersions>,
+  followup: { FollowUpClosed: V1 } satisfies Record<FollowUpEvent['type'], EventVersions>,
 } as const;
 
 export type StreamKind = keyof typeof EVENT_VERSIONS;

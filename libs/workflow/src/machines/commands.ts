@@ -74,7 +74,7 @@ export function candidateEvent(s: CaseSnapshot, command: CaseCommand, ctx: Allow
     case 'present':
       return { type: 'CasePresented', data: { v: 1, presenter: '' }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
     case 'record-discussion':
-      return { type: 'DiscussionRecorded', data: { v: 1, points: [], followUps: [] }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+      return { type: 'DiscussionRecorded', data: { v: 2, points: [], followUps: [] }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
     case 'endorse':
       return {
         type: 'ResolutionEndorsed',
@@ -118,7 +118,7 @@ export function meetingCandidateEvent(
     case 'notice':
       return { type: 'MeetingNoticed', data: { v: 1, agenda: [] }, guard: { actor: ctx.actor } };
     case 'open':
-      return { type: 'MeetingOpened', data: { v: 1, present: [], absent: [], guests: [] }, guard: { actor: ctx.actor } };
+      return { type: 'MeetingOpened', data: { v: 2, present: [], absent: [], guests: [], secretariat: [], remote: [], standingIn: [] }, guard: { actor: ctx.actor } };
     case 'adjourn':
       return { type: 'MeetingAdjourned', data: { v: 1 }, guard: { actor: ctx.actor, agendaCases: ctx.agendaCases } };
     case 'reorder-agenda':

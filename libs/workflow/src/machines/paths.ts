@@ -27,7 +27,7 @@ export function caseGraphEvents(s: CaseSnapshot): CaseMachineEvent[] {
     { type: 'CaseUnscheduled', data: { v: 1, meetingId, reason: 'r' }, guard: at('planned') },
     { type: 'CaseNumbered', data: { v: 1, meetingId, number: '1/18' }, guard: at('noticed') },
     { type: 'CasePresented', data: { v: 1, presenter: 'p' }, guard: at('in_session') },
-    { type: 'DiscussionRecorded', data: { v: 1, points: ['p'], followUps: [] }, guard: at('in_session') },
+    { type: 'DiscussionRecorded', data: { v: 2, points: ['p'], followUps: [] }, guard: at('in_session') },
     { type: 'ResolutionEndorsed', data: { v: 1, resolution: 'r' }, guard: at('in_session') },
     { type: 'CaseNoted', data: { v: 1, resolution: 'r', input: [] }, guard: at('in_session') },
     { type: 'CasePostponed', data: { v: 1, meetingId, reason: 'r' }, guard: at(s.value === 'discussion' ? 'in_session' : 'planned') },

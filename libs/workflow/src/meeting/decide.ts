@@ -181,7 +181,7 @@ export function decideNoticeMeeting(
   };
 }
 
-/** Open: attendance of current members of the committee, each named once. */
+/** Open: attendance of current members of the committee, each named once; remote ones among those present; deputies standing in for members not present. */
 export function decideOpenMeeting(
   when: MeetingCommandWhen & { body: OpenMeetingBody },
   given: { meeting: Folded<MeetingSnapshot>; members: Map<string, MemberView> },
@@ -198,10 +198,25 @@ export function decideOpenMeeting(
       else if (seen.has(id)) errors.push({ field: `${f}[${i}]`, message: `member ${id} is named twice` });
       seen.add(id);
     });
+  const present = new Set(body.present);
+  const remote = new Set<string>();
+  (body.remote ?? []).forEach((id, i) => {
+    if (!present.has(id)) errors.push({ field: `remote[${i}]`, message: `member ${id} is not among those present` });
+    else if (remote.has(id)) errors.push({ field: `remote[${i}]`, message: `member ${id} is named twice` });
+    remote.add(id);
+  });
   if (errors.length) throw new ValidationFailed(errors);
   const stream = meetingStream(meetingId);
   checkIfMatch(stream, when.ifMatch, m.revision);
-  const ev: MeetingMachineEvent = { type: 'MeetingOpened', data: { v: 1, present: body.present, absent: body.absent ?? [], guests: body.guests ?? [] } };
+  // a deputy (vara) present for a member who is not
+  const standingIn = body.present.flatMap((id) => {
+    const d = given.members.get(id)!;
+    return d.role === 'deputy' && d.deputyFor !== undefined && !present.has(d.deputyFor) ? [{ deputy: id, for: d.deputyFor }] : [];
+  });
+  const ev: MeetingMachineEvent = {
+    type: 'MeetingOpened',
+    data: { v: 2, present: body.present, absent: body.absent ?? [], guests: body.guests ?? [], secretariat: body.secretariat ?? [], remote: body.remote ?? [], standingIn },
+  };
   const next = decideMeeting(m.snapshot, ev);
   if (!next) throw meetingRefused('open', m.snapshot, when.actor);
   return single(stream, m.revision, fact(ev), { id: meetingId, committee, number: m.snapshot.context.number, state: meetingState(next), revision: m.revision + 1n });

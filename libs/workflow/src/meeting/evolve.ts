@@ -138,7 +138,18 @@ function apply(s: MeetingRecord, e: MeetingFact): MeetingRecord {
       // before any approval of the minutes (the stream's revision), and its history names it.
       return s;
     case 'MeetingOpened':
-      return { ...s, attendance: { present: e.data.present ?? [], absent: e.data.absent ?? [], guests: e.data.guests ?? [] }, opened: stamp };
+      return {
+        ...s,
+        attendance: {
+          present: e.data.present ?? [],
+          absent: e.data.absent ?? [],
+          guests: e.data.guests ?? [],
+          secretariat: e.data.secretariat ?? [],
+          remote: e.data.remote ?? [],
+          standingIn: e.data.standingIn ?? [],
+        },
+        opened: stamp,
+      };
     case 'MeetingAdjourned':
       return { ...s, adjourned: stamp };
     case 'MinutesApproved':

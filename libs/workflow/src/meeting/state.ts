@@ -3,7 +3,7 @@
  * meeting read, the projections (minutes, registers, annual cycle), the archive and the documents
  * need. Members (who sits on the committee) are the committee record's, not the meeting's.
  */
-import type { MeetingDetails, MeetingFormat, MeetingKind, RemovalReason, StandardItem } from '../events.js';
+import type { MeetingDetails, MeetingFormat, MeetingKind, RemovalReason, StandardItem, StandingIn } from '../events.js';
 import type { Stamp } from '../core/fact.js';
 import type { MeetingStatus } from './lifecycle.js';
 
@@ -24,6 +24,18 @@ export interface AgendaRemoval extends Stamp {
   standardItem: StandardItem | null;
   /** The number it had on this agenda (given at notice), if any. */
   number: string | null;
+}
+
+export interface MeetingAttendance {
+  present: string[];
+  absent: string[];
+  guests: string[];
+  /** Sekretariat: names of the secretariat's staff present. */
+  secretariat: string[];
+  /** Member ids (among `present`) who took part remotely. */
+  remote: string[];
+  /** Deputies (vara) present for a member who was not. */
+  standingIn: StandingIn[];
 }
 
 export interface MeetingRecord {
@@ -49,7 +61,8 @@ export interface MeetingRecord {
   agenda: AgendaEntry[];
   /** Every removal from the agenda, oldest first. */
   removed: AgendaRemoval[];
-  attendance: { present: string[]; absent: string[]; guests: string[] } | null;
+  /** Set at opening: member ids present and absent, guests' and staff's names, who attended remotely, deputies standing in. */
+  attendance: MeetingAttendance | null;
   minutes: 'draft' | 'approved';
   /** The minutes-approval case that approved them, and its meeting. */
   minutesApprovedBy: { byCaseId: string; byMeetingId: string } | null;
