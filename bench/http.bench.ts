@@ -61,7 +61,9 @@ function startChild(script: string, env: NodeJS.ProcessEnv, pattern: RegExp): Pr
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, NO_COLOR: '1' };
   delete childEnv.EVENTSTORE_CONNECTION_STRING; // the embedded SQLite store, always
   delete childEnv.BENCH_CHILD_OUT;
-  const proc = spawn(process.execPath, [script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_CPU_PROF=<dir>: the children write V8 CPU profiles there (for attribution, not for figures)
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const proc = spawn(process.execPath, [...prof, script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (d: Buffer) => {
     log += String(d).replace(/\x1b\[[0-9;]*m/g, '');

@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import type { WriteUnit } from './catch-up-writer.js';
 import { ChangeLog } from './change-log.js';
+import { docJson } from './doc-json.js';
 import { DELETE_DOC_SQL, PROJECTION_SCHEMA_SQL, UPDATE_GENERATION_SQL, UPSERT_DOC_SQL, type GenerationRow } from './sqlite-schema.js';
 import type { Projection } from './types.js';
 import { Unit } from './unit.js';
@@ -113,7 +114,7 @@ export class GenerationStore {
       for (const id of ids) {
         const doc = map?.get(id);
         if (doc === undefined) s.deleteDoc.run(u.name, u.generation, collection, id);
-        else s.upsertDoc.run(u.name, u.generation, collection, id, JSON.stringify(doc));
+        else s.upsertDoc.run(u.name, u.generation, collection, id, docJson(doc));
       }
     }
   }
