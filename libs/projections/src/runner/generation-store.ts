@@ -6,6 +6,7 @@
  * generation keeps serving until the new one has caught up, then `swap` replaces it.
  */
 import Database from 'better-sqlite3';
+import { offloadCheckpoints, type Checkpointer } from '@saksflyt/event-store';
 import type { WriteUnit } from './catch-up-writer.js';
 import { ChangeLog } from './change-log.js';
 import { docJson } from './doc-json.js';
@@ -17,6 +18,8 @@ export class GenerationStore {
   private readonly db: Database.Database;
   private readonly stmts;
   readonly log: ChangeLog;
+  /** The WAL checkpoints of this connection, on a thread of their own (not inside a flush's COMMIT). */
+  private readonly checkpoints: Checkpointer;
 
   constructor(file: string, changeLogLimit: number) {
     this.db = new Database(file);
@@ -24,6 +27,7 @@ export class GenerationStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(PROJECTION_SCHEMA_SQL);
+    this.checkpoints = offloadCheckpoints(this.db, file);
     const db = this.db;
     this.stmts = {
       generations: db.prepare('SELECT * FROM projection_generations WHERE name = ? ORDER BY generation'),
@@ -139,7 +143,8 @@ export class GenerationStore {
     });
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.checkpoints.close();
     this.db.close();
   }
 }
