@@ -22,7 +22,7 @@
  * ≥ 3 × 640 = 1 920 commands/s (640/s is what one committee took before issue 9).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +61,9 @@ function startChild(script: string, env: NodeJS.ProcessEnv, pattern: RegExp): Pr
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, NO_COLOR: '1' };
   delete childEnv.EVENTSTORE_CONNECTION_STRING; // the embedded SQLite store, always
   delete childEnv.BENCH_CHILD_OUT;
-  const proc = spawn(process.execPath, [script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_CPU_PROF=<dir>: the children write V8 CPU profiles there (for attribution, not for figures)
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const proc = spawn(process.execPath, [...prof, script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (d: Buffer) => {
     log += String(d).replace(/\x1b\[[0-9;]*m/g, '');
@@ -242,15 +244,35 @@ interface Measured {
   errors: number;
 }
 
+/** CPU time (user + system, ms) the process has used so far, all its threads (Linux /proc; null elsewhere). */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+
+/** The server's CPU per 2xx answer over a phase (µs), printed for attribution: less sensitive to a busy machine than rates. */
+async function withCpu<T extends Measured>(pid: number | undefined, phase: () => Promise<T>): Promise<T & { cpuUsPerOk: number | null }> {
+  const before = cpuMs(pid);
+  const m = await phase();
+  const after = cpuMs(pid);
+  return { ...m, cpuUsPerOk: before === null || after === null || m.ok === 0 ? null : Math.round(((after - before) * 1000) / m.ok) };
+}
+
 function measured(r: autocannon.Result): Measured {
   const ok = r['2xx'];
   return { perSecond: ok / r.duration, ok, seconds: r.duration, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors };
 }
 
-function describe(name: string, m: Measured, tally?: Tally): string {
+function describe(name: string, m: Measured & { cpuUsPerOk?: number | null }, tally?: Tally): string {
   const ops = tally ? ` (${Object.entries(tally.ok).map(([k, v]) => `${v} ${k}`).join(', ')})` : '';
   const failed = tally && Object.keys(tally.failed).length ? `; refused: ${JSON.stringify(tally.failed)} e.g. ${tally.samples.join(' | ')}` : '';
-  return `${name}: ${m.ok} × 2xx in ${m.seconds.toFixed(1)} s = ${m.perSecond.toFixed(0)}/s${ops}; p50 ${m.p50} ms, p99 ${m.p99} ms; ${m.errors} errors${failed}`;
+  const cpu = m.cpuUsPerOk != null ? `; server CPU ${m.cpuUsPerOk} µs per answer` : '';
+  return `${name}: ${m.ok} × 2xx in ${m.seconds.toFixed(1)} s = ${m.perSecond.toFixed(0)}/s${ops}; p50 ${m.p50} ms, p99 ${m.p99} ms; ${m.errors} errors${cpu}${failed}`;
 }
 
 async function setUp(url: string, t: Targets): Promise<void> {
@@ -330,16 +352,16 @@ export async function run(): Promise<BenchFigures> {
     await settle(server.url);
 
     const half = Math.ceil(SECONDS / 2);
-    const bare1 = measured(await cannon(bareOpts(half)));
+    const bare1 = await withCpu(bare.proc.pid, async () => measured(await cannon(bareOpts(half))));
     console.log(describe('bare Nest endpoint (before)', bare1));
     const mixTally = newTally();
-    const mix = measured(await cannon(mixOpts(SECONDS, MIX, CONNECTIONS, mixTally)));
+    const mix = await withCpu(server.proc.pid, async () => measured(await cannon(mixOpts(SECONDS, MIX, CONNECTIONS, mixTally))));
     console.log(describe(`http_commands, ${CONNECTIONS} connections, ${MIX.length} committees`, mix, mixTally));
     const bare2 = measured(await cannon(bareOpts(half)));
     console.log(describe('bare Nest endpoint (after)', bare2));
     await settle(server.url);
     const oneTally = newTally();
-    const one = measured(await cannon(mixOpts(SECONDS, [ONE], ONE_CONNECTIONS, oneTally)));
+    const one = await withCpu(server.proc.pid, async () => measured(await cannon(mixOpts(SECONDS, [ONE], ONE_CONNECTIONS, oneTally))));
     console.log(describe(`http_commands_1committee_32c, ${ONE_CONNECTIONS} connections, 1 committee`, one, oneTally));
 
     const ceiling = (bare1.ok + bare2.ok) / (bare1.seconds + bare2.seconds);

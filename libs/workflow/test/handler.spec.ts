@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { WrongExpectedRevision, type EventStore, type StreamWrite } from '@saksflyt/event-store';
-import { DomainRuleViolation, Workflow, caseStream } from '../src/index.js';
+import { DomainRuleViolation, InvalidCommand, Workflow, caseStream } from '../src/index.js';
 import { eventId, recordIds } from '../src/core/ids.js';
 import { MAX_ATTEMPTS } from '../src/core/handler.js';
 import { admin, around, ctx, harness, secNEHS, type Harness } from './helpers.js';
@@ -92,6 +92,34 @@ describe('the command handler', () => {
     expect(e).toBeInstanceOf(DomainRuleViolation);
     expect((e as DomainRuleViolation).rule).toBe('concurrent-change');
     expect(calls).toBe(MAX_ATTEMPTS);
+    expect(await h.store.headPosition()).toBe(head);
+  });
+
+  it('a refused command looks for its own earlier events only when it has a command id (a retry may have written them)', async () => {
+    let fullReads = 0;
+    const counting = new Proxy(h.store, {
+      get(target, prop) {
+        if (prop === 'readStream')
+          return (stream: string, options?: object) => {
+            if (options === undefined) fullReads++; // the look-up reads the streams whole
+            return target.readStream(stream, options as never);
+          };
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    }) as EventStore;
+    const wf = new Workflow(counting);
+    const c = await wf.createCase(paper, ctx(secNEHS));
+    await wf.editCase(c.id, { title: 'Varmt' }, ctx(secNEHS)); // the case is in the record cache now
+    const head = await h.store.headPosition();
+    fullReads = 0;
+    // unschedule a draft case: refused (409 invalid-command), nothing written
+    await expect(wf.caseCommand(c.id, 'unschedule', { reason: 'x' }, ctx(secNEHS))).rejects.toBeInstanceOf(InvalidCommand);
+    expect(fullReads).toBe(0);
+    await expect(wf.caseCommand(c.id, 'unschedule', { reason: 'x' }, ctx(secNEHS, { commandId: 'd3c1e7a2-0000-4000-8000-000000000003' }))).rejects.toBeInstanceOf(
+      InvalidCommand,
+    );
+    expect(fullReads).toBeGreaterThan(0);
     expect(await h.store.headPosition()).toBe(head);
   });
 

@@ -13,7 +13,9 @@ import { commandIdFor } from './command-id.js';
 /**
  * The workflow's command context: the acting user (the guard has answered 401/403 already), the
  * request's correlation id, the command id (from `Idempotency-Key`, see command-id.ts), `If-Match`
- * (400 when malformed).
+ * (400 when malformed). Without `Idempotency-Key` no command id is given: the handler mints a fresh
+ * one per command, and knows that a refused command cannot be a retry of one already carried out
+ * (no look-up of its events).
  */
 export function commandContext(ctx: RequestCtx): CommandContext {
   const user = requireUser(ctx.user);
@@ -21,7 +23,7 @@ export function commandContext(ctx: RequestCtx): CommandContext {
   return {
     actor: { name: user.name, roles: user.roles },
     correlationId: ctx.correlationId,
-    commandId: commandIdFor(user.name, ctx.idempotencyKey),
+    ...(ctx.idempotencyKey !== undefined ? { commandId: commandIdFor(user.name, ctx.idempotencyKey) } : {}),
     ...(ifMatch !== undefined ? { ifMatch } : {}),
   };
 }

@@ -4,7 +4,9 @@
  * call is one unit: all its streams checked against their own expected revisions (and for an
  * idempotent repeat), then written under a savepoint, so a failing call rolls back alone (nothing
  * of it written) while the others in the same transaction commit. `append` is a one-stream
- * `appendMany`. Promises resolve only after COMMIT returned.
+ * `appendMany`. Promises settle only once the commit is on disk: COMMIT returns without fsync
+ * (`synchronous = NORMAL`) and the WAL file is fsynced off the event loop (`wal-sync.ts`), while the
+ * next group commit is written.
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -19,6 +21,7 @@ import {
 } from '../port.js';
 import { firstPosition, nextPosition, type PositionMode } from './positions.js';
 import { chainHash, COLUMNS, GENESIS_HASH, type Row } from './schema.js';
+import type { WalSync } from './wal-sync.js';
 
 /** What the writer counts (part of `SqliteStoreStats`). */
 export interface WriteStats {
@@ -122,13 +125,15 @@ export class GroupCommitWriter {
   private readonly streamHeadCache = new Map<string, bigint>();
   private readonly sInsert: Database.Statement;
 
-  /** `flushed` runs after every flush (the committed appends wake the subscriptions). */
+  /** `flushed` runs once committed appends are on disk (they wake the subscriptions). */
   constructor(
     private readonly writer: Database.Database,
     positions: PositionMode,
     private readonly maxBatch: number,
     private readonly stats: WriteStats,
     private readonly flushed: () => void,
+    /** fsyncs the WAL file after each commit; appends settle when it has (see `wal-sync.ts`). */
+    private readonly sync: WalSync,
   ) {
     this.sparse = positions === 'sparse';
     this.firstPosition = firstPosition(positions);
@@ -169,6 +174,7 @@ export class GroupCommitWriter {
   /** The checks that need no transaction: refused before the call reaches the batch. */
   private invalidWrite(w: StreamWrite | undefined, what: string): Error | null {
     if (this.closed) return new Error('Event store is closed');
+    if (this.sync.failed) return this.sync.failed;
     if (!w || typeof w !== 'object') return new Error(`${what}: a stream write must be { stream, expectedRevision, events }`);
     if (typeof w.stream !== 'string' || w.stream.length === 0) return new Error('Stream name required');
     if (!Array.isArray(w.events) || w.events.length === 0) return new Error(`${what} needs at least one event for stream ${w.stream}`);
@@ -193,11 +199,21 @@ export class GroupCommitWriter {
       this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
       this.writeBatch(batch);
     }
+    if (!this.sync.pending) this.flushed();
+    this.wakeDrainWaiters();
+  };
+
+  /** After each fsync that settled appends (see `WalSync`). */
+  onSynced(): void {
     this.flushed();
+    this.wakeDrainWaiters();
+  }
+
+  private wakeDrainWaiters(): void {
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const w of waiters) w();
-  };
+  }
 
   private writeBatch(batch: PendingAppend[]): void {
     const outcomes: Array<{ ok: true; result: AppendManyResult | AppendResult } | { ok: false; error: unknown }> = [];
@@ -208,6 +224,7 @@ export class GroupCommitWriter {
       return;
     }
     let state: BatchState;
+    let before = 0;
     try {
       // The cached chain head and stream revisions are valid while no other connection (another
       // process) has committed since our last commit: that is what the writer's data_version says.
@@ -217,6 +234,7 @@ export class GroupCommitWriter {
         this.cachedHead = this.readHead();
         this.cacheVersion = version;
       }
+      before = this.cachedHead.position;
       state = {
         position: this.cachedHead.position,
         next: this.cachedHead.next,
@@ -249,13 +267,20 @@ export class GroupCommitWriter {
     }
     this.stats.transactions += 1;
     this.stats.eventsWritten += state.written;
-    for (let i = 0; i < batch.length; i++) {
-      const o = outcomes[i];
-      if (o.ok) {
-        this.stats.appendsCommitted += 1;
-        batch[i].resolve(o.result);
-      } else batch[i].reject(o.error);
-    }
+    const settle = (syncError: unknown): void => {
+      for (let i = 0; i < batch.length; i++) {
+        const o = outcomes[i];
+        if (!o.ok) batch[i].reject(o.error);
+        else if (syncError) batch[i].reject(syncError);
+        else {
+          this.stats.appendsCommitted += 1;
+          batch[i].resolve(o.result);
+        }
+      }
+    };
+    // nothing written (every call refused or a repeat): nothing to wait for
+    if (state.written === 0) settle(null);
+    else this.sync.committed(before, state.position, settle);
   }
 
   /** The last row as the writer sees it, with the position the next row gets. */
@@ -431,10 +456,10 @@ export class GroupCommitWriter {
 
   /** Appends are queued or a flush is scheduled. */
   get busy(): boolean {
-    return this.queue.length > 0 || this.flushScheduled;
+    return this.queue.length > 0 || this.flushScheduled || this.sync.pending;
   }
 
-  /** Resolves once the next flush has written (or refused) what it took. */
+  /** Resolves once the next flush has written (or refused) what it took, or the next fsync settled appends. */
   nextFlush(): Promise<void> {
     return new Promise<void>((r) => this.drainWaiters.push(r));
   }

@@ -51,6 +51,8 @@ export class ReadSide {
     private readonly pollIntervalMs: number,
     private readonly catchUpThreadMin: number | false,
     private readonly stats: ReadStats,
+    /** Subscriptions deliver no event after this position (null: no limit): the writer's commits not yet on disk (`WalSync`). */
+    private readonly durableLimit: () => number | null = () => null,
   ) {
     this.rAllAfter = reader.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
     this.rAllAfterTypes = reader
@@ -202,7 +204,10 @@ export class ReadSide {
           return;
         }
         let count: number;
+        /** An event not yet on disk was left for the wake after its fsync. */
+        let held = false;
         try {
+          const cap = this.durableLimit();
           if (reader === undefined) reader = catchUpReader!(cursor);
           if (reader !== null) {
             const events = reader.take();
@@ -218,6 +223,11 @@ export class ReadSide {
             count = events.length;
             for (const event of events) {
               if (stopped) break;
+              if (cap !== null && event.position > BigInt(cap)) {
+                held = true;
+                endReader(); // the rest is read again after the cursor, once on disk
+                break;
+              }
               deliver(event);
             }
           } else {
@@ -225,6 +235,10 @@ export class ReadSide {
             count = rows.length;
             for (const r of rows) {
               if (stopped) break;
+              if (cap !== null && r[0] > cap) {
+                held = true;
+                break;
+              }
               deliver(toEvent(r));
             }
           }
@@ -240,13 +254,15 @@ export class ReadSide {
           endReader();
           return;
         }
-        if (count === this.pageSize) {
+        if (count === this.pageSize && !held) {
           setImmediate(step); // more to read: next page on a later turn, so appends keep flowing
           return;
         }
         if (!caughtUp) {
           caughtUp = true;
-          const position = byPosition ? lastPosition : BigInt((this.rHead.get() as number | null) ?? 0);
+          const cap = this.durableLimit();
+          const head = (this.rHead.get() as number | null) ?? 0;
+          const position = byPosition ? lastPosition : BigInt(cap !== null && cap < head ? cap : head);
           subscriber.next({ kind: 'caughtUp', position: position > lastPosition ? position : lastPosition });
         }
         if (dirty) {

@@ -1,5 +1,7 @@
 /**
- * The embedded event store: one SQLite file (better-sqlite3), WAL, synchronous=FULL.
+ * The embedded event store: one SQLite file (better-sqlite3), WAL. Durable: an append is
+ * acknowledged only once its transaction is on disk (COMMIT with synchronous=NORMAL, then an fsync
+ * of the WAL file off the event loop: `wal-sync.ts`).
  *
  * - Appends are group-committed on the write connection (`group-commit-writer.ts`): concurrent
  *   `append` and `appendMany` calls are written in ONE transaction, each call all or nothing.
@@ -29,8 +31,11 @@ import { fileMode, requestedPositionMode, type PositionMode } from './positions.
 import { ReadSide, type ReadStats } from './read-side.js';
 import { applyWritePragmas, SCHEMA_SQL } from './schema.js';
 import { verifyChain, type VerifyChainResult } from './verify-chain.js';
+import { WalSync } from './wal-sync.js';
+import { offloadCheckpoints, type Checkpointer } from './checkpointer.js';
 
 export { DuplicateEventId } from './group-commit-writer.js';
+export { offloadCheckpoints, type Checkpointer } from './checkpointer.js';
 export { requestedPositionMode, SPARSE_FIRST_POSITION, SPARSE_ROW_HEADER, sparseRowSize, type PositionMode } from './positions.js';
 export { applyWritePragmas, chainHash, GENESIS_HASH, SCHEMA_SQL } from './schema.js';
 export type { VerifyChainResult } from './verify-chain.js';
@@ -79,6 +84,9 @@ export class SqliteEventStore implements EventStore {
   readonly positions: PositionMode;
   private readonly writes: GroupCommitWriter;
   private readonly reads: ReadSide;
+  private readonly sync: WalSync;
+  /** The write connection's WAL checkpoints, on a thread of their own (`checkpointer.ts`). */
+  private readonly checkpoints: Checkpointer;
 
   constructor(
     readonly file: string,
@@ -88,9 +96,14 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.pageSize = options.pageSize ?? 500;
     this.positions = options.positions ?? 'dense';
-    const reads = new ReadSide(file, reader, this.pageSize, options.pollIntervalMs ?? 50, options.catchUpThreadMin ?? 20_000, this.stats);
+    this.checkpoints = offloadCheckpoints(writer, file);
+    const sync = new WalSync(`${file}-wal`, () => this.writes.onSynced());
+    this.sync = sync;
+    const reads = new ReadSide(file, reader, this.pageSize, options.pollIntervalMs ?? 50, options.catchUpThreadMin ?? 20_000, this.stats, () =>
+      sync.durableLimit(),
+    );
     this.reads = reads;
-    this.writes = new GroupCommitWriter(writer, this.positions, options.maxBatch ?? 512, this.stats, () => reads.notify());
+    this.writes = new GroupCommitWriter(writer, this.positions, options.maxBatch ?? 512, this.stats, () => reads.notify(), sync);
   }
 
   append(stream: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -138,6 +151,8 @@ export class SqliteEventStore implements EventStore {
     while (this.writes.busy) await this.writes.nextFlush();
     this.writes.closed = true;
     this.reads.close();
+    this.sync.close();
+    await this.checkpoints.close();
     this.writer.close();
     this.reader.close();
   }
@@ -149,6 +164,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   try {
     applyWritePragmas(writer);
     writer.exec(SCHEMA_SQL);
+    // the store's own commits: no fsync in COMMIT; the WAL file is fsynced off the event loop
+    // before any append is acknowledged (wal-sync.ts), so acknowledged appends are as durable
+    writer.pragma('synchronous = NORMAL');
     const positions = fileMode(writer, requested, options.file);
     const reader = new Database(options.file, { fileMustExist: true });
     reader.pragma('busy_timeout = 10000');

@@ -4,6 +4,7 @@
  * `logFrom` on a generation is the position the log reaches back to (null: no log yet).
  */
 import type Database from 'better-sqlite3';
+import { changesJson } from './doc-json.js';
 import type { ChangeMessage, DocChange } from './types.js';
 import type { Entry, Unit } from './unit.js';
 
@@ -62,7 +63,7 @@ export class ChangeLog {
     const s = this.stmts;
     for (const m of u.pending) {
       if (m.position <= u.logFrom) continue;
-      s.insertChange.run(u.name, u.generation, m.position, JSON.stringify(m.changes));
+      s.insertChange.run(u.name, u.generation, m.position, changesJson(m.changes));
       u.logCount++;
     }
     if (this.overLimit(u)) {

@@ -5,6 +5,7 @@
  * go to the catch-up writer thread instead; everything else waits for it (`drain`) and writes here.
  */
 import { CatchUpWriter, toWriteUnit, type WriteUnit } from './catch-up-writer.js';
+import { clearDocJson } from './doc-json.js';
 import type { GenerationStore } from './generation-store.js';
 import type { ChangeMessage } from './types.js';
 import type { Entry } from './unit.js';
@@ -41,16 +42,20 @@ export class Flusher {
     this.drain();
     const store = this.store;
     const emits: Array<[Entry, ChangeMessage[]]> = [];
-    store.transaction(() => {
-      for (const e of entries) {
-        const u = e.live;
-        if (!u.hasWork() && !swaps.includes(e)) continue;
-        store.writeDocs(u);
-        log.append(e);
-        if (swaps.includes(e)) store.swap(e.serving, u);
-        store.saveCheckpoint(u);
-      }
-    });
+    try {
+      store.transaction(() => {
+        for (const e of entries) {
+          const u = e.live;
+          if (!u.hasWork() && !swaps.includes(e)) continue;
+          store.writeDocs(u);
+          log.append(e);
+          if (swaps.includes(e)) store.swap(e.serving, u);
+          store.saveCheckpoint(u);
+        }
+      });
+    } finally {
+      clearDocJson();
+    }
     this.sinceFlush = 0;
     for (const e of entries) {
       const u = e.live;

@@ -6,8 +6,10 @@
  * generation keeps serving until the new one has caught up, then `swap` replaces it.
  */
 import Database from 'better-sqlite3';
+import { offloadCheckpoints, type Checkpointer } from '@saksflyt/event-store';
 import type { WriteUnit } from './catch-up-writer.js';
 import { ChangeLog } from './change-log.js';
+import { docJson } from './doc-json.js';
 import { DELETE_DOC_SQL, PROJECTION_SCHEMA_SQL, UPDATE_GENERATION_SQL, UPSERT_DOC_SQL, type GenerationRow } from './sqlite-schema.js';
 import type { Projection } from './types.js';
 import { Unit } from './unit.js';
@@ -16,6 +18,8 @@ export class GenerationStore {
   private readonly db: Database.Database;
   private readonly stmts;
   readonly log: ChangeLog;
+  /** The WAL checkpoints of this connection, on a thread of their own (not inside a flush's COMMIT). */
+  private readonly checkpoints: Checkpointer;
 
   constructor(file: string, changeLogLimit: number) {
     this.db = new Database(file);
@@ -23,6 +27,7 @@ export class GenerationStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(PROJECTION_SCHEMA_SQL);
+    this.checkpoints = offloadCheckpoints(this.db, file);
     const db = this.db;
     this.stmts = {
       generations: db.prepare('SELECT * FROM projection_generations WHERE name = ? ORDER BY generation'),
@@ -113,7 +118,7 @@ export class GenerationStore {
       for (const id of ids) {
         const doc = map?.get(id);
         if (doc === undefined) s.deleteDoc.run(u.name, u.generation, collection, id);
-        else s.upsertDoc.run(u.name, u.generation, collection, id, JSON.stringify(doc));
+        else s.upsertDoc.run(u.name, u.generation, collection, id, docJson(doc));
       }
     }
   }
@@ -138,7 +143,8 @@ export class GenerationStore {
     });
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.checkpoints.close();
     this.db.close();
   }
 }

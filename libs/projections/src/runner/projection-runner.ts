@@ -296,6 +296,6 @@ export class ProjectionRunner {
     this.waiters.endAll();
     for (const e of this.entries.values()) e.subject.complete();
     await this.flusher.close();
-    this.store.close();
+    await this.store.close();
   }
 }

@@ -50,7 +50,12 @@ export type CommitteeDoc = CommitteeRecord;
 
 export type MeetingState = MeetingStatus;
 
-/** `meeting/<id>`: the meeting record, plus the view's snapshot of the committee's members. */
+/**
+ * `meeting/<id>`: the meeting record, plus the view's snapshot of the committee's members, without
+ * the record's history of removals (`removed` is kept empty: no view reads it, and it grows with
+ * every unscheduling, so a live meeting's document would grow without bound and be written again on
+ * every change of its agenda).
+ */
 export interface MeetingDoc extends MeetingRecord {
   /** The committee's members when planned, refreshed at notice and at opening (then fixed); kept when tracked `withMembers` (for the minutes). */
   members: MemberDoc[];
@@ -144,7 +149,8 @@ export function trackMeeting(docs: DocStore, e: RecordedEvent, withMembers = fal
   }
   const m = docs.get<MeetingDoc>('meeting', id);
   if (!m) return null;
-  const next = evolveMeeting(m, fact) as MeetingDoc;
+  let next = evolveMeeting(m, fact) as MeetingDoc;
+  if (next.removed.length > 0) next = { ...next, removed: [] };
   docs.put('meeting', id, fact.type === 'MeetingNoticed' || fact.type === 'MeetingOpened' ? { ...next, members: members(m.committee, m.members) } : next);
   return id;
 }

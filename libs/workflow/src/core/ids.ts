@@ -15,10 +15,21 @@ import { createHash } from 'node:crypto';
 /** The workflow's namespace for derived ids (a random v4, fixed forever: changing it changes every derived id). */
 export const DERIVED_ID_NAMESPACE = '6b7f0e2a-4c1d-4f0e-9a3b-2d8e5c7a1f90';
 
+/** The namespaces' bytes, parsed once (there are a few, fixed). */
+const NAMESPACES = new Map<string, Buffer>();
+function namespaceBytes(namespace: string): Buffer {
+  let ns = NAMESPACES.get(namespace);
+  if (ns === undefined) {
+    ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+    if (ns.length !== 16) throw new Error(`not a uuid: ${namespace}`);
+    if (NAMESPACES.size < 16) NAMESPACES.set(namespace, ns);
+  }
+  return ns;
+}
+
 /** UUID version 5 of `name` in `namespace` (RFC 9562 §5.5). */
 export function uuidV5(name: string, namespace: string = DERIVED_ID_NAMESPACE): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  if (ns.length !== 16) throw new Error(`not a uuid: ${namespace}`);
+  const ns = namespaceBytes(namespace);
   const b = createHash('sha1').update(ns).update(name, 'utf8').digest().subarray(0, 16);
   b[6] = (b[6]! & 0x0f) | 0x50;
   b[8] = (b[8]! & 0x3f) | 0x80;
