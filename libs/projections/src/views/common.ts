@@ -52,9 +52,10 @@ export type MeetingState = MeetingStatus;
 
 /**
  * `meeting/<id>`: the meeting record, plus the view's snapshot of the committee's members, without
- * the record's history of removals (`removed` is kept empty: no view reads it, and it grows with
- * every unscheduling, so a live meeting's document would grow without bound and be written again on
- * every change of its agenda).
+ * the removals made before notice (`removed` keeps only the cases that left a noticed agenda, with
+ * their numbers, which the minutes list: the ones before notice grow with every unscheduling, so a
+ * live meeting's document would grow without bound and be written again on every change of its
+ * agenda; no view reads them).
  */
 export interface MeetingDoc extends MeetingRecord {
   /** The committee's members when planned, refreshed at notice and at opening (then fixed); kept when tracked `withMembers` (for the minutes). */
@@ -150,7 +151,7 @@ export function trackMeeting(docs: DocStore, e: RecordedEvent, withMembers = fal
   const m = docs.get<MeetingDoc>('meeting', id);
   if (!m) return null;
   let next = evolveMeeting(m, fact) as MeetingDoc;
-  if (next.removed.length > 0) next = { ...next, removed: [] };
+  if (next.removed.some((r) => r.number === null)) next = { ...next, removed: next.removed.filter((r) => r.number !== null) };
   docs.put('meeting', id, fact.type === 'MeetingNoticed' || fact.type === 'MeetingOpened' ? { ...next, members: members(m.committee, m.members) } : next);
   return id;
 }
