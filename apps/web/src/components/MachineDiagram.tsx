@@ -17,8 +17,8 @@ interface MachineDef {
 
 const W = 150;
 const H = 48;
-const GX = 70;
-const GY = 36;
+const GX = 130;
+const GY = 44;
 
 export function layout(def: MachineDef) {
   const depth = new Map<string, number>([[def.initial, 0]]);

@@ -97,7 +97,8 @@ export function caseCommandSpec(
 function bodyOf(spec: CommandSpec, values: Record<string, string>): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const f of spec.fields) {
-    const v = values[f.name] ?? '';
+    // a select shows its first option until one is chosen: that is the value sent
+    const v = values[f.name] ?? (f.kind === 'select' ? (f.options[0]?.value ?? '') : '');
     if (f.kind === 'lines') {
       const l = lines(v);
       if (l.length) body[f.name] = l;

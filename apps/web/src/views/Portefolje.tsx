@@ -64,7 +64,7 @@ export default function Portefolje() {
             <figcaption>{t('chart')}</figcaption>
             <div style={{ width: '100%', height: 300 }} aria-hidden="true">
               <ResponsiveContainer>
-                <BarChart data={data} margin={{ top: 10, right: 10, bottom: 10, left: 0 }}>
+                <BarChart accessibilityLayer={false} data={data} margin={{ top: 10, right: 10, bottom: 10, left: 0 }}>
                   <CartesianGrid strokeDasharray="3 3" />
                   <XAxis dataKey="phase" />
                   <YAxis allowDecimals={false} />
