@@ -46,10 +46,11 @@ function Attendance({ meeting, committee, onDone }: { meeting: MeetingDoc; commi
   const { t } = useI18n();
   const voting = (committee?.members ?? []).filter((m) => m.role !== 'observer');
   const observers = (committee?.members ?? []).filter((m) => m.role === 'observer');
-  const [present, setPresent] = useState<Set<string>>(() => new Set(voting.map((m) => m.id)));
+  // everyone present until the secretary unticks them (observers too: they attend, they do not decide)
+  const [present, setPresent] = useState<Set<string>>(() => new Set((committee?.members ?? []).map((m) => m.id)));
   const [guests, setGuests] = useState('');
   const [error, setError] = useState<Error | null>(null);
-  useEffect(() => setPresent(new Set(voting.map((m) => m.id))), [committee]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => setPresent(new Set((committee?.members ?? []).map((m) => m.id))), [committee]);
   const all = [...voting, ...observers];
   const submit = async (e: FormEvent) => {
     e.preventDefault();

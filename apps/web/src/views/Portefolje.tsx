@@ -58,6 +58,8 @@ export default function Portefolje() {
       </div>
       {!projects ? (
         <Loading />
+      ) : projects.length === 0 ? (
+        <Paragraph>{t('none')}</Paragraph>
       ) : (
         <>
           <figure className="chart" role="img" aria-label={`${t('chart')}. ${summary}`}>
