@@ -86,6 +86,8 @@ export const LABELS = {
   draft: 'Utkast',
   draftStatus: 'Referatet er ikke godkjent.',
   approvedStatus: 'Godkjent referat.',
+  late: 'Tilleggssak',
+  amended: 'Rettet før godkjenning',
   builtAt: 'Bygget fra hendelsesposisjon',
   page: 'Side',
   of: 'av',
@@ -142,10 +144,15 @@ function observersOf(members: readonly MemberEntry[]): string[] {
   return members.filter((m) => m.role === 'observer').map((m) => withOrganisation(m, members));
 }
 
-function agendaRows(cases: readonly { number: string | null; title: string; type: MinutesDocument['cases'][number]['type']; standardItem?: MinutesDocument['cases'][number]['standardItem'] }[]): AgendaRow[] {
+/** A case's title as the documents show it: a late case marked "Tilleggssak: ...". */
+function caseTitle(c: { title: string; late?: boolean | null }): string {
+  return c.late ? `${LABELS.late}: ${oneLine(c.title)}` : oneLine(c.title);
+}
+
+function agendaRows(cases: readonly { number: string | null; title: string; late?: boolean | null; type: MinutesDocument['cases'][number]['type']; standardItem?: MinutesDocument['cases'][number]['standardItem'] }[]): AgendaRow[] {
   return cases.map((c) => ({
     number: oneLine(c.number ?? ''),
-    title: oneLine(c.title),
+    title: caseTitle(c),
     type: caseTypeLabel(c.type, c.standardItem),
   }));
 }
@@ -185,9 +192,11 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     if (points.length) blocks.push({ kind: 'list', label: LABELS.points, items: points });
     if (present(c.resolution)) blocks.push({ kind: 'resolution', label: LABELS.resolution, text: clean(c.resolution) });
     if (present(c.conditions)) blocks.push({ kind: 'text', label: LABELS.conditions, text: clean(c.conditions) });
+    const amended = (c.amendments ?? []).filter((a) => present(a?.reason)).map((a) => (a.at ? `${formatDate(a.at)}: ${clean(a.reason)}` : clean(a.reason)));
+    if (amended.length) blocks.push({ kind: 'list', label: LABELS.amended, items: amended });
     const followUps = (c.followUps ?? []).map(followUpText).filter(present).map(clean);
     if (followUps.length) blocks.push({ kind: 'list', label: LABELS.followUps, items: followUps });
-    return { number: oneLine(c.number ?? ''), title: oneLine(c.title), blocks };
+    return { number: oneLine(c.number ?? ''), title: caseTitle(c), blocks };
   });
 
   const committee = oneLine(doc.committee.name);
@@ -227,7 +236,7 @@ export function noticeLayout(doc: NoticeDocument): Layout {
     if (present(c.proposedResolution)) {
       blocks.push({ kind: 'resolution', label: LABELS.proposal, text: clean(c.proposedResolution) });
     }
-    return { number: oneLine(c.number ?? ''), title: oneLine(c.title), blocks };
+    return { number: oneLine(c.number ?? ''), title: caseTitle(c), blocks };
   });
 
   const committee = oneLine(doc.committee.name);

@@ -96,6 +96,10 @@ export interface MinutesCase {
   conditions?: string | null;
   /** Follow-ups promised in the minutes (`record-discussion`'s `followUps`); shown under "Oppfølging". */
   followUps: FollowUpRef[];
+  /** A late case (tilleggssak): marked "Tilleggssak" in the agenda and its heading. */
+  late?: boolean | null;
+  /** Amendments before approval (`amend`): the texts above are the amended ones; each shown with its date and reason. */
+  amendments?: { reason: string; at?: string | null }[] | null;
 }
 
 export interface MinutesDocument {
@@ -124,6 +128,8 @@ export interface NoticeCase {
   responsible?: string | null;
   /** *Forslag til vedtak*; absent for *Eventuelt*. */
   proposedResolution?: string | null;
+  /** A late case (tilleggssak): marked "Tilleggssak" in the agenda and its heading. */
+  late?: boolean | null;
 }
 
 export interface NoticeDocument {

@@ -6,10 +6,11 @@
  * - `committee-{CODE}`            CommitteeCreated, MemberJoined, MemberLeft
  * - `numbering-{CODE}-{YYYY}`     NumberingContinued, MeetingNumberAssigned, CaseNumbersAssigned
  * - `meeting-{uuid}`              MeetingPlanned, CaseAddedToAgenda, CaseRemovedFromAgenda,
- *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved
+ *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved,
+ *                                 AgendaReordered, MinutesAmended
  * - `case-{uuid}`                 CaseDrafted, CasePaperEdited, CaseScheduled, CaseUnscheduled,
  *                                 CaseNumbered, CasePresented, DiscussionRecorded, ResolutionEndorsed,
- *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn
+ *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn, DecisionAmended
  * - `history-{CODE}-{NN}-{YY}`    HistoricalDecisionRecorded (an earlier decision, e.g. NEHS 39/17,
  *                                 known only as the records quote it; no meeting, no numbering)
  * - `project-{id}`                ProjectRegistered, ProjectStatusReported (portfolio projects;
@@ -94,11 +95,29 @@ export interface MeetingPlanned {
 }
 export interface CaseAddedToAgenda {
   type: 'CaseAddedToAgenda';
-  data: { v: 1; caseId: string; standardItem?: StandardItem };
+  /**
+   * `late: true` (tilleggssak): added after notice, last before Eventuelt, with the `number` it
+   * got at once. (Optional fields: earlier v1 payloads lack them and read as an ordinary addition.)
+   */
+  data: { v: 1; caseId: string; standardItem?: StandardItem; late?: true; number?: string };
 }
 export interface CaseRemovedFromAgenda {
   type: 'CaseRemovedFromAgenda';
   data: { v: 1; caseId: string; reason: string; why: RemovalReason };
+}
+/** The substantive cases of a planned agenda put in this order (the standard items keep their places). */
+export interface AgendaReordered {
+  type: 'AgendaReordered';
+  data: { v: 1; order: string[] };
+}
+/**
+ * A decided item of the draft minutes was amended (the case's DecisionAmended holds the texts).
+ * Written on the meeting stream in the same plan, so an amendment and the approval of the minutes
+ * are ordered: an amendment can never land after the approval.
+ */
+export interface MinutesAmended {
+  type: 'MinutesAmended';
+  data: { v: 1; caseId: string; reason: string };
 }
 /** Innkalling og dagsorden issued: the agenda is frozen, in this order, with these numbers. */
 export interface MeetingNoticed {
@@ -149,7 +168,8 @@ export interface CasePaperEdited {
 }
 export interface CaseScheduled {
   type: 'CaseScheduled';
-  data: { v: 1; meetingId: string };
+  /** `late: true`: a tilleggssak, scheduled on a noticed or in-session meeting (optional: older v1 payloads lack it). */
+  data: { v: 1; meetingId: string; late?: true };
 }
 export interface CaseUnscheduled {
   type: 'CaseUnscheduled';
@@ -190,6 +210,19 @@ export interface CaseReferred {
 export interface CaseWithdrawn {
   type: 'CaseWithdrawn';
   data: { v: 1; reason: string };
+}
+/** The fields an amendment (rettelse) may replace, before the minutes are approved. */
+export interface AmendedFields {
+  resolution?: string;
+  conditions?: string;
+  summary?: string;
+  points?: string[];
+  input?: string[];
+}
+/** Rettelse: the recorded vedtak or discussion corrected before the minutes were approved; the new texts and why. */
+export interface DecisionAmended {
+  type: 'DecisionAmended';
+  data: AmendedFields & { v: 1; reason: string };
 }
 
 // ---------- history (tidligere vedtak) ----------
@@ -249,7 +282,9 @@ export type MeetingEvent =
   | MeetingNoticed
   | MeetingOpened
   | MeetingAdjourned
-  | MinutesApproved;
+  | MinutesApproved
+  | AgendaReordered
+  | MinutesAmended;
 export type CaseEvent =
   | CaseDrafted
   | CasePaperEdited
@@ -262,7 +297,8 @@ export type CaseEvent =
   | CaseNoted
   | CasePostponed
   | CaseReferred
-  | CaseWithdrawn;
+  | CaseWithdrawn
+  | DecisionAmended;
 
 export type HistoryEvent = HistoricalDecisionRecorded;
 export type ProjectEvent = ProjectRegistered | ProjectStatusReported;

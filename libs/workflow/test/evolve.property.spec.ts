@@ -86,7 +86,7 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
   const meetingId = st.meeting === 'world' ? `M${world.k}` : 'MX';
   const guard = {
     actor: st.actor,
-    meeting: { id: meetingId, committee: st.committee, state: st.truthful ? MEETING_STATES[world.phase]! : st.meetingState },
+    meeting: { id: meetingId, committee: st.committee, state: st.truthful ? MEETING_STATES[world.phase]! : st.meetingState, minutes: st.number === '2/18' && st.text === 'b' ? ('approved' as const) : ('draft' as const) },
     ...(st.prev ? { previousMeeting: { id: 'M0', committee: 'NEHS', ...st.prev } } : {}),
   };
   const data = ((): CaseMachineEvent['data'] => {
@@ -94,7 +94,7 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
       case 'CasePaperEdited':
         return { v: 1, changes: { title: st.text || 'x', ...(st.text === 'b' ? { background: 'bg' } : {}) } };
       case 'CaseScheduled':
-        return { v: 1, meetingId };
+        return { v: 1, meetingId, ...(st.text === 'b' ? { late: true as const } : {}) };
       case 'CaseUnscheduled':
       case 'CasePostponed':
         return { v: 1, meetingId: own, reason: st.text };
@@ -112,6 +112,8 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
         return { v: 1, toCommittee: 'NUIT', type: 'approval', referredCaseId: `r${st.number}` };
       case 'CaseWithdrawn':
         return { v: 1, reason: st.text };
+      case 'DecisionAmended':
+        return { v: 1, reason: 'rettelse', resolution: st.text, ...(st.text === 'a' ? { summary: 's', points: ['p'], conditions: '' } : { input: [st.text] }) };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }
@@ -228,7 +230,9 @@ function meetingEvent(s: MeetingSnapshot, st: MeetingStep): MeetingMachineEvent 
   const data = ((): MeetingMachineEvent['data'] => {
     switch (st.type) {
       case 'CaseAddedToAgenda':
-        return { v: 1, caseId: st.caseId, ...(st.standardItem ? { standardItem: st.standardItem } : {}) };
+        return { v: 1, caseId: st.caseId, ...(st.standardItem ? { standardItem: st.standardItem } : {}), ...(st.allNamed ? { late: true as const, number: '9/18' } : {}) };
+      case 'AgendaReordered':
+        return { v: 1, order: (st.allNamed ? [...s.context.agenda].reverse() : s.context.agenda.slice(1)).map((a) => a.caseId).concat(st.caseId) };
       case 'CaseRemovedFromAgenda':
         return { v: 1, caseId: st.caseId, reason: 'r', why: st.why };
       case 'MeetingNoticed': {
@@ -241,6 +245,8 @@ function meetingEvent(s: MeetingSnapshot, st: MeetingStep): MeetingMachineEvent 
         return { v: 1 };
       case 'MinutesApproved':
         return { v: 1, byCaseId: st.caseId, byMeetingId: 'M2' };
+      case 'MinutesAmended':
+        return { v: 1, caseId: st.caseId, reason: 'r' };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }

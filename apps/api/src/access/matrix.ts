@@ -44,7 +44,7 @@ export interface RouteAccess {
   public?: true;
 }
 
-const CASE_COMMANDS = ['schedule', 'unschedule', 'present', 'record-discussion', 'endorse', 'note', 'postpone', 'refer', 'withdraw'] as const;
+const CASE_COMMANDS = ['schedule', 'unschedule', 'present', 'record-discussion', 'endorse', 'note', 'postpone', 'refer', 'withdraw', 'amend'] as const;
 
 export const ROUTES: readonly RouteAccess[] = [
   // committees (admin), their meetings and earlier decisions (secretariat)
@@ -60,6 +60,7 @@ export const ROUTES: readonly RouteAccess[] = [
   { method: 'POST', path: '/api/meetings/:id/adjourn', action: 'meeting.run', committeeOf: 'meeting' },
   { method: 'GET', path: '/api/meetings/:id', action: 'read.private', committeeOf: 'meeting', public: true },
   { method: 'GET', path: '/api/meetings/:id/history', action: 'read.private', committeeOf: 'meeting' },
+  { method: 'PUT', path: '/api/meetings/:id/agenda', action: 'meeting.run', committeeOf: 'meeting' },
   // cases
   { method: 'POST', path: '/api/cases', action: 'case.create', committeeOf: 'body.committee' },
   { method: 'PATCH', path: '/api/cases/:id', action: 'case.advance', committeeOf: 'case' },

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import type { FieldError } from '../problem/problem.js';
 import { NotBlank, Omittable } from '../validation/rules.js';
 
@@ -52,7 +52,11 @@ export class EditCaseDto {
 }
 
 export class ScheduleDto {
-  @ApiProperty({ description: 'a planned meeting of the case committee' }) @IsString() @NotBlank() @MaxLength(200) meetingId: string;
+  @ApiProperty({ description: 'a planned meeting of the case committee (with late: true a noticed or in-session one)' }) @IsString() @NotBlank() @MaxLength(200) meetingId: string;
+  @ApiPropertyOptional({ description: 'a late case (tilleggssak) onto a noticed or in-session meeting: last before Eventuelt, numbered at once' })
+  @Omittable()
+  @IsBoolean()
+  late?: boolean;
 }
 
 export class ReasonDto {
@@ -90,12 +94,29 @@ export class ReferDto {
   @ApiProperty({ enum: CASE_TYPES }) @IsIn(TYPES) type: CaseTypeName;
 }
 
+/** `amend`: the new texts of a decided case (while its minutes are a draft) and why; at least one text. */
+export class AmendDto {
+  @ApiProperty({ description: 'why the recorded text is corrected' }) @IsString() @NotBlank() reason: string;
+  @ApiPropertyOptional({ description: 'the vedtak' }) @Omittable() @IsString() @NotBlank() resolution?: string;
+  @ApiPropertyOptional({ description: 'an endorsement\'s conditions ("" removes them)' }) @Omittable() @IsString() conditions?: string;
+  @ApiPropertyOptional({ description: 'the discussion summary at the meeting' }) @Omittable() @IsString() summary?: string;
+  @ApiPropertyOptional({ type: [String], description: 'the discussion points at the meeting' }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) points?: string[];
+  @ApiPropertyOptional({ type: [String], description: "a noted case's input points" }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) input?: string[];
+
+  static crossFieldErrors(dto: AmendDto): FieldError[] {
+    const named = (['resolution', 'conditions', 'summary', 'points', 'input'] as const).some((k) => dto[k] !== undefined);
+    return named ? [] : [{ field: 'body', message: 'names nothing to amend besides reason (resolution, conditions, summary, points or input)' }];
+  }
+}
+
 export class CaseWriteResultDoc {
   @ApiProperty() id: string;
   @ApiProperty({ enum: ['draft', 'scheduled', 'discussion', 'endorsement', 'orientation', 'withdrawn'] }) state: string;
   @ApiProperty() revision: number;
   @ApiProperty() position: number;
   @ApiPropertyOptional({ description: 'refer: the new case in the other committee' }) referredCaseId?: string;
+  @ApiPropertyOptional({ example: '53/18', description: 'schedule with late: true: the number the late case got at once' }) number?: string;
+  @ApiPropertyOptional({ description: 'schedule with late: true: a late case (tilleggssak)' }) late?: boolean;
 }
 
 export class CaseDoc {
@@ -114,6 +135,12 @@ export class CaseDoc {
   @ApiProperty({ description: "its meeting's minutes are approved" }) recorded: boolean;
 }
 
+export class AmendedChangeDoc {
+  @ApiProperty({ enum: ['resolution', 'conditions', 'summary', 'points', 'input'] }) field: string;
+  @ApiProperty({ nullable: true, oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }) from: string | string[] | null;
+  @ApiProperty({ nullable: true, oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }) to: string | string[] | null;
+}
+
 export class HistoryEntryDoc {
   @ApiProperty() position: number;
   @ApiProperty() revision: number;
@@ -124,4 +151,5 @@ export class HistoryEntryDoc {
   @ApiProperty() correlationId: string;
   @ApiProperty({ nullable: true }) causationId: string | null;
   @ApiProperty({ nullable: true }) hash: string | null;
+  @ApiPropertyOptional({ type: [AmendedChangeDoc], description: 'DecisionAmended: each field it replaced, from what to what' }) changes?: AmendedChangeDoc[];
 }

@@ -28,6 +28,7 @@ import { ApiProblems, CurrentUser, ProblemError, Problems, Public, requirePrivat
 import { ProjectionsService } from '../projections/projections.module.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
 import { negotiate, type DocFormat } from '../http/accept.js';
+import { MinutesDoc, NoticeDoc } from '../views/agenda-fields.dto.js';
 
 
 export type MinutesJson = Minutes & { position: number };
@@ -43,6 +44,8 @@ export interface NoticeCaseJson {
   responsible: string | null;
   caseOfficer: string | null;
   proposedResolution: string | null;
+  /** A late case (tilleggssak). */
+  late?: true;
 }
 
 export interface NoticeJson {
@@ -86,6 +89,8 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
       resolution: c.resolution,
       conditions: c.conditions,
       followUps: c.followUps,
+      late: c.late === true,
+      amendments: c.amendments ?? [],
     })),
     builtAtPosition: position,
   };
@@ -105,6 +110,7 @@ export function noticeDocument(n: NoticeJson): NoticeDocument {
       background: c.background,
       responsible: c.responsible,
       proposedResolution: c.proposedResolution,
+      late: c.late === true,
     })),
     builtAtPosition: n.position,
   };
@@ -174,7 +180,7 @@ export class DocumentsController {
   @Public()
   @ApiQuery(MIN_POSITION)
   @ApiProduces('application/json', 'text/markdown', 'text/html', 'application/pdf')
-  @ApiOkResponse({ description: 'the minutes projection (JSON, with `position`), or the document by Accept' })
+  @ApiOkResponse({ type: MinutesDoc, description: 'the minutes projection (JSON, with `position`), or the document by Accept' })
   @ApiProblems(401, 403, 404, 406, 503)
   async minutes(
     @Param('id') id: string,
@@ -200,7 +206,7 @@ export class DocumentsController {
   @Public()
   @ApiQuery(MIN_POSITION)
   @ApiProduces('application/json', 'text/markdown', 'text/html', 'application/pdf')
-  @ApiOkResponse({ description: 'the notice (innkalling og dagsorden): JSON with `position`, or the document by Accept' })
+  @ApiOkResponse({ type: NoticeDoc, description: 'the notice (innkalling og dagsorden): JSON with `position`, or the document by Accept' })
   @ApiProblems(401, 403, 404, 406, 503)
   async notice(
     @Param('id') id: string,
@@ -222,6 +228,7 @@ export class DocumentsController {
       standardItem: c.standardItem,
       ...view!.papers[i]!,
       proposedResolution: c.proposedResolution || null,
+      ...(c.late ? { late: true as const } : {}),
     }));
     const notice: NoticeJson = {
       meetingId: m.meetingId,

@@ -39,6 +39,8 @@ export interface DecisionRow {
   historyId?: string;
   /** Only on historical decisions, when the record ties them to a matter. */
   matterId?: string;
+  /** The vedtak was amended before the minutes were approved (`resolution` is the amended text). */
+  amended?: true;
 }
 
 /** Stored row: the public row plus what ordering and `asOf` need. */
@@ -77,6 +79,7 @@ export function toDecisionRow(d: DecisionDoc, asOf?: number): DecisionRow {
     date: d.date,
     minutesApproved: d.minutesApprovedAt !== null && (asOf === undefined || time(d.minutesApprovedAt) <= asOf),
     ...history,
+    ...(d.amended ? { amended: true as const } : {}),
   };
 }
 
@@ -132,6 +135,7 @@ function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
     minutesApprovedAt: m.minutesApprovedAt,
     agendaIndex: Math.max(0, agendaIndex(m, c.caseId)),
     meetingSeq: Number(m.number.split('/')[0]) || 0,
+    ...(c.amendments?.length ? { amended: true as const } : {}),
   };
 }
 
@@ -190,7 +194,8 @@ export function evolveDecisions(docs: DocStore, e: RecordedEvent, meetingId: str
     }
     return;
   }
-  if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted')) return;
+  if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted' && e.type !== 'DecisionAmended')) return;
+  if (e.type === 'DecisionAmended' && !c.after.decision) return; // an amendment of nothing decided: no row
   const decidedIn = c.after.decision?.meetingId ?? null;
   const m = decidedIn ? docs.get<MeetingDoc>('meeting', decidedIn) : undefined;
   if (!m) throw new Error(`case ${c.after.caseId} decided without a known meeting`);

@@ -47,6 +47,12 @@ export interface MinutesCase {
   resolution: string | null;
   conditions: string | null;
   followUps: { id: string; text: string }[];
+  /** A late case (tilleggssak): scheduled after notice. */
+  late?: true;
+  /** The vedtak or discussion was amended before the minutes were approved (the texts above are the amended ones). */
+  amended?: true;
+  /** Each amendment: why and when (oldest first); only on an amended case. */
+  amendments?: { reason: string; at: string | null; fields: string[] }[];
 }
 
 export interface Minutes {
@@ -75,9 +81,10 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
   const byId = new Map(m.members.map((x) => [x.id, x]));
   const person = (id: string): MemberDoc => byId.get(id) ?? { id, name: id, organisation: '', role: 'member' };
   const cases: MinutesCase[] = [];
-  for (const { caseId } of m.agenda) {
+  for (const { caseId, late } of m.agenda) {
     const c = docs.get<CaseDoc>('case', caseId);
     if (!c) continue;
+    const amendments = c.amendments ?? [];
     const { summary, points, followUps } = caseDiscussion(c);
     cases.push({
       caseId,
@@ -95,6 +102,8 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
       resolution: c.decision?.resolution ?? null,
       conditions: c.decision?.conditions ?? null,
       followUps,
+      ...(late ? { late: true as const } : {}),
+      ...(amendments.length ? { amended: true as const, amendments: amendments.map((a) => ({ reason: a.reason, at: a.at, fields: [...a.fields] })) } : {}),
     });
   }
   return {

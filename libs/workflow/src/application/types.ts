@@ -54,6 +54,10 @@ export interface PlanMeetingBody {
   endTime?: string;
   place: string;
 }
+/** PUT agenda: the substantive cases in their new order (each exactly once). */
+export interface ReorderAgendaBody {
+  order: string[];
+}
 export interface OpenMeetingBody {
   present: string[];
   absent?: string[];
@@ -75,7 +79,8 @@ export interface CreateCaseBody {
 export type EditCaseBody = Partial<CasePaper>;
 
 export interface CaseCommandBodies {
-  schedule: { meetingId: string };
+  /** `late: true`: a late case (tilleggssak) onto a noticed or in-session meeting. */
+  schedule: { meetingId: string; late?: boolean };
   unschedule: { reason: string };
   present: { presenter: string };
   'record-discussion': { summary?: string; points?: string[]; followUps?: string[] };
@@ -84,6 +89,7 @@ export interface CaseCommandBodies {
   postpone: { reason: string };
   refer: { toCommittee: string; type: CaseType };
   withdraw: { reason: string };
+  amend: { reason: string; resolution?: string; conditions?: string; summary?: string; points?: string[]; input?: string[] };
 }
 export type CaseCommandName = keyof CaseCommandBodies;
 
@@ -121,6 +127,8 @@ export interface AgendaItemView {
   type: CaseType;
   state: CaseState;
   standardItem?: StandardItem;
+  /** A late case (tilleggssak): scheduled after notice, numbered at once. */
+  late?: true;
 }
 export interface MeetingView extends MeetingSummary {
   startTime?: string;
@@ -186,6 +194,8 @@ export interface HistoryEntry {
   correlationId: string;
   causationId: string | null;
   hash: string | null;
+  /** On an amendment (DecisionAmended): each field it replaced, from what to what. */
+  changes?: { field: string; from: string | string[] | null; to: string | string[] | null }[];
 }
 export interface MatterView {
   matterId: string;

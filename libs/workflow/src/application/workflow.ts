@@ -13,7 +13,9 @@
  * with `may`. Shapes of bodies are the DTOs' (HTTP) and the records schema's (import).
  */
 import type { EventStore } from '@saksflyt/event-store';
-import { decideCaseCommand, decideCreateCase, decideEditCase } from '../case/decide.js';
+import { decideCreateCase, decideEditCase } from '../case/decide.js';
+import { decideCaseCommandRouted } from '../case/route.js';
+import { reorderAgenda } from '../meeting/agenda-commands.js';
 import { decideAddMember, decideCreateCommittee, decideRemoveMember } from '../committee/decide.js';
 import { CommandHandler } from '../core/handler.js';
 import { Loader } from '../core/load.js';
@@ -47,6 +49,7 @@ import type {
   OpenMeetingBody,
   PlanMeetingBody,
   RecordHistoryBody,
+  ReorderAgendaBody,
   WorkflowOptions,
 } from './types.js';
 
@@ -166,7 +169,7 @@ export class Workflow {
     });
   }
 
-  /** Every case command: schedule, unschedule, present, record-discussion, endorse, note, postpone, refer, withdraw. */
+  /** Every case command: schedule (late too), unschedule, present, record-discussion, endorse, note, postpone, refer, withdraw, amend. */
   async caseCommand<C extends CaseCommandName>(caseId: string, command: C, body: CaseCommandBodies[C], ctx: CommandContext): Promise<CommandResult>;
   async caseCommand(caseId: string, command: string, body: Record<string, unknown>, ctx: CommandContext): Promise<CommandResult>;
   async caseCommand(caseId: string, command: string, body: Record<string, unknown>, ctx: CommandContext): Promise<CommandResult> {
@@ -177,9 +180,11 @@ export class Workflow {
       const own = await rec.ownMeeting(k.snapshot);
       const meetingId = String(b.meetingId);
       const target = command === 'schedule' ? (this.catalogue.meetings.has(meetingId) ? await rec.meeting(meetingId) : null) : undefined;
-      return decideCaseCommand(
+      const numbering = b.late === true && target ? await rec.numbering(target.snapshot.context.committee, target.snapshot.context.year) : undefined;
+      return decideCaseCommandRouted(
         { caseId, command, body: b as never, ifMatch: ctx.ifMatch, actor: ctx.actor, ids },
         {
+          ...(numbering ? { numbering } : {}),
           case: k,
           ...(own ? { own } : {}),
           ...(target !== undefined ? { target } : {}),
@@ -187,6 +192,11 @@ export class Workflow {
         },
       );
     });
+  }
+
+  /** PUT agenda: the order of the substantive cases before notice. */
+  reorderAgenda(meetingId: string, body: ReorderAgendaBody, ctx: CommandContext): Promise<CommandResult> {
+    return reorderAgenda(this.handler, meetingId, body, ctx);
   }
 
   // ---------- history (earlier decisions known only from the records) ----------

@@ -129,7 +129,7 @@ export interface CaseCommandGiven extends CaseGiven {
 }
 
 /** The state-dependent checks of a command's body (400, every field named): the records it names. */
-function checkNamedRecords(command: CaseCommandName, body: Record<string, unknown>, committee: string, given: CaseCommandGiven): void {
+export function checkNamedRecords(command: CaseCommandName, body: Record<string, unknown>, committee: string, given: CaseCommandGiven): void {
   const errors: FieldError[] = [];
   if (command === 'schedule') {
     const t = given.target?.snapshot.context;

@@ -6,7 +6,7 @@
  * Stamps (`at`, `actor`) are the stored events' `metadata.at` / `metadata.actor`; they are null in
  * a state evolved from a candidate event not stored yet.
  */
-import type { CasePaper, CaseType, StandardItem } from '../events.js';
+import type { AmendedFields, CasePaper, CaseType, StandardItem } from '../events.js';
 import type { Stamp } from '../core/fact.js';
 import type { CaseStatus } from './lifecycle.js';
 
@@ -58,6 +58,13 @@ export interface CaseWithdrawal extends Stamp {
   number: string | null;
 }
 
+/** Rettelse: a correction of the recorded vedtak or discussion before the minutes were approved. */
+export interface CaseAmendment extends Stamp {
+  reason: string;
+  /** The fields it replaced, in `AMENDABLE_FIELDS` order. */
+  fields: (keyof AmendedFields)[];
+}
+
 export interface CaseRecord {
   status: CaseStatus;
   caseId: string;
@@ -87,4 +94,6 @@ export interface CaseRecord {
   unschedulings: CaseUnscheduling[];
   referrals: CaseReferral[];
   withdrawal: CaseWithdrawal | null;
+  /** Every amendment (DecisionAmended), oldest first; the decision and discussion hold the amended texts. */
+  amendments: CaseAmendment[];
 }

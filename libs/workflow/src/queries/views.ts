@@ -59,6 +59,7 @@ export async function meetingView(load: Loader, m: Loaded<MeetingSnapshot>, acto
       type: k.context.paper.type,
       state: caseState(k),
       ...(a.standardItem ? { standardItem: a.standardItem } : {}),
+      ...(a.late ? { late: true as const } : {}),
     });
   }
   const c = s.context;
