@@ -9,7 +9,8 @@
  * slider back before the meeting and sees the register without it, and runs the verification.
  * Screenshots of the steps go to screenshots/ (git-ignored; README "The workbench"); axe on every
  * view is workbench-a11y.e2e.ts (a file of its own, so jest runs the two side by side).
- * Attachments are not on main yet (another helper adds them): the scenario has none.
+ * Also: the agenda reordered before notice, a late case (tilleggssak) in session, and a decision
+ * amended before the minutes are approved. Attachments are not on main yet: the scenario has none.
  *
  * Needs Debian's Chromium at /usr/bin/chromium (`npm test` installs it) and the built web
  * (`npm test` builds it first; by hand: `npm run build`).
@@ -168,8 +169,21 @@ describe('the workbench in the browser', () => {
     await page.waitForSelector(`tr[data-case="${ids.caseA}"]`, WAIT);
     await page.waitForSelector(`tr[data-case="${ids.caseB}"]`, WAIT);
 
-    // Møte: issue the notice, download its PDF.
+    // Møte: the agenda's order before notice (A down, then up again: the standard items keep their places).
     await page.goto(`${server.url}/#/mote/${ids.meeting1}`);
+    const order = () => page.$$eval('ol.agenda > li', (lis) => lis.map((li) => (li as any).getAttribute('data-case')));
+    await page.click(`[data-move="${ids.caseA}:1"]`, WAIT);
+    await page.waitForFunction(([a, b]) => {
+      const o = Array.from(document.querySelectorAll('ol.agenda > li')).map((li: any) => li.getAttribute('data-case'));
+      return o.indexOf(b) >= 0 && o.indexOf(b) < o.indexOf(a);
+    }, [ids.caseA, ids.caseB], WAIT);
+    await page.click(`[data-move="${ids.caseA}:-1"]`, WAIT);
+    await page.waitForFunction(([a, b]) => {
+      const o = Array.from(document.querySelectorAll('ol.agenda > li')).map((li: any) => li.getAttribute('data-case'));
+      return o.indexOf(a) >= 0 && o.indexOf(a) < o.indexOf(b);
+    }, [ids.caseA, ids.caseB], WAIT);
+    expect((await order()).slice(1, 3)).toEqual([ids.caseA, ids.caseB]);
+    // ...then issue the notice, download its PDF.
     await page.click('button:has-text("Send innkalling")', WAIT);
     await page.waitForSelector('[data-docs="notice"]', WAIT);
     const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.click('[data-docs="notice"] button:has-text("Last ned PDF")')]);
@@ -187,6 +201,22 @@ describe('the workbench in the browser', () => {
     const agenda = (await server.req('GET', `/api/meetings/${ids.meeting1}`, { token: SEC })).json.agenda as { caseId: string; title: string }[];
     expect(agenda.map((a) => a.caseId).slice(1, 3)).toEqual([ids.caseA, ids.caseB]);
     const [noticeItem, , , eventuelt] = agenda.map((a) => a.caseId);
+    // a late case (tilleggssak) onto the meeting in session, from its case page: numbered at once, marked on the agenda
+    await page.goto(`${server.url}/#/saker`);
+    await page.click('#new-case-button');
+    await page.locator('#new-case [data-field="title"]').fill('Orientering om e-resept');
+    await page.locator('#new-case [data-field="proposedResolution"]').fill('Nasjonalt e-helsestyre tar saken til orientering.');
+    await page.locator('#new-case button[type=submit]').click();
+    await page.waitForURL(/#\/sak\//, WAIT);
+    const caseC = hashId(page, 'sak');
+    await page.click('[data-command-button="schedule"]', WAIT);
+    const meetingOption = page.locator(`form[data-command="schedule"] option[value="${ids.meeting1}"]`);
+    expect(await meetingOption.innerText()).toContain('tilleggssak');
+    await page.locator('form[data-command="schedule"] select').selectOption(ids.meeting1);
+    await page.locator('form[data-command="schedule"] button[type=submit]').click();
+    await page.waitForSelector('h1:has-text("Sak 5/")', WAIT);
+    await page.goto(`${server.url}/#/mote/${ids.meeting1}`);
+    await page.waitForSelector(`ol.agenda li[data-case="${caseC}"]:has-text("Tilleggssak")`, WAIT);
     // the keyboard: N moves to the next case, P back
     await page.locator(`.case-panel[data-case="${noticeItem}"]`).waitFor(WAIT);
     await page.locator('#mode-h').click();
@@ -210,8 +240,9 @@ describe('the workbench in the browser', () => {
     expect(await register.evaluate(() => (globalThis as any).notReloaded)).toBe(true);
     expect(await register.locator(`tr[data-key="${ids.caseA}"]`).innerText()).toContain('gir sin tilslutning til porteføljen');
     await register.screenshot({ path: path.join(SHOTS, 'vedtak-live-1280.png') });
-    // case B: postponed (back to draft)
+    // case B: postponed (back to draft); the late case withdrawn
     await command(page, ids.caseB, 'postpone', { reason: 'Saken utsettes til neste møte.' });
+    await command(page, caseC, 'withdraw', { reason: 'Saken trekkes.' });
     // Eventuelt: a note needs its vedtak text: the API's validation error shows beside the field
     const panel = page.locator(`.case-panel[data-case="${eventuelt}"]`);
     await command(page, eventuelt!, 'present', { presenter: 'Bjørn Inge Larsen' });
@@ -239,7 +270,16 @@ describe('the workbench in the browser', () => {
     expect(a.followUps.map((f: { text: string }) => f.text)).toEqual(['Status for porteføljen settes på agendaen for neste møte.']);
     expect((await server.req('GET', `/api/cases/${ids.caseB}`, { token: SEC })).json.state).toBe('draft');
 
-    // The next meeting approves the minutes of the first.
+    // Before the minutes are approved, the secretary corrects case A's conditions from its case page.
+    await page.goto(`${server.url}/#/sak/${ids.caseA}`);
+    await page.click('[data-command-button="amend"]', WAIT);
+    await page.locator('form[data-command="amend"] [data-field="reason"]').fill('Skrivefeil i forbeholdet.');
+    await page.locator('form[data-command="amend"] [data-field="conditions"]').fill('med forbehold om at innspillene fra møtet innarbeides i porteføljen');
+    await page.locator('form[data-command="amend"] button[type=submit]').click();
+    await page.waitForSelector('table.history tr[data-event="DecisionAmended"]', WAIT);
+    await register.waitForSelector(`tr[data-key="${ids.caseA}"]:has-text("Rettet")`, WAIT);
+
+    // The next meeting approves the minutes of the first (amend is no longer offered after that).
     await page.goto(`${server.url}/#/arshjul`);
     await page.locator('#plan-meeting [data-field="date"]').fill(isoDay(14));
     await page.locator('#plan-meeting [data-field="place"]').fill('Helsedirektoratet');
@@ -258,6 +298,10 @@ describe('the workbench in the browser', () => {
     await page.goto(`${server.url}/#/mote/${ids.meeting1}`);
     await page.waitForSelector('.minutes[data-status="approved"]', WAIT);
     expect((await server.req('GET', `/api/meetings/${ids.meeting1}/minutes`)).json.status).toBe('approved');
+    await page.goto(`${server.url}/#/sak/${ids.caseA}`);
+    await page.waitForSelector('h1:has-text("Nasjonal e-helseportefølje")', WAIT);
+    await page.waitForSelector('text=Protokollført', WAIT);
+    expect(await page.locator('[data-command-button="amend"]').count()).toBe(0);
 
     // Oppfølging: the follow-up from the minutes, open.
     await page.goto(`${server.url}/#/oppfolging`);

@@ -35,6 +35,7 @@ export interface CommandBodies {
   refer: Schemas['ReferDto'];
   withdraw: Schemas['ReasonDto'];
   edit: Schemas['EditCaseDto'];
+  amend: Schemas['AmendDto'];
 }
 
 export interface DecisionRow {
@@ -52,6 +53,7 @@ export interface DecisionRow {
   history?: true;
   historyId?: string;
   conditions?: string | null;
+  amended?: true;
 }
 
 export interface PortfolioProject {
@@ -115,6 +117,8 @@ export interface MinutesCase {
   resolution: string | null;
   conditions: string | null;
   followUps: { id: string; text: string }[];
+  late?: boolean;
+  amended?: boolean;
 }
 
 export interface Minutes {

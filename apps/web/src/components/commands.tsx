@@ -84,6 +84,19 @@ export function caseCommandSpec(
           { name: 'background', label: 'background', kind: 'multiline' },
         ],
       };
+    case 'amend':
+      return {
+        command,
+        label: 'cmd.amend',
+        fields: [
+          { name: 'reason', label: 'reason', kind: 'multiline', required: true },
+          { name: 'resolution', label: 'resolution', kind: 'multiline' },
+          { name: 'conditions', label: 'conditions', kind: 'multiline' },
+          { name: 'summary', label: 'summary', kind: 'multiline' },
+          { name: 'points', label: 'points', kind: 'lines' },
+          { name: 'input', label: 'input', kind: 'lines' },
+        ],
+      };
     case 'unschedule':
     case 'postpone':
     case 'withdraw':
@@ -116,6 +129,8 @@ export function CommandForm(props: {
   onDone(answer: Answer<{ id: string; state: string; position: number; referredCaseId?: string }>): void;
   onCancel?(): void;
   idPrefix?: string;
+  /** A last change of the body (e.g. `late: true` when the chosen meeting's agenda is frozen). */
+  transform?(body: Record<string, unknown>): Record<string, unknown>;
 }) {
   const t = useT();
   const { spec } = props;
@@ -132,7 +147,7 @@ export function CommandForm(props: {
     setError(null);
     try {
       const answer = await request<{ id: string; state: string; position: number; referredCaseId?: string }>(props.method ?? 'POST', props.path, {
-        json: bodyOf(spec, values),
+        json: props.transform ? props.transform(bodyOf(spec, values)) : bodyOf(spec, values),
         ifMatch: props.ifMatch,
       });
       props.onDone(answer);

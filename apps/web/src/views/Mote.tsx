@@ -10,7 +10,7 @@
  */
 import { Button, Checkbox, Fieldset, Heading, Paragraph, Tag } from '@digdir/designsystemet-react';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { get, getBlob, openBlob, post, saveBlob, ApiError } from '../api/client';
+import { get, getBlob, openBlob, post, request, saveBlob, ApiError } from '../api/client';
 import { useGet } from '../api/hooks';
 import { useFeed } from '../api/live';
 import type { CaseDoc, Committee, MeetingDoc, Minutes, MinutesCase } from '../api/types';
@@ -277,7 +277,29 @@ export function Mote({ id }: { id: string }) {
       setError(e);
     }
   };
-  const agenda = minutes?.cases.map((c) => ({ caseId: c.caseId, number: c.number, title: c.title, state: c.state, type: c.type })) ?? m.agenda.map((a) => ({ ...a, number: (a.number as unknown as string | null) ?? null }));
+  // before notice the meeting's own agenda (it is what a reorder answers); from notice on the minutes, live
+  const agenda: { caseId: string; number: string | null; title: string; state: string; standardItem?: string | null; late?: boolean }[] =
+    m.state !== 'planned' && minutes
+      ? minutes.cases.map((c) => ({ caseId: c.caseId, number: c.number, title: c.title, state: c.state, standardItem: c.standardItem, late: c.late }))
+      : m.agenda.map((a) => ({ ...a, number: (a.number as unknown as string | null) ?? null }));
+  const canReorder = auth.signedIn && allowed.includes('reorder-agenda');
+  const substantive = agenda.filter((a) => !a.standardItem).map((a) => a.caseId);
+  const move = async (caseId: string, by: -1 | 1) => {
+    const order = [...substantive];
+    const i = order.indexOf(caseId);
+    const j = i + by;
+    if (i < 0 || j < 0 || j >= order.length) return;
+    [order[i], order[j]] = [order[j]!, order[i]!];
+    setError(null);
+    try {
+      const a = await request<MeetingDoc>('PUT', `/api/meetings/${encodeURIComponent(id)}/agenda`, { json: { order }, ifMatch: `"${m.revision}"` });
+      meeting.setAnswer(a);
+      // the focus stays with the moved case's button
+      requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-move="${caseId}:${by}"]`)?.focus());
+    } catch (e) {
+      setError(e);
+    }
+  };
   const item = cases[current];
   return (
     <>
@@ -313,6 +335,21 @@ export function Mote({ id }: { id: string }) {
                 </a>
               )}{' '}
               <CaseStateTag state={a.state} />
+              {a.late ? (
+                <Tag data-color="warning" data-size="sm">
+                  {t('late')}
+                </Tag>
+              ) : null}
+              {canReorder && !a.standardItem ? (
+                <span className="reorder">
+                  <Button variant="tertiary" data-size="sm" data-move={`${a.caseId}:-1`} disabled={substantive.indexOf(a.caseId) === 0} aria-label={t('moveUp', { title: a.title })} onClick={() => move(a.caseId, -1)}>
+                    ↑
+                  </Button>
+                  <Button variant="tertiary" data-size="sm" data-move={`${a.caseId}:1`} disabled={substantive.indexOf(a.caseId) === substantive.length - 1} aria-label={t('moveDown', { title: a.title })} onClick={() => move(a.caseId, 1)}>
+                    ↓
+                  </Button>
+                </span>
+              ) : null}
             </li>
           ))}
         </ol>

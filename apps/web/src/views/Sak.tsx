@@ -63,7 +63,14 @@ export function Sak({ id }: { id: string }) {
   if (!doc) return <Loading />;
   const paper = paperOf(history.data ?? []);
   const etag = c.answer?.etag ?? null;
-  const meetingOptions = (meetings.data ?? []).filter((m) => m.state === 'planned').map((m) => ({ value: m.id, label: `${t('meetingN', { n: m.number })} (${m.date})` }));
+  // planned meetings take the case on their agenda; noticed and in-session ones as a late case (tilleggssak)
+  const lateIds = new Set((meetings.data ?? []).filter((m) => m.state === 'noticed' || m.state === 'in_session').map((m) => m.id));
+  const meetingOptions = (meetings.data ?? [])
+    .filter((m) => m.state === 'planned' || lateIds.has(m.id))
+    .map((m) => {
+      const label = `${t('meetingN', { n: m.number })} (${m.date})`;
+      return { value: m.id, label: lateIds.has(m.id) ? t('lateOption', { label }) : label };
+    });
   const committeeOptions = committees.map((x) => ({ value: x.code, label: `${x.code} – ${x.name}` }));
   const commands = doc.allowedCommands ?? [];
   return (
@@ -133,6 +140,7 @@ export function Sak({ id }: { id: string }) {
             path={open === 'edit' ? path : `${path}/${open}`}
             method={open === 'edit' ? 'PATCH' : 'POST'}
             ifMatch={etag}
+            transform={open === 'schedule' ? (b) => (lateIds.has(String(b.meetingId)) ? { ...b, late: true } : b) : undefined}
             initial={
               open === 'endorse' || open === 'note'
                 ? { resolution: doc.proposedResolution }

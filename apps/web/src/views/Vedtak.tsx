@@ -72,6 +72,11 @@ export function DecisionsTable({ rows, caption }: { rows: DecisionRow[]; caption
               <Table.Cell className="resolution">
                 {r.resolution}
                 {r.conditions ? <em className="conditions"> {r.conditions}</em> : null}
+                {r.amended ? (
+                  <Tag data-color="info" data-size="sm">
+                    {t('amended')}
+                  </Tag>
+                ) : null}
               </Table.Cell>
             </Table.Row>
           ))}
