@@ -91,6 +91,8 @@ export const LABELS = {
   builtAt: 'Bygget fra hendelsesposisjon',
   page: 'Side',
   of: 'av',
+  attachments: 'Vedlegg',
+  exempt: 'Unntatt offentlighet',
 } as const;
 
 function position(p: number | bigint): string {
@@ -186,6 +188,7 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     const blocks: Block[] = [];
     const type = caseTypeLabel(c.type, c.standardItem);
     if (type) blocks.push({ kind: 'fact', label: LABELS.type, text: type });
+    if (present(c.exemption)) blocks.push({ kind: 'fact', label: LABELS.exempt, text: oneLine(c.exemption) });
     if (present(c.presenter)) blocks.push({ kind: 'fact', label: LABELS.presenter, text: oneLine(c.presenter) });
     if (present(c.summary)) blocks.push({ kind: 'text', text: clean(c.summary) });
     const points = [...(c.points ?? []), ...(c.input ?? [])].filter(present).map(clean);
@@ -230,12 +233,15 @@ export function noticeLayout(doc: NoticeDocument): Layout {
     const blocks: Block[] = [];
     const type = caseTypeLabel(c.type, c.standardItem);
     if (type) blocks.push({ kind: 'fact', label: LABELS.type, text: type });
+    if (present(c.exemption)) blocks.push({ kind: 'fact', label: LABELS.exempt, text: oneLine(c.exemption) });
     if (present(c.responsible)) blocks.push({ kind: 'fact', label: LABELS.responsible, text: oneLine(c.responsible) });
     if (present(c.purpose)) blocks.push({ kind: 'text', label: LABELS.purpose, text: clean(c.purpose) });
     if (present(c.background)) blocks.push({ kind: 'text', label: LABELS.background, text: clean(c.background) });
     if (present(c.proposedResolution)) {
       blocks.push({ kind: 'resolution', label: LABELS.proposal, text: clean(c.proposedResolution) });
     }
+    const attachments = (c.attachments ?? []).map((a) => oneLine(`${a.label}: ${a.filename}`));
+    if (attachments.length) blocks.push({ kind: 'list', label: LABELS.attachments, items: attachments });
     return { number: oneLine(c.number ?? ''), title: caseTitle(c), blocks };
   });
 

@@ -100,6 +100,8 @@ export interface MinutesCase {
   late?: boolean | null;
   /** Amendments before approval (`amend`): the texts above are the amended ones; each shown with its date and reason. */
   amendments?: { reason: string; at?: string | null }[] | null;
+  /** Unntatt offentlighet: its legal basis ("offl. § 14"), shown as "Unntatt offentlighet: offl. § 14". */
+  exemption?: string | null;
 }
 
 export interface MinutesDocument {
@@ -130,6 +132,10 @@ export interface NoticeCase {
   proposedResolution?: string | null;
   /** A late case (tilleggssak): marked "Tilleggssak" in the agenda and its heading. */
   late?: boolean | null;
+  /** Unntatt offentlighet: its legal basis. */
+  exemption?: string | null;
+  /** Vedlegg, numbered per meeting at notice: `{ label: "Vedlegg 1", filename }`, listed under "Vedlegg". */
+  attachments?: { label: string; filename: string }[] | null;
 }
 
 export interface NoticeDocument {

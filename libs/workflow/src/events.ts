@@ -10,7 +10,8 @@
  *                                 AgendaReordered, MinutesAmended
  * - `case-{uuid}`                 CaseDrafted, CasePaperEdited, CaseScheduled, CaseUnscheduled,
  *                                 CaseNumbered, CasePresented, DiscussionRecorded, ResolutionEndorsed,
- *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn, DecisionAmended
+ *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn, DecisionAmended,
+ *                                 AttachmentAdded, AttachmentRemoved
  * - `history-{CODE}-{NN}-{YY}`    HistoricalDecisionRecorded (an earlier decision, e.g. NEHS 39/17,
  *                                 known only as the records quote it; no meeting, no numbering)
  * - `project-{id}`                ProjectRegistered, ProjectStatusReported (portfolio projects;
@@ -150,6 +151,12 @@ export interface CasePaper {
   responsible?: string;
   projectIds: string[];
   meetsFollowUps: string[];
+  /** Unntatt offentlighet: the legal basis ("offl. § 14"); null (PATCH) lifts it. See access/redact.ts. */
+  exemption?: Exemption | null;
+}
+/** Exemption from public access (unntatt offentlighet) and its legal basis. */
+export interface Exemption {
+  basis: string;
 }
 export interface CaseDrafted {
   type: 'CaseDrafted';
@@ -223,6 +230,16 @@ export interface AmendedFields {
 export interface DecisionAmended {
   type: 'DecisionAmended';
   data: AmendedFields & { v: 1; reason: string };
+}
+/** Vedlegg: a file added to the case paper; its bytes are stored once by `sha256` (the blob store), before this is appended. */
+export interface AttachmentAdded {
+  type: 'AttachmentAdded';
+  data: { v: 1; attachmentId: string; filename: string; contentType: string; size: number; sha256: string };
+}
+/** Vedlegg removed from the case paper (the bytes stay in the blob store: the history names them). */
+export interface AttachmentRemoved {
+  type: 'AttachmentRemoved';
+  data: { v: 1; attachmentId: string };
 }
 
 // ---------- history (tidligere vedtak) ----------
@@ -298,7 +315,9 @@ export type CaseEvent =
   | CasePostponed
   | CaseReferred
   | CaseWithdrawn
-  | DecisionAmended;
+  | DecisionAmended
+  | AttachmentAdded
+  | AttachmentRemoved;
 
 export type HistoryEvent = HistoricalDecisionRecorded;
 export type ProjectEvent = ProjectRegistered | ProjectStatusReported;

@@ -58,7 +58,13 @@ const stamp = fc.option(fc.record({ at: fc.constantFrom('2018-12-06T10:00:00Z', 
 /** One step: which fact, and the raw choices its data and guard input are built from (against the current state). */
 const caseStep = fc.record({
   // withdrawal ends a case: rarer (one in ~40 steps), so the walks get far
-  type: fc.constantFrom(...CASE_EVENT_TYPES.filter((t) => t !== 'CaseDrafted' && t !== 'CaseWithdrawn').flatMap((t) => [t, t, t, t]), 'CaseWithdrawn' as const),
+  // the attachment events once each (as CaseWithdrawn), so they do not thin out the walks through the states
+  type: fc.constantFrom(
+    ...CASE_EVENT_TYPES.filter((t) => !['CaseDrafted', 'CaseWithdrawn', 'AttachmentAdded', 'AttachmentRemoved'].includes(t)).flatMap((t) => [t, t, t, t]),
+    'CaseWithdrawn' as const,
+    'AttachmentAdded' as const,
+    'AttachmentRemoved' as const,
+  ),
   /** Before the step, the current meeting of the world moves on one phase (a new meeting after held). */
   advance: fc.constantFrom(true, false, false, false, false),
   /** The guard names the world's meeting, or another one. */
@@ -114,6 +120,10 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
         return { v: 1, reason: st.text };
       case 'DecisionAmended':
         return { v: 1, reason: 'rettelse', resolution: st.text, ...(st.text === 'a' ? { summary: 's', points: ['p'], conditions: '' } : { input: [st.text] }) };
+      case 'AttachmentAdded':
+        return { v: 1, attachmentId: `a${st.number}`, filename: st.text || 'f.pdf', contentType: 'application/pdf', size: 1, sha256: '0'.repeat(64) };
+      case 'AttachmentRemoved':
+        return { v: 1, attachmentId: `a${st.number}` };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }

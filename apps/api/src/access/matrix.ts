@@ -27,6 +27,7 @@ export const ALLOWED: Readonly<Record<Action, readonly Caller[]>> = {
   'portfolio.write': ['secretariat', 'otherSecretariat'],
   'read.private': ['member', 'secretariat', 'auditor', 'admin'],
   'audit.read': ['auditor'],
+  'read.exempt': ['member', 'secretariat', 'auditor', 'admin'],
 };
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -67,6 +68,10 @@ export const ROUTES: readonly RouteAccess[] = [
   ...CASE_COMMANDS.map((c): RouteAccess => ({ method: 'POST', path: `/api/cases/:id/${c}`, action: 'case.advance', committeeOf: 'case' })),
   { method: 'GET', path: '/api/cases/:id', action: 'read.private', committeeOf: 'case', public: true },
   { method: 'GET', path: '/api/cases/:id/history', action: 'read.private', committeeOf: 'case' },
+  // attachments (vedlegg): written like the paper; read like the case, and an exempt case's only by read.exempt
+  { method: 'POST', path: '/api/cases/:id/attachments', action: 'case.advance', committeeOf: 'case' },
+  { method: 'DELETE', path: '/api/cases/:id/attachments/:attId', action: 'case.advance', committeeOf: 'case' },
+  { method: 'GET', path: '/api/cases/:id/attachments/:attId', action: 'read.private', committeeOf: 'case', public: true },
   // portfolio (the secretariat of any committee)
   { method: 'POST', path: '/api/portfolio/projects', action: 'portfolio.write', committeeOf: 'none' },
   { method: 'POST', path: '/api/portfolio/projects/:id/reports', action: 'portfolio.write', committeeOf: 'project' },

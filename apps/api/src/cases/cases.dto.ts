@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import type { FieldError } from '../problem/problem.js';
 import { NotBlank, Omittable } from '../validation/rules.js';
 
@@ -13,6 +14,24 @@ const TYPES = CASE_TYPES as unknown as string[];
  * case's own committee) is the workflow's to answer, as 400 with the same field names.
  * Optional fields may be left out; `null` is not a value (`Omittable`).
  */
+
+/**
+ * The legal basis of an exemption from public access (unntatt offentlighet), as a reference:
+ * the law's name or abbreviation, `§` and the section (a number, optionally a letter), then
+ * optionally the rest of the reference on one line (ledd, nr., bokstav, `jf.` …), at most 200
+ * characters. Accepted: "offl. § 14", "offl. § 13 første ledd, jf. fvl. § 13 første ledd nr. 1",
+ * "offentleglova § 15 andre ledd", "sikkerhetsloven § 5-3". Refused: "§ 14" (no law), "offl. 14"
+ * (no §), "hemmelig", two lines.
+ */
+export const EXEMPTION_BASIS = /^\p{L}[\p{L}\p{N}.\- ]{0,60} § ?\d{1,3}(-\d{1,3})?[a-z]?([ ,][^\r\n]{0,150})?$/u;
+
+export class ExemptionDto {
+  @ApiProperty({ example: 'offl. § 14', description: 'the legal basis: a law, `§` and its section, optionally ledd/nr./bokstav/jf. (one line, ≤ 200 characters)' })
+  @IsString()
+  @MaxLength(200)
+  @Matches(EXEMPTION_BASIS, { message: 'basis must be a legal reference such as "offl. § 14" (a law, § and its section)' })
+  basis: string;
+}
 
 export class CreateCaseDto {
   @ApiProperty({ example: 'NEHS' }) @IsString() @NotBlank() @MaxLength(20) committee: string;
@@ -31,6 +50,12 @@ export class CreateCaseDto {
   @ArrayMaxSize(1000)
   @IsString({ each: true })
   meetsFollowUps?: string[];
+  @ApiPropertyOptional({ type: ExemptionDto, description: 'unntatt offentlighet: number, title and vedtak stay public; paper, discussion and attachments only for the committee, auditors and admins' })
+  @Omittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ExemptionDto)
+  exemption?: ExemptionDto;
 }
 
 /** PATCH: any of the case paper's fields (while draft, or scheduled before notice); at least one. */
@@ -44,6 +69,12 @@ export class EditCaseDto {
   @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(500) responsible?: string;
   @ApiPropertyOptional({ type: [String] }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) projectIds?: string[];
   @ApiPropertyOptional({ type: [String] }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) meetsFollowUps?: string[];
+  @ApiPropertyOptional({ type: ExemptionDto, nullable: true, description: 'set the exemption from public access; null lifts it' })
+  @ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ExemptionDto)
+  exemption?: ExemptionDto | null;
 
   /** A PATCH that names no field changes nothing: 400 (field `body`, as the workflow named it). */
   static crossFieldErrors(dto: EditCaseDto): FieldError[] {
@@ -133,6 +164,30 @@ export class CaseDoc {
   @ApiProperty() revision: number;
   @ApiProperty({ type: [String] }) allowedCommands: string[];
   @ApiProperty({ description: "its meeting's minutes are approved" }) recorded: boolean;
+  @ApiProperty({ type: ExemptionDto, nullable: true, description: 'unntatt offentlighet; for readers outside the committee the paper, discussion and attachments are emptied' })
+  exemption: ExemptionDto | null;
+  @ApiProperty({ type: () => [AttachmentDoc] }) attachments: AttachmentDoc[];
+}
+
+export class AttachmentDoc {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'Saksfremlegg 50-18.pdf' }) filename: string;
+  @ApiProperty({ example: 'application/pdf' }) contentType: string;
+  @ApiProperty({ description: 'bytes' }) size: number;
+  @ApiProperty({ description: 'SHA-256 of the bytes, hex; also the download ETag' }) sha256: string;
+  @ApiPropertyOptional({ nullable: true }) addedAt?: string | null;
+}
+
+export class AttachmentWriteResultDoc {
+  @ApiProperty({ description: 'the attachment id' }) id: string;
+  @ApiProperty() caseId: string;
+  @ApiProperty() filename: string;
+  @ApiProperty() contentType: string;
+  @ApiProperty() size: number;
+  @ApiProperty() sha256: string;
+  @ApiProperty({ description: 'the case state' }) state: string;
+  @ApiProperty({ description: 'the case revision' }) revision: number;
+  @ApiProperty() position: number;
 }
 
 export class AmendedChangeDoc {

@@ -23,7 +23,8 @@ import {
   type MinutesDocument,
   type NoticeDocument,
 } from '@saksflyt/documents';
-import type { Minutes, MinutesWithPapers } from '@saksflyt/projections';
+import type { Minutes, MinutesWithPapers, NoticeAttachment } from '@saksflyt/projections';
+import { exemptReader, redactExempt } from '@saksflyt/workflow';
 import { ApiProblems, CurrentUser, ProblemError, Problems, Public, requirePrivateRead, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
@@ -46,6 +47,9 @@ export interface NoticeCaseJson {
   proposedResolution: string | null;
   /** A late case (tilleggssak). */
   late?: true;
+  exemption: { basis: string } | null;
+  /** Vedlegg, numbered per meeting in agenda order at notice. */
+  attachments: NoticeAttachment[];
 }
 
 export interface NoticeJson {
@@ -91,6 +95,7 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
       followUps: c.followUps,
       late: c.late === true,
       amendments: c.amendments ?? [],
+      exemption: c.exemption?.basis ?? null,
     })),
     builtAtPosition: position,
   };
@@ -111,6 +116,8 @@ export function noticeDocument(n: NoticeJson): NoticeDocument {
       responsible: c.responsible,
       proposedResolution: c.proposedResolution,
       late: c.late === true,
+      exemption: c.exemption?.basis ?? null,
+      attachments: (c.attachments ?? []).map((a) => ({ label: a.number ?? '', filename: a.filename })).filter((a) => a.label !== ''),
     })),
     builtAtPosition: n.position,
   };
@@ -190,12 +197,16 @@ export class DocumentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MinutesJson | string | Buffer> {
     await this.views.awaitMinPosition(minPosition, ['minutes']);
-    const { minutes, position } = this.readMinutes(id, user, (m) => m.status === 'approved');
+    const read = this.readMinutes(id, user, (m) => m.status === 'approved');
+    const position = read.position;
+    // the one redaction (exempt cases' paper and discussion) for this reader, before JSON or rendering
+    const reader = exemptReader(user);
+    const minutes = redactExempt(read.minutes, reader);
     const format = this.format(req);
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');
     if (format === 'json') return minutesJson(minutes, position);
     const doc = minutesDocument(minutes, position);
-    return this.send(reply, format, `minutes:${id}:${position}`, `referat-${minutes.committee}-${minutes.number.replace('/', '-')}`, {
+    return this.send(reply, format, `minutes:${id}:${position}:${minutes === read.minutes ? 'all' : reader.key}`, `referat-${minutes.committee}-${minutes.number.replace('/', '-')}`, {
       markdown: () => renderMinutesMarkdown(doc),
       html: () => renderMinutesHtml(doc),
       pdf: () => renderMinutesPdf(doc),
@@ -229,8 +240,9 @@ export class DocumentsController {
       ...view!.papers[i]!,
       proposedResolution: c.proposedResolution || null,
       ...(c.late ? { late: true as const } : {}),
+      exemption: c.exemption ?? null,
     }));
-    const notice: NoticeJson = {
+    const full: NoticeJson = {
       meetingId: m.meetingId,
       committee: m.committee,
       committeeName: m.committeeName,
@@ -245,10 +257,12 @@ export class DocumentsController {
       cases,
       position: Number(position),
     };
+    const reader = exemptReader(user);
+    const notice = redactExempt(full, reader);
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');
     if (format === 'json') return notice;
     const doc = noticeDocument(notice);
-    return this.send(reply, format, `notice:${id}:${position}`, `innkalling-${m.committee}-${m.number.replace('/', '-')}`, {
+    return this.send(reply, format, `notice:${id}:${position}:${notice === full ? 'all' : reader.key}`, `innkalling-${m.committee}-${m.number.replace('/', '-')}`, {
       markdown: () => renderNoticeMarkdown(doc),
       html: () => renderNoticeHtml(doc),
       pdf: () => renderNoticePdf(doc),

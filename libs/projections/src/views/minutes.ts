@@ -7,7 +7,7 @@
  * and `rows` for the live feed `/api/live/meetings/{id}`), so an event writes only what it changed.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import type { CaseType, StandardItem } from '@saksflyt/workflow';
+import { numberAttachments, type CaseType, type StandardItem } from '@saksflyt/workflow';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
 import {
   approvedBy,
@@ -53,6 +53,8 @@ export interface MinutesCase {
   amended?: true;
   /** Each amendment: why and when (oldest first); only on an amended case. */
   amendments?: { reason: string; at: string | null; fields: string[] }[];
+  /** Unntatt offentlighet (null: public); the api's redaction empties the paper and discussion for readers outside the committee. */
+  exemption: { basis: string } | null;
 }
 
 export interface Minutes {
@@ -104,6 +106,7 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
       followUps,
       ...(late ? { late: true as const } : {}),
       ...(amendments.length ? { amended: true as const, amendments: amendments.map((a) => ({ reason: a.reason, at: a.at, fields: [...a.fields] })) } : {}),
+      exemption: c.paper.exemption ? { basis: c.paper.exemption.basis } : null,
     });
   }
   return {
@@ -138,6 +141,18 @@ export interface NoticePaper {
   background: string | null;
   responsible: string | null;
   caseOfficer: string | null;
+  /** Vedlegg in the order added, numbered per meeting in agenda order once noticed (`number` null before). */
+  attachments: NoticeAttachment[];
+}
+
+export interface NoticeAttachment {
+  /** "Vedlegg 1" (null before notice). */
+  number: string | null;
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
 }
 
 /** The minutes with, per case (same index as `minutes.cases`), the rest of its paper: what the notice is built from. */
@@ -151,9 +166,19 @@ export function queryMinutesWithPapers(docs: DocReader, params: MinutesQuery): M
   const m = params.meetingId ? docs.get<MeetingDoc>('meeting', params.meetingId) : undefined;
   if (!m) return null;
   const minutes = render(docs, m);
+  const numbers = new Map(numberAttachments(minutes.cases.map((c) => c.caseId), (id) => docs.get<CaseDoc>('case', id)).map((n) => [n.attachmentId, n.label]));
   const papers = minutes.cases.map(({ caseId }): NoticePaper => {
-    const p = docs.get<CaseDoc>('case', caseId)!.paper;
-    return { purpose: p.purpose ?? null, background: p.background ?? null, responsible: p.responsible ?? null, caseOfficer: p.caseOfficer ?? null };
+    const doc = docs.get<CaseDoc>('case', caseId)!;
+    const p = doc.paper;
+    const attachments = (doc.attachments ?? []).map((a) => ({
+      number: m.status === 'planned' ? null : (numbers.get(a.id) ?? null),
+      id: a.id,
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.size,
+      sha256: a.sha256,
+    }));
+    return { purpose: p.purpose ?? null, background: p.background ?? null, responsible: p.responsible ?? null, caseOfficer: p.caseOfficer ?? null, attachments };
   });
   return { minutes, papers };
 }

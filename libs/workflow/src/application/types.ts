@@ -75,6 +75,7 @@ export interface CreateCaseBody {
   matterId?: string;
   projectIds?: string[];
   meetsFollowUps?: string[];
+  exemption?: { basis: string };
 }
 export type EditCaseBody = Partial<CasePaper>;
 
@@ -181,6 +182,18 @@ export interface CaseView {
   referrals: { toCommittee: string; type: string; referredCaseId: string }[];
   withdrawnReason: string | null;
   postponedFrom: string[];
+  /** Unntatt offentlighet (null: public). */
+  exemption: { basis: string } | null;
+  /** Vedlegg on the paper, in the order added. */
+  attachments: AttachmentView[];
+}
+export interface AttachmentView {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  addedAt: string | null;
 }
 export interface HistoryEntry {
   id: string;

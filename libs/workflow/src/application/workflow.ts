@@ -13,9 +13,10 @@
  * with `may`. Shapes of bodies are the DTOs' (HTTP) and the records schema's (import).
  */
 import type { EventStore } from '@saksflyt/event-store';
-import { decideCreateCase, decideEditCase } from '../case/decide.js';
 import { decideCaseCommandRouted } from '../case/route.js';
 import { reorderAgenda } from '../meeting/agenda-commands.js';
+import { addAttachment, removeAttachment, type AttachmentBody } from '../case/attachments.js';
+import { decideCreateCase, decideEditCase } from '../case/decide.js';
 import { decideAddMember, decideCreateCommittee, decideRemoveMember } from '../committee/decide.js';
 import { CommandHandler } from '../core/handler.js';
 import { Loader } from '../core/load.js';
@@ -197,6 +198,14 @@ export class Workflow {
   /** PUT agenda: the order of the substantive cases before notice. */
   reorderAgenda(meetingId: string, body: ReorderAgendaBody, ctx: CommandContext): Promise<CommandResult> {
     return reorderAgenda(this.handler, meetingId, body, ctx);
+  }
+
+  /** Vedlegg: the bytes are already stored by `sha256` (the api's blob store); see case/attachments.ts. */
+  addAttachment(caseId: string, attachment: AttachmentBody, ctx: CommandContext): Promise<CommandResult> {
+    return addAttachment(this.handler, caseId, attachment, ctx);
+  }
+  removeAttachment(caseId: string, attachmentId: string, ctx: CommandContext): Promise<CommandResult> {
+    return removeAttachment(this.handler, caseId, attachmentId, ctx);
   }
 
   // ---------- history (earlier decisions known only from the records) ----------

@@ -16,7 +16,7 @@ import type { NewId } from '../core/ids.js';
 import { meetingFacts, type Folded, type OwnMeeting } from '../core/load.js';
 import { checkIfMatch, single, type PlannedWrite, type WritePlan } from '../core/plan.js';
 
-export const PAPER_FIELDS = ['title', 'type', 'proposedResolution', 'background', 'purpose', 'caseOfficer', 'responsible', 'projectIds', 'meetsFollowUps'] as const;
+export const PAPER_FIELDS = ['title', 'type', 'proposedResolution', 'background', 'purpose', 'caseOfficer', 'responsible', 'projectIds', 'meetsFollowUps', 'exemption'] as const;
 
 export function pick<T extends object, K extends string>(o: T, keys: readonly K[]): Partial<Record<K, unknown>> & Partial<T> {
   const out: Record<string, unknown> = {};
@@ -56,6 +56,7 @@ export function decideCreateCase(
     ...pick(body, ['background', 'purpose', 'caseOfficer', 'responsible']),
     projectIds: body.projectIds ?? [],
     meetsFollowUps: body.meetsFollowUps ?? [],
+    ...(body.exemption ? { exemption: { basis: body.exemption.basis } } : {}),
   };
   return single(caseStream(caseId), 'no_stream', { type: 'CaseDrafted', data: drafted }, {
     id: caseId,
@@ -261,6 +262,8 @@ export function decideCaseCommand<C extends CaseCommandName>(
       ...(c.paper.purpose !== undefined ? { purpose: c.paper.purpose } : {}),
       projectIds: [...c.paper.projectIds],
       meetsFollowUps: [],
+      // the copied paper stays exempt from public access in the other committee
+      ...(c.paper.exemption ? { exemption: { basis: c.paper.exemption.basis } } : {}),
       referredFromCaseId: caseId,
     };
     writes.push({ stream: caseStream(data.referredCaseId), expectedRevision: 'no_stream', events: [{ type: 'CaseDrafted', data: drafted }] });

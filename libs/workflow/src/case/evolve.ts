@@ -37,6 +37,7 @@ function paperOf(d: CaseDrafted['data']): CasePaper {
     meetsFollowUps: d.meetsFollowUps ?? [],
   };
   for (const k of ['background', 'purpose', 'caseOfficer', 'responsible'] as const) if (d[k] !== undefined) paper[k] = d[k];
+  if (d.exemption) paper.exemption = { basis: d.exemption.basis };
   return paper;
 }
 
@@ -64,6 +65,7 @@ export function startCase(e: Stamped<CaseDrafted>): CaseRecord {
     referrals: [],
     withdrawal: null,
     amendments: [],
+    attachments: [],
   };
 }
 
@@ -165,6 +167,13 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
       const discussions = d.summary !== undefined || d.points !== undefined ? amendDiscussions(s.discussions, s.decision?.meetingId ?? s.meetingId, d, stamp) : s.discussions;
       return { ...s, decision, discussions, amendments: [...(s.amendments ?? []), { reason: d.reason, fields, ...stamp }] };
     }
+    case 'AttachmentAdded': {
+      const d = e.data;
+      const rest = (s.attachments ?? []).filter((a) => a.id !== d.attachmentId);
+      return { ...s, attachments: [...rest, { id: d.attachmentId, filename: d.filename, contentType: d.contentType, size: d.size, sha256: d.sha256, ...stamp }] };
+    }
+    case 'AttachmentRemoved':
+      return { ...s, attachments: (s.attachments ?? []).filter((a) => a.id !== e.data.attachmentId) };
     default:
       return s; // not a case event: nothing this record says changes
   }

@@ -65,6 +65,15 @@ export interface CaseAmendment extends Stamp {
   fields: (keyof AmendedFields)[];
 }
 
+/** Vedlegg on the case paper, in the order added. */
+export interface CaseAttachment extends Stamp {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
 export interface CaseRecord {
   status: CaseStatus;
   caseId: string;
@@ -96,4 +105,6 @@ export interface CaseRecord {
   withdrawal: CaseWithdrawal | null;
   /** Every amendment (DecisionAmended), oldest first; the decision and discussion hold the amended texts. */
   amendments: CaseAmendment[];
+  /** Vedlegg currently on the paper (removed ones are gone; the history keeps them). */
+  attachments: CaseAttachment[];
 }

@@ -54,6 +54,8 @@ export const EVENT_VERSIONS = {
     CaseReferred: V1,
     CaseWithdrawn: V1,
     DecisionAmended: V1,
+    AttachmentAdded: V1,
+    AttachmentRemoved: V1,
   } satisfies Record<CaseEvent['type'], EventVersions>,
   history: { HistoricalDecisionRecorded: V1 } satisfies Record<HistoryEvent['type'], EventVersions>,
   project: { ProjectRegistered: V1, ProjectStatusReported: V1 } satisfies Record<ProjectEvent['type'], EventVersions>,

@@ -70,9 +70,11 @@ export type CaseCheck = keyof typeof CHECKS;
 
 /** Which facts the machine accepts in each state, and the checks each needs. */
 export const CASE_ACCEPTS: { readonly [S in CaseStatus]: { readonly [T in CaseMachineEvent['type']]?: readonly CaseCheck[] } } = {
-  draft: { CasePaperEdited: [], CaseScheduled: ['targetTakesIt'], CaseWithdrawn: [] },
+  draft: { CasePaperEdited: [], CaseScheduled: ['targetTakesIt'], CaseWithdrawn: [], AttachmentAdded: [], AttachmentRemoved: [] },
   scheduled: {
     CasePaperEdited: ['beforeNotice'],
+    AttachmentAdded: ['beforeNotice'],
+    AttachmentRemoved: ['beforeNotice'],
     CaseUnscheduled: ['beforeNotice'],
     CaseNumbered: ['numberable'],
     CasePresented: ['meetingInSession'],

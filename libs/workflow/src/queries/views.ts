@@ -112,5 +112,7 @@ export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Ac
     referrals: c.referrals.map((r) => ({ toCommittee: r.toCommittee, type: r.type, referredCaseId: r.referredCaseId })),
     withdrawnReason: c.withdrawal?.reason ?? null,
     postponedFrom: c.postponements.map((p) => p.meetingId),
+    exemption: c.paper.exemption ? { basis: c.paper.exemption.basis } : null,
+    attachments: (c.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, addedAt: a.at })),
   };
 }
