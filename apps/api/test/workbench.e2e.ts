@@ -2,15 +2,15 @@
  * The workbench (apps/web, built into dist/web) in a real Chromium (Debian's, through
  * playwright-core) against a real server on an empty store: issue 12's "Done when" scenario as far
  * as the API on main goes, every step through the page — a case officer signs in, plans a meeting,
- * drafts and schedules two cases, issues the notice and opens its PDF, runs the meeting in
+ * drafts and schedules two cases with an attachment each (one exempt from public access), issues the notice and opens its PDF, runs the meeting in
  * møtemodus (attendance, present, discussion with a follow-up, endorse one with conditions,
  * postpone the other), adjourns, and at the next meeting approves the minutes; a second page on the
  * decisions register shows the new vedtak within 2 s without a reload; an auditor moves the time
  * slider back before the meeting and sees the register without it, and runs the verification.
  * Screenshots of the steps go to screenshots/ (git-ignored; README "The workbench"); axe on every
- * view is workbench-a11y.e2e.ts (a file of its own, so jest runs the two side by side).
+ * view is workbench-a11y.e2e.ts (a file of its own, with its own data).
  * Also: the agenda reordered before notice, a late case (tilleggssak) in session, and a decision
- * amended before the minutes are approved. Attachments are not on main yet: the scenario has none.
+ * amended before the minutes are approved.
  *
  * Needs Debian's Chromium at /usr/bin/chromium (`npm test` installs it) and the built web
  * (`npm test` builds it first; by hand: `npm run build`).
@@ -32,6 +32,10 @@ const AUDITOR = 'tok-auditor';
 const ADMIN = 'tok-admin';
 const WAIT = { timeout: 15_000 };
 const SHOTS = path.join(process.cwd(), 'screenshots');
+
+/** A one-page PDF (the attachment route checks the file's signature against its type). */
+const MINIMAL_PDF =
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
 
 const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
@@ -153,10 +157,16 @@ describe('the workbench in the browser', () => {
       await form.locator('[data-field="background"]').fill('Prioriteringsutvalget har innstilt.');
       await form.locator('[data-field="proposedResolution"]').fill(resolution);
       await form.locator('[data-field="caseOfficer"]').fill('Anita Lindholt');
+      if (key === 'caseB') await form.locator('input[data-field="exemption"]').check();
       await form.locator('button[type=submit]').click();
       await page.waitForURL(/#\/sak\//, WAIT);
       ids[key] = hashId(page, 'sak');
       await page.waitForSelector(`h1:has-text("${title}")`, WAIT);
+      if (key === 'caseB') await page.waitForSelector('text=Unntatt offentlighet (offl. § 14)', WAIT);
+      // an attachment (vedlegg): a PDF uploaded from the case page
+      await page.setInputFiles('#attach-file', { name: `Saksfremlegg ${title}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(MINIMAL_PDF, 'latin1') });
+      await page.click('#attach button[type=submit]');
+      await page.waitForSelector(`ul.attachments li:has-text("Saksfremlegg ${title}.pdf")`, WAIT);
       await page.click('[data-command-button="schedule"]');
       await page.locator('form[data-command="schedule"] button[type=submit]').click();
       await page.waitForSelector('[data-state="scheduled"]', WAIT);

@@ -5,9 +5,9 @@
  * show beside their fields. Live: the case's meeting feed (and the decisions feed) say when it
  * changed; the case is then read at that change's position.
  */
-import { Button, Heading, Paragraph, Table } from '@digdir/designsystemet-react';
-import { useRef, useState } from 'react';
-import { ApiError } from '../api/client';
+import { Button, Heading, Paragraph, Table, Tag } from '@digdir/designsystemet-react';
+import { useRef, useState, type FormEvent } from 'react';
+import { ApiError, authHeaders, getBlob, request, saveBlob } from '../api/client';
 import { useCommittees, useGet } from '../api/hooks';
 import { useFeed } from '../api/live';
 import type { CaseDoc, DecisionRow, HistoryEntry, MeetingSummary, Minutes } from '../api/types';
@@ -24,6 +24,76 @@ function paperOf(history: HistoryEntry[]): Record<string, unknown> {
   const paper: Record<string, unknown> = {};
   for (const h of history) if (h.type === 'CaseDrafted' || h.type === 'CasePaperEdited') Object.assign(paper, h.data);
   return paper;
+}
+
+interface Attachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+/** Vedlegg: the case's attachments (download with the token), and upload/remove while the paper may change. */
+function Attachments({ caseId, list, editable, onChanged }: { caseId: string; list: Attachment[]; editable: boolean; onChanged(position: number): void }) {
+  const { t } = useI18n();
+  const [file, setFile] = useState<File | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const base = `/api/cases/${encodeURIComponent(caseId)}/attachments`;
+  const upload = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return;
+    setError(null);
+    try {
+      const res = await fetch(`${base}?filename=${encodeURIComponent(file.name)}`, {
+        method: 'POST',
+        headers: { 'content-type': file.type || 'application/octet-stream', accept: 'application/json', ...authHeaders() },
+        body: file,
+      });
+      const body = await res.json();
+      if (!res.ok) throw new ApiError({ title: res.statusText, status: res.status, ...body });
+      setFile(null);
+      onChanged(Number(body.position));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <section aria-labelledby="attachments-h">
+      <h2 id="attachments-h">{t('attachments')}</h2>
+      {list.length === 0 ? <Paragraph>{t('none')}</Paragraph> : null}
+      <ul className="attachments">
+        {list.map((a) => (
+          <li key={a.id} data-attachment={a.id}>
+            {a.filename} ({t('bytes', { n: a.size })}){' '}
+            <Button variant="tertiary" data-size="sm" onClick={() => getBlob(`${base}/${encodeURIComponent(a.id)}`, '*/*').then((b) => saveBlob(b, a.filename), setError)}>
+              {t('download')} <span className="visually-hidden">{a.filename}</span>
+            </Button>
+            {editable ? (
+              <Button
+                variant="tertiary"
+                data-size="sm"
+                data-color="danger"
+                onClick={() => request<{ position: number }>('DELETE', `${base}/${encodeURIComponent(a.id)}`).then((r) => onChanged(r.data.position), setError)}
+              >
+                {t('remove')} <span className="visually-hidden">{a.filename}</span>
+              </Button>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {editable ? (
+        <form onSubmit={upload} className="command-form" id="attach">
+          <label htmlFor="attach-file">{t('attachFile')}</label>
+          <input id="attach-file" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <Button type="submit" disabled={!file}>
+            {t('upload')}
+          </Button>
+        </form>
+      ) : null}
+      <ProblemAlert error={error} />
+    </section>
+  );
 }
 
 export function Sak({ id }: { id: string }) {
@@ -88,6 +158,14 @@ export function Sak({ id }: { id: string }) {
           </>
         ) : null}
         {doc.recorded ? ` · ${t('recorded')}` : ''}
+        {(doc as unknown as { exemption?: { basis: string } | null }).exemption ? (
+          <>
+            {' '}
+            <Tag data-color="warning">
+              {t('exemptTag')} ({(doc as unknown as { exemption: { basis: string } }).exemption.basis})
+            </Tag>
+          </>
+        ) : null}
       </Paragraph>
       {note ? (
         <p role="status" className="note">
@@ -121,6 +199,12 @@ export function Sak({ id }: { id: string }) {
           <dd>{doc.matterId}</dd>
         </dl>
       </section>
+      <Attachments
+        caseId={id}
+        list={((doc as unknown as { attachments?: Attachment[] }).attachments ?? [])}
+        editable={auth.signedIn && commands.includes('edit')}
+        onChanged={(p) => reload(p)}
+      />
       <section aria-labelledby="commands-h">
         <h2 id="commands-h">{t('commands')}</h2>
         {commands.length === 0 || !auth.signedIn ? <Paragraph>{t('noCommands')}</Paragraph> : null}

@@ -56,6 +56,7 @@ function NewCase({ committee, onCreated }: { committee: string; onCreated(id: st
   const [followUps, setFollowUps] = useState<FollowUp[]>([]);
   const [pick, setPick] = useState<{ projectIds: Set<string>; meetsFollowUps: Set<string> }>({ projectIds: new Set(), meetsFollowUps: new Set() });
   const [error, setError] = useState<Error | null>(null);
+  const [exempt, setExempt] = useState(false);
   useEffect(() => {
     void get<PortfolioProject[]>('/api/portfolio').then((a) => setProjects(a.data)).catch(() => {});
     void get<FollowUp[]>('/api/followups', { open: true }).then((a) => setFollowUps(a.data.filter((f) => f.committee === committee))).catch(() => {});
@@ -68,6 +69,7 @@ function NewCase({ committee, onCreated }: { committee: string; onCreated(id: st
     for (const k of ['background', 'purpose', 'caseOfficer', 'responsible', 'matterId']) if (v[k]) body[k] = v[k];
     if (pick.projectIds.size) body.projectIds = [...pick.projectIds];
     if (pick.meetsFollowUps.size) body.meetsFollowUps = [...pick.meetsFollowUps];
+    if (exempt) body.exemption = { basis: 'offl. § 14' };
     try {
       const a = await post<{ id: string }>('/api/cases', body);
       rememberDraft(a.data.id);
@@ -110,6 +112,7 @@ function NewCase({ committee, onCreated }: { committee: string; onCreated(id: st
           ))}
         </Fieldset>
       ) : null}
+      <Checkbox label={t('exempt')} value="exempt" checked={exempt} onChange={(e) => setExempt(e.target.checked)} data-field="exemption" />
       <Button type="submit">{t('createCase')}</Button>
     </form>
   );
