@@ -74,6 +74,7 @@ describe('views over HTTP after NEHS 8/2018', () => {
       meetingId: n.meeting8,
       meetingNumber: '8/2018',
       date: '2018-12-06',
+      decidedOn: '2018-12-06',
       minutesApproved: false,
     });
     expect(rows.filter((r: any) => r.outcome === 'endorsement').map((r: any) => r.number)).toEqual(['47/18', '48/18', '51/18', '52/18']);

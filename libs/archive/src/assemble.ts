@@ -27,7 +27,7 @@ export interface CaseInfo {
   onYear: boolean;
   /** The case as it was when it left the year's meetings for a meeting of another year (null while it is in the year). */
   frozen: CaseRecord | null;
-  later: Omit<ArchiveLaterHandling, 'meetingNumber' | 'meetingDate'>[];
+  later: Omit<ArchiveLaterHandling, 'meetingNumber' | 'meetingDate' | 'decidedOn'>[];
   /** The decision of this year (not a later year's handling): who, where in the log, at which meeting. */
   decidedBy: string | null;
   decidedPosition: number | null;
@@ -106,6 +106,7 @@ export function assembleArchive(f: Folded): Archive {
         minutes: {
           status: m.minutes,
           approvedAt: m.minutesApprovedAt,
+          approvedOn: approvedBy ? (allMeetings.get(approvedBy.byMeetingId)?.date ?? null) : null,
           approvedBy: approvedBy
             ? {
                 caseId: approvedBy.byCaseId,
@@ -162,6 +163,7 @@ export function assembleArchive(f: Folded): Archive {
       resolution: c.resolution,
       conditions: c.conditions,
       input: c.input,
+      decidedOn: c.outcome && info.decidedMeetingId ? (allMeetings.get(info.decidedMeetingId)?.date ?? null) : null,
       decidedAt: c.decidedAt,
       decidedBy: c.outcome ? info.decidedBy : null,
       referredFromCaseId: c.referredFromCaseId,
@@ -171,7 +173,10 @@ export function assembleArchive(f: Folded): Archive {
       draftedAt: entry.record.drafted.at ?? '',
       draftedBy: entry.record.drafted.actor ?? '',
       actors: info.actors,
-      later: info.later.map((l) => ({ ...l, meetingNumber: allMeetings.get(l.meetingId)?.number ?? null, meetingDate: allMeetings.get(l.meetingId)?.date ?? null })),
+      later: info.later.map((l) => {
+        const meetingDate = allMeetings.get(l.meetingId)?.date ?? null;
+        return { ...l, meetingNumber: allMeetings.get(l.meetingId)?.number ?? null, meetingDate, decidedOn: l.outcome ? meetingDate : null };
+      }),
     });
   }
   const caseMeetingDate = (c: ArchiveCase): string => (c.meetingId ? (meetingById.get(c.meetingId)?.date ?? '') : '');
@@ -204,6 +209,7 @@ export function assembleArchive(f: Folded): Archive {
         meetingNumber: meeting?.number ?? null,
         meetingDate: meeting?.date ?? null,
         date: meeting?.date ?? null,
+        decidedOn: meeting?.date ?? null,
         decidedAt: c.decidedAt,
         decidedBy: info.decidedBy ?? '',
         position: info.decidedPosition ?? 0,

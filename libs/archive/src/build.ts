@@ -203,6 +203,7 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
           meetingNumber: null,
           meetingDate: null,
           date: d.date ?? null,
+          decidedOn: d.date ?? null,
           decidedAt: null,
           decidedBy: e.metadata.actor,
           position: Number(e.position),

@@ -90,7 +90,10 @@ export interface ArchiveMeeting {
   removed: ArchiveRemovedItem[];
   minutes: {
     status: 'draft' | 'approved';
+    /** When the approval was recorded (the event's time). */
     approvedAt: string | null;
+    /** The date of the meeting that approved them (YYYY-MM-DD), not when that was recorded. */
+    approvedOn: string | null;
     approvedBy: { caseId: string; caseNumber: string | null; meetingId: string; meetingNumber: string | null } | null;
   };
 }
@@ -123,6 +126,8 @@ export interface ArchiveLaterHandling {
   number: string | null;
   outcome: 'endorsement' | 'orientation' | null;
   resolution: string | null;
+  /** The date of the meeting it was decided at (YYYY-MM-DD); null when not decided there. */
+  decidedOn: string | null;
   decidedAt: string | null;
   decidedBy: string | null;
   /** Why it left that meeting's agenda, if it did. */
@@ -166,6 +171,8 @@ export interface ArchiveCase {
   resolution: string | null;
   conditions: string | null;
   input: string[];
+  /** The date of the meeting that decided it (YYYY-MM-DD), not when it was recorded (`decidedAt`). */
+  decidedOn: string | null;
   decidedAt: string | null;
   decidedBy: string | null;
   referredFromCaseId: string | null;
@@ -198,7 +205,9 @@ export interface ArchiveDecision {
   meetingDate: string | null;
   /** The meeting's date, or the historical decision's date where the record gives it. */
   date: string | null;
-  /** metadata.at of the decision event (null for history: the record gives no time). */
+  /** The day it was decided: the meeting's date, or the historical decision's date where the record gives it. */
+  decidedOn: string | null;
+  /** metadata.at of the decision event, when it was recorded (null for history: the record gives no time). */
   decidedAt: string | null;
   /** metadata.actor of the decision event (for history: who recorded it). */
   decidedBy: string;

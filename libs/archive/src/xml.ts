@@ -127,7 +127,8 @@ function moetemappe(w: XmlWriter, a: Archive, m: ArchiveMeeting, caseById: Map<s
   }
   for (const g of m.attendance?.guests ?? []) w.el('su:gjest', g);
   w.el('su:referatstatus', m.minutes.status === 'approved' ? 'godkjent' : 'utkast')
-    .el('su:referatGodkjentDato', m.minutes.approvedAt)
+    .el('su:referatGodkjentDato', m.minutes.approvedOn)
+    .el('su:referatGodkjentRegistrert', m.minutes.approvedAt)
     .el('su:referatGodkjentISak', m.minutes.approvedBy ? systemId('case', m.minutes.approvedBy.caseId) : null)
     .el('su:referatGodkjentIMoete', m.minutes.approvedBy ? systemId('meeting', m.minutes.approvedBy.meetingId) : null);
   const items: { id: string; caseId: string; title: string; number: string | null; order: number | null; removed: string | null }[] = [
@@ -182,7 +183,8 @@ function saksmappe(w: XmlWriter, a: Archive, c: ArchiveCase): void {
       .el('su:saksnummer', l.number)
       .el('su:utfall', l.outcome ? UTFALL[l.outcome] : null)
       .el('su:vedtakstekst', l.resolution)
-      .el('su:vedtaksdato', l.decidedAt)
+      .el('su:vedtaksdato', l.decidedOn)
+      .el('su:vedtakRegistrert', l.decidedAt)
       .el('su:tattAv', l.left)
       .end();
   }
@@ -218,7 +220,8 @@ function vedtak(w: XmlWriter, d: ArchiveDecision): void {
     .el('su:vedtakstekst', d.resolution)
     .el('su:moetenummer', d.meetingNumber)
     .el('su:moetedato', d.date)
-    .el('su:vedtaksdato', d.decidedAt)
+    .el('su:vedtaksdato', d.decidedOn)
+    .el('su:vedtakRegistrert', d.decidedAt)
     .el('su:vedtattAv', d.decidedBy)
     .el('su:referanseSaksmappe', d.caseId ? systemId('case', d.caseId) : null)
     .el('su:referanseMoetemappe', d.meetingId ? systemId('meeting', d.meetingId) : null)

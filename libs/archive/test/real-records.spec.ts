@@ -71,7 +71,7 @@ describe('buildArchive on the real records: NEHS 2018', () => {
     expect(m.attendance!.absent.map((p) => p.name)).toEqual(opened.absent.map((id) => names.get(id)));
     expect(m.attendance!.guests).toEqual(opened.guests);
     expect(m.members.length).toBe(names.size);
-    expect(m.minutes).toEqual({ status: 'draft', approvedAt: null, approvedBy: null });
+    expect(m.minutes).toEqual({ status: 'draft', approvedAt: null, approvedOn: null, approvedBy: null });
   });
 
   it('holds every case of the agenda with the vedtak text, decidedAt and decidedBy the store holds', () => {

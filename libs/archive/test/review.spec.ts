@@ -135,7 +135,7 @@ describe('review fixes: TST 2024 and 2025', () => {
     const c5 = a24.cases.find((c) => c.id === C5)!;
     expect(c5).toMatchObject({ number: null, lastNumber: '6/24', state: 'draft', meetingId: M1, meetingNumber: '1/2024', meetingIds: [M1], outcome: null, resolution: null, decidedAt: null, decidedBy: null });
     expect(c5.later).toEqual([
-      { meetingId: M3, meetingNumber: '1/2025', meetingDate: '2025-02-01', number: '2/25', outcome: 'endorsement', resolution: 'Tilslutning i 2025.', decidedAt: '2025-02-01T11:00:00+01:00', decidedBy: 'Åse Ørnes', left: null },
+      { meetingId: M3, meetingNumber: '1/2025', meetingDate: '2025-02-01', number: '2/25', outcome: 'endorsement', resolution: 'Tilslutning i 2025.', decidedOn: '2025-02-01', decidedAt: '2025-02-01T11:00:00+01:00', decidedBy: 'Åse Ørnes', left: null },
     ]);
     expect(a24.decisions.filter((d) => !d.history).map((d) => d.caseId)).toEqual([C1]);
     expect(a24.decisions.some((d) => d.resolution === 'Tilslutning i 2025.')).toBe(false);
@@ -172,6 +172,7 @@ describe('review fixes: TST 2024 and 2025', () => {
     expect(a24.meetings[0]!.minutes).toEqual({
       status: 'approved',
       approvedAt: Y25,
+      approvedOn: '2025-02-01',
       approvedBy: { caseId: C6, caseNumber: '1/25', meetingId: M3, meetingNumber: '1/2025' },
     });
     expect(xmlTexts(xml24, '//su:moetemappe/su:referatGodkjentIMoete')).toEqual([M3]);

@@ -133,6 +133,7 @@ describe('a year with postponed and withdrawn cases and approved minutes', () =>
     expect(a.meetings[0]!.minutes).toEqual({
       status: 'approved',
       approvedAt: '2024-05-01T10:05:00+02:00',
+      approvedOn: '2024-05-01',
       approvedBy: { caseId: C4, caseNumber: '3/24', meetingId: M2, meetingNumber: '2/2024' },
     });
     expect(a.decisions.map((d) => [d.caseNumber, d.outcome, d.meetingNumber, d.decidedBy])).toEqual([
@@ -144,6 +145,11 @@ describe('a year with postponed and withdrawn cases and approved minutes', () =>
 
   it('writes valid XML: escaped text, forbidden characters dropped, Norwegian characters intact', () => {
     expect(xsd.errorOf(xml)).toBeNull();
+    // a vedtak and an approval are dated by their meeting's date; the time they were recorded beside it
+    expect(xmlTexts(xml, '//su:vedtak/su:vedtaksdato')).toEqual(['2024-03-01', '2024-05-01']);
+    expect(xmlTexts(xml, '//su:vedtak/su:vedtakRegistrert')).toEqual(['2024-03-01T11:00:00+01:00', '2024-05-01T10:05:00+02:00']);
+    expect(xmlTexts(xml, '//su:moetemappe/su:referatGodkjentDato')).toEqual(['2024-05-01']);
+    expect(a.decisions.map((d) => d.decidedOn)).toEqual(['2024-03-01', '2024-05-01']);
     expect(xml).not.toContain('\u0007');
     expect(xmlTexts(xml, '//su:moetemappe/su:gjest')).toEqual(['Gjest Gjestesen']);
     expect(xmlTexts(xml, '//su:saksmappe/as:tittel')).toContain('Ny tittel & <bedre>');

@@ -28,6 +28,7 @@ table.agenda td.number{white-space:nowrap;width:5em}
 table.agenda td.type{width:8em}
 .fact{margin:.1em 0;color:#333}
 .label{font-weight:bold;margin:.8em 0 .2em}
+.mark{margin:.6em 0}
 .resolution{margin:.3em 0 .8em;padding:.3em .8em;border-left:3px solid #555;background:#f4f4f4}
 .provenance{margin-top:2em;border-top:1px solid #999;padding-top:.5em;color:#555;font-size:9pt}
 `.trim();
@@ -48,6 +49,12 @@ function blockHtml(b: Block): string {
       return `<p class="label">${escapeHtml(b.label)}:</p><ul>${b.items.map((i) => `<li>${textHtml(i)}</li>`).join('')}</ul>`;
     case 'resolution':
       return `<p class="label">${escapeHtml(b.label)}:</p><div class="resolution">${textHtml(b.text)}</div>`;
+    case 'mark': {
+      const ps = b.text !== undefined ? paragraphs(b.text) : [];
+      if (ps.length === 0) return `<p class="mark"><em>${escapeHtml(b.label)}</em></p>`;
+      const [first, ...rest] = ps.map((p) => p.map(escapeHtml).join('<br>'));
+      return `<div class="mark"><p><em>${escapeHtml(b.label)}:</em> ${first}</p>${rest.map((p) => `<p>${p}</p>`).join('')}</div>`;
+    }
   }
 }
 

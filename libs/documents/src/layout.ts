@@ -29,7 +29,9 @@ export type Block =
   /** A labelled bullet list. */
   | { kind: 'list'; label: string; items: string[] }
   /** The decision or its proposal, set apart: "Vedtak:" / "Forslag til vedtak:". */
-  | { kind: 'resolution'; label: string; text: string };
+  | { kind: 'resolution'; label: string; text: string }
+  /** A marking in italics, with an optional text after it: "*Utsatt:* reason", "*Oversendt til NUIT*". */
+  | { kind: 'mark'; label: string; text?: string };
 
 export interface CaseSection {
   number: string;
@@ -88,6 +90,10 @@ export const LABELS = {
   approvedStatus: 'Godkjent referat.',
   late: 'Tilleggssak',
   amended: 'Rettet før godkjenning',
+  approvedOn: 'Godkjent i møtet',
+  postponed: 'Utsatt',
+  withdrawn: 'Trukket',
+  referredTo: 'Oversendt til',
   builtAt: 'Bygget fra hendelsesposisjon',
   page: 'Side',
   of: 'av',
@@ -163,6 +169,51 @@ function pdfDate(iso: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(Date.parse(`${iso}T00:00:00Z`)) ? iso : '1970-01-01';
 }
 
+type MinutesCase = MinutesDocument['cases'][number];
+
+/**
+ * The parts of a case's section in the minutes, in order, each giving its blocks (none when it has
+ * nothing to say): Sakstype, presenter, discussion, points, *vedtak*, conditions, amendments, referrals,
+ * *Utsatt* / *Trukket*, follow-ups. A per-item extra of the model (an optional field of
+ * `MinutesCase`) is rendered by a part of its own, put in its place in this list.
+ */
+export const MINUTES_CASE_PARTS: ReadonlyArray<(c: MinutesCase) => Block[]> = [
+  (c) => {
+    const type = caseTypeLabel(c.type, c.standardItem);
+    return type ? [{ kind: 'fact', label: LABELS.type, text: type }] : [];
+  },
+  (c) => (present(c.exemption) ? [{ kind: 'fact', label: LABELS.exempt, text: oneLine(c.exemption) }] : []),
+  (c) => (present(c.presenter) ? [{ kind: 'fact', label: LABELS.presenter, text: oneLine(c.presenter) }] : []),
+  (c) => (present(c.summary) ? [{ kind: 'text', text: clean(c.summary) }] : []),
+  (c) => {
+    const points = [...(c.points ?? []), ...(c.input ?? [])].filter(present).map(clean);
+    return points.length ? [{ kind: 'list', label: LABELS.points, items: points }] : [];
+  },
+  (c) => (present(c.resolution) ? [{ kind: 'resolution', label: LABELS.resolution, text: clean(c.resolution) }] : []),
+  (c) => (present(c.conditions) ? [{ kind: 'text', label: LABELS.conditions, text: clean(c.conditions) }] : []),
+  (c) => {
+    const amended = (c.amendments ?? []).filter((a) => present(a?.reason)).map((a) => (a.at ? `${formatDate(a.at)}: ${clean(a.reason)}` : clean(a.reason)));
+    return amended.length ? [{ kind: 'list', label: LABELS.amended, items: amended }] : [];
+  },
+  (c) =>
+    (c.referrals ?? [])
+      .filter((r) => present(r?.committee))
+      .map((r): Block => {
+        const name = present(r.committeeName) && oneLine(r.committeeName) !== oneLine(r.committee) ? ` (${oneLine(r.committeeName)})` : '';
+        return { kind: 'mark', label: `${LABELS.referredTo} ${oneLine(r.committee)}${name}` };
+      }),
+  (c) => (c.postponed ? [markWith(LABELS.postponed, c.postponed.reason)] : []),
+  (c) => (c.withdrawn ? [markWith(LABELS.withdrawn, c.withdrawn.reason)] : []),
+  (c) => {
+    const followUps = (c.followUps ?? []).map(followUpText).filter(present).map(clean);
+    return followUps.length ? [{ kind: 'list', label: LABELS.followUps, items: followUps }] : [];
+  },
+];
+
+function markWith(label: string, text: string | null | undefined): Block {
+  return present(text) ? { kind: 'mark', label, text: clean(text) } : { kind: 'mark', label };
+}
+
 export function minutesLayout(doc: MinutesDocument): Layout {
   const members = doc.members ?? [];
   const header = commonHeader(doc.meeting);
@@ -184,23 +235,11 @@ export function minutesLayout(doc: MinutesDocument): Layout {
   const secretariat = names(att?.secretariat, members);
   if (secretariat.length) header.push({ label: LABELS.secretariat, lines: secretariat });
 
-  const cases: CaseSection[] = doc.cases.map((c) => {
-    const blocks: Block[] = [];
-    const type = caseTypeLabel(c.type, c.standardItem);
-    if (type) blocks.push({ kind: 'fact', label: LABELS.type, text: type });
-    if (present(c.exemption)) blocks.push({ kind: 'fact', label: LABELS.exempt, text: oneLine(c.exemption) });
-    if (present(c.presenter)) blocks.push({ kind: 'fact', label: LABELS.presenter, text: oneLine(c.presenter) });
-    if (present(c.summary)) blocks.push({ kind: 'text', text: clean(c.summary) });
-    const points = [...(c.points ?? []), ...(c.input ?? [])].filter(present).map(clean);
-    if (points.length) blocks.push({ kind: 'list', label: LABELS.points, items: points });
-    if (present(c.resolution)) blocks.push({ kind: 'resolution', label: LABELS.resolution, text: clean(c.resolution) });
-    if (present(c.conditions)) blocks.push({ kind: 'text', label: LABELS.conditions, text: clean(c.conditions) });
-    const amended = (c.amendments ?? []).filter((a) => present(a?.reason)).map((a) => (a.at ? `${formatDate(a.at)}: ${clean(a.reason)}` : clean(a.reason)));
-    if (amended.length) blocks.push({ kind: 'list', label: LABELS.amended, items: amended });
-    const followUps = (c.followUps ?? []).map(followUpText).filter(present).map(clean);
-    if (followUps.length) blocks.push({ kind: 'list', label: LABELS.followUps, items: followUps });
-    return { number: oneLine(c.number ?? ''), title: caseTitle(c), blocks };
-  });
+  const cases: CaseSection[] = doc.cases.map((c) => ({
+    number: oneLine(c.number ?? ''),
+    title: caseTitle(c),
+    blocks: MINUTES_CASE_PARTS.flatMap((part) => part(c)),
+  }));
 
   const committee = oneLine(doc.committee.name);
   const draft = doc.status !== 'approved';
@@ -209,7 +248,7 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     title: `${LABELS.minutesTitle} ${committee}`,
     subtitle: `${committee} (${oneLine(doc.committee.code)}), ${LABELS.meeting.toLowerCase()} ${oneLine(doc.meeting.number)}`,
     draft,
-    status: draft ? LABELS.draftStatus : LABELS.approvedStatus,
+    status: draft ? LABELS.draftStatus : present(doc.approvedOn) ? `${LABELS.approvedStatus} ${LABELS.approvedOn} ${formatDate(doc.approvedOn)}.` : LABELS.approvedStatus,
     header,
     agenda: agendaRows(doc.cases),
     cases,

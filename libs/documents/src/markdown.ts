@@ -54,6 +54,11 @@ function blockLines(b: Block): string[] {
       return [`**${escapeMarkdown(b.label)}:**`, '', ...listLines(b.items)];
     case 'resolution':
       return [`**${escapeMarkdown(b.label)}:**`, '', ...textLines(b.text).map((l) => (l === '' ? '>' : `> ${l}`))];
+    case 'mark': {
+      const lines = b.text !== undefined ? textLines(b.text) : [];
+      if (lines.length === 0) return [`*${escapeMarkdown(b.label)}*`];
+      return [`*${escapeMarkdown(b.label)}:* ${lines[0]}`, ...lines.slice(1)];
+    }
   }
 }
 

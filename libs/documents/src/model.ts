@@ -2,8 +2,8 @@
  * Input of the document renderers: plain data, no behaviour.
  *
  * `MinutesDocument` mirrors the minutes projection of API.md (`GET /api/meetings/{id}/minutes`):
- * header, attendance and, per case, number, title, type, presenter, discussion summary, input
- * points, *vedtak* and follow-ups. `NoticeDocument` is the same header with the case papers'
+ * header, attendance and, per case of the noticed agenda, number, title, type, presenter, discussion
+ * summary, input points, *vedtak*, referrals and follow-ups, or *Utsatt* / *Trukket* with the reason. `NoticeDocument` is the same header with the case papers'
  * proposed resolutions (`GET /api/meetings/{id}/notice`). The projection maps onto these with
  * plain field copies; names and organisations are resolved to strings before rendering.
  *
@@ -102,6 +102,13 @@ export interface MinutesCase {
   amendments?: { reason: string; at?: string | null }[] | null;
   /** Unntatt offentlighet: its legal basis ("offl. § 14"), shown as "Unntatt offentlighet: offl. § 14". */
   exemption?: string | null;
+  /** *Utsatt*: postponed at this meeting after notice, with the reason (shown where the vedtak would be). */
+  postponed?: { reason: string } | null;
+  /** *Trukket*: withdrawn at this meeting after notice, with the reason. */
+  withdrawn?: { reason: string } | null;
+  /** *Oversendt til {committee}*: referrals made from this meeting, in order (code, and the name when known). */
+  referrals?: { committee: string; committeeName?: string | null }[] | null;
+  // Per-item extras are optional fields here, each rendered by its own part in `MINUTES_CASE_PARTS` (layout.ts).
 }
 
 export interface MinutesDocument {
@@ -112,6 +119,8 @@ export interface MinutesDocument {
   attendance: Attendance | null;
   /** `draft` until the next meeting's approval-of-minutes case is endorsed; a draft says "Utkast". */
   status: 'draft' | 'approved';
+  /** ISO date of the meeting that approved them (not when that was recorded); shown with the status. */
+  approvedOn?: string | null;
   cases: MinutesCase[];
   /** The global event position the projection had reached; printed in the document. */
   builtAtPosition: number | bigint;

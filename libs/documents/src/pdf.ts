@@ -196,6 +196,20 @@ function block(w: Writer, b: Block): void {
   const { doc } = w;
   const indent = 14;
   switch (b.kind) {
+    case 'mark': {
+      w.gap(3);
+      w.font(FONT.italic, SIZE.body);
+      w.ensure(doc.currentLineHeight(true) * 2);
+      const text = b.text !== undefined ? paragraphs(b.text).map((p) => p.join('\n')).join('\n\n') : '';
+      if (text === '') {
+        w.text(b.label, w.left, w.width);
+      } else {
+        doc.text(toWinAnsi(`${b.label}: `), w.left, doc.y, { width: w.width, continued: true });
+        w.font(FONT.regular, SIZE.body).doc.text(toWinAnsi(text), { lineGap: 1.5 });
+      }
+      w.gap(4);
+      return;
+    }
     case 'fact': {
       w.font(FONT.bold, SIZE.body);
       w.ensure(doc.currentLineHeight(true));

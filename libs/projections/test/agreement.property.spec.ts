@@ -236,33 +236,41 @@ async function check(wf: Workflow, log: RecordedEvent[], runner: ProjectionRunne
       resolution: r.decision?.resolution ?? null,
     });
 
-    // the minutes of every meeting: the case is listed exactly at the meeting whose agenda has it, which is its meeting
+    // the minutes of every meeting: the case is listed at the meeting whose agenda has it (its
+    // meeting), and at every meeting it was postponed from after notice, with the number it had there
     for (const [meetingId, m] of meetings) {
       const listed = minutes.get(meetingId)!;
       const i = listed.minutes.cases.findIndex((c) => c.caseId === id);
       const onAgenda = m.agenda.some((a) => a.caseId === id);
-      expect({ id, meetingId, listed: i >= 0 }).toEqual({ id, meetingId, listed: onAgenda });
+      const left = m.removed.filter((x) => x.caseId === id && x.number !== null);
+      expect({ id, meetingId, listed: listed.minutes.cases.filter((c) => c.caseId === id).length }).toEqual({ id, meetingId, listed: (onAgenda ? 1 : 0) + left.length });
       if (viewMeeting(r) === meetingId) expect({ id, meetingId, listed: i >= 0 }).toEqual({ id, meetingId, listed: true });
       if (i < 0) continue;
       const c: Minutes['cases'][number] = listed.minutes.cases[i]!;
       const { title, type, proposedResolution, ...rest } = paperOf(r);
+      const withdrawnHere = onAgenda && r.status === 'withdrawn' && r.withdrawal?.meetingId === meetingId;
+      const decided = onAgenda && r.decision ? r.decision : null;
       expect({
         id,
-        meetingId: r.meetingId,
         state: c.state,
         number: c.number,
         paper: { title: c.title, type: c.type, proposedResolution: c.proposedResolution, ...(({ attachments: _attachments, ...p }) => p)(listed.papers[i]!) },
         discussion: { summary: c.summary, points: c.points, followUps: c.followUps },
         decision: [c.outcome, c.resolution, c.conditions, c.input],
+        postponed: c.postponed,
+        withdrawn: c.withdrawn,
       }).toEqual({
         id,
-        meetingId,
         state,
-        number: viewNumber(r),
+        number: onAgenda ? (withdrawnHere ? r.withdrawal!.number : viewNumber(r)) : left[0]!.number,
         paper: { title, type, proposedResolution, ...rest },
         discussion: discussionAt(r, meetingId),
-        decision: [r.decision?.outcome ?? null, r.decision?.resolution ?? null, r.decision?.conditions ?? null, r.decision?.input ?? []],
+        decision: [decided?.outcome ?? null, decided?.resolution ?? null, decided?.conditions ?? null, decided?.input ?? []],
+        postponed: onAgenda ? null : { reason: left[0]!.reason },
+        withdrawn: withdrawnHere ? { reason: r.withdrawal!.reason } : null,
       });
+      // the number a postponement lost is the one the minutes of that meeting print
+      if (!onAgenda) expect(r.postponements.some((p) => p.meetingId === meetingId && p.numberLost === c.number)).toBe(true);
     }
 
     // the archive: every case that was ever on an agenda of its committee's year
@@ -386,6 +394,19 @@ describe('the machine, the case read, the minutes view and the archive agree on 
       const s = await check(wf, log, runner, d);
       expect(s).toMatchObject({ postponedDiscussed: 1, withdrawn: 1 });
       expect(runner.query<Minutes | null>('minutes', { meetingId: m1 }).view!.status).toBe('approved');
+      // the minutes of m1 hold every case of its noticed agenda, numbers without a hole
+      const mm1 = runner.query<Minutes | null>('minutes', { meetingId: m1 }).view!;
+      const seqs = mm1.cases.map((c) => Number(c.number!.split('/')[0]));
+      expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+      expect(mm1.cases.find((c) => c.caseId === c1)).toMatchObject({ postponed: { reason: 'Mangler tall' }, presenter: 'Direktoratet', outcome: null, points: ['Punkt'], referrals: [] });
+      expect(mm1.cases.find((c) => c.caseId === c1)!.summary).toMatch(/^Drøftet \d+\/24$/);
+      expect(mm1.cases.find((c) => c.caseId === c3)).toMatchObject({ withdrawn: { reason: 'Trukket av saksbehandler' }, number: expect.stringMatching(/\/24$/), state: 'withdrawn' });
+      expect(mm1.cases.find((c) => c.caseId === c2)!.referrals).toEqual([{ committee: 'BBB', committeeName: 'Utvalg B', caseId: expect.any(String), type: 'orientation' }]);
+      // approved at m2: its date, not the time it was recorded
+      expect(mm1.approvedOn).toBe('2024-04-01');
+      // m2 lists c1 as decided there, without m1's discussion or postponement
+      const c1At2 = runner.query<Minutes | null>('minutes', { meetingId: m2 }).view!.cases.find((c) => c.caseId === c1)!;
+      expect(c1At2).toMatchObject({ postponed: null, summary: 'Drøftet igjen', points: [], outcome: 'endorsement' });
     } finally {
       await runner?.stop();
       await t.cleanup();

@@ -97,6 +97,7 @@ describe('views over the NEHS meetings 7/2018, 8/2018 and 1/2019 (real SQLite st
       meetingId: s.m8,
       meetingNumber: '8/2018',
       date: '2018-12-06',
+      decidedOn: '2018-12-06',
       minutesApproved: true,
     });
     expect(all.filter((r) => r.meetingNumber === '1/2019').every((r) => !r.minutesApproved)).toBe(true);
@@ -168,12 +169,13 @@ describe('views over the NEHS meetings 7/2018, 8/2018 and 1/2019 (real SQLite st
       meetingId: null,
       meetingNumber: null,
       date: null,
+      decidedOn: null,
       minutesApproved: false,
       history: true,
       historyId: 'history-NEHS-29-18',
     });
     expect(all.find((r) => r.number === '39/17')).toMatchObject({ outcome: 'endorsement', resolution: w3917, date: null, minutesApproved: false, matterId: 'ny-e-helseorganisering' });
-    expect(all.find((r) => r.number === '21/18')).toMatchObject({ outcome: 'endorsement', date: '2018-04-20', minutesApproved: true, meetingId: null });
+    expect(all.find((r) => r.number === '21/18')).toMatchObject({ outcome: 'endorsement', date: '2018-04-20', decidedOn: '2018-04-20', minutesApproved: true, meetingId: null });
     expect(all.filter((r) => !r.history).every((r) => r.history === undefined && typeof r.caseId === 'string')).toBe(true);
 
     // filters: year is the year of the number; committee; free text over the wording

@@ -104,7 +104,8 @@ describe('evolveCase', () => {
     const s = givenCase(scheduled('M1'), numbered('50/18'), presented, discussed('a')).when({ type: 'CasePostponed', data: { v: 1, meetingId: 'M1', reason: 'Mer utredning' }, metadata: meta(9) });
     expect(s).toMatchObject({ status: 'draft', meetingId: null, number: null, presenter: null, lastMeetingId: 'M1', lastNumber: '50/18' });
     expect(s.discussions.map((d) => [d.meetingId, d.points])).toEqual([['M1', ['a']]]);
-    expect(s.postponements).toEqual([{ meetingId: 'M1', numberLost: '50/18', reason: 'Mer utredning', ...meta(9) }]);
+    // the presenter at that meeting is kept with the postponement (its minutes show who presented it)
+    expect(s.postponements).toEqual([{ meetingId: 'M1', numberLost: '50/18', reason: 'Mer utredning', presenter: 'Bjørn', ...meta(9) }]);
     // at the next meeting: its own discussion beside the earlier one
     const later = [scheduled('M2'), numbered('3/19', 'M2'), presented, discussed('b', 30)].reduce(evolveCase, s);
     expect(later.discussions.map((d) => [d.meetingId, d.points])).toEqual([['M1', ['a']], ['M2', ['b']]]);
@@ -139,7 +140,8 @@ describe('evolveCase', () => {
   it('referrals accumulate with when and by whom; the status stays', () => {
     const s = givenCase(scheduled('M1'), presented, { type: 'CaseNoted', data: { v: 1, resolution: 'r', input: [] } }).when({ type: 'CaseReferred', data: { v: 1, toCommittee: 'NUIT', type: 'endorsement', referredCaseId: 'c2' }, metadata: meta(20) });
     expect(s.status).toBe('orientation');
-    expect(s.referrals).toEqual([{ toCommittee: 'NUIT', type: 'endorsement', referredCaseId: 'c2', ...meta(20) }]);
+    // with the meeting it was on: whose minutes say *Oversendt til NUIT*
+    expect(s.referrals).toEqual([{ toCommittee: 'NUIT', type: 'endorsement', referredCaseId: 'c2', meetingId: 'M1', ...meta(20) }]);
   });
 
   it('is total: a fact that does not fit the status still updates what it says, and nothing throws', () => {

@@ -81,6 +81,7 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
     members: [...m.members, ...m.observers],
     attendance: m.attendance,
     status: m.status,
+    approvedOn: m.approvedOn,
     cases: m.cases.map((c) => ({
       number: c.number,
       title: c.title,
@@ -96,6 +97,9 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
       late: c.late === true,
       amendments: c.amendments ?? [],
       exemption: c.exemption?.basis ?? null,
+      postponed: c.postponed,
+      withdrawn: c.withdrawn,
+      referrals: c.referrals.map((r) => ({ committee: r.committee, committeeName: r.committeeName })),
     })),
     builtAtPosition: position,
   };

@@ -3,6 +3,11 @@
  * projection to the runner's committed changes; each message is turned into one SSE frame per
  * topic (decisions, portfolio, one meeting's minutes) ONCE and written to every client of the topic.
  *
+ * A meeting's frames carry its whole minutes: a change whose minutes read exactly as the last frame
+ * the client got (an event that touched the meeting but nothing the minutes show) is not sent
+ * (`TopicSpec.contentKey`), so a live client never receives two identical frames in a row (a
+ * resumed client's catch-up still has one frame per missed change, each under its own id).
+ *
  * No gap, no duplicate: a client's first messages (the snapshot, or the change log after its
  * `Last-Event-ID`) are taken and the client is registered in the same tick; the runner flushes
  * pending changes (emitting them to the clients already registered) before answering either.
@@ -34,6 +39,7 @@ export function forReader(spec: TopicSpec, reader: ExemptReader): TopicSpec {
     projection: spec.projection,
     snapshot: (position) => hide(spec.snapshot(position)),
     rows: (changes, position) => hide(spec.rows(changes, position)),
+    ...(spec.contentKey ? { contentKey: spec.contentKey } : {}),
   };
 }
 
@@ -45,6 +51,11 @@ export interface TopicSpec {
   projection: FeedProjection;
   snapshot(position: bigint): unknown;
   rows(changes: DocChange[], position: bigint): unknown | null;
+  /**
+   * A topic whose frames carry the whole view (a meeting's minutes): what its content is, apart
+   * from the position. A client is not sent a frame whose content equals the last one it got.
+   */
+  contentKey?(data: unknown): string;
 }
 
 export function frame(event: 'snapshot' | 'change', position: bigint, data: unknown): string {
@@ -53,6 +64,8 @@ export function frame(event: 'snapshot' | 'change', position: bigint, data: unkn
 
 export class LiveClient {
   dead = false;
+  /** The content key of the last frame written (topics with `contentKey`). */
+  lastKey: string | undefined;
   /** write() returned false and no 'drain' since: the client is behind. */
   private behind = false;
   constructor(
@@ -71,6 +84,15 @@ export class LiveClient {
     if (this.dead) return;
     if (this.behind && this.res.writableLength > this.maxBuffered) return this.drop();
     if (!this.res.write(chunk)) this.behind = true;
+  }
+
+  /** A frame of a topic with content keys: a change is skipped when its content is what the client has already. */
+  send(chunk: string, key: string | undefined, always = false): void {
+    if (key !== undefined) {
+      if (key === this.lastKey && !always) return;
+      this.lastKey = key;
+    }
+    this.write(chunk);
   }
 
   /** A comment line, unless frames are still waiting to go out (they keep the connection busy anyway). */
@@ -131,6 +153,8 @@ export const TOPICS = {
       projection: 'minutes',
       snapshot: () => current(),
       rows: (changes) => (changes.some(touches) ? current() : null),
+      // the minutes as they read, whatever position they were rendered at
+      contentKey: (data) => JSON.stringify(data === null ? null : { ...(data as object), position: undefined }),
     }, reader);
   },
 };
@@ -162,14 +186,11 @@ export class LiveService implements OnModuleDestroy {
   private broadcast(projection: FeedProjection, m: FeedMessage): void {
     for (const topic of this.topics.values()) {
       if (topic.spec.projection !== projection || topic.clients.size === 0) continue;
-      let chunk: string | null;
-      if (m.kind === 'snapshot') chunk = frame('snapshot', m.position, topic.spec.snapshot(m.position));
-      else {
-        const rows = topic.spec.rows(m.changes, m.position);
-        chunk = rows === null ? null : frame('change', m.position, rows);
-      }
-      if (chunk === null) continue;
-      for (const c of topic.clients) c.write(chunk);
+      const data = m.kind === 'snapshot' ? topic.spec.snapshot(m.position) : topic.spec.rows(m.changes, m.position);
+      if (m.kind === 'change' && data === null) continue;
+      const chunk = frame(m.kind, m.position, data);
+      const key = topic.spec.contentKey?.(data);
+      for (const c of topic.clients) c.send(chunk, key, m.kind === 'snapshot');
     }
   }
 
@@ -183,15 +204,24 @@ export class LiveService implements OnModuleDestroy {
     this.ensureSubscribed(spec.projection);
     // --- one tick from here: first messages, then registration (no gap, no duplicate)
     const first: string[] = ['retry: 1000\n\n'];
+    let lastKey: string | undefined;
     const missed: ChangeMessage[] | null = lastEventId === undefined ? null : this.views.runner.changesSince(spec.projection, lastEventId);
     if (missed === null) {
       const s = this.views.runner.snapshot(spec.projection, {});
-      first.push(frame('snapshot', s.position, spec.snapshot(s.position)));
+      const data = spec.snapshot(s.position);
+      first.push(frame('snapshot', s.position, data));
+      lastKey = spec.contentKey?.(data);
     } else {
+      // every missed change that touched the topic, each under its own id (a meeting's frames all
+      // read as the minutes are now); the live frames after them skip what reads the same as the last
+      let last: unknown = null;
       for (const m of missed) {
         const rows = spec.rows(m.changes, m.position);
-        if (rows !== null) first.push(frame('change', m.position, rows));
+        if (rows === null) continue;
+        first.push(frame('change', m.position, rows));
+        last = rows;
       }
+      if (last !== null) lastKey = spec.contentKey?.(last);
     }
     const headers = hijack();
     let topic = this.topics.get(spec.key);
@@ -211,6 +241,7 @@ export class LiveService implements OnModuleDestroy {
     });
     res.on('close', () => client.end());
     res.on('error', () => client.drop());
+    client.lastKey = lastKey;
     t.clients.add(client);
     this.clients.add(client);
     client.write(first.join(''));

@@ -1,7 +1,9 @@
 /**
  * OpenAPI shapes of the register row and the minutes/notice JSON (documentation only: these are
  * answers, not bodies), with the fields of late cases and amendments (API.md "The agenda before
- * and after notice", "Corrections before the minutes are approved").
+ * and after notice", "Corrections before the minutes are approved"), and of complete minutes
+ * ("What the minutes and the register hold": postponed, withdrawn, referrals, conditions,
+ * decidedOn, approvedOn). A field added to the row or the minutes is added here.
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
@@ -18,6 +20,25 @@ export class DecisionRowDoc {
   @ApiProperty({ nullable: true, example: '2018-12-06' }) date: string | null;
   @ApiProperty() minutesApproved: boolean;
   @ApiPropertyOptional({ description: 'the vedtak was amended before the minutes were approved' }) amended?: boolean;
+  @ApiPropertyOptional({ description: 'the conditions of a conditional endorsement; absent when there are none' }) conditions?: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date',
+    description: "the day it was decided: the meeting's date (not when it was recorded); for a historical decision the date the records give",
+  })
+  decidedOn: string | null;
+}
+
+export class MinutesReasonDoc {
+  @ApiProperty() reason: string;
+}
+
+export class MinutesReferralDoc {
+  @ApiProperty({ example: 'NUIT' }) committee: string;
+  @ApiProperty({ example: 'Prioriteringsutvalget' }) committeeName: string;
+  @ApiProperty({ description: 'the case drafted for that committee' }) caseId: string;
+  @ApiProperty({ enum: ['approval', 'orientation', 'endorsement', 'discussion'] }) type: string;
 }
 
 export class AmendmentDoc {
@@ -36,6 +57,9 @@ export class MinutesCaseDoc {
   @ApiPropertyOptional({ description: 'a late case (tilleggssak): marked Tilleggssak in the documents' }) late?: boolean;
   @ApiPropertyOptional({ description: 'amended before the minutes were approved (the texts are the amended ones)' }) amended?: boolean;
   @ApiPropertyOptional({ type: [AmendmentDoc] }) amendments?: AmendmentDoc[];
+  @ApiProperty({ type: MinutesReasonDoc, nullable: true, description: '*Utsatt*: postponed at this meeting after notice (number, discussion here kept)' }) postponed: MinutesReasonDoc | null;
+  @ApiProperty({ type: MinutesReasonDoc, nullable: true, description: 'withdrawn at this meeting after notice' }) withdrawn: MinutesReasonDoc | null;
+  @ApiProperty({ type: [MinutesReferralDoc], description: '*Oversendt til {committee}*: referrals made from this meeting' }) referrals: MinutesReferralDoc[];
 }
 
 export class MinutesDoc {
@@ -44,7 +68,9 @@ export class MinutesDoc {
   @ApiProperty({ example: '8/2018' }) number: string;
   @ApiProperty() date: string;
   @ApiProperty({ enum: ['draft', 'approved'] }) status: string;
-  @ApiProperty({ type: [MinutesCaseDoc] }) cases: MinutesCaseDoc[];
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'when the approval was recorded' }) approvedAt: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date', description: 'the date of the meeting that approved them' }) approvedOn: string | null;
+  @ApiProperty({ type: [MinutesCaseDoc], description: 'every case that stood on the noticed agenda, in agenda order' }) cases: MinutesCaseDoc[];
   @ApiProperty() position: number;
 }
 

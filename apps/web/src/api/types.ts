@@ -119,6 +119,9 @@ export interface MinutesCase {
   followUps: { id: string; text: string }[];
   late?: boolean;
   amended?: boolean;
+  postponed?: { reason: string } | null;
+  withdrawn?: { reason: string } | null;
+  referrals?: { committee: string; committeeName?: string }[];
 }
 
 export interface Minutes {
@@ -133,6 +136,7 @@ export interface Minutes {
   state: MeetingState;
   status: 'draft' | 'approved';
   approvedAt: string | null;
+  approvedOn?: string | null;
   members: MinutesMember[];
   observers: MinutesMember[];
   attendance: { present: MinutesMember[]; absent: MinutesMember[]; guests: string[] } | null;

@@ -157,11 +157,12 @@ function CasePanel({ item, onDone }: { item: MinutesCase; onDone(position: numbe
 }
 
 function MinutesView({ minutes }: { minutes: Minutes }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   return (
     <div className="minutes" data-status={minutes.status}>
       <Paragraph>
         <Tag data-color={minutes.status === 'approved' ? 'success' : 'warning'}>{t(`minutes.${minutes.status}` as Key)}</Tag>
+        {minutes.approvedOn ? ` (${t('approvedOn', { d: formatDate(minutes.approvedOn, lang) })})` : null}
       </Paragraph>
       {minutes.attendance ? (
         <dl className="attendance">
@@ -202,6 +203,26 @@ function MinutesView({ minutes }: { minutes: Minutes }) {
                 <strong>{t('resolution')}:</strong> {c.resolution}
                 {c.conditions ? <em> {c.conditions}</em> : null}
               </Paragraph>
+            ) : null}
+            {(c.referrals ?? []).map((r, i) => (
+              <Paragraph key={i} data-size="sm">
+                <em>{t('referredTo', { c: r.committeeName && r.committeeName !== r.committee ? `${r.committee} (${r.committeeName})` : r.committee })}</em>
+              </Paragraph>
+            ))}
+            {c.postponed ? (
+              <Paragraph data-size="sm" className="mark">
+                <em>{t('postponedMark')}:</em> {c.postponed.reason}
+              </Paragraph>
+            ) : null}
+            {c.withdrawn ? (
+              <Paragraph data-size="sm" className="mark">
+                <em>{t('withdrawnMark')}:</em> {c.withdrawn.reason}
+              </Paragraph>
+            ) : null}
+            {c.late ? (
+              <Tag data-color="warning" data-size="sm">
+                {t('late')}
+              </Tag>
             ) : null}
             {c.followUps.length ? (
               <Paragraph data-size="sm">

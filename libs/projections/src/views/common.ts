@@ -92,21 +92,24 @@ export const caseNumber = (c: CaseRecord): string | null => (c.status === 'withd
 
 /**
  * The discussion at the case's current meeting: the last summary given, every point and follow-up
- * in order. A postponed case is on no meeting until scheduled again (and a meeting it was discussed
- * at has been in session, so it is never scheduled onto it again): nothing, as the minutes show it.
+ * in order. A postponed case is on no meeting until scheduled again: nothing (the minutes of the
+ * meeting it was postponed from read `discussionAt` that meeting).
  */
 export function caseDiscussion(c: CaseRecord): { summary: string | null; points: string[]; followUps: { id: string; text: string }[] } {
+  return c.meetingId === null ? { summary: null, points: [], followUps: [] } : discussionAt(c, c.meetingId);
+}
+
+/** The discussion recorded at one meeting: the last summary given there, every point and follow-up in order. */
+export function discussionAt(c: CaseRecord, meetingId: string): { summary: string | null; points: string[]; followUps: { id: string; text: string }[] } {
   let summary: string | null = null;
   let points: string[] = [];
   let followUps: { id: string; text: string }[] = [];
-  const at = c.meetingId;
-  if (at !== null)
-    for (const d of c.discussions) {
-      if (d.meetingId !== at) continue;
-      if (d.summary !== undefined) summary = d.summary;
-      if (d.points.length) points = points.concat(d.points);
-      if (d.followUps.length) followUps = followUps.concat(d.followUps);
-    }
+  for (const d of c.discussions) {
+    if (d.meetingId !== meetingId) continue;
+    if (d.summary !== undefined) summary = d.summary;
+    if (d.points.length) points = points.concat(d.points);
+    if (d.followUps.length) followUps = followUps.concat(d.followUps);
+  }
   return { summary, points, followUps };
 }
 

@@ -10,6 +10,9 @@
  * year is the year of their number; they sort after the meetings of their year. For `asOf` they
  * count from when they were recorded (`metadata.at`).
  *
+ * Each row says when it was decided by the meeting's date (`decidedOn`, like `date`); `decidedAt`, the
+ * time it was recorded, is kept only for `asOf`.
+ *
  * Documents: `decision/<caseId>` and `decision/history-<CODE>-<NN>-<YY>` (the rows), plus
  * `meeting` and `case` working docs.
  */
@@ -33,6 +36,13 @@ export interface DecisionRow {
   meetingNumber: string | null;
   date: string | null;
   minutesApproved: boolean;
+  /** The conditions of a conditional endorsement (endorse `conditions`); absent when there are none. */
+  conditions?: string;
+  /**
+   * The day it was decided: the meeting's date (not when it was recorded), for a historical
+   * decision the date the records give (null when they give none).
+   */
+  decidedOn: string | null;
   /** Only on historical decisions. */
   history?: true;
   /** The history stream, e.g. `history-NEHS-39-17` (only on historical decisions). */
@@ -78,6 +88,8 @@ export function toDecisionRow(d: DecisionDoc, asOf?: number): DecisionRow {
     meetingNumber: d.meetingNumber,
     date: d.date,
     minutesApproved: d.minutesApprovedAt !== null && (asOf === undefined || time(d.minutesApprovedAt) <= asOf),
+    ...(d.conditions !== undefined ? { conditions: d.conditions } : {}),
+    decidedOn: d.decidedOn,
     ...history,
     ...(d.amended ? { amended: true as const } : {}),
   };
@@ -131,6 +143,8 @@ function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
     meetingId: m.meetingId,
     meetingNumber: m.number,
     date: m.date,
+    ...(decision.conditions !== null ? { conditions: decision.conditions } : {}),
+    decidedOn: m.date,
     decidedAt: decision.at!,
     minutesApprovedAt: m.minutesApprovedAt,
     agendaIndex: Math.max(0, agendaIndex(m, c.caseId)),
@@ -152,6 +166,7 @@ function historyRow(e: RecordedEvent): DecisionDoc {
     meetingId: null,
     meetingNumber: null,
     date: d.date ?? null,
+    decidedOn: d.date ?? null,
     decidedAt: e.metadata.at,
     minutesApprovedAt: d.minutesApproved === true ? e.metadata.at : null,
     agendaIndex: 0,
@@ -165,8 +180,8 @@ function historyRow(e: RecordedEvent): DecisionDoc {
 
 export const decisionsProjection: Projection<DecisionsQuery, DecisionRow[]> & { rows(changes: DocChange[]): DecisionRow[] } = {
   name: 'decisions',
-  /** 3: the meeting and case documents are the workflow's records. */
-  version: 3,
+  /** 3: the meeting and case documents are the workflow's records. 4: rows carry conditions and decidedOn. */
+  version: 4,
   eventTypes: [...MEETING_TYPES, ...CASE_TYPES, 'HistoricalDecisionRecorded'],
   evolve(docs: DocStore, e: RecordedEvent) {
     const meetingId = trackMeeting(docs, e);

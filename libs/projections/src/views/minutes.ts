@@ -1,18 +1,28 @@
 /**
  * Minutes (referat) per meeting: header, members and observers at the meeting, attendance, and per
  * case in agenda order the number, title, type, presenter, summary, points, vedtak, conditions,
- * input points and follow-ups; `status` draft until the next meeting approves them.
+ * input points and follow-ups; `status` draft until the next meeting approves them (`approvedOn`:
+ * that meeting's date; `approvedAt`: when it was recorded).
+ *
+ * Every case that stood on the noticed agenda is listed (API.md "What the minutes and the register
+ * hold"): a case postponed after notice keeps its place and number, marked `postponed` with the
+ * reason and the discussion recorded here before; a case withdrawn after notice has its number and
+ * `withdrawn`; referrals made from here are `referrals` (*Oversendt til*). A case taken off before
+ * notice never stood on it. An item is built by `minutesItem` from the case record and this
+ * meeting: per-item extras (late case, amended, votes, dissent, sub-items) are optional fields
+ * added there.
  *
  * Documents: `committee`, `meeting`, `case`; the minutes are rendered from them when read (query,
  * and `rows` for the live feed `/api/live/meetings/{id}`), so an event writes only what it changed.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import { numberAttachments, type CaseType, type StandardItem } from '@saksflyt/workflow';
+import { numberAttachments, type AgendaRemoval, type CaseType, type StandardItem } from '@saksflyt/workflow';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
 import {
   approvedBy,
-  caseDiscussion,
   caseMeetingId,
+  discussionAt,
+  seqOf,
   caseNumber,
   trackCase,
   trackCommittee,
@@ -30,10 +40,12 @@ import {
 
 export interface MinutesCase {
   caseId: string;
+  /** The number it had on this meeting's agenda (also when it was postponed or withdrawn after notice). */
   number: string | null;
   title: string;
   type: CaseType;
   standardItem: StandardItem | null;
+  /** The case's status now (a case postponed from this meeting may be on a later one by now). */
   state: CaseState;
   proposedResolution: string;
   presenter: string | null;
@@ -47,6 +59,12 @@ export interface MinutesCase {
   resolution: string | null;
   conditions: string | null;
   followUps: { id: string; text: string }[];
+  /** *Utsatt*: postponed at this meeting after notice, with the reason (its discussion here is kept above). */
+  postponed: { reason: string } | null;
+  /** Withdrawn at this meeting after notice, with the reason. */
+  withdrawn: { reason: string } | null;
+  /** *Oversendt til {committee}*: the referrals made from this meeting, in order. */
+  referrals: { committee: string; committeeName: string; caseId: string; type: CaseType }[];
   /** A late case (tilleggssak): scheduled after notice. */
   late?: true;
   /** The vedtak or discussion was amended before the minutes were approved (the texts above are the amended ones). */
@@ -69,7 +87,10 @@ export interface Minutes {
   place: string;
   state: MeetingState;
   status: 'draft' | 'approved';
+  /** When the approval was recorded (the event's time). */
   approvedAt: string | null;
+  /** The date of the meeting that approved them (its minutes-approval item's meeting). */
+  approvedOn: string | null;
   approvedBy: { caseId: string; meetingId: string } | null;
   /** Chair and members of the committee at the meeting. */
   members: MemberDoc[];
@@ -78,37 +99,92 @@ export interface Minutes {
   cases: MinutesCase[];
 }
 
+/**
+ * One item of the minutes: a case as it stood on this meeting's agenda. `left` is set when it left
+ * the agenda after notice (postponed, with the number it had here); a case withdrawn after notice
+ * stays on the agenda (its `withdrawal` names this meeting).
+ */
+export interface MinutesItemAt {
+  docs: DocReader;
+  meeting: MeetingDoc;
+  case: CaseDoc;
+  left: AgendaRemoval | null;
+  /** On this agenda as a late case (tilleggssak). */
+  late?: boolean;
+}
+
+/**
+ * The noticed agenda as it stood: the agenda now, with every case that left it after notice (it had
+ * a number here) put back in its place by number (numbers are given in agenda order at notice, and
+ * a late case gets the next one). Before notice: the agenda as it is.
+ */
+export function standingAgenda(m: MeetingDoc): { caseId: string; left: AgendaRemoval | null; late: boolean }[] {
+  const items: { caseId: string; left: AgendaRemoval | null; late: boolean; seq: number; aob: boolean }[] = m.agenda.map((a) => ({
+    caseId: a.caseId,
+    left: null,
+    late: a.late === true,
+    seq: a.number ? seqOf(a.number) : Infinity,
+    aob: a.standardItem === 'any-other-business',
+  }));
+  for (const r of m.removed) {
+    if (r.number === null) continue; // taken off before notice: never on the noticed agenda
+    const seq = seqOf(r.number);
+    let at = items.findIndex((x) => x.seq > seq);
+    if (at < 0) at = items.length;
+    // a late case (numbered after Eventuelt) stood before it
+    while (at > 0 && items[at - 1]!.aob && r.standardItem !== 'any-other-business') at--;
+    items.splice(at, 0, { caseId: r.caseId, left: r, late: false, seq, aob: r.standardItem === 'any-other-business' });
+  }
+  return items.map(({ caseId, left, late }) => ({ caseId, left, late }));
+}
+
+/** The minutes' item of a case at this meeting (see `MinutesItemAt`); per-item extras are added here, as optional fields. */
+export function minutesItem({ docs, meeting, case: c, left, late }: MinutesItemAt): MinutesCase {
+  const here = meeting.meetingId;
+  const postponement = left?.why === 'postponed' ? [...c.postponements].reverse().find((p) => p.meetingId === here) : undefined;
+  const withdrawnHere = !left && c.status === 'withdrawn' && c.withdrawal?.meetingId === here ? c.withdrawal : null;
+  const decided = !left && c.decision && (c.decision.meetingId ?? here) === here ? c.decision : null;
+  const { summary, points, followUps } = discussionAt(c, here);
+  const amendments = left ? [] : (c.amendments ?? []);
+  return {
+    caseId: c.caseId,
+    number: left ? left.number : withdrawnHere ? withdrawnHere.number : caseNumber(c),
+    title: c.paper.title,
+    type: c.paper.type,
+    standardItem: c.standardItem,
+    state: c.status,
+    proposedResolution: c.paper.proposedResolution,
+    presenter: left ? (postponement?.presenter ?? null) : c.presenter,
+    summary,
+    points,
+    input: decided?.input ?? [],
+    outcome: decided?.outcome ?? null,
+    resolution: decided?.resolution ?? null,
+    conditions: decided?.conditions ?? null,
+    followUps,
+    postponed: left?.why === 'postponed' ? { reason: left.reason } : null,
+    withdrawn: withdrawnHere ? { reason: withdrawnHere.reason } : left?.why === 'withdrawn' ? { reason: left.reason } : null,
+    referrals: left
+      ? []
+      : c.referrals
+          .filter((r) => (r.meetingId ?? here) === here)
+          .map((r) => ({ committee: r.toCommittee, committeeName: docs.get<CommitteeDoc>('committee', r.toCommittee)?.name ?? r.toCommittee, caseId: r.referredCaseId, type: r.type })),
+    ...(late ? { late: true as const } : {}),
+    ...(amendments.length ? { amended: true as const, amendments: amendments.map((a) => ({ reason: a.reason, at: a.at, fields: [...a.fields] })) } : {}),
+    exemption: c.paper.exemption ? { basis: c.paper.exemption.basis } : null,
+  };
+}
+
 function render(docs: DocReader, m: MeetingDoc): Minutes {
   const committee = docs.get<CommitteeDoc>('committee', m.committee);
   const byId = new Map(m.members.map((x) => [x.id, x]));
   const person = (id: string): MemberDoc => byId.get(id) ?? { id, name: id, organisation: '', role: 'member' };
   const cases: MinutesCase[] = [];
-  for (const { caseId, late } of m.agenda) {
+  for (const { caseId, left, late } of standingAgenda(m)) {
     const c = docs.get<CaseDoc>('case', caseId);
-    if (!c) continue;
-    const amendments = c.amendments ?? [];
-    const { summary, points, followUps } = caseDiscussion(c);
-    cases.push({
-      caseId,
-      number: caseNumber(c),
-      title: c.paper.title,
-      type: c.paper.type,
-      standardItem: c.standardItem,
-      state: c.status,
-      proposedResolution: c.paper.proposedResolution,
-      presenter: c.presenter,
-      summary,
-      points,
-      input: c.decision?.input ?? [],
-      outcome: c.decision?.outcome ?? null,
-      resolution: c.decision?.resolution ?? null,
-      conditions: c.decision?.conditions ?? null,
-      followUps,
-      ...(late ? { late: true as const } : {}),
-      ...(amendments.length ? { amended: true as const, amendments: amendments.map((a) => ({ reason: a.reason, at: a.at, fields: [...a.fields] })) } : {}),
-      exemption: c.paper.exemption ? { basis: c.paper.exemption.basis } : null,
-    });
+    if (c) cases.push(minutesItem({ docs, meeting: m, case: c, left, late }));
   }
+  const approved = approvedBy(m);
   return {
     meetingId: m.meetingId,
     committee: m.committee,
@@ -121,7 +197,8 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
     state: m.status,
     status: m.minutesApprovedAt ? 'approved' : 'draft',
     approvedAt: m.minutesApprovedAt,
-    approvedBy: approvedBy(m),
+    approvedOn: approved ? (docs.get<MeetingDoc>('meeting', approved.meetingId)?.date ?? null) : null,
+    approvedBy: approved,
     members: m.members.filter((x) => x.role !== 'observer'),
     observers: m.members.filter((x) => x.role === 'observer'),
     attendance: m.attendance
@@ -187,8 +264,11 @@ export const minutesProjection: Projection<MinutesQuery, Minutes | null> & {
   rows(changes: DocChange[], docs: DocReader): Minutes[];
 } = {
   name: 'minutes',
-  /** 2: the committee, meeting and case documents are the workflow's records. */
-  version: 2,
+  /**
+   * 2: the committee, meeting and case documents are the workflow's records.
+   * 3: every case of the noticed agenda (postponed, withdrawn, referred), approvedOn.
+   */
+  version: 3,
   eventTypes: [...COMMITTEE_TYPES, ...MEETING_TYPES, ...CASE_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackCommittee(docs, e);
@@ -220,6 +300,8 @@ function meetingsTouched(changes: DocChange[]): string[] {
       const meetingId = caseMeetingId(d);
       if (meetingId) out.push(meetingId);
       if (d.lastMeetingId && d.lastMeetingId !== meetingId) out.push(d.lastMeetingId);
+      // the meetings it was postponed from after notice list it too (with its state now)
+      for (const p of d.postponements) if (p.numberLost !== null && p.meetingId !== meetingId && p.meetingId !== d.lastMeetingId) out.push(p.meetingId);
     }
   }
   return out;

@@ -23,8 +23,10 @@ export const registersProjection: Projection<Record<string, never>, null> = {
    * 3: the minutes are one of its views (committee documents, members kept on meeting documents).
    * 4: the committee, meeting, case and project documents are the workflow's records, evolved by
    *    its one fold (every case event, CaseReferred too).
+   * 5: the case records keep the presenter of a postponement and the meeting of a referral; the
+   *    register rows carry conditions and decidedOn.
    */
-  version: 4,
+  version: 5,
   eventTypes: [...COMMITTEE_TYPES, ...MEETING_TYPES, ...CASE_TYPES, ...PROJECT_EVENT_TYPES, 'HistoricalDecisionRecorded'],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackCommittee(docs, e);

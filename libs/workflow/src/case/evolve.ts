@@ -147,10 +147,10 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
         meetingId: null,
         number: null,
         presenter: null,
-        postponements: [...s.postponements, { meetingId: e.data.meetingId || (s.meetingId ?? ''), numberLost: s.number, reason: e.data.reason, ...stamp }],
+        postponements: [...s.postponements, { meetingId: e.data.meetingId || (s.meetingId ?? ''), numberLost: s.number, reason: e.data.reason, presenter: s.presenter, ...stamp }],
       };
     case 'CaseReferred':
-      return { ...s, referrals: [...s.referrals, { toCommittee: e.data.toCommittee, type: e.data.type, referredCaseId: e.data.referredCaseId, ...stamp }] };
+      return { ...s, referrals: [...s.referrals, { toCommittee: e.data.toCommittee, type: e.data.type, referredCaseId: e.data.referredCaseId, meetingId: s.meetingId ?? s.lastMeetingId, ...stamp }] };
     case 'CaseWithdrawn':
       // Meeting and number kept (see the header): the withdrawal names them too.
       return { ...s, withdrawal: { reason: e.data.reason, meetingId: s.meetingId, number: s.number, ...stamp } };

@@ -25,6 +25,8 @@ export interface CasePostponement extends Stamp {
   /** The number it had at that meeting (given at notice), lost by postponing; null before notice. */
   numberLost: string | null;
   reason: string;
+  /** Who had presented it at that meeting (the minutes of that meeting show it); null if nobody had. */
+  presenter?: string | null;
 }
 
 /** Taken off a meeting's agenda before notice. */
@@ -48,6 +50,8 @@ export interface CaseReferral extends Stamp {
   toCommittee: string;
   type: CaseType;
   referredCaseId: string;
+  /** The meeting the case was on (or last on) when referred: whose minutes say *Oversendt til*. */
+  meetingId?: string | null;
 }
 
 export interface CaseWithdrawal extends Stamp {
