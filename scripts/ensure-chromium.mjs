@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The browser tests (apps/api/test/dashboard.e2e.ts) drive Debian's Chromium through playwright-core
+// The browser tests (apps/api/test/workbench.e2e.ts) drive Debian's Chromium through playwright-core
 // (no browser download: the machines' network allows only the npm registry and Debian's packages).
 // `npm test` runs this first: when /usr/bin/chromium is missing, it installs the Debian package
 // (as root, or through passwordless sudo). CHROMIUM_PATH points the tests at another binary.

@@ -36,19 +36,23 @@ export function withAccess(doc: OpenAPIObject): OpenAPIObject {
   return doc;
 }
 
+/** The OpenAPI document of the app (also written to a file by write-openapi.ts, for the web client's types). */
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  return withAccess(SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Saksflyt API')
+      .setDescription(
+        'Case handling for the national e-health committees. Every error is RFC 9457 problem JSON (application/problem+json).',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  ));
+}
+
 export function installDocs(app: NestFastifyApplication): void {
-  const document = () =>
-    withAccess(SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Saksflyt API')
-        .setDescription(
-          'Case handling for the national e-health committees. Every error is RFC 9457 problem JSON (application/problem+json).',
-        )
-        .setVersion('1')
-        .addBearerAuth()
-        .build(),
-    ));
+  const document = () => openApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, {
     ui: false,
     jsonDocumentUrl: 'api/docs-json',

@@ -1,19 +1,21 @@
 /**
- * The live web dashboard (apps/web): `GET /` and its assets under `/app/…`, plain fastify routes
- * (not under the `api` prefix, no guard: every file is public; the page itself calls the public
- * API, and sends a bearer token only when the user gives one).
+ * The workbench (apps/web, built by scripts/build-web.mjs into dist/web): `GET /` and the built
+ * files, plain fastify routes (not under the `api` prefix, no guard: every file is public; the page
+ * calls the API and sends a bearer token only when the user signs in).
  *
- * Only the fixed list of files below is served, so nothing else on disk can be reached (`..`,
- * encoded or not, is simply an unknown route: 404). @fastify/static is not used: it cannot be
- * loaded under jest's ESM runtime (see docs/docs.ts). The files are read from `apps/web/` under
- * the repository root (the nearest folder upwards holding package.json), so the built server
- * (`dist/apps/api/src/...`, cwd = repo root) serves the same files as the sources.
+ * Only the files the build wrote are served: their list is read from dist/web once, when the server
+ * starts, so nothing else on disk can be reached (`..`, encoded or not, is simply an unknown route:
+ * 404). @fastify/static is not used: it cannot be loaded under jest's ESM runtime (see docs/docs.ts).
+ * The folder is `dist/web` under the repository root (the nearest folder upwards holding
+ * package.json), so the built server and the sources under jest serve the same files. When the web
+ * is not built, `/` answers 503 with a page that says how to build it.
  *
- * Caching: `no-cache` with a strong ETag (sha-256 of the bytes), so a browser revalidates and gets
- * 304 while the file is unchanged, and never runs a stale module after an update.
+ * Caching: the built assets have a content hash in their names (`/assets/index-<hash>.js`):
+ * `public, max-age=31536000, immutable`; `/` and the other files `no-cache`; all with a strong ETag
+ * (sha-256 of the bytes), so a browser revalidates and gets 304 while a file is unchanged.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,19 +25,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderMinutesHtml, renderNoticeHtml } from '@saksflyt/documents';
 
 const HTML = 'text/html; charset=utf-8';
-const JS = 'text/javascript; charset=utf-8';
-const CSS = 'text/css; charset=utf-8';
-const SVG = 'image/svg+xml';
-
-/** URL path → [file under apps/web, content type]. Nothing else is served. */
-export const WEB_FILES: Record<string, [string, string]> = {
-  '/': ['index.html', HTML],
-  '/app/style.css': ['style.css', CSS],
-  '/app/app.js': ['app.js', JS],
-  '/app/api.js': ['api.js', JS],
-  '/app/live.js': ['live.js', JS],
-  '/app/format.js': ['format.js', JS],
-  '/app/favicon.svg': ['favicon.svg', SVG],
+const TYPES: Record<string, string> = {
+  '.html': HTML,
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 /**
@@ -71,11 +69,29 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** `apps/web` under the repository root: the nearest folder upwards from this module holding package.json. */
+/** `dist/web` under the repository root: the nearest folder upwards from this module holding package.json. */
 export function webDir(from: string = path.dirname(fileURLToPath(import.meta.url))): string {
   let dir = from;
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return path.join(dir, 'apps', 'web');
+  return path.join(dir, 'dist', 'web');
+}
+
+/** URL path → [file, content type] for every file the build wrote (`/` is index.html). */
+export function webFiles(dir: string = webDir()): Record<string, [string, string]> {
+  const out: Record<string, [string, string]> = {};
+  if (!existsSync(path.join(dir, 'index.html'))) return out;
+  const walk = (sub: string) => {
+    for (const name of readdirSync(path.join(dir, sub))) {
+      const rel = sub ? `${sub}/${name}` : name;
+      if (statSync(path.join(dir, rel)).isDirectory()) walk(rel);
+      else {
+        const type = TYPES[path.extname(name)];
+        if (type) out[rel === 'index.html' ? '/' : `/${rel}`] = [rel, type];
+      }
+    }
+  };
+  walk('');
+  return out;
 }
 
 function etagMatches(header: string | undefined, etag: string): boolean {
@@ -83,19 +99,39 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*');
 }
 
+const NOT_BUILT = `<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Saksflyt</title></head>
+<body><h1>Arbeidsbenken er ikke bygget</h1><p>Kjør <code>npm run build</code> (eller <code>npm start</code>). The workbench is not built: run <code>npm run build</code>.</p>
+<p><a href="/api/docs">API</a></p></body></html>
+`;
+
+function secure(reply: FastifyReply): FastifyReply {
+  return reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin').header('x-frame-options', 'DENY');
+}
+
 export function installWeb(fastify: FastifyInstance, dir: string = webDir()): void {
-  for (const [route, [file, type]] of Object.entries(WEB_FILES)) {
+  const files = webFiles(dir);
+  if (!files['/']) {
+    fastify.get('/', async (_req: FastifyRequest, reply: FastifyReply) =>
+      secure(reply).code(503).header('cache-control', 'no-cache').header('content-security-policy', CSP).type(HTML).send(NOT_BUILT),
+    );
+    return;
+  }
+  const cache = new Map<string, { body: Buffer; etag: string }>();
+  for (const [route, [file, type]] of Object.entries(files)) {
+    const immutable = route.startsWith('/assets/');
     fastify.get(route, async (req: FastifyRequest, reply: FastifyReply) => {
-      const body = await readFile(path.join(dir, file));
-      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-      reply
-        .header('cache-control', 'no-cache')
-        .header('etag', etag)
-        .header('x-content-type-options', 'nosniff')
-        .header('referrer-policy', 'same-origin');
+      let entry = cache.get(route);
+      if (!entry) {
+        const body = await readFile(path.join(dir, file));
+        entry = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+        if (immutable) cache.set(route, entry);
+      }
+      secure(reply)
+        .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+        .header('etag', entry.etag);
       if (type === HTML) reply.header('content-security-policy', CSP);
-      if (etagMatches(req.headers['if-none-match'], etag)) return reply.code(304).send();
-      return reply.type(type).send(body);
+      if (etagMatches(req.headers['if-none-match'], entry.etag)) return reply.code(304).send();
+      return reply.type(type).send(entry.body);
     });
   }
 }

@@ -1,0 +1,167 @@
+/**
+ * The workbench's universal design (WCAG 2.1 AA): axe (`@axe-core/playwright`, the WCAG 2.0/2.1
+ * A and AA rules) on every view, in bokmål and English, at desktop (1280 px) and phone (375 px)
+ * width: no serious or critical violation; the page never scrolls sideways; a screenshot of each
+ * view into screenshots/ (git-ignored; README "The workbench"). Real Chromium, real server on an
+ * empty store, given a year's worth of content through the API (a held meeting with a vedtak and a
+ * follow-up, a portfolio project), so every view has rows, forms and the machine to check.
+ * Also: when the server drops the live feeds, the page says so, resumes after its last id
+ * (`Last-Event-ID`) and shows the change it missed, without a reload.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { LiveService } from '../src/live/live.service.js';
+import { webDir } from '../src/web/web.module.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
+import { startServer, tempDir, type Server } from './harness.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+
+const SEC = 'tok-secretariat-nehs';
+const AUDITOR = 'tok-auditor';
+const ADMIN = 'tok-admin';
+const WAIT = { timeout: 15_000 };
+const SHOTS = path.join(process.cwd(), 'screenshots');
+
+describe('the workbench: universal design; feeds that survive a drop', () => {
+  let server: Server;
+  let browser: Browser;
+  let dataDir: string;
+  const errors: string[] = [];
+  const ids = { meeting1: '', caseA: '' };
+
+  async function call(token: string, method: string, p: string, json?: unknown): Promise<any> {
+    const r = await server.req(method, p, { token, json });
+    if (r.status >= 300) throw new Error(`${method} ${p} → ${r.status}: ${r.text}`);
+    return r.json;
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (npm test installs it).`);
+    if (!existsSync(path.join(webDir(), 'index.html'))) throw new Error(`The workbench is not built (${webDir()}): run npm run build (npm test builds it first).`);
+    mkdirSync(SHOTS, { recursive: true });
+    dataDir = tempDir('saksflyt-workbench-a11y-');
+    server = await startServer({ dataDir });
+    await call(ADMIN, 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });
+    const members: string[] = [];
+    for (const [name, organisation, role] of [
+      ['Bjørn Inge Larsen', 'Helse- og omsorgsdepartementet', 'chair'],
+      ['Cathrine M. Lofthus', 'Helse Sør-Øst RHF', 'member'],
+      ['Kristin Weidemann Wieland', 'Norsk Helsenett SF', 'observer'],
+    ])
+      members.push((await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role })).id);
+    await call(SEC, 'POST', '/api/portfolio/projects', { id: '195', name: 'Digitalisert observasjon håndvask', owner: 'FHI', phase: 'Konsept', status: 'Pågår' });
+    const year = new Date().getFullYear();
+    const m = await call(SEC, 'POST', '/api/committees/NEHS/meetings', { date: `${year}-01-15`, startTime: '10:00', endTime: '15:00', place: 'Radisson Blu Gardermoen' });
+    ids.meeting1 = m.id;
+    const c = await call(SEC, 'POST', '/api/cases', { committee: 'NEHS', title: 'Nasjonal e-helseportefølje', type: 'endorsement', proposedResolution: 'Nasjonalt e-helsestyre gir sin tilslutning.', projectIds: ['195'] });
+    ids.caseA = c.id;
+    await call(SEC, 'POST', `/api/cases/${c.id}/schedule`, { meetingId: m.id });
+    await call(SEC, 'POST', `/api/meetings/${m.id}/notice`, {});
+    await call(SEC, 'POST', `/api/meetings/${m.id}/open`, { present: members });
+    for (const item of (await call(SEC, 'GET', `/api/meetings/${m.id}`)).agenda as { caseId: string; type: string }[]) {
+      await call(SEC, 'POST', `/api/cases/${item.caseId}/present`, { presenter: 'Bjørn Inge Larsen' });
+      if (item.caseId === c.id) await call(SEC, 'POST', `/api/cases/${item.caseId}/record-discussion`, { summary: 'Drøftet.', followUps: ['Status settes på agendaen for neste møte.'] });
+      await call(SEC, 'POST', `/api/cases/${item.caseId}/${item.type === 'orientation' ? 'note' : 'endorse'}`, { resolution: 'Vedtatt som foreslått.' });
+    }
+    await call(SEC, 'POST', `/api/meetings/${m.id}/adjourn`, {});
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function open(hash: string, ctx: Awaited<ReturnType<Browser['newContext']>>): Promise<Page> {
+    const page = await ctx.newPage();
+    page.on('console', (m) => {
+      // the worklist route is not on main: the page's probe of it is answered 404, and handled
+      if (m.type() === 'error' && !/status of 404/.test(m.text())) errors.push(`${hash}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`${hash}: ${e.message}`));
+    await page.goto(`${server.url}/${hash}`);
+    return page;
+  }
+
+  async function signIn(page: Page, token: string): Promise<void> {
+    await page.fill('#token', token);
+    await page.click('form.signin button[type=submit]');
+    await page.waitForSelector('.signin[data-signed-in="true"]', WAIT);
+  }
+
+  it('every view has no serious or critical axe violation (WCAG 2.1 A/AA), in bokmål and English, at desktop and phone width; a screenshot of each', async () => {
+    const views = ['#/arshjul', '#/saker', `#/mote/${ids.meeting1}`, `#/sak/${ids.caseA}`, '#/vedtak', '#/portefolje', '#/oppfolging', '#/revisjon'];
+    const found: string[] = [];
+    // one page per width and language; the views are reached the way a user does (the hash route), not by reloading the page
+    const t0 = Date.now();
+    let axeMs = 0;
+    for (const width of [1280, 375]) {
+      const ctx = await browser.newContext({ viewport: { width, height: width < 600 ? 800 : 900 }, isMobile: width < 600, locale: 'nb-NO' });
+      try {
+        const page = await open('#/arshjul', ctx);
+        await signIn(page, AUDITOR);
+        for (const lang of ['nb', 'en'] as const) {
+          if (lang === 'en') {
+            await page.click('#lang-switch');
+            await page.waitForFunction(() => document.documentElement.lang === 'en', undefined, WAIT);
+          }
+          for (const view of views) {
+            await page.evaluate((h) => ((globalThis as any).location.hash = h), view);
+            await page.waitForFunction((v) => (globalThis as any).location.hash === v && !!document.querySelector('main h1') && !document.querySelector('main [aria-busy="true"]'), view, WAIT);
+            const ta = Date.now();
+            const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).options({ resultTypes: ['violations'] }).analyze();
+            axeMs += Date.now() - ta;
+            for (const v of result.violations)
+              if (v.impact === 'serious' || v.impact === 'critical') found.push(`${view} ${lang} ${width}px: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+            const name = view.replace(/^#\//, '').replace(/\/.*/, '');
+            await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}-${width}.png`), fullPage: true });
+            // the page itself never scrolls sideways (tables scroll in their own box)
+            expect({ view, width, overflow: await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth) }).toEqual({ view, width, overflow: 0 });
+          }
+        }
+        await page.close();
+      } finally {
+        await ctx.close();
+      }
+    }
+    console.log(`axe: ${views.length * 4} views in ${((Date.now() - t0) / 1000).toFixed(1)} s (axe itself ${(axeMs / 1000).toFixed(1)} s)`);
+    expect(found).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('when the server drops the feeds, the page resumes after the last id it saw and shows the change it missed, without a reload', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await open('#/portefolje', ctx);
+      await page.waitForSelector('table.portfolio tr[data-key="195"]', WAIT);
+      await page.waitForSelector('.live-status[data-state="open"]', WAIT);
+      await page.evaluate(() => ((globalThis as any).notReloaded = true));
+      const resumed: string[] = [];
+      page.on('request', async (r) => {
+        if (r.url().endsWith('/api/live/portfolio')) {
+          const id = (await r.allHeaders())['last-event-id'];
+          if (id !== undefined) resumed.push(id);
+        }
+      });
+      const live = server.app.get(LiveService) as unknown as { clients: Set<{ drop(): void }> };
+      for (const c of Array.from(live.clients)) c.drop();
+      // written while no connection is open: the page can only get it by resuming
+      await call(SEC, 'POST', '/api/portfolio/projects/195/reports', { status: 'Forsinket', risk: 'høy', note: 'Statusrapport fra testen.' });
+      await page.waitForFunction(() => document.querySelector('table.portfolio tr[data-key="195"]')?.textContent.includes('Forsinket'), undefined, WAIT);
+      await page.waitForSelector('.live-status[data-state="open"]', WAIT);
+      expect(resumed.length).toBeGreaterThan(0);
+      expect(resumed[0]).toMatch(/^[0-9]+$/);
+      expect(await page.evaluate(() => (globalThis as any).notReloaded)).toBe(true);
+      expect(await page.locator('table.portfolio tr[data-key="195"]').innerText()).toContain('høy');
+    } finally {
+      await ctx.close();
+    }
+    expect(errors.filter((e) => !e.includes('ERR_INCOMPLETE_CHUNKED_ENCODING'))).toEqual([]);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * Årshjul: a committee's meetings of the year on a timeline (months), with state and case
+ * counts; the next meeting highlighted; plan a meeting (secretariat). The annual cycle has no
+ * feed of its own: it follows /api/live/decisions and reads the cycle again at a change's position
+ * when the change touches one of its meetings (and after the page's own writes, at their position).
+ * Moving and cancelling a meeting come with the meeting-changes extension (PATCH / cancel), not on main yet.
+ */
+import { Alert, Button, Card, Heading, Paragraph } from '@digdir/designsystemet-react';
+import { useMemo, useState, type FormEvent } from 'react';
+import { ApiError, post } from '../api/client';
+import { useCommitteeChoice, useCommittees, useGet } from '../api/hooks';
+import { useFeed } from '../api/live';
+import type { CycleMeeting, DecisionRow } from '../api/types';
+import { MeetingStateTag, ProblemAlert, SelectField, TextField, Loading } from '../components/ui';
+import { useAuth } from '../auth';
+import { formatDate, useI18n } from '../i18n';
+import { go, href } from '../router';
+
+const MONTHS_NB = ['jan', 'feb', 'mar', 'apr', 'mai', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'des'];
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const today = () => new Date().toISOString().slice(0, 10);
+
+export function nextMeeting(meetings: CycleMeeting[]): CycleMeeting | undefined {
+  const now = today();
+  return [...meetings].filter((m) => m.state !== 'held' && m.state !== 'cancelled' && m.date >= now).sort((a, b) => a.date.localeCompare(b.date))[0];
+}
+
+function PlanMeeting({ committee, onPlanned }: { committee: string; onPlanned(position: number, id: string, number: string): void }) {
+  const { t } = useI18n();
+  const [v, setV] = useState({ date: '', startTime: '10:00', endTime: '15:00', place: '' });
+  const [error, setError] = useState<Error | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const body: Record<string, string> = { date: v.date, place: v.place };
+      if (v.startTime) body.startTime = v.startTime;
+      if (v.endTime) body.endTime = v.endTime;
+      const a = await post<{ id: string; number: string; position: number }>(`/api/committees/${encodeURIComponent(committee)}/meetings`, body);
+      onPlanned(a.data.position, a.data.id, a.data.number);
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  const apiError = error instanceof ApiError ? error : null;
+  return (
+    <form onSubmit={submit} className="command-form" id="plan-meeting" noValidate>
+      <ProblemAlert error={error} />
+      <TextField label={t('date')} name="date" type="date" required value={v.date} error={apiError} onChange={(date) => setV({ ...v, date })} />
+      <TextField label={t('startTime')} name="startTime" type="time" value={v.startTime} error={apiError} onChange={(startTime) => setV({ ...v, startTime })} />
+      <TextField label={t('endTime')} name="endTime" type="time" value={v.endTime} error={apiError} onChange={(endTime) => setV({ ...v, endTime })} />
+      <TextField label={t('place')} name="place" required value={v.place} error={apiError} onChange={(place) => setV({ ...v, place })} />
+      <Button type="submit">{t('planMeeting')}</Button>
+    </form>
+  );
+}
+
+export function Arshjul() {
+  const { t, lang } = useI18n();
+  const auth = useAuth();
+  const committees = useCommittees();
+  const [committee, setCommittee] = useCommitteeChoice(committees);
+  const [year, setYear] = useState(String(new Date().getFullYear()));
+  const [message, setMessage] = useState('');
+  const cycle = useGet<CycleMeeting[]>(committee ? `/api/committees/${encodeURIComponent(committee)}/annual-cycle` : null, { year });
+  const meetings = cycle.data ?? [];
+  const ids = useMemo(() => new Set(meetings.map((m) => m.meetingId)), [meetings]);
+  useFeed<DecisionRow[], DecisionRow[]>('/api/live/decisions', {
+    onSnapshot: () => {},
+    onChange: (rows, position) => {
+      if (rows.some((r) => r.meetingId && ids.has(r.meetingId))) void cycle.reload(position);
+    },
+  });
+  const next = nextMeeting(meetings);
+  const months = lang === 'nb' ? MONTHS_NB : MONTHS_EN;
+  const dayOfYear = (d: string) => {
+    const start = Date.UTC(Number(year), 0, 1);
+    const end = Date.UTC(Number(year) + 1, 0, 1);
+    return Math.min(99.5, Math.max(0, ((Date.parse(d + 'T00:00:00Z') - start) / (end - start)) * 100));
+  };
+  return (
+    <>
+      <Heading level={1} tabIndex={-1}>
+        {t('view.arshjul')}
+      </Heading>
+      <Paragraph>{t('arshjulIntro')}</Paragraph>
+      <div className="filters">
+        <SelectField label={t('committee')} name="committee" value={committee} onChange={setCommittee} options={committees.map((c) => ({ value: c.code, label: `${c.code} – ${c.name}` }))} />
+        <TextField label={t('year')} name="year" value={year} onChange={setYear} />
+      </div>
+      {message ? (
+        <Alert data-color="success" role="status">
+          {message}
+        </Alert>
+      ) : null}
+      <ProblemAlert error={cycle.error} />
+      {cycle.data === null && committee ? <Loading /> : null}
+      <section aria-labelledby="timeline-h">
+        <h2 id="timeline-h">
+          {t('timeline')} {year}
+        </h2>
+        <div className="timeline" aria-hidden="true">
+          {months.map((m, i) => (
+            <span key={m} className="month" style={{ left: `${(i / 12) * 100}%` }}>
+              {m}
+            </span>
+          ))}
+          {meetings.map((m) => (
+            <span key={m.meetingId} className={`dot state-${m.state}${next?.meetingId === m.meetingId ? ' next' : ''}`} style={{ left: `${dayOfYear(m.date)}%` }} title={m.number} />
+          ))}
+        </div>
+        {meetings.length === 0 && cycle.data ? <Paragraph>{t('noMeetings', { year })}</Paragraph> : null}
+        <ol className="meetings" aria-label={t('view.arshjul')}>
+          {meetings.map((m) => (
+            <li key={m.meetingId} data-meeting={m.meetingId} className={next?.meetingId === m.meetingId ? 'next' : undefined}>
+              <Card data-color={next?.meetingId === m.meetingId ? 'accent' : 'neutral'} variant={next?.meetingId === m.meetingId ? 'tinted' : 'default'}>
+                <Heading level={3} data-size="xs">
+                  <a href={href({ view: 'mote', id: m.meetingId })}>{t('meetingN', { n: m.number })}</a>
+                  {next?.meetingId === m.meetingId ? <strong className="next-label"> – {t('nextMeeting')}</strong> : null}
+                </Heading>
+                <Paragraph data-size="sm">
+                  {formatDate(m.date, lang)}
+                  {m.startTime ? `, ${m.startTime}${m.endTime ? '–' + m.endTime : ''}` : ''} · {m.place}
+                </Paragraph>
+                <Paragraph data-size="sm">
+                  <MeetingStateTag state={m.state} /> <span className="counts">{t('casesCount', { decided: m.decided, cases: m.cases })}</span>
+                </Paragraph>
+              </Card>
+            </li>
+          ))}
+        </ol>
+      </section>
+      {auth.signedIn && committee ? (
+        <section aria-labelledby="plan-h">
+          <h2 id="plan-h">{t('planMeeting')}</h2>
+          <PlanMeeting
+            committee={committee}
+            onPlanned={(position, id, number) => {
+              setMessage(t('planned', { n: number }));
+              void cycle.reload(position);
+              go({ view: 'mote', id });
+            }}
+          />
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,208 @@
+/**
+ * Saksliste: the committee's cases by state, with search, and "new case" (the whole case paper,
+ * projects, the follow-ups it meets). The worklist route (GET /api/cases) comes with another
+ * feature: when the server answers it, the list is its items; until then (404), the list is built
+ * from what the API offers on main: the cases on the agendas of the committee's meetings of the
+ * year, and the drafts created in this tab (drafts are not listed by any route on main).
+ * Sub-items, attachments and exemption slot into the form when their fields reach the API.
+ */
+import { Button, Checkbox, Fieldset, Heading, Paragraph, Table } from '@digdir/designsystemet-react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { ApiError, get, post } from '../api/client';
+import { useCommitteeChoice, useCommittees } from '../api/hooks';
+import type { CaseDoc, CaseState, FollowUp, MeetingDoc, MeetingSummary, PortfolioProject } from '../api/types';
+import { useAuth } from '../auth';
+import { CASE_TYPE_VALUES } from '../components/commands';
+import { CaseStateTag, Loading, ProblemAlert, SelectField, TextField } from '../components/ui';
+import { useI18n, type Key } from '../i18n';
+import { go, href } from '../router';
+
+interface Item {
+  id: string;
+  committee: string;
+  number: string | null;
+  title: string;
+  type: string;
+  state: CaseState;
+  meetingId: string | null;
+}
+
+const STATES: CaseState[] = ['draft', 'scheduled', 'discussion', 'endorsement', 'orientation', 'withdrawn'];
+const MINE = 'saksflyt.myDrafts';
+export const rememberDraft = (id: string) => sessionStorage.setItem(MINE, JSON.stringify([...new Set([...(JSON.parse(sessionStorage.getItem(MINE) ?? '[]') as string[]), id])]));
+
+async function loadItems(committee: string, year: string): Promise<{ items: Item[]; worklist: boolean }> {
+  try {
+    const a = await get<{ items: Item[] }>('/api/cases', { committee, year, limit: 500 });
+    return { items: a.data.items, worklist: true };
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 404) throw e;
+  }
+  const meetings = (await get<MeetingSummary[]>(`/api/committees/${encodeURIComponent(committee)}/meetings`, { year })).data;
+  const items = new Map<string, Item>();
+  const docs = await Promise.all(meetings.map((m) => get<MeetingDoc>(`/api/meetings/${encodeURIComponent(m.id)}`).then((a) => a.data).catch(() => null)));
+  for (const m of docs) for (const a of m?.agenda ?? []) items.set(a.caseId, { id: a.caseId, committee, number: (a.number as string | null) ?? null, title: a.title, type: a.type, state: a.state, meetingId: m!.id });
+  const mine = JSON.parse(sessionStorage.getItem(MINE) ?? '[]') as string[];
+  const drafts = await Promise.all(mine.filter((id) => !items.has(id)).map((id) => get<CaseDoc>(`/api/cases/${encodeURIComponent(id)}`).then((a) => a.data).catch(() => null)));
+  for (const c of drafts)
+    if (c && c.committee === committee) items.set(c.id, { id: c.id, committee, number: (c.number as string | null) ?? null, title: c.title, type: c.type, state: c.state, meetingId: (c.meetingId as string | null) ?? null });
+  return { items: [...items.values()], worklist: false };
+}
+
+function NewCase({ committee, onCreated }: { committee: string; onCreated(id: string): void }) {
+  const { t } = useI18n();
+  const [v, setV] = useState<Record<string, string>>({ type: 'endorsement' });
+  const [projects, setProjects] = useState<PortfolioProject[]>([]);
+  const [followUps, setFollowUps] = useState<FollowUp[]>([]);
+  const [pick, setPick] = useState<{ projectIds: Set<string>; meetsFollowUps: Set<string> }>({ projectIds: new Set(), meetsFollowUps: new Set() });
+  const [error, setError] = useState<Error | null>(null);
+  const [exempt, setExempt] = useState(false);
+  useEffect(() => {
+    void get<PortfolioProject[]>('/api/portfolio').then((a) => setProjects(a.data)).catch(() => {});
+    void get<FollowUp[]>('/api/followups', { open: true }).then((a) => setFollowUps(a.data.filter((f) => f.committee === committee))).catch(() => {});
+  }, [committee]);
+  const set = (k: string) => (x: string) => setV({ ...v, [k]: x });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const body: Record<string, unknown> = { committee, title: v.title ?? '', type: v.type, proposedResolution: v.proposedResolution ?? '' };
+    for (const k of ['background', 'purpose', 'caseOfficer', 'responsible', 'matterId']) if (v[k]) body[k] = v[k];
+    if (pick.projectIds.size) body.projectIds = [...pick.projectIds];
+    if (pick.meetsFollowUps.size) body.meetsFollowUps = [...pick.meetsFollowUps];
+    if (exempt) body.exemption = { basis: 'offl. § 14' };
+    try {
+      const a = await post<{ id: string }>('/api/cases', body);
+      rememberDraft(a.data.id);
+      onCreated(a.data.id);
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  const apiError = error instanceof ApiError ? error : null;
+  const toggle = (k: 'projectIds' | 'meetsFollowUps', id: string, on: boolean) => {
+    const s = new Set(pick[k]);
+    if (on) s.add(id);
+    else s.delete(id);
+    setPick({ ...pick, [k]: s });
+  };
+  return (
+    <form onSubmit={submit} className="command-form" id="new-case" noValidate>
+      <ProblemAlert error={error} />
+      <TextField label={t('title')} name="title" required value={v.title ?? ''} onChange={set('title')} error={apiError} />
+      <SelectField label={t('type')} name="type" value={v.type ?? 'endorsement'} onChange={set('type')} error={apiError} options={CASE_TYPE_VALUES.map((x) => ({ value: x, label: t(`caseType.${x}` as Key) }))} />
+      <TextField label={t('purpose')} name="purpose" multiline value={v.purpose ?? ''} onChange={set('purpose')} error={apiError} />
+      <TextField label={t('background')} name="background" multiline value={v.background ?? ''} onChange={set('background')} error={apiError} />
+      <TextField label={t('proposedResolution')} name="proposedResolution" multiline required value={v.proposedResolution ?? ''} onChange={set('proposedResolution')} error={apiError} />
+      <TextField label={t('caseOfficer')} name="caseOfficer" value={v.caseOfficer ?? ''} onChange={set('caseOfficer')} error={apiError} />
+      <TextField label={t('responsible')} name="responsible" value={v.responsible ?? ''} onChange={set('responsible')} error={apiError} />
+      <TextField label={t('matterId')} name="matterId" description={t('matterIdHelp')} value={v.matterId ?? ''} onChange={set('matterId')} error={apiError} />
+      {projects.length ? (
+        <Fieldset data-field="projectIds">
+          <Fieldset.Legend>{t('projects')}</Fieldset.Legend>
+          {projects.map((p) => (
+            <Checkbox key={p.id} value={p.id} label={`${p.id} ${p.name}`} checked={pick.projectIds.has(p.id)} onChange={(e) => toggle('projectIds', p.id, e.target.checked)} />
+          ))}
+        </Fieldset>
+      ) : null}
+      {followUps.length ? (
+        <Fieldset data-field="meetsFollowUps">
+          <Fieldset.Legend>{t('meetsFollowUps')}</Fieldset.Legend>
+          {followUps.map((f) => (
+            <Checkbox key={f.id} value={f.id} label={f.text} checked={pick.meetsFollowUps.has(f.id)} onChange={(e) => toggle('meetsFollowUps', f.id, e.target.checked)} />
+          ))}
+        </Fieldset>
+      ) : null}
+      <Checkbox label={t('exempt')} value="exempt" checked={exempt} onChange={(e) => setExempt(e.target.checked)} data-field="exemption" />
+      <Button type="submit">{t('createCase')}</Button>
+    </form>
+  );
+}
+
+export function Saksliste() {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const committees = useCommittees();
+  const [committee, setCommittee] = useCommitteeChoice(committees);
+  const [year, setYear] = useState(String(new Date().getFullYear()));
+  const [q, setQ] = useState('');
+  const [state, setState] = useState('');
+  const [data, setData] = useState<{ items: Item[]; worklist: boolean } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [creating, setCreating] = useState(false);
+  const load = useCallback(() => {
+    if (!committee) return;
+    loadItems(committee, year).then(setData, setError);
+  }, [committee, year]);
+  useEffect(load, [load]);
+  const shown = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return (data?.items ?? []).filter((i) => (!state || i.state === state) && (!needle || `${i.number ?? ''} ${i.title}`.toLowerCase().includes(needle)));
+  }, [data, q, state]);
+  return (
+    <>
+      <Heading level={1} tabIndex={-1}>
+        {t('view.saker')}
+      </Heading>
+      <Paragraph>{t('sakerIntro')}</Paragraph>
+      {data && !data.worklist ? <Paragraph data-size="sm" className="note">{t('worklistFallback')}</Paragraph> : null}
+      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <SelectField label={t('committee')} name="committee" value={committee} onChange={setCommittee} options={committees.map((c) => ({ value: c.code, label: `${c.code} – ${c.name}` }))} />
+        <TextField label={t('year')} name="year" value={year} onChange={setYear} />
+        <SelectField label={t('state')} name="state" value={state} onChange={setState} options={[{ value: '', label: t('all') }, ...STATES.map((s) => ({ value: s, label: t(`caseState.${s}` as Key) }))]} />
+        <TextField label={t('search')} name="q" type="search" value={q} onChange={setQ} />
+      </form>
+      {auth.signedIn && committee ? (
+        <Button variant={creating ? 'secondary' : 'primary'} aria-expanded={creating} onClick={() => setCreating(!creating)} id="new-case-button">
+          {t('newCase')}
+        </Button>
+      ) : null}
+      {creating ? (
+        <section aria-labelledby="new-case-h">
+          <h2 id="new-case-h">{t('newCase')}</h2>
+          <NewCase committee={committee} onCreated={(id) => go({ view: 'sak', id })} />
+        </section>
+      ) : null}
+      <ProblemAlert error={error} />
+      {!data ? (
+        <Loading />
+      ) : (
+        STATES.filter((s) => shown.some((i) => i.state === s)).map((s) => (
+          <section key={s} aria-labelledby={`state-${s}`}>
+            <h2 id={`state-${s}`}>
+              {t(`caseState.${s}` as Key)} ({shown.filter((i) => i.state === s).length})
+            </h2>
+            <div className="table-scroll" tabIndex={0} role="region" aria-label={t(`caseState.${s}` as Key)}>
+              <Table data-size="sm">
+                <Table.Head>
+                  <Table.Row>
+                    <Table.HeaderCell>{t('number')}</Table.HeaderCell>
+                    <Table.HeaderCell>{t('title')}</Table.HeaderCell>
+                    <Table.HeaderCell>{t('type')}</Table.HeaderCell>
+                    <Table.HeaderCell>{t('state')}</Table.HeaderCell>
+                  </Table.Row>
+                </Table.Head>
+                <Table.Body>
+                  {shown
+                    .filter((i) => i.state === s)
+                    .map((i) => (
+                      <Table.Row key={i.id} data-case={i.id}>
+                        <Table.Cell>{i.number ?? t('dash')}</Table.Cell>
+                        <Table.Cell>
+                          <a href={href({ view: 'sak', id: i.id })}>{i.title}</a>
+                        </Table.Cell>
+                        <Table.Cell>{t(`caseType.${i.type}` as Key)}</Table.Cell>
+                        <Table.Cell>
+                          <CaseStateTag state={i.state} />
+                        </Table.Cell>
+                      </Table.Row>
+                    ))}
+                </Table.Body>
+              </Table>
+            </div>
+          </section>
+        ))
+      )}
+      {data && shown.length === 0 ? <Paragraph>{t('noCases')}</Paragraph> : null}
+    </>
+  );
+}

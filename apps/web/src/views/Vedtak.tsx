@@ -1,0 +1,143 @@
+/**
+ * Vedtak: the decisions register, live over /api/live/decisions. The snapshot is the register;
+ * each change message carries the changed rows, which replace their rows (by case) or go in at
+ * their place (newest meeting first). Search and filters run over the rows in the page (the same
+ * rule as the API's `q`: title and resolution, case-insensitive). New rows are announced once
+ * per change, politely.
+ */
+import { Heading, Paragraph, Table, Tag } from '@digdir/designsystemet-react';
+import { useMemo, useState } from 'react';
+import { useCommittees } from '../api/hooks';
+import { useFeed } from '../api/live';
+import type { DecisionRow } from '../api/types';
+import { Loading, SelectField, TextField } from '../components/ui';
+import { formatDate, useI18n, type Key } from '../i18n';
+import { href } from '../router';
+
+const keyOf = (r: DecisionRow) => r.caseId ?? r.historyId ?? `${r.committee}-${r.number}`;
+
+/** Newest meeting first; within a meeting the order rows came in (agenda order from the API). */
+export function mergeRows(rows: DecisionRow[], changed: DecisionRow[]): DecisionRow[] {
+  const out = [...rows];
+  for (const c of changed) {
+    const i = out.findIndex((r) => keyOf(r) === keyOf(c));
+    if (i >= 0) {
+      out[i] = c;
+      continue;
+    }
+    const sameMeeting = c.meetingId ? out.map((r) => r.meetingId).lastIndexOf(c.meetingId) : -1;
+    if (sameMeeting >= 0) {
+      out.splice(sameMeeting + 1, 0, c);
+      continue;
+    }
+    const at = out.findIndex((r) => (r.date ?? '') < (c.date ?? ''));
+    out.splice(at < 0 ? out.length : at, 0, c);
+  }
+  return out;
+}
+
+export function DecisionsTable({ rows, caption }: { rows: DecisionRow[]; caption: string }) {
+  const { t, lang } = useI18n();
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={caption}>
+      <Table zebra data-size="sm" className="decisions">
+        <caption className="visually-hidden">{caption}</caption>
+        <Table.Head>
+          <Table.Row>
+            <Table.HeaderCell>{t('number')}</Table.HeaderCell>
+            <Table.HeaderCell>{t('title')}</Table.HeaderCell>
+            <Table.HeaderCell>{t('committee')}</Table.HeaderCell>
+            <Table.HeaderCell>{t('meeting')}</Table.HeaderCell>
+            <Table.HeaderCell>{t('outcome')}</Table.HeaderCell>
+            <Table.HeaderCell>{t('resolution')}</Table.HeaderCell>
+          </Table.Row>
+        </Table.Head>
+        <Table.Body>
+          {rows.map((r) => (
+            <Table.Row key={keyOf(r)} data-key={keyOf(r)}>
+              <Table.Cell>{r.caseId ? <a href={href({ view: 'sak', id: r.caseId })}>{r.number ?? t('dash')}</a> : (r.number ?? t('dash'))}</Table.Cell>
+              <Table.Cell>{r.title}</Table.Cell>
+              <Table.Cell>{r.committee}</Table.Cell>
+              <Table.Cell>
+                {r.meetingId ? <a href={href({ view: 'mote', id: r.meetingId })}>{t('meetingN', { n: r.meetingNumber ?? '' })}</a> : null} {formatDate(r.date, lang)}
+              </Table.Cell>
+              <Table.Cell>
+                {r.outcome ? t(`outcome.${r.outcome}` as Key) : t('dash')}
+                {r.minutesApproved ? (
+                  <Tag data-color="success" data-size="sm">
+                    {t('minutesApproved')}
+                  </Tag>
+                ) : null}
+              </Table.Cell>
+              <Table.Cell className="resolution">
+                {r.resolution}
+                {r.conditions ? <em className="conditions"> {r.conditions}</em> : null}
+                {r.amended ? (
+                  <Tag data-color="info" data-size="sm">
+                    {t('amended')}
+                  </Tag>
+                ) : null}
+              </Table.Cell>
+            </Table.Row>
+          ))}
+        </Table.Body>
+      </Table>
+    </div>
+  );
+}
+
+export function Vedtak() {
+  const { t } = useI18n();
+  const committees = useCommittees();
+  const [rows, setRows] = useState<DecisionRow[] | null>(null);
+  const [announce, setAnnounce] = useState('');
+  const [committee, setCommittee] = useState('');
+  const [year, setYear] = useState('');
+  const [q, setQ] = useState('');
+  useFeed<DecisionRow[], DecisionRow[]>('/api/live/decisions', {
+    onSnapshot: (data) => setRows(data),
+    onChange: (changed) => {
+      setRows((prev) => {
+        const before = new Set((prev ?? []).map(keyOf));
+        const fresh = changed.filter((c) => !before.has(keyOf(c))).length;
+        if (fresh) setAnnounce(t('newDecisions', { n: fresh }));
+        return mergeRows(prev ?? [], changed);
+      });
+    },
+  });
+  const shown = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return (rows ?? []).filter(
+      (r) =>
+        (!committee || r.committee === committee) &&
+        (!year || (r.date ?? '').startsWith(year) || (r.number ?? '').endsWith(`/${year.slice(2)}`)) &&
+        (!needle || `${r.title}\n${r.resolution}\n${r.number ?? ''}`.toLowerCase().includes(needle)),
+    );
+  }, [rows, committee, year, q]);
+  return (
+    <>
+      <Heading level={1} tabIndex={-1}>
+        {t('view.vedtak')}
+      </Heading>
+      <Paragraph>{t('vedtakIntro')}</Paragraph>
+      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <TextField label={t('search')} name="q" type="search" value={q} onChange={setQ} />
+        <SelectField label={t('committee')} name="committee" value={committee} onChange={setCommittee} options={[{ value: '', label: t('all') }, ...committees.map((c) => ({ value: c.code, label: `${c.code} – ${c.name}` }))]} />
+        <TextField label={t('year')} name="year" value={year} onChange={setYear} />
+      </form>
+      <p className="visually-hidden" aria-live="polite" id="vedtak-announce">
+        {announce}
+      </p>
+      {rows === null ? (
+        <Loading />
+      ) : (
+        <>
+          <Paragraph data-size="sm" id="vedtak-count">
+            {t('vedtakCount', { n: shown.length })}
+          </Paragraph>
+          <DecisionsTable rows={shown} caption={t('view.vedtak')} />
+        </>
+      )}
+    </>
+  );
+}
