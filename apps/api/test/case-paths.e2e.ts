@@ -35,6 +35,7 @@ const VALID_BODY: Record<Exclude<CaseCommand, 'edit'>, Record<string, unknown>> 
   postpone: { reason: 'Utsatt' },
   refer: { toCommittee: 'NUIT', type: 'endorsement' },
   withdraw: { reason: 'Trukket' },
+  vote: { for: ['ingen'], against: [] },
 };
 
 describe('every path of the case machine is reachable through the HTTP API', () => {

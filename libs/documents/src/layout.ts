@@ -3,7 +3,7 @@
  * so the formats cannot drift apart: title, draft mark, header block, agenda table, one
  * section per case, and the provenance line.
  */
-import type { FollowUpRef, MemberEntry, MinutesDocument, NoticeDocument, PersonRef } from './model.js';
+import type { FollowUpRef, MemberEntry, MinutesCase, MinutesDocument, NoticeDocument, PersonRef, ReferralRef, SubItemRef, VoterRef } from './model.js';
 import { caseTypeLabel, clean, formatDate, formatTime, oneLine, present } from './text.js';
 
 export interface HeaderRow {
@@ -83,6 +83,13 @@ export const LABELS = {
   resolution: 'Vedtak',
   conditions: 'Forbehold',
   followUps: 'Oppfølging',
+  votes: 'Votering',
+  votesFor: 'For',
+  votesAgainst: 'Mot',
+  votesAbstained: 'Avstår',
+  dissent: 'Dissens',
+  referral: 'Oversendt fra',
+  referralReason: 'Begrunnelse',
   draft: 'Utkast',
   draftStatus: 'Referatet er ikke godkjent.',
   approvedStatus: 'Godkjent referat.',
@@ -154,6 +161,49 @@ function pdfDate(iso: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(Date.parse(`${iso}T00:00:00Z`)) ? iso : '1970-01-01';
 }
 
+function voterName(v: VoterRef): string {
+  return present(v.organisation) ? `${oneLine(v.name)} (${oneLine(v.organisation)})` : oneLine(v.name);
+}
+
+/** "For (3): A (Org), B (Org)", "Mot (1): …", "Avstår (0)". */
+function voteLines(v: NonNullable<MinutesCase['votes']>): string[] {
+  const line = (label: string, list: readonly VoterRef[] | undefined) => {
+    const l = list ?? [];
+    return l.length ? `${label} (${l.length}): ${l.map(voterName).join(', ')}` : `${label} (0)`;
+  };
+  return [line(LABELS.votesFor, v.for), line(LABELS.votesAgainst, v.against), line(LABELS.votesAbstained, v.abstained)];
+}
+
+/** The sub-items: "NR. 2 Title", then the item's proposal (notice) or vedtak (minutes) where given. */
+function itemBlocks(items: readonly SubItemRef[] | null | undefined, which: 'resolution' | 'proposedResolution'): Block[] {
+  const blocks: Block[] = [];
+  for (const it of items ?? []) {
+    if (!present(it.label) && !present(it.title)) continue;
+    blocks.push({ kind: 'fact', label: oneLine(it.label), text: oneLine(it.title) });
+    const text = it[which];
+    if (present(text)) blocks.push({ kind: 'text', label: `${which === 'resolution' ? LABELS.resolution : LABELS.proposal} ${oneLine(it.label)}`, text: clean(text) });
+  }
+  return blocks;
+}
+
+/** *Dissens*: one paragraph per member, "Name (Organisation): text". */
+function dissentBlocks(dissent: MinutesCase['dissent']): Block[] {
+  const items = (dissent ?? []).filter((d) => present(d.text)).map((d) => `${voterName(d)}: ${clean(d.text)}`);
+  return items.length ? [{ kind: 'list', label: LABELS.dissent, items }] : [];
+}
+
+/** The referring committee's case, vedtak, conditions, input and dissent, in the referred case's notice. */
+function referralBlocks(r: ReferralRef): Block[] {
+  const blocks: Block[] = [{ kind: 'fact', label: LABELS.referral, text: `${oneLine(r.committee)}${present(r.number) ? ` ${oneLine(r.number)}` : ''}` }];
+  if (present(r.reason)) blocks.push({ kind: 'text', label: LABELS.referralReason, text: clean(r.reason) });
+  if (present(r.resolution)) blocks.push({ kind: 'text', label: `${LABELS.resolution} (${oneLine(r.committee)})`, text: clean(r.resolution) });
+  if (present(r.conditions)) blocks.push({ kind: 'text', label: LABELS.conditions, text: clean(r.conditions) });
+  const input = (r.input ?? []).filter(present).map(clean);
+  if (input.length) blocks.push({ kind: 'list', label: LABELS.points, items: input });
+  blocks.push(...dissentBlocks(r.dissent));
+  return blocks;
+}
+
 export function minutesLayout(doc: MinutesDocument): Layout {
   const members = doc.members ?? [];
   const header = commonHeader(doc.meeting);
@@ -185,6 +235,9 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     if (points.length) blocks.push({ kind: 'list', label: LABELS.points, items: points });
     if (present(c.resolution)) blocks.push({ kind: 'resolution', label: LABELS.resolution, text: clean(c.resolution) });
     if (present(c.conditions)) blocks.push({ kind: 'text', label: LABELS.conditions, text: clean(c.conditions) });
+    blocks.push(...itemBlocks(c.items, 'resolution'));
+    if (c.votes) blocks.push({ kind: 'list', label: LABELS.votes, items: voteLines(c.votes) });
+    blocks.push(...dissentBlocks(c.dissent));
     const followUps = (c.followUps ?? []).map(followUpText).filter(present).map(clean);
     if (followUps.length) blocks.push({ kind: 'list', label: LABELS.followUps, items: followUps });
     return { number: oneLine(c.number ?? ''), title: oneLine(c.title), blocks };
@@ -224,6 +277,8 @@ export function noticeLayout(doc: NoticeDocument): Layout {
     if (present(c.responsible)) blocks.push({ kind: 'fact', label: LABELS.responsible, text: oneLine(c.responsible) });
     if (present(c.purpose)) blocks.push({ kind: 'text', label: LABELS.purpose, text: clean(c.purpose) });
     if (present(c.background)) blocks.push({ kind: 'text', label: LABELS.background, text: clean(c.background) });
+    if (c.referral) blocks.push(...referralBlocks(c.referral));
+    blocks.push(...itemBlocks(c.items, 'proposedResolution'));
     if (present(c.proposedResolution)) {
       blocks.push({ kind: 'resolution', label: LABELS.proposal, text: clean(c.proposedResolution) });
     }

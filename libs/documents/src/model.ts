@@ -96,6 +96,37 @@ export interface MinutesCase {
   conditions?: string | null;
   /** Follow-ups promised in the minutes (`record-discussion`'s `followUps`); shown under "Oppfølging". */
   followUps: FollowUpRef[];
+  /** Votering (`vote`): the names for, against and abstaining; shown under "Votering" with the tally. */
+  votes?: { for: VoterRef[]; against: VoterRef[]; abstained: VoterRef[] } | null;
+  /** Dissens (`endorse`/`note` `dissent`): shown under "Dissens" with name, organisation and text. */
+  dissent?: (VoterRef & { text: string })[] | null;
+  /** Numbered sub-items ("NR. 2 Title"), each with its vedtak where one was given. */
+  items?: SubItemRef[] | null;
+}
+
+/** A numbered sub-item of a case (50/18 NR. 1–4). */
+export interface SubItemRef {
+  label: string;
+  title: string;
+  proposedResolution?: string | null;
+  resolution?: string | null;
+}
+
+/** A member named in a vote or a dissent. */
+export interface VoterRef {
+  name: string;
+  organisation?: string | null;
+}
+
+/** What a referred case carries from the committee that referred it (`referral`). */
+export interface ReferralRef {
+  committee: string;
+  number: string | null;
+  resolution?: string | null;
+  conditions?: string | null;
+  input?: string[] | null;
+  dissent?: (VoterRef & { text: string })[] | null;
+  reason?: string | null;
 }
 
 export interface MinutesDocument {
@@ -124,6 +155,10 @@ export interface NoticeCase {
   responsible?: string | null;
   /** *Forslag til vedtak*; absent for *Eventuelt*. */
   proposedResolution?: string | null;
+  /** Opened by a referral: the referring committee's vedtak, input and dissent. */
+  referral?: ReferralRef | null;
+  /** Numbered sub-items with their proposals. */
+  items?: SubItemRef[] | null;
 }
 
 export interface NoticeDocument {

@@ -9,7 +9,7 @@
  *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved
  * - `case-{uuid}`                 CaseDrafted, CasePaperEdited, CaseScheduled, CaseUnscheduled,
  *                                 CaseNumbered, CasePresented, DiscussionRecorded, ResolutionEndorsed,
- *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn
+ *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn, VoteRecorded
  * - `history-{CODE}-{NN}-{YY}`    HistoricalDecisionRecorded (an earlier decision, e.g. NEHS 39/17,
  *                                 known only as the records quote it; no meeting, no numbering)
  * - `project-{id}`                ProjectRegistered, ProjectStatusReported (portfolio projects;
@@ -130,7 +130,21 @@ export interface CasePaper {
   caseOfficer?: string;
   responsible?: string;
   projectIds: string[];
+  /** Follow-up ids, or citations of another case's sub-item ("50/18 NR. 2", "NUFA 12/19 NR. 1"). */
   meetsFollowUps: string[];
+  /** Numbered sub-items of the case (50/18 NR. 1–4), each citable as "N/YY LABEL". */
+  items?: PaperItem[];
+}
+/** A numbered sub-item of a case paper; `label` as written ("NR. 2", "Nr. 1"). */
+export interface PaperItem {
+  label: string;
+  title: string;
+  proposedResolution?: string;
+}
+/** The vedtak of one sub-item. */
+export interface ItemResolution {
+  label: string;
+  resolution: string;
 }
 export interface CaseDrafted {
   type: 'CaseDrafted';
@@ -141,6 +155,8 @@ export interface CaseDrafted {
     matterId: string;
     standardItem?: StandardItem;
     referredFromCaseId?: string;
+    /** Opened by `refer`: what the referring committee decided (or why it sent the case before deciding). */
+    referral?: ReferralCarried;
   };
 }
 export interface CasePaperEdited {
@@ -171,12 +187,12 @@ export interface DiscussionRecorded {
 /** Vedtak: tilslutning (endorsement). */
 export interface ResolutionEndorsed {
   type: 'ResolutionEndorsed';
-  data: { v: 1; resolution: string; conditions?: string };
+  data: { v: 1; resolution: string; conditions?: string; dissent?: Dissent[]; items?: ItemResolution[] };
 }
 /** Vedtak: tatt til orientering (noted), with numbered input points. */
 export interface CaseNoted {
   type: 'CaseNoted';
-  data: { v: 1; resolution: string; input: string[] };
+  data: { v: 1; resolution: string; input: string[]; dissent?: Dissent[]; items?: ItemResolution[] };
 }
 /** Utsatt: off the agenda, back to draft; a number given at notice is lost. */
 export interface CasePostponed {
@@ -185,11 +201,40 @@ export interface CasePostponed {
 }
 export interface CaseReferred {
   type: 'CaseReferred';
-  data: { v: 1; toCommittee: string; type: CaseType; referredCaseId: string };
+  data: { v: 1; toCommittee: string; type: CaseType; referredCaseId: string; reason?: string };
 }
 export interface CaseWithdrawn {
   type: 'CaseWithdrawn';
   data: { v: 1; reason: string };
+}
+/** A committee member as named in a vote or a dissent (as they stood in the committee then). */
+export interface NamedMember {
+  memberId: string;
+  name: string;
+  organisation: string;
+  /** Set when a deputy voted standing in for an absent member. */
+  standingInFor?: string;
+}
+/** Dissens: a present member's recorded disagreement with the vedtak. */
+export interface Dissent extends NamedMember {
+  text: string;
+}
+/** What a referred case carries from the case that referred it (the referring committee's decision). */
+export interface ReferralCarried {
+  fromCaseId: string;
+  committee: string;
+  number: string | null;
+  resolution?: string;
+  conditions?: string;
+  input?: string[];
+  dissent?: Dissent[];
+  /** Referred from discussion, before a decision: why. */
+  reason?: string;
+}
+/** Votering: who voted for, against and abstained; a later vote on the case replaces it. */
+export interface VoteRecorded {
+  type: 'VoteRecorded';
+  data: { v: 1; meetingId: string; for: NamedMember[]; against: NamedMember[]; abstained: NamedMember[] };
 }
 
 // ---------- history (tidligere vedtak) ----------
@@ -262,7 +307,8 @@ export type CaseEvent =
   | CaseNoted
   | CasePostponed
   | CaseReferred
-  | CaseWithdrawn;
+  | CaseWithdrawn
+  | VoteRecorded;
 
 export type HistoryEvent = HistoricalDecisionRecorded;
 export type ProjectEvent = ProjectRegistered | ProjectStatusReported;

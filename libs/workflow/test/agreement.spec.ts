@@ -18,9 +18,10 @@ const BODIES: Record<CaseCommand, Record<string, unknown>> = {
   endorse: { resolution: 'Tilslutning.' },
   note: { resolution: 'Tatt til orientering.' },
   postpone: { reason: 'r' },
-  refer: { toCommittee: 'OTHER', type: 'endorsement' },
+  refer: { toCommittee: 'OTHER', type: 'endorsement', reason: 'r' },
   withdraw: { reason: 'r' },
   edit: { title: 'Ny tittel' },
+  vote: { for: [], against: [] },
 };
 
 describe('allowedCommands and the service agree (fast-check, SQLite)', () => {
@@ -39,7 +40,7 @@ describe('allowedCommands and the service agree (fast-check, SQLite)', () => {
     const weights: [Step, number][] = [
       ...CASE_COMMANDS.map((command): [Step, number] => [
         { on: 'case', command },
-        { schedule: 6, present: 6, endorse: 6, note: 6, 'record-discussion': 2, refer: 4, withdraw: 1, postpone: 1, unschedule: 1, edit: 2 }[command],
+        { schedule: 6, present: 6, endorse: 6, note: 6, 'record-discussion': 2, refer: 4, withdraw: 1, postpone: 1, unschedule: 1, edit: 2, vote: 2 }[command],
       ]),
       ...(['plan', ...MEETING_COMMANDS] as const).map((command): [Step, number] => [{ on: 'meeting', command }, command === 'plan' ? 1 : 3]),
     ];

@@ -112,6 +112,8 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
         return { v: 1, toCommittee: 'NUIT', type: 'approval', referredCaseId: `r${st.number}` };
       case 'CaseWithdrawn':
         return { v: 1, reason: st.text };
+      case 'VoteRecorded':
+        return { v: 1, meetingId: own, for: [{ memberId: 'm1', name: st.text, organisation: 'o' }], against: [], abstained: [] };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }

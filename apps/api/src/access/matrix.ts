@@ -44,7 +44,7 @@ export interface RouteAccess {
   public?: true;
 }
 
-const CASE_COMMANDS = ['schedule', 'unschedule', 'present', 'record-discussion', 'endorse', 'note', 'postpone', 'refer', 'withdraw'] as const;
+const CASE_COMMANDS = ['schedule', 'unschedule', 'present', 'record-discussion', 'endorse', 'note', 'postpone', 'refer', 'withdraw', 'vote'] as const;
 
 export const ROUTES: readonly RouteAccess[] = [
   // committees (admin), their meetings and earlier decisions (secretariat)

@@ -41,6 +41,7 @@ import {
   RecordDiscussionDto,
   ReferDto,
   ScheduleDto,
+  VoteDto,
 } from './cases.dto.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: '"<revision>" of the case; 412 when stale' } as const;
@@ -242,7 +243,10 @@ export class CasesController {
   @DeferBody()
   @ApiBody({ type: ReferDto })
   @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'endorsement/orientation stays; opens a draft case of the same matter in toCommittee (referredCaseId)' })
+  @ApiOkResponse({
+    type: CaseWriteResultDoc,
+    description: 'endorsement/orientation stays; discussion (with a reason) leaves its meeting as postponed → draft; opens a draft case of the same matter in toCommittee (referredCaseId) carrying `referral`',
+  })
   @ApiProblems(400, 401, 403, 404, 409, 412, 415)
   refer(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.command('refer', ReferDto, id, body, ctx, reply);
@@ -258,6 +262,18 @@ export class CasesController {
   @ApiProblems(400, 401, 403, 404, 409, 412, 415)
   withdraw(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.command('withdraw', ReasonDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/vote')
+  @Allow('case.advance', { committeeOf: 'case' })
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: VoteDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'discussion → discussion (meeting in session): the vote; a later one replaces it' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  vote(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('vote', VoteDto, id, body, ctx, reply);
   }
 }
 

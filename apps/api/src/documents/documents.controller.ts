@@ -24,6 +24,7 @@ import {
   type NoticeDocument,
 } from '@saksflyt/documents';
 import type { Minutes, MinutesWithPapers } from '@saksflyt/projections';
+import type { ReferralCarried } from '@saksflyt/workflow';
 import { ApiProblems, CurrentUser, ProblemError, Problems, Public, requirePrivateRead, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
@@ -43,6 +44,10 @@ export interface NoticeCaseJson {
   responsible: string | null;
   caseOfficer: string | null;
   proposedResolution: string | null;
+  /** Opened by `refer`: what the referring committee decided. */
+  referral?: ReferralCarried;
+  /** Numbered sub-items with their proposals. */
+  items?: { label: string; title: string; proposedResolution?: string }[];
 }
 
 export interface NoticeJson {
@@ -86,6 +91,9 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
       resolution: c.resolution,
       conditions: c.conditions,
       followUps: c.followUps,
+      ...(c.votes ? { votes: c.votes } : {}),
+      ...(c.dissent ? { dissent: c.dissent } : {}),
+      ...(c.items ? { items: c.items } : {}),
     })),
     builtAtPosition: position,
   };
@@ -105,6 +113,8 @@ export function noticeDocument(n: NoticeJson): NoticeDocument {
       background: c.background,
       responsible: c.responsible,
       proposedResolution: c.proposedResolution,
+      ...(c.referral ? { referral: c.referral } : {}),
+      ...(c.items ? { items: c.items } : {}),
     })),
     builtAtPosition: n.position,
   };

@@ -14,7 +14,8 @@
  * `meeting` and `case` working docs.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import type { CaseType, DataOf } from '@saksflyt/workflow';
+import { citationText, votesOf, type CaseType, type DataOf, type Dissent, type VotesView } from '@saksflyt/workflow';
+import { itemsOf, type MinutesItem } from './items.js';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
 import { agendaIndex, caseNumber, trackCase, trackMeeting, yearOf, type CaseDoc, type MeetingDoc, type TrackedCase, CASE_TYPES, MEETING_TYPES } from './common.js';
 
@@ -39,6 +40,12 @@ export interface DecisionRow {
   historyId?: string;
   /** Only on historical decisions, when the record ties them to a matter. */
   matterId?: string;
+  /** Dissens with the vedtak (only when recorded). */
+  dissent?: Dissent[];
+  /** Votering: the latest vote's tally and names (only when a vote was taken). */
+  votes?: VotesView;
+  /** Numbered sub-items with their own vedtak where given; `q=50/18 NR. 2` finds the row. */
+  items?: MinutesItem[];
 }
 
 /** Stored row: the public row plus what ordering and `asOf` need. */
@@ -77,6 +84,9 @@ export function toDecisionRow(d: DecisionDoc, asOf?: number): DecisionRow {
     date: d.date,
     minutesApproved: d.minutesApprovedAt !== null && (asOf === undefined || time(d.minutesApprovedAt) <= asOf),
     ...history,
+    ...(d.dissent ? { dissent: d.dissent } : {}),
+    ...(d.votes ? { votes: d.votes } : {}),
+    ...(d.items ? { items: d.items } : {}),
   };
 }
 
@@ -132,7 +142,18 @@ function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
     minutesApprovedAt: m.minutesApprovedAt,
     agendaIndex: Math.max(0, agendaIndex(m, c.caseId)),
     meetingSeq: Number(m.number.split('/')[0]) || 0,
+    ...(decision.dissent?.length ? { dissent: decision.dissent } : {}),
+    ...(c.vote ? { votes: votesOf(c.vote) } : {}),
+    ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
   };
+}
+
+/** What `q` matches in a row: title, vedtak, and each sub-item as "50/18 NR. 2", its title and vedtak. */
+function matches(d: DecisionDoc, q: string): boolean {
+  const has = (s: string | null | undefined) => !!s && s.toLocaleLowerCase('nb').includes(q);
+  if (has(d.title) || has(d.resolution)) return true;
+  const wanted = q.replace(/\s+/g, ' ');
+  return (d.items ?? []).some((it) => (d.number && citationText(d.number, it.label).includes(wanted)) || has(it.title) || has(it.resolution));
 }
 
 function historyRow(e: RecordedEvent): DecisionDoc {
@@ -210,7 +231,7 @@ export function queryDecisions(docs: DocReader, params: DecisionsQuery): Decisio
           (params.committee === undefined || d.committee === params.committee) &&
           (year === undefined || decisionYear(d) === year) &&
           (asOf === undefined || time(d.decidedAt) <= asOf) &&
-          (!q || d.title.toLocaleLowerCase('nb').includes(q) || d.resolution.toLocaleLowerCase('nb').includes(q)),
+          (!q || matches(d, q)),
       )
       .sort(compareDecisions)
       .map((d) => toDecisionRow(d, asOf));

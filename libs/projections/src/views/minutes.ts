@@ -7,8 +7,9 @@
  * and `rows` for the live feed `/api/live/meetings/{id}`), so an event writes only what it changed.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import type { CaseType, StandardItem } from '@saksflyt/workflow';
+import { votesOf, type CaseType, type Dissent, type ReferralCarried, type StandardItem, type VotesView } from '@saksflyt/workflow';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
+import { itemsOf, type MinutesItem } from './items.js';
 import {
   approvedBy,
   caseDiscussion,
@@ -47,6 +48,12 @@ export interface MinutesCase {
   resolution: string | null;
   conditions: string | null;
   followUps: { id: string; text: string }[];
+  /** Votering: the latest vote's tally and names (only when a vote was taken). */
+  votes?: VotesView;
+  /** Dissens with the vedtak: name, organisation and text (only when recorded). */
+  dissent?: Dissent[];
+  /** Numbered sub-items (NR. 1…) with their own vedtak where one was given (only when the paper has them). */
+  items?: MinutesItem[];
 }
 
 export interface Minutes {
@@ -95,6 +102,9 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
       resolution: c.decision?.resolution ?? null,
       conditions: c.decision?.conditions ?? null,
       followUps,
+      ...(c.vote && c.vote.meetingId === m.meetingId ? { votes: votesOf(c.vote) } : {}),
+      ...(c.decision?.dissent?.length ? { dissent: c.decision.dissent } : {}),
+      ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
     });
   }
   return {
@@ -129,6 +139,10 @@ export interface NoticePaper {
   background: string | null;
   responsible: string | null;
   caseOfficer: string | null;
+  /** Opened by `refer`: what the referring committee decided (its vedtak, input and dissent). */
+  referral?: ReferralCarried;
+  /** The paper's numbered sub-items, with their proposals. */
+  items?: MinutesItem[];
 }
 
 /** The minutes with, per case (same index as `minutes.cases`), the rest of its paper: what the notice is built from. */
@@ -144,7 +158,16 @@ export function queryMinutesWithPapers(docs: DocReader, params: MinutesQuery): M
   const minutes = render(docs, m);
   const papers = minutes.cases.map(({ caseId }): NoticePaper => {
     const p = docs.get<CaseDoc>('case', caseId)!.paper;
-    return { purpose: p.purpose ?? null, background: p.background ?? null, responsible: p.responsible ?? null, caseOfficer: p.caseOfficer ?? null };
+    const doc = docs.get<CaseDoc>('case', caseId)!;
+    const items = itemsOf(doc)?.map(({ resolution: _, ...it }) => it);
+    return {
+      purpose: p.purpose ?? null,
+      background: p.background ?? null,
+      responsible: p.responsible ?? null,
+      caseOfficer: p.caseOfficer ?? null,
+      ...(doc.referral ? { referral: doc.referral } : {}),
+      ...(items ? { items } : {}),
+    };
   });
   return { minutes, papers };
 }

@@ -10,7 +10,7 @@
  * global position order, one catch-up at a time.
  */
 import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
-import type { CaseDrafted, CommitteeCreated, DiscussionRecorded, HistoricalDecisionRecorded, MeetingPlanned } from '../events.js';
+import type { CaseDrafted, CaseNumbered, CommitteeCreated, DiscussionRecorded, HistoricalDecisionRecorded, MeetingPlanned } from '../events.js';
 import { upcast } from '../core/upcast.js';
 import { KeyedMutex } from './mutex.js';
 
@@ -31,7 +31,7 @@ export interface CatalogueCase {
 }
 
 /** The event types the catalogue reads (every other event leaves it as it is). */
-export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded']);
+export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded', 'CaseNumbered']);
 
 const CATALOGUE_TYPE_LIST: readonly string[] = [...CATALOGUE_EVENT_TYPES];
 
@@ -48,6 +48,8 @@ export class Catalogue {
   readonly followUps = new Map<string, { caseId: string; text: string }>();
   /** committee → its historical decisions (stream name → the first event of the stream), in recording order */
   readonly history = new Map<string, Map<string, RecordedEvent>>();
+  /** "NEHS 50/18" → the case that number was given to (numbers are never given twice). */
+  readonly caseNumbers = new Map<string, string>();
   private readonly lock = new KeyedMutex();
 
   constructor(private readonly store: EventStore) {}
@@ -143,6 +145,12 @@ export class Catalogue {
         const d = data as DiscussionRecorded['data'];
         const caseId = e.stream.startsWith('case-') ? e.stream.slice(5) : '';
         for (const f of d.followUps ?? []) this.followUps.set(f.id, { caseId, text: f.text });
+        break;
+      }
+      case 'CaseNumbered': {
+        const caseId = e.stream.startsWith('case-') ? e.stream.slice(5) : '';
+        const k = this.cases.get(caseId);
+        if (k) this.caseNumbers.set(`${k.committee} ${(data as CaseNumbered['data']).number}`, caseId);
         break;
       }
     }

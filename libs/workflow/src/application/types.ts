@@ -1,4 +1,6 @@
-import type { CasePaper, CaseType, MemberRole, StandardItem } from '../events.js';
+import type { CasePaper, CaseType, Dissent, ItemResolution, MemberRole, PaperItem, ReferralCarried, StandardItem } from '../events.js';
+import type { VotesView } from '../case/vote.js';
+import type { ResolvedCitation } from '../case/items.js';
 import type { CaseCommand, MeetingCommand } from '../machines/commands.js';
 import type { Actor, CaseState, MeetingLifecycle } from '../machines/guard-input.js';
 
@@ -71,6 +73,7 @@ export interface CreateCaseBody {
   matterId?: string;
   projectIds?: string[];
   meetsFollowUps?: string[];
+  items?: PaperItem[];
 }
 export type EditCaseBody = Partial<CasePaper>;
 
@@ -79,11 +82,17 @@ export interface CaseCommandBodies {
   unschedule: { reason: string };
   present: { presenter: string };
   'record-discussion': { summary?: string; points?: string[]; followUps?: string[] };
-  endorse: { resolution: string; conditions?: string };
-  note: { resolution: string; input?: string[] };
+  endorse: { resolution: string; conditions?: string; dissent?: DissentBody[]; items?: ItemResolution[] };
+  note: { resolution: string; input?: string[]; dissent?: DissentBody[]; items?: ItemResolution[] };
   postpone: { reason: string };
-  refer: { toCommittee: string; type: CaseType };
+  refer: { toCommittee: string; type: CaseType; reason?: string };
   withdraw: { reason: string };
+  vote: { for: string[]; against: string[]; abstained?: string[] };
+}
+/** Dissens on endorse/note: a present member and their text. */
+export interface DissentBody {
+  memberId: string;
+  text: string;
 }
 export type CaseCommandName = keyof CaseCommandBodies;
 
@@ -173,6 +182,18 @@ export interface CaseView {
   referrals: { toCommittee: string; type: string; referredCaseId: string }[];
   withdrawnReason: string | null;
   postponedFrom: string[];
+  /** Dissens recorded with the vedtak. */
+  dissent?: Dissent[];
+  /** The latest vote (votering); the history keeps every earlier one. */
+  votes?: VotesView;
+  /** Opened by `refer`: the referring committee's vedtak, input and dissent (or why it sent the case before deciding). */
+  referral?: ReferralCarried;
+  /** The paper's numbered sub-items. */
+  items?: PaperItem[];
+  /** The per sub-item vedtak. */
+  itemResolutions?: ItemResolution[];
+  /** The sub-item citations in `meetsFollowUps`, resolved to the cited case. */
+  citedItems?: ResolvedCitation[];
 }
 export interface HistoryEntry {
   id: string;

@@ -25,6 +25,7 @@ import { decideAdjournMeeting, decideNoticeMeeting, decideOpenMeeting, decidePla
 import { decideContinueNumbering } from '../numbering/decide.js';
 import type { NumberingState } from '../numbering/state.js';
 import { Queries } from '../queries/reads.js';
+import { citedItems } from '../queries/views.js';
 import { Catalogue } from './catalogue.js';
 import { ValidationFailed } from './errors.js';
 import type {
@@ -149,9 +150,10 @@ export class Workflow {
   // ---------- cases ----------
 
   createCase(body: CreateCaseBody, ctx: CommandContext): Promise<CommandResult> {
-    return this.handler.run(ctx, async (ids) =>
-      decideCreateCase({ body, ids }, { committeeExists: this.catalogue.committees.has(body.committee), knownFollowUp: (id) => this.catalogue.followUps.has(id) }),
-    );
+    return this.handler.run(ctx, async (ids) => {
+      const cited = await citedItems(this.load, body.meetsFollowUps, body.committee);
+      return decideCreateCase({ body, ids }, { committeeExists: this.catalogue.committees.has(body.committee), knownFollowUp: (id) => this.catalogue.followUps.has(id) || cited.has(id) });
+    });
   }
 
   /** PATCH: edit the case paper (while draft, or scheduled before notice). */
@@ -159,9 +161,10 @@ export class Workflow {
     return this.handler.run(ctx, async (_ids, rec) => {
       const k = await rec.case(caseId);
       const own = await rec.ownMeeting(k.snapshot);
+      const cited = await citedItems(this.load, changes.meetsFollowUps, k.snapshot.context.committee);
       return decideEditCase(
         { caseId, changes, ifMatch: ctx.ifMatch, actor: ctx.actor },
-        { case: k, ...(own ? { own } : {}), knownFollowUp: (id) => this.catalogue.followUps.has(id) },
+        { case: k, ...(own ? { own } : {}), knownFollowUp: (id) => this.catalogue.followUps.has(id) || cited.has(id) },
       );
     });
   }
@@ -177,6 +180,8 @@ export class Workflow {
       const own = await rec.ownMeeting(k.snapshot);
       const meetingId = String(b.meetingId);
       const target = command === 'schedule' ? (this.catalogue.meetings.has(meetingId) ? await rec.meeting(meetingId) : null) : undefined;
+      const att = ['vote', 'endorse', 'note'].includes(command) && own?.facts.state === 'in_session' ? own.loaded.snapshot.context.attendance : null;
+      const inSession = att ? { members: (await rec.committee(k.snapshot.context.committee)).members, attendance: att } : null;
       return decideCaseCommand(
         { caseId, command, body: b as never, ifMatch: ctx.ifMatch, actor: ctx.actor, ids },
         {
@@ -184,6 +189,7 @@ export class Workflow {
           ...(own ? { own } : {}),
           ...(target !== undefined ? { target } : {}),
           ...(command === 'refer' ? { toCommitteeExists: this.catalogue.committees.has(String(b.toCommittee)) } : {}),
+          inSession,
         },
       );
     });

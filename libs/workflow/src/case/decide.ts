@@ -5,7 +5,7 @@
  * records the command names, the write plan (the case's event, and the follow-ons on the meetings
  * and cases it touches) or a domain error. The case machine decides every state change by state.
  */
-import { caseStream, meetingStream, type CaseDrafted, type CasePaper, type CaseType } from '../events.js';
+import { caseStream, meetingStream, type CaseDrafted, type CasePaper, type CaseReferred, type CaseType } from '../events.js';
 import { caseState, decideCase, draftCase, type CaseMachineEvent, type CaseSnapshot } from '../machines/case.machine.js';
 import { allowedCommands, type CaseCommand } from '../machines/commands.js';
 import type { Actor } from '../machines/guard-input.js';
@@ -15,8 +15,11 @@ import type { CaseCommandBodies, CaseCommandName, CreateCaseBody, EditCaseBody }
 import type { NewId } from '../core/ids.js';
 import { meetingFacts, type Folded, type OwnMeeting } from '../core/load.js';
 import { checkIfMatch, single, type PlannedWrite, type WritePlan } from '../core/plan.js';
+import { dissentField, voteEvent, type InSession } from './vote.js';
+import { leavesMeeting, referralCarried, requireReferralReason } from './refer.js';
+import { citationHint, itemsField } from './items.js';
 
-export const PAPER_FIELDS = ['title', 'type', 'proposedResolution', 'background', 'purpose', 'caseOfficer', 'responsible', 'projectIds', 'meetsFollowUps'] as const;
+export const PAPER_FIELDS = ['title', 'type', 'proposedResolution', 'background', 'purpose', 'caseOfficer', 'responsible', 'projectIds', 'meetsFollowUps', 'items'] as const;
 
 export function pick<T extends object, K extends string>(o: T, keys: readonly K[]): Partial<Record<K, unknown>> & Partial<T> {
   const out: Record<string, unknown> = {};
@@ -32,7 +35,7 @@ export function label(s: CaseSnapshot): string {
 function checkFollowUps(ids: readonly string[] | undefined, known: (id: string) => boolean): void {
   const errors: FieldError[] = [];
   (ids ?? []).forEach((id, i) => {
-    if (!known(id)) errors.push({ field: `meetsFollowUps[${i}]`, message: `unknown follow-up ${id}` });
+    if (!known(id)) errors.push({ field: `meetsFollowUps[${i}]`, message: `unknown follow-up ${id}${citationHint(id)}` });
   });
   if (errors.length) throw new ValidationFailed(errors);
 }
@@ -53,7 +56,7 @@ export function decideCreateCase(
     title: body.title,
     type: body.type,
     proposedResolution: body.proposedResolution,
-    ...pick(body, ['background', 'purpose', 'caseOfficer', 'responsible']),
+    ...pick(body, ['background', 'purpose', 'caseOfficer', 'responsible', 'items']),
     projectIds: body.projectIds ?? [],
     meetsFollowUps: body.meetsFollowUps ?? [],
   };
@@ -126,6 +129,8 @@ export interface CaseCommandGiven extends CaseGiven {
   target?: Folded<MeetingSnapshot> | null;
   /** `refer`: whether the committee named exists. */
   toCommitteeExists?: boolean;
+  /** `vote`, `endorse`, `note`: the committee's members and the meeting's attendance (null: not opened). */
+  inSession?: InSession | null;
 }
 
 /** The state-dependent checks of a command's body (400, every field named): the records it names. */
@@ -141,6 +146,7 @@ function checkNamedRecords(command: CaseCommandName, body: Record<string, unknow
     else if (body.toCommittee === committee) errors.push({ field: 'toCommittee', message: 'must be another committee' });
   }
   if (errors.length) throw new ValidationFailed(errors);
+  if (command === 'refer') requireReferralReason(caseState(given.case.snapshot) === 'discussion', body.reason);
 }
 
 /** Every case command but edit: the case's event, then the follow-ons on the meetings and cases it touches. */
@@ -158,6 +164,8 @@ export function decideCaseCommand<C extends CaseCommandName>(
   checkIfMatch(stream, when.ifMatch, k.revision);
   const guard = { meeting: own?.facts, previousMeeting: own?.previous?.facts };
   const target = command === 'schedule' ? given.target! : undefined;
+  // the members a vote or dissent names are checked only when the state allows the command (else 409)
+  const now = ['vote', 'endorse', 'note'].includes(command) && allowedCommands(k.snapshot, { actor, ...guard }).includes(command as CaseCommand) ? given : {};
   let ev: CaseMachineEvent;
   let extra: Record<string, unknown> = {};
   switch (command as CaseCommandName) {
@@ -185,30 +193,40 @@ export function decideCaseCommand<C extends CaseCommandName>(
       };
       break;
     case 'endorse':
-      ev = { type: 'ResolutionEndorsed', data: { v: 1, resolution: String(body.resolution), ...(body.conditions !== undefined ? { conditions: body.conditions as string } : {}) }, guard };
+      ev = { type: 'ResolutionEndorsed', data: { v: 1, resolution: String(body.resolution), ...(body.conditions !== undefined ? { conditions: body.conditions as string } : {}), ...dissentField(body, now), ...itemsField(body, c.paper) }, guard };
       break;
     case 'note':
-      ev = { type: 'CaseNoted', data: { v: 1, resolution: String(body.resolution), input: (body.input as string[] | undefined) ?? [] }, guard };
+      ev = { type: 'CaseNoted', data: { v: 1, resolution: String(body.resolution), input: (body.input as string[] | undefined) ?? [], ...dissentField(body, now), ...itemsField(body, c.paper) }, guard };
       break;
     case 'postpone':
       ev = { type: 'CasePostponed', data: { v: 1, meetingId: c.meetingId ?? '', reason: String(body.reason) }, guard };
       break;
     case 'refer': {
       const referredCaseId = ids('case:referred');
-      ev = { type: 'CaseReferred', data: { v: 1, toCommittee: String(body.toCommittee), type: body.type as CaseType, referredCaseId }, guard };
+      ev = { type: 'CaseReferred', data: { v: 1, toCommittee: String(body.toCommittee), type: body.type as CaseType, referredCaseId, ...(body.reason !== undefined ? { reason: String(body.reason) } : {}) }, guard };
       extra = { referredCaseId };
       break;
     }
     case 'withdraw':
       ev = { type: 'CaseWithdrawn', data: { v: 1, reason: String(body.reason) }, guard };
       break;
+    case 'vote':
+      ev = { ...voteEvent(body as CaseCommandBodies['vote'], c.meetingId ?? '', own?.facts.state, now), guard };
+      break;
     default:
       throw new ValidationFailed([{ field: 'command', message: `unknown command ${String(command)}` }]);
   }
 
-  const next = decideCase(k.snapshot, ev);
+  let next = decideCase(k.snapshot, ev);
   if (!next) throw caseRefused(command, k.snapshot, actor, own, target);
   const writes: PlannedWrite[] = [{ stream, expectedRevision: k.revision, events: [{ type: ev.type, data: ev.data }] }];
+  const fromDiscussion = command === 'refer' && caseState(k.snapshot) === 'discussion';
+  const leave = fromDiscussion ? leavesMeeting(ev.data as CaseReferred['data'], c.meetingId ?? '') : null;
+  if (leave) {
+    // referred before a decision: the case leaves its meeting as a postponed one does (refer.ts)
+    next = decideCase(next, { ...leave, guard })!;
+    writes[0]!.events.push(leave);
+  }
 
   // follow-ons on other streams
   const allowed = () => allowedCommands(k.snapshot, { actor, meeting: own?.facts, previousMeeting: own?.previous?.facts }).filter((x) => x !== command);
@@ -225,11 +243,11 @@ export function decideCaseCommand<C extends CaseCommandName>(
       { type: 'CaseAddedToAgenda', data: { v: 1, caseId, ...(c.standardItem ? { standardItem: c.standardItem } : {}) } },
       refusedByMeeting(target!, 'does not take it on its agenda'),
     );
-  } else if (command === 'unschedule' || command === 'postpone' || (command === 'withdraw' && own && own.facts.state === 'planned')) {
-    const why = command === 'unschedule' ? 'unscheduled' : command === 'postpone' ? 'postponed' : 'withdrawn';
+  } else if (command === 'unschedule' || command === 'postpone' || leave || (command === 'withdraw' && own && own.facts.state === 'planned')) {
+    const why = command === 'unschedule' ? 'unscheduled' : command === 'postpone' || leave ? 'postponed' : 'withdrawn';
     meetingFollowOn(
       own!.loaded,
-      { type: 'CaseRemovedFromAgenda', data: { v: 1, caseId, reason: String(body.reason), why } },
+      { type: 'CaseRemovedFromAgenda', data: { v: 1, caseId, reason: leave?.data.reason ?? String(body.reason), why } },
       refusedByMeeting(own!.loaded, 'does not let it off its agenda'),
     );
   } else if (command === 'endorse' && c.standardItem === 'minutes-approval') {
@@ -247,8 +265,9 @@ export function decideCaseCommand<C extends CaseCommandName>(
           ),
       );
     }
-  } else if (command === 'refer') {
-    const data = ev.data as { toCommittee: string; type: CaseType; referredCaseId: string };
+  }
+  if (command === 'refer') {
+    const data = ev.data as CaseReferred['data'];
     const drafted: CaseDrafted['data'] = {
       v: 1,
       caseId: data.referredCaseId,
@@ -262,8 +281,9 @@ export function decideCaseCommand<C extends CaseCommandName>(
       projectIds: [...c.paper.projectIds],
       meetsFollowUps: [],
       referredFromCaseId: caseId,
+      referral: referralCarried(c, data.reason),
     };
     writes.push({ stream: caseStream(data.referredCaseId), expectedRevision: 'no_stream', events: [{ type: 'CaseDrafted', data: drafted }] });
   }
-  return { writes, root: stream, answer: { id: caseId, state: caseState(next), revision: k.revision + 1n, ...extra } };
+  return { writes, root: stream, answer: { id: caseId, state: caseState(next), revision: k.revision + BigInt(writes[0]!.events.length), ...extra } };
 }

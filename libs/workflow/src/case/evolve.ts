@@ -37,6 +37,7 @@ function paperOf(d: CaseDrafted['data']): CasePaper {
     meetsFollowUps: d.meetsFollowUps ?? [],
   };
   for (const k of ['background', 'purpose', 'caseOfficer', 'responsible'] as const) if (d[k] !== undefined) paper[k] = d[k];
+  if (d.items !== undefined) paper.items = d.items;
   return paper;
 }
 
@@ -63,6 +64,8 @@ export function startCase(e: Stamped<CaseDrafted>): CaseRecord {
     unschedulings: [],
     referrals: [],
     withdrawal: null,
+    vote: null,
+    referral: d.referral ?? null,
   };
 }
 
@@ -77,7 +80,7 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
     case 'CaseDrafted': {
       // Only ever the first event (startCase); a second one restates the paper and identity.
       const fresh = startCase(e);
-      return { ...s, caseId: fresh.caseId, committee: fresh.committee, matterId: fresh.matterId, paper: fresh.paper, standardItem: fresh.standardItem, referredFromCaseId: fresh.referredFromCaseId };
+      return { ...s, caseId: fresh.caseId, committee: fresh.committee, matterId: fresh.matterId, paper: fresh.paper, standardItem: fresh.standardItem, referredFromCaseId: fresh.referredFromCaseId, referral: fresh.referral };
     }
     case 'CasePaperEdited':
       return { ...s, paper: { ...s.paper, ...stripUndefined(e.data.changes ?? {}) } };
@@ -105,12 +108,12 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
     case 'ResolutionEndorsed':
       return {
         ...s,
-        decision: { outcome: 'endorsement', resolution: e.data.resolution, conditions: e.data.conditions ?? null, input: [], meetingId: s.meetingId ?? s.lastMeetingId, ...stamp },
+        decision: { outcome: 'endorsement', resolution: e.data.resolution, conditions: e.data.conditions ?? null, input: [], meetingId: s.meetingId ?? s.lastMeetingId, dissent: e.data.dissent ?? [], items: e.data.items ?? [], ...stamp },
       };
     case 'CaseNoted':
       return {
         ...s,
-        decision: { outcome: 'orientation', resolution: e.data.resolution, conditions: null, input: e.data.input ?? [], meetingId: s.meetingId ?? s.lastMeetingId, ...stamp },
+        decision: { outcome: 'orientation', resolution: e.data.resolution, conditions: null, input: e.data.input ?? [], meetingId: s.meetingId ?? s.lastMeetingId, dissent: e.data.dissent ?? [], items: e.data.items ?? [], ...stamp },
       };
     case 'CasePostponed':
       // Off the agenda, back to draft; the number given at notice and the presenter are lost,
@@ -123,10 +126,18 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
         postponements: [...s.postponements, { meetingId: e.data.meetingId || (s.meetingId ?? ''), numberLost: s.number, reason: e.data.reason, ...stamp }],
       };
     case 'CaseReferred':
-      return { ...s, referrals: [...s.referrals, { toCommittee: e.data.toCommittee, type: e.data.type, referredCaseId: e.data.referredCaseId, ...stamp }] };
+      return {
+        ...s,
+        referrals: [
+          ...s.referrals,
+          { toCommittee: e.data.toCommittee, type: e.data.type, referredCaseId: e.data.referredCaseId, ...(e.data.reason !== undefined ? { reason: e.data.reason } : {}), meetingId: s.meetingId ?? s.lastMeetingId, ...stamp },
+        ],
+      };
     case 'CaseWithdrawn':
       // Meeting and number kept (see the header): the withdrawal names them too.
       return { ...s, withdrawal: { reason: e.data.reason, meetingId: s.meetingId, number: s.number, ...stamp } };
+    case 'VoteRecorded':
+      return { ...s, vote: { meetingId: e.data.meetingId || (s.meetingId ?? ''), for: e.data.for ?? [], against: e.data.against ?? [], abstained: e.data.abstained ?? [], ...stamp } };
     default:
       return s; // not a case event: nothing this record says changes
   }

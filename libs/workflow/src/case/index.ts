@@ -2,3 +2,6 @@ export * from './lifecycle.js';
 export * from './state.js';
 export * from './evolve.js';
 export * from './fold.js';
+export * from './vote.js';
+export * from './refer.js';
+export * from './items.js';

@@ -6,7 +6,7 @@
  * Stamps (`at`, `actor`) are the stored events' `metadata.at` / `metadata.actor`; they are null in
  * a state evolved from a candidate event not stored yet.
  */
-import type { CasePaper, CaseType, StandardItem } from '../events.js';
+import type { CasePaper, CaseType, Dissent, ItemResolution, NamedMember, ReferralCarried, StandardItem } from '../events.js';
 import type { Stamp } from '../core/fact.js';
 import type { CaseStatus } from './lifecycle.js';
 
@@ -42,12 +42,28 @@ export interface CaseDecision extends Stamp {
   /** Note only: numbered input points. */
   input: string[];
   meetingId: string | null;
+  /** Dissens recorded with the decision (present members), in the order given. */
+  dissent: Dissent[];
+  /** Per sub-item vedtak (labels of the paper's items). */
+  items: ItemResolution[];
 }
 
 export interface CaseReferral extends Stamp {
   toCommittee: string;
   type: CaseType;
   referredCaseId: string;
+  /** Referred from discussion (before a decision): why; absent for a referral of the vedtak. */
+  reason?: string;
+  /** The meeting it was referred at. */
+  meetingId: string | null;
+}
+
+/** Votering: the latest vote on the case (a later vote replaces it; the history keeps both). */
+export interface CaseVote extends Stamp {
+  meetingId: string;
+  for: NamedMember[];
+  against: NamedMember[];
+  abstained: NamedMember[];
 }
 
 export interface CaseWithdrawal extends Stamp {
@@ -87,4 +103,8 @@ export interface CaseRecord {
   unschedulings: CaseUnscheduling[];
   referrals: CaseReferral[];
   withdrawal: CaseWithdrawal | null;
+  /** The latest vote (null: none taken). */
+  vote: CaseVote | null;
+  /** Opened by `refer`: what the referring case carried (null otherwise). */
+  referral: ReferralCarried | null;
 }

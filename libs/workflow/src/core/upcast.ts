@@ -51,6 +51,7 @@ export const EVENT_VERSIONS = {
     CasePostponed: V1,
     CaseReferred: V1,
     CaseWithdrawn: V1,
+    VoteRecorded: V1,
   } satisfies Record<CaseEvent['type'], EventVersions>,
   history: { HistoricalDecisionRecorded: V1 } satisfies Record<HistoryEvent['type'], EventVersions>,
   project: { ProjectRegistered: V1, ProjectStatusReported: V1 } satisfies Record<ProjectEvent['type'], EventVersions>,

@@ -56,6 +56,8 @@ const CHECKS = {
     const prev = event.guard?.previousMeeting;
     return !prev || (prev.state === 'held' && prev.minutes === 'draft');
   },
+  /** Votes and referral before a decision are for substantive cases, not the standard items. */
+  substantive: ({ context }: Args) => context.standardItem === null,
 } satisfies Record<string, (args: Args) => boolean>;
 export type CaseCheck = keyof typeof CHECKS;
 
@@ -75,6 +77,8 @@ export const CASE_ACCEPTS: { readonly [S in CaseStatus]: { readonly [T in CaseMa
     ResolutionEndorsed: ['meetingInSession', 'minutesApprovable'],
     CaseNoted: ['meetingInSession'],
     CasePostponed: ['meetingInSession'],
+    VoteRecorded: ['meetingInSession', 'substantive'],
+    CaseReferred: ['meetingInSession', 'substantive'],
   },
   endorsement: { CaseReferred: [] },
   orientation: { CaseReferred: [] },

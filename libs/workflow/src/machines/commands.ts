@@ -22,6 +22,8 @@ export const CASE_COMMANDS = [
   'withdraw',
   /** PATCH of the case paper. */
   'edit',
+  /** Votering in session (case/vote.ts). */
+  'vote',
 ] as const;
 export type CaseCommand = (typeof CASE_COMMANDS)[number];
 
@@ -41,6 +43,7 @@ export const COMMAND_EVENT: Record<CaseCommand, CaseEvent['type']> = {
   refer: 'CaseReferred',
   withdraw: 'CaseWithdrawn',
   edit: 'CasePaperEdited',
+  vote: 'VoteRecorded',
 };
 
 export interface AllowedCommandsContext {
@@ -92,6 +95,8 @@ export function candidateEvent(s: CaseSnapshot, command: CaseCommand, ctx: Allow
       return { type: 'CaseWithdrawn', data: { v: 1, reason: '' }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
     case 'edit':
       return { type: 'CasePaperEdited', data: { v: 1, changes: {} }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'vote':
+      return { type: 'VoteRecorded', data: { v: 1, meetingId, for: [], against: [], abstained: [] }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
   }
 }
 

@@ -1,4 +1,6 @@
 /** The read models answered by the queries: a case, a meeting (with its agenda), a summary, a history entry. */
+import { votesOf } from '../case/vote.js';
+import { resolveCitations, type ResolvedCitation } from '../case/items.js';
 import type { RecordedEvent } from '@saksflyt/event-store';
 import { caseState, type CaseSnapshot } from '../machines/case.machine.js';
 import { allowedCommands, allowedMeetingCommands } from '../machines/commands.js';
@@ -78,6 +80,23 @@ export async function meetingView(load: Loader, m: Loaded<MeetingSnapshot>, acto
   };
 }
 
+/** The sub-item citations among a paper's `meetsFollowUps` that resolve (case/items.ts). */
+export function resolvedCitations(load: Loader, entries: readonly string[] | undefined, committee: string): Promise<ResolvedCitation[]> {
+  return resolveCitations(entries, committee, (c, n) => load.catalogue.caseNumbers.get(`${c} ${n}`), async (id) => (await load.case(id)).snapshot.context.paper);
+}
+
+/** The citation texts that resolve (for the create/edit check). */
+export async function citedItems(load: Loader, entries: readonly string[] | undefined, committee: string): Promise<Set<string>> {
+  return new Set((await resolvedCitations(load, entries, committee)).map((r) => r.citation));
+}
+
+async function citationsOf(load: Loader, entries: readonly string[], committee: string): Promise<{ citedItems?: ResolvedCitation[] }> {
+  if (!entries.length) return {};
+  await load.catalogue.catchUp();
+  const cited = await resolvedCitations(load, entries, committee);
+  return cited.length ? { citedItems: cited } : {};
+}
+
 export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Actor, keep?: (e: RecordedEvent) => boolean): Promise<CaseView> {
   const s = k.snapshot;
   const c = s.context;
@@ -111,5 +130,11 @@ export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Ac
     referrals: c.referrals.map((r) => ({ toCommittee: r.toCommittee, type: r.type, referredCaseId: r.referredCaseId })),
     withdrawnReason: c.withdrawal?.reason ?? null,
     postponedFrom: c.postponements.map((p) => p.meetingId),
+    ...(c.decision?.dissent.length ? { dissent: c.decision.dissent } : {}),
+    ...(c.vote ? { votes: votesOf(c.vote) } : {}),
+    ...(c.referral ? { referral: c.referral } : {}),
+    ...(c.paper.items?.length ? { items: c.paper.items } : {}),
+    ...(c.decision?.items?.length ? { itemResolutions: c.decision.items } : {}),
+    ...(await citationsOf(load, c.paper.meetsFollowUps, c.committee)),
   };
 }
