@@ -3,7 +3,7 @@
  * so the formats cannot drift apart: title, draft mark, header block, agenda table, one
  * section per case, and the provenance line.
  */
-import type { FollowUpRef, MemberEntry, MinutesCase, MinutesDocument, NoticeDocument, PersonRef, ReferralRef, SubItemRef, VoterRef } from './model.js';
+import type { FollowUpRef, MemberEntry, MinutesCase, MinutesDocument, NoticeDocument, PersonRef, ReferralRef, SubItemRef, VoterRef, WrittenProcedureRef } from './model.js';
 import { caseTypeLabel, clean, formatDate, formatTime, oneLine, present } from './text.js';
 
 export interface HeaderRow {
@@ -90,6 +90,12 @@ export const LABELS = {
   dissent: 'Dissens',
   referral: 'Oversendt fra',
   referralReason: 'Begrunnelse',
+  writtenProcedures: 'Saker behandlet ved skriftlig behandling',
+  concluded: 'Avsluttet',
+  answers: 'Svar',
+  agree: 'Enig',
+  disagree: 'Uenig',
+  comments: 'Kommentarer',
   draft: 'Utkast',
   draftStatus: 'Referatet er ikke godkjent.',
   approvedStatus: 'Godkjent referat.',
@@ -186,6 +192,23 @@ function itemBlocks(items: readonly SubItemRef[] | null | undefined, which: 'res
   return blocks;
 }
 
+/** One section "Saker behandlet ved skriftlig behandling": per case its number and title, the day concluded, the vedtak, the answers and comments. */
+function writtenSection(list: readonly WrittenProcedureRef[]): CaseSection {
+  const blocks: Block[] = [];
+  for (const w of list) {
+    blocks.push({ kind: 'fact', label: oneLine(w.number ?? ''), text: oneLine(w.title) });
+    blocks.push({ kind: 'fact', label: LABELS.concluded, text: formatDate(w.concludedOn) });
+    if (present(w.resolution)) blocks.push({ kind: 'resolution', label: LABELS.resolution, text: clean(w.resolution) });
+    const by = (a: 'agree' | 'disagree') => w.answers.filter((x) => x.answer === a);
+    const line = (label: string, l: readonly VoterRef[]) => (l.length ? `${label} (${l.length}): ${l.map(voterName).join(', ')}` : `${label} (0)`);
+    blocks.push({ kind: 'list', label: LABELS.answers, items: [line(LABELS.agree, by('agree')), line(LABELS.disagree, by('disagree'))] });
+    const comments = w.answers.filter((a) => present(a.comment)).map((a) => `${voterName(a)}: ${clean(a.comment!)}`);
+    if (comments.length) blocks.push({ kind: 'list', label: LABELS.comments, items: comments });
+    blocks.push(...dissentBlocks(w.dissent));
+  }
+  return { number: '', title: LABELS.writtenProcedures, blocks };
+}
+
 /** *Dissens*: one paragraph per member, "Name (Organisation): text". */
 function dissentBlocks(dissent: MinutesCase['dissent']): Block[] {
   const items = (dissent ?? []).filter((d) => present(d.text)).map((d) => `${voterName(d)}: ${clean(d.text)}`);
@@ -242,6 +265,8 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     if (followUps.length) blocks.push({ kind: 'list', label: LABELS.followUps, items: followUps });
     return { number: oneLine(c.number ?? ''), title: oneLine(c.title), blocks };
   });
+
+  if (doc.writtenProcedures?.length) cases.push(writtenSection(doc.writtenProcedures));
 
   const committee = oneLine(doc.committee.name);
   const draft = doc.status !== 'approved';

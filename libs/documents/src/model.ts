@@ -138,8 +138,20 @@ export interface MinutesDocument {
   /** `draft` until the next meeting's approval-of-minutes case is endorsed; a draft says "Utkast". */
   status: 'draft' | 'approved';
   cases: MinutesCase[];
+  /** Saker behandlet ved skriftlig behandling (written procedures concluded since the previous meeting). */
+  writtenProcedures?: WrittenProcedureRef[] | null;
   /** The global event position the projection had reached; printed in the document. */
   builtAtPosition: number | bigint;
+}
+
+/** A case decided by written procedure, listed in the next meeting's minutes. */
+export interface WrittenProcedureRef {
+  number: string | null;
+  title: string;
+  resolution: string;
+  concludedOn: string;
+  answers: (VoterRef & { answer: 'agree' | 'disagree'; comment?: string | null })[];
+  dissent?: (VoterRef & { text: string })[] | null;
 }
 
 /** One case in the notice (innkalling), in agenda order. */

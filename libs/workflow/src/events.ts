@@ -69,7 +69,8 @@ export interface MeetingNumberAssigned {
 /** The cases of a noticed agenda got their numbers `N/YY`, in agenda order. */
 export interface CaseNumbersAssigned {
   type: 'CaseNumbersAssigned';
-  data: { v: 1; meetingId: string; numbers: { caseId: string; number: string; seq: number }[] };
+  /** `meetingId` '' with `writtenProcedure: true`: the number of a case opened for written procedure. */
+  data: { v: 1; meetingId: string; numbers: { caseId: string; number: string; seq: number }[]; writtenProcedure?: true };
 }
 
 // ---------- meeting (møte) ----------
@@ -187,12 +188,12 @@ export interface DiscussionRecorded {
 /** Vedtak: tilslutning (endorsement). */
 export interface ResolutionEndorsed {
   type: 'ResolutionEndorsed';
-  data: { v: 1; resolution: string; conditions?: string; dissent?: Dissent[]; items?: ItemResolution[] };
+  data: { v: 1; resolution: string; conditions?: string; dissent?: Dissent[]; items?: ItemResolution[]; writtenProcedure?: WrittenProcedureOutcome };
 }
 /** Vedtak: tatt til orientering (noted), with numbered input points. */
 export interface CaseNoted {
   type: 'CaseNoted';
-  data: { v: 1; resolution: string; input: string[]; dissent?: Dissent[]; items?: ItemResolution[] };
+  data: { v: 1; resolution: string; input: string[]; dissent?: Dissent[]; items?: ItemResolution[]; writtenProcedure?: WrittenProcedureOutcome };
 }
 /** Utsatt: off the agenda, back to draft; a number given at notice is lost. */
 export interface CasePostponed {
@@ -231,6 +232,24 @@ export interface ReferralCarried {
   /** Referred from discussion, before a decision: why. */
   reason?: string;
 }
+/** Skriftlig behandling opened on a draft case: its number given at once, answers until `deadline`. */
+export interface WrittenProcedureOpened {
+  type: 'WrittenProcedureOpened';
+  /** `deadline`: YYYY-MM-DD (through that day, Norwegian time) or an ISO time with offset. */
+  data: { v: 1; deadline: string; number: string };
+}
+/** A member's answer in a written procedure (their own token); a later answer replaces it. */
+export interface WrittenProcedureAnswered {
+  type: 'WrittenProcedureAnswered';
+  data: { v: 1; memberId: string; name: string; organisation: string; answer: 'agree' | 'disagree'; comment?: string };
+}
+/** The answers as they stood when the secretariat concluded (part of the decision). */
+export interface WrittenProcedureOutcome {
+  deadline: string;
+  tally: { agree: number; disagree: number };
+  answers: { memberId: string; name: string; organisation: string; answer: 'agree' | 'disagree'; comment?: string }[];
+}
+
 /** Votering: who voted for, against and abstained; a later vote on the case replaces it. */
 export interface VoteRecorded {
   type: 'VoteRecorded';
@@ -308,7 +327,9 @@ export type CaseEvent =
   | CasePostponed
   | CaseReferred
   | CaseWithdrawn
-  | VoteRecorded;
+  | VoteRecorded
+  | WrittenProcedureOpened
+  | WrittenProcedureAnswered;
 
 export type HistoryEvent = HistoricalDecisionRecorded;
 export type ProjectEvent = ProjectRegistered | ProjectStatusReported;

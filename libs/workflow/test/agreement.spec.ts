@@ -22,6 +22,7 @@ const BODIES: Record<CaseCommand, Record<string, unknown>> = {
   withdraw: { reason: 'r' },
   edit: { title: 'Ny tittel' },
   vote: { for: [], against: [] },
+  'written-procedure': { deadline: '2099-12-31' },
 };
 
 describe('allowedCommands and the service agree (fast-check, SQLite)', () => {
@@ -40,7 +41,7 @@ describe('allowedCommands and the service agree (fast-check, SQLite)', () => {
     const weights: [Step, number][] = [
       ...CASE_COMMANDS.map((command): [Step, number] => [
         { on: 'case', command },
-        { schedule: 6, present: 6, endorse: 6, note: 6, 'record-discussion': 2, refer: 4, withdraw: 1, postpone: 1, unschedule: 1, edit: 2, vote: 2 }[command],
+        { schedule: 6, present: 6, endorse: 6, note: 6, 'record-discussion': 2, refer: 4, withdraw: 1, postpone: 1, unschedule: 1, edit: 2, vote: 2, 'written-procedure': 1 }[command],
       ]),
       ...(['plan', ...MEETING_COMMANDS] as const).map((command): [Step, number] => [{ on: 'meeting', command }, command === 'plan' ? 1 : 3]),
     ];

@@ -112,6 +112,10 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
         return { v: 1, toCommittee: 'NUIT', type: 'approval', referredCaseId: `r${st.number}` };
       case 'CaseWithdrawn':
         return { v: 1, reason: st.text };
+      case 'WrittenProcedureOpened':
+        return { v: 1, deadline: '2099-12-31', number: st.number };
+      case 'WrittenProcedureAnswered':
+        return { v: 1, memberId: 'm1', name: st.text, organisation: 'o', answer: st.text === 'a' ? 'agree' : 'disagree' };
       case 'VoteRecorded':
         return { v: 1, meetingId: own, for: [{ memberId: 'm1', name: st.text, organisation: 'o' }], against: [], abstained: [] };
       default:

@@ -27,6 +27,7 @@ export const ALLOWED: Readonly<Record<Action, readonly Caller[]>> = {
   'portfolio.write': ['secretariat', 'otherSecretariat'],
   'read.private': ['member', 'secretariat', 'auditor', 'admin'],
   'audit.read': ['auditor'],
+  'case.respond': ['member'],
 };
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -44,7 +45,7 @@ export interface RouteAccess {
   public?: true;
 }
 
-const CASE_COMMANDS = ['schedule', 'unschedule', 'present', 'record-discussion', 'endorse', 'note', 'postpone', 'refer', 'withdraw', 'vote'] as const;
+const CASE_COMMANDS = ['schedule', 'unschedule', 'present', 'record-discussion', 'endorse', 'note', 'postpone', 'refer', 'withdraw', 'vote', 'written-procedure'] as const;
 
 export const ROUTES: readonly RouteAccess[] = [
   // committees (admin), their meetings and earlier decisions (secretariat)
@@ -66,6 +67,7 @@ export const ROUTES: readonly RouteAccess[] = [
   ...CASE_COMMANDS.map((c): RouteAccess => ({ method: 'POST', path: `/api/cases/:id/${c}`, action: 'case.advance', committeeOf: 'case' })),
   { method: 'GET', path: '/api/cases/:id', action: 'read.private', committeeOf: 'case', public: true },
   { method: 'GET', path: '/api/cases/:id/history', action: 'read.private', committeeOf: 'case' },
+  { method: 'POST', path: '/api/cases/:id/written-procedure/responses', action: 'case.respond', committeeOf: 'case' },
   // portfolio (the secretariat of any committee)
   { method: 'POST', path: '/api/portfolio/projects', action: 'portfolio.write', committeeOf: 'none' },
   { method: 'POST', path: '/api/portfolio/projects/:id/reports', action: 'portfolio.write', committeeOf: 'project' },

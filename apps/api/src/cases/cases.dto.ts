@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import type { FieldError } from '../problem/problem.js';
-import { NotBlank, Omittable } from '../validation/rules.js';
+import { NotBlank, Omittable, isCalendarDate } from '../validation/rules.js';
 
 export const CASE_TYPES = ['approval', 'orientation', 'endorsement', 'discussion'] as const;
 export type CaseTypeName = (typeof CASE_TYPES)[number];
@@ -155,6 +155,25 @@ export class ReferDto {
   @ApiPropertyOptional({ description: 'why; required when referring from discussion (before a decision)' }) @Omittable() @IsString() @NotBlank() @MaxLength(10_000) reason?: string;
 }
 
+/** Skriftlig behandling: until when members answer. */
+export class WrittenProcedureDto {
+  @ApiProperty({ example: '2019-01-25', description: 'YYYY-MM-DD (answers through that day, Norwegian time) or an ISO time with offset; not passed' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/, { message: 'deadline must be a date YYYY-MM-DD or an ISO 8601 time with offset' })
+  deadline: string;
+
+  static crossFieldErrors(dto: WrittenProcedureDto): FieldError[] {
+    const ok = dto.deadline.length === 10 ? isCalendarDate(dto.deadline) : !Number.isNaN(Date.parse(dto.deadline));
+    return ok ? [] : [{ field: 'deadline', message: 'deadline must name a real day or time' }];
+  }
+}
+
+/** A member's answer in a written procedure. */
+export class WrittenAnswerDto {
+  @ApiProperty({ enum: ['agree', 'disagree'] }) @IsIn(['agree', 'disagree']) answer: 'agree' | 'disagree';
+  @ApiPropertyOptional({ description: 'part of the decision when concluded' }) @Omittable() @IsString() @NotBlank() @MaxLength(100_000) comment?: string;
+}
+
 const VOTERS: ApiPropertyOptions = { type: [String], description: 'member ids: each present and entitled to vote (a chair or member, or a deputy standing in for an absent member)' };
 
 /** Votering: at least one voter, nobody twice (across the three lists). */
@@ -183,6 +202,8 @@ export class CaseWriteResultDoc {
   @ApiProperty() revision: number;
   @ApiProperty() position: number;
   @ApiPropertyOptional({ description: 'refer: the new case in the other committee' }) referredCaseId?: string;
+  @ApiPropertyOptional({ description: 'written-procedure: the number given at once' }) number?: string;
+  @ApiPropertyOptional({ description: 'written-procedure: until when members answer' }) deadline?: string;
 }
 
 export class CaseDoc {
@@ -209,6 +230,11 @@ export class CaseDoc {
   @ApiPropertyOptional({ type: [PaperItemDto], description: 'the numbered sub-items of the paper' }) items?: unknown[];
   @ApiPropertyOptional({ type: [ItemResolutionDto], description: 'the vedtak per sub-item' }) itemResolutions?: unknown[];
   @ApiPropertyOptional({ type: [Object], description: 'sub-item citations in meetsFollowUps, resolved: { citation, caseId, committee, number, label, title }' }) citedItems?: unknown[];
+  @ApiPropertyOptional({
+    type: Object,
+    description: 'skriftlig behandling: { deadline, openedAt, concludedAt, tally: { agree, disagree }, answers: [{ memberId, name, organisation, answer, comment?, at }] } (answers and tally only for the committee until concluded)',
+  })
+  writtenProcedure?: unknown;
 }
 
 export class HistoryEntryDoc {

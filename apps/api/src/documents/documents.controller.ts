@@ -95,6 +95,7 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
       ...(c.dissent ? { dissent: c.dissent } : {}),
       ...(c.items ? { items: c.items } : {}),
     })),
+    ...(m.writtenProcedures ? { writtenProcedures: m.writtenProcedures } : {}),
     builtAtPosition: position,
   };
 }

@@ -14,7 +14,7 @@
  * `meeting` and `case` working docs.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import { citationText, votesOf, type CaseType, type DataOf, type Dissent, type VotesView } from '@saksflyt/workflow';
+import { citationText, osloDate, votesOf, type CaseType, type DataOf, type Dissent, type VotesView, type WrittenProcedureOutcome } from '@saksflyt/workflow';
 import { itemsOf, type MinutesItem } from './items.js';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
 import { agendaIndex, caseNumber, trackCase, trackMeeting, yearOf, type CaseDoc, type MeetingDoc, type TrackedCase, CASE_TYPES, MEETING_TYPES } from './common.js';
@@ -46,6 +46,12 @@ export interface DecisionRow {
   votes?: VotesView;
   /** Numbered sub-items with their own vedtak where given; `q=50/18 NR. 2` finds the row. */
   items?: MinutesItem[];
+  /** The day (Norwegian time) a written procedure was concluded (meeting rows: see `date`). */
+  decidedOn?: string;
+  /** Decided by written procedure (skriftlig behandling), no meeting. */
+  writtenProcedure?: true;
+  /** The written procedure's answers when concluded (tally and comments are part of the decision). */
+  writtenProcedureOutcome?: WrittenProcedureOutcome;
 }
 
 /** Stored row: the public row plus what ordering and `asOf` need. */
@@ -87,6 +93,7 @@ export function toDecisionRow(d: DecisionDoc, asOf?: number): DecisionRow {
     ...(d.dissent ? { dissent: d.dissent } : {}),
     ...(d.votes ? { votes: d.votes } : {}),
     ...(d.items ? { items: d.items } : {}),
+    ...(d.writtenProcedure ? { writtenProcedure: true as const, decidedOn: d.date!, ...(d.writtenProcedureOutcome ? { writtenProcedureOutcome: d.writtenProcedureOutcome } : {}) } : {}),
   };
 }
 
@@ -145,6 +152,32 @@ function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
     ...(decision.dissent?.length ? { dissent: decision.dissent } : {}),
     ...(c.vote ? { votes: votesOf(c.vote) } : {}),
     ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
+  };
+}
+
+/** A case decided by written procedure: no meeting; dated the day it was concluded (Norwegian time). */
+function writtenRow(c: CaseDoc): DecisionDoc {
+  const decision = c.decision!;
+  const day = osloDate(decision.at!);
+  return {
+    caseId: c.caseId,
+    committee: c.committee,
+    number: caseNumber(c),
+    title: c.paper.title,
+    type: c.paper.type,
+    outcome: decision.outcome,
+    resolution: decision.resolution,
+    meetingId: null,
+    meetingNumber: null,
+    date: day,
+    decidedAt: decision.at!,
+    minutesApprovedAt: null,
+    agendaIndex: 0,
+    meetingSeq: 0,
+    ...(decision.dissent?.length ? { dissent: decision.dissent } : {}),
+    ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
+    writtenProcedure: true,
+    ...(decision.writtenProcedure ? { writtenProcedureOutcome: decision.writtenProcedure } : {}),
   };
 }
 
@@ -213,6 +246,10 @@ export function evolveDecisions(docs: DocStore, e: RecordedEvent, meetingId: str
   }
   if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted')) return;
   const decidedIn = c.after.decision?.meetingId ?? null;
+  if (!decidedIn && c.after.writtenProcedure) {
+    docs.put('decision', c.after.caseId, writtenRow(c.after));
+    return;
+  }
   const m = decidedIn ? docs.get<MeetingDoc>('meeting', decidedIn) : undefined;
   if (!m) throw new Error(`case ${c.after.caseId} decided without a known meeting`);
   docs.put('decision', c.after.caseId, rowFor(c.after, m));

@@ -9,7 +9,7 @@
 import type { RecordedEvent } from '@saksflyt/event-store';
 import { votesOf, type CaseType, type Dissent, type ReferralCarried, type StandardItem, type VotesView } from '@saksflyt/workflow';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
-import { itemsOf, type MinutesItem } from './items.js';
+import { itemsOf, writtenProceduresFor, type MinutesItem, type WrittenMinutesCase } from './items.js';
 import {
   approvedBy,
   caseDiscussion,
@@ -75,6 +75,8 @@ export interface Minutes {
   observers: MemberDoc[];
   attendance: { present: MemberDoc[]; absent: MemberDoc[]; guests: string[] } | null;
   cases: MinutesCase[];
+  /** Saker behandlet ved skriftlig behandling: written procedures concluded since (listed at the committee's next meeting). */
+  writtenProcedures?: WrittenMinutesCase[];
 }
 
 function render(docs: DocReader, m: MeetingDoc): Minutes {
@@ -126,6 +128,7 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
       ? { present: m.attendance.present.map(person), absent: m.attendance.absent.map(person), guests: m.attendance.guests }
       : null,
     cases,
+    ...writtenProceduresFor(docs, m),
   };
 }
 

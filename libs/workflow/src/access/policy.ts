@@ -26,6 +26,7 @@ export interface Actor {
  * - `read.private` (planned meetings, draft cases and minutes, history, `asOf`/`atPosition`):
  *   the committee's members and secretariat, auditors, admins.
  * - `audit.read` (log, verify, export): auditors.
+ * - `case.respond` (a written procedure's answer, with their own token): the committee's members.
  */
 export const ACTIONS = [
   'committee.create',
@@ -39,6 +40,7 @@ export const ACTIONS = [
   'portfolio.write',
   'read.private',
   'audit.read',
+  'case.respond',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -67,6 +69,8 @@ export function may(actor: Actor | null | undefined, action: Action, committee?:
       return scoped('member') || scoped('secretariat') || has(actor, 'auditor') || has(actor, 'admin');
     case 'audit.read':
       return has(actor, 'auditor');
+    case 'case.respond':
+      return scoped('member');
     default:
       return false;
   }

@@ -31,7 +31,7 @@ export interface CatalogueCase {
 }
 
 /** The event types the catalogue reads (every other event leaves it as it is). */
-export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded', 'CaseNumbered']);
+export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded', 'CaseNumbered', 'WrittenProcedureOpened']);
 
 const CATALOGUE_TYPE_LIST: readonly string[] = [...CATALOGUE_EVENT_TYPES];
 
@@ -147,6 +147,7 @@ export class Catalogue {
         for (const f of d.followUps ?? []) this.followUps.set(f.id, { caseId, text: f.text });
         break;
       }
+      case 'WrittenProcedureOpened':
       case 'CaseNumbered': {
         const caseId = e.stream.startsWith('case-') ? e.stream.slice(5) : '';
         const k = this.cases.get(caseId);

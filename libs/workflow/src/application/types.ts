@@ -1,6 +1,7 @@
 import type { CasePaper, CaseType, Dissent, ItemResolution, MemberRole, PaperItem, ReferralCarried, StandardItem } from '../events.js';
 import type { VotesView } from '../case/vote.js';
 import type { ResolvedCitation } from '../case/items.js';
+import type { WrittenProcedureView } from '../case/written-procedure.js';
 import type { CaseCommand, MeetingCommand } from '../machines/commands.js';
 import type { Actor, CaseState, MeetingLifecycle } from '../machines/guard-input.js';
 
@@ -88,6 +89,13 @@ export interface CaseCommandBodies {
   refer: { toCommittee: string; type: CaseType; reason?: string };
   withdraw: { reason: string };
   vote: { for: string[]; against: string[]; abstained?: string[] };
+  /** Skriftlig behandling: YYYY-MM-DD (through that day, Norwegian time) or an ISO time with offset. */
+  'written-procedure': { deadline: string };
+}
+/** A member's answer in a written procedure. */
+export interface WrittenAnswerBody {
+  answer: 'agree' | 'disagree';
+  comment?: string;
 }
 /** Dissens on endorse/note: a present member and their text. */
 export interface DissentBody {
@@ -194,6 +202,8 @@ export interface CaseView {
   itemResolutions?: ItemResolution[];
   /** The sub-item citations in `meetsFollowUps`, resolved to the cited case. */
   citedItems?: ResolvedCitation[];
+  /** Skriftlig behandling: deadline, answers (the committee's until concluded), when concluded. */
+  writtenProcedure?: WrittenProcedureView;
 }
 export interface HistoryEntry {
   id: string;

@@ -26,6 +26,7 @@ import { decideContinueNumbering } from '../numbering/decide.js';
 import type { NumberingState } from '../numbering/state.js';
 import { Queries } from '../queries/reads.js';
 import { citedItems } from '../queries/views.js';
+import { answerWrittenProcedure, openWrittenProcedure } from './written-procedure.js';
 import { Catalogue } from './catalogue.js';
 import { ValidationFailed } from './errors.js';
 import type {
@@ -49,6 +50,7 @@ import type {
   PlanMeetingBody,
   RecordHistoryBody,
   WorkflowOptions,
+  WrittenAnswerBody,
 } from './types.js';
 
 export { norwegianDate } from '../meeting/decide.js';
@@ -59,6 +61,7 @@ export class Workflow {
   private readonly load: Loader;
   private readonly handler: CommandHandler;
   private readonly queries: Queries;
+  private readonly clock: () => Date;
 
   constructor(
     private readonly store: EventStore,
@@ -66,7 +69,8 @@ export class Workflow {
   ) {
     this.catalogue = new Catalogue(store);
     this.load = new Loader(store, this.catalogue);
-    this.handler = new CommandHandler(store, this.catalogue, options.clock ?? (() => new Date()));
+    this.clock = options.clock ?? (() => new Date());
+    this.handler = new CommandHandler(store, this.catalogue, this.clock);
     this.queries = new Queries(this.load);
   }
 
@@ -175,13 +179,17 @@ export class Workflow {
   async caseCommand(caseId: string, command: string, body: Record<string, unknown>, ctx: CommandContext): Promise<CommandResult> {
     if (!isCaseCommand(command) || command === 'edit') throw new ValidationFailed([{ field: 'command', message: `unknown command ${command}` }]);
     const b = body ?? {};
+    if (command === 'written-procedure') return openWrittenProcedure(this.handler, this.clock, caseId, b as { deadline: string }, ctx);
     return this.handler.run(ctx, async (ids, rec) => {
       const k = await rec.case(caseId);
       const own = await rec.ownMeeting(k.snapshot);
       const meetingId = String(b.meetingId);
       const target = command === 'schedule' ? (this.catalogue.meetings.has(meetingId) ? await rec.meeting(meetingId) : null) : undefined;
+      // who may vote or dissent: those present in session; in a written procedure, every member
+      const wp = ['endorse', 'note'].includes(command) && k.snapshot.context.writtenProcedure?.concluded === null;
       const att = ['vote', 'endorse', 'note'].includes(command) && own?.facts.state === 'in_session' ? own.loaded.snapshot.context.attendance : null;
-      const inSession = att ? { members: (await rec.committee(k.snapshot.context.committee)).members, attendance: att } : null;
+      const members = att || wp ? (await rec.committee(k.snapshot.context.committee)).members : null;
+      const inSession = members ? { members, attendance: att ?? { present: [...members.keys()], absent: [] } } : null;
       return decideCaseCommand(
         { caseId, command, body: b as never, ifMatch: ctx.ifMatch, actor: ctx.actor, ids },
         {
@@ -193,6 +201,11 @@ export class Workflow {
         },
       );
     });
+  }
+
+  /** A member's answer in a written procedure (their own token; a later one replaces theirs). */
+  answerWrittenProcedure(caseId: string, body: WrittenAnswerBody, ctx: CommandContext): Promise<CommandResult> {
+    return answerWrittenProcedure(this.handler, this.clock, caseId, body, ctx);
   }
 
   // ---------- history (earlier decisions known only from the records) ----------

@@ -18,6 +18,7 @@ import { checkIfMatch, single, type PlannedWrite, type WritePlan } from '../core
 import { dissentField, voteEvent, type InSession } from './vote.js';
 import { leavesMeeting, referralCarried, requireReferralReason } from './refer.js';
 import { citationHint, itemsField } from './items.js';
+import { writtenOutcome } from './written-procedure.js';
 
 export const PAPER_FIELDS = ['title', 'type', 'proposedResolution', 'background', 'purpose', 'caseOfficer', 'responsible', 'projectIds', 'meetsFollowUps', 'items'] as const;
 
@@ -193,10 +194,10 @@ export function decideCaseCommand<C extends CaseCommandName>(
       };
       break;
     case 'endorse':
-      ev = { type: 'ResolutionEndorsed', data: { v: 1, resolution: String(body.resolution), ...(body.conditions !== undefined ? { conditions: body.conditions as string } : {}), ...dissentField(body, now), ...itemsField(body, c.paper) }, guard };
+      ev = { type: 'ResolutionEndorsed', data: { v: 1, resolution: String(body.resolution), ...(body.conditions !== undefined ? { conditions: body.conditions as string } : {}), ...dissentField(body, now), ...itemsField(body, c.paper), ...writtenOutcome(c) }, guard };
       break;
     case 'note':
-      ev = { type: 'CaseNoted', data: { v: 1, resolution: String(body.resolution), input: (body.input as string[] | undefined) ?? [], ...dissentField(body, now), ...itemsField(body, c.paper) }, guard };
+      ev = { type: 'CaseNoted', data: { v: 1, resolution: String(body.resolution), input: (body.input as string[] | undefined) ?? [], ...dissentField(body, now), ...itemsField(body, c.paper), ...writtenOutcome(c) }, guard };
       break;
     case 'postpone':
       ev = { type: 'CasePostponed', data: { v: 1, meetingId: c.meetingId ?? '', reason: String(body.reason) }, guard };

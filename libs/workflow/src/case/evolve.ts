@@ -22,7 +22,7 @@
  *   one meeting's notice. (A draft case never has one, so only an odd stream tells the difference.)
  */
 import type { CaseDrafted, CaseEvent, CasePaper } from '../events.js';
-import { stampOf, type Stamped } from '../core/fact.js';
+import { stampOf, type Stamp, type Stamped } from '../core/fact.js';
 import { CASE_INITIAL, CASE_TARGETS } from './lifecycle.js';
 import type { CaseRecord } from './state.js';
 
@@ -66,6 +66,7 @@ export function startCase(e: Stamped<CaseDrafted>): CaseRecord {
     withdrawal: null,
     vote: null,
     referral: d.referral ?? null,
+    writtenProcedure: null,
   };
 }
 
@@ -108,12 +109,14 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
     case 'ResolutionEndorsed':
       return {
         ...s,
-        decision: { outcome: 'endorsement', resolution: e.data.resolution, conditions: e.data.conditions ?? null, input: [], meetingId: s.meetingId ?? s.lastMeetingId, dissent: e.data.dissent ?? [], items: e.data.items ?? [], ...stamp },
+        decision: { outcome: 'endorsement', resolution: e.data.resolution, conditions: e.data.conditions ?? null, input: [], meetingId: s.meetingId ?? s.lastMeetingId, dissent: e.data.dissent ?? [], items: e.data.items ?? [], writtenProcedure: e.data.writtenProcedure ?? null, ...stamp },
+        ...concluded(s, stamp),
       };
     case 'CaseNoted':
       return {
         ...s,
-        decision: { outcome: 'orientation', resolution: e.data.resolution, conditions: null, input: e.data.input ?? [], meetingId: s.meetingId ?? s.lastMeetingId, dissent: e.data.dissent ?? [], items: e.data.items ?? [], ...stamp },
+        decision: { outcome: 'orientation', resolution: e.data.resolution, conditions: null, input: e.data.input ?? [], meetingId: s.meetingId ?? s.lastMeetingId, dissent: e.data.dissent ?? [], items: e.data.items ?? [], writtenProcedure: e.data.writtenProcedure ?? null, ...stamp },
+        ...concluded(s, stamp),
       };
     case 'CasePostponed':
       // Off the agenda, back to draft; the number given at notice and the presenter are lost,
@@ -136,11 +139,25 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
     case 'CaseWithdrawn':
       // Meeting and number kept (see the header): the withdrawal names them too.
       return { ...s, withdrawal: { reason: e.data.reason, meetingId: s.meetingId, number: s.number, ...stamp } };
+    case 'WrittenProcedureOpened':
+      return { ...s, number: e.data.number, lastNumber: e.data.number, writtenProcedure: { deadline: e.data.deadline, answers: [], concluded: null, ...stamp } };
+    case 'WrittenProcedureAnswered': {
+      const w = s.writtenProcedure ?? { deadline: '', answers: [], concluded: null, at: null, actor: null };
+      const answer = { ...e.data, ...stamp };
+      const i = w.answers.findIndex((a) => a.memberId === e.data.memberId);
+      const answers = i < 0 ? [...w.answers, answer] : w.answers.map((a, j) => (j === i ? answer : a));
+      return { ...s, writtenProcedure: { ...w, answers } };
+    }
     case 'VoteRecorded':
       return { ...s, vote: { meetingId: e.data.meetingId || (s.meetingId ?? ''), for: e.data.for ?? [], against: e.data.against ?? [], abstained: e.data.abstained ?? [], ...stamp } };
     default:
       return s; // not a case event: nothing this record says changes
   }
+}
+
+/** A decision concludes an open written procedure. */
+function concluded(s: CaseRecord, stamp: Stamp): Partial<CaseRecord> {
+  return s.writtenProcedure && !s.writtenProcedure.concluded ? { writtenProcedure: { ...s.writtenProcedure, concluded: stamp } } : {};
 }
 
 export function evolveCase(s: CaseRecord, e: CaseFact): CaseRecord {

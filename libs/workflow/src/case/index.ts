@@ -5,3 +5,4 @@ export * from './fold.js';
 export * from './vote.js';
 export * from './refer.js';
 export * from './items.js';
+export * from './written-procedure.js';

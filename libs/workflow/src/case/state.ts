@@ -6,7 +6,7 @@
  * Stamps (`at`, `actor`) are the stored events' `metadata.at` / `metadata.actor`; they are null in
  * a state evolved from a candidate event not stored yet.
  */
-import type { CasePaper, CaseType, Dissent, ItemResolution, NamedMember, ReferralCarried, StandardItem } from '../events.js';
+import type { CasePaper, CaseType, Dissent, ItemResolution, NamedMember, ReferralCarried, StandardItem, WrittenProcedureAnswered, WrittenProcedureOutcome } from '../events.js';
 import type { Stamp } from '../core/fact.js';
 import type { CaseStatus } from './lifecycle.js';
 
@@ -46,6 +46,8 @@ export interface CaseDecision extends Stamp {
   dissent: Dissent[];
   /** Per sub-item vedtak (labels of the paper's items). */
   items: ItemResolution[];
+  /** Concluded a written procedure: the answers then (tally and comments are part of the decision). */
+  writtenProcedure: WrittenProcedureOutcome | null;
 }
 
 export interface CaseReferral extends Stamp {
@@ -107,4 +109,15 @@ export interface CaseRecord {
   vote: CaseVote | null;
   /** Opened by `refer`: what the referring case carried (null otherwise). */
   referral: ReferralCarried | null;
+  /** Skriftlig behandling (null: none). */
+  writtenProcedure: CaseWrittenProcedure | null;
+}
+
+/** A written procedure: the deadline, every member's latest answer, and when it was concluded. */
+export interface CaseWrittenProcedure extends Stamp {
+  deadline: string;
+  /** By member id, the latest answer (each with its own stamp), in the order first given. */
+  answers: (WrittenProcedureAnswered['data'] & Stamp)[];
+  /** Set by the `endorse`/`note` that concluded it. */
+  concluded: Stamp | null;
 }

@@ -52,6 +52,8 @@ export const EVENT_VERSIONS = {
     CaseReferred: V1,
     CaseWithdrawn: V1,
     VoteRecorded: V1,
+    WrittenProcedureOpened: V1,
+    WrittenProcedureAnswered: V1,
   } satisfies Record<CaseEvent['type'], EventVersions>,
   history: { HistoricalDecisionRecorded: V1 } satisfies Record<HistoryEvent['type'], EventVersions>,
   project: { ProjectRegistered: V1, ProjectStatusReported: V1 } satisfies Record<ProjectEvent['type'], EventVersions>,

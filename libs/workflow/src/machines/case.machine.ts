@@ -58,12 +58,16 @@ const CHECKS = {
   },
   /** Votes and referral before a decision are for substantive cases, not the standard items. */
   substantive: ({ context }: Args) => context.standardItem === null,
+  /** A written procedure open on the case (skriftlig behandling: answers, then endorse/note without a meeting). */
+  writtenOpen: ({ context }: Args) => !!context.writtenProcedure && !context.writtenProcedure.concluded,
+  /** A decision: in the meeting in session, or concluding an open written procedure. */
+  decidable: (args: Args) => meetingIs(['in_session'], 'own')(args) || (!!args.context.writtenProcedure && !args.context.writtenProcedure.concluded),
 } satisfies Record<string, (args: Args) => boolean>;
 export type CaseCheck = keyof typeof CHECKS;
 
 /** Which facts the machine accepts in each state, and the checks each needs. */
 export const CASE_ACCEPTS: { readonly [S in CaseStatus]: { readonly [T in CaseMachineEvent['type']]?: readonly CaseCheck[] } } = {
-  draft: { CasePaperEdited: [], CaseScheduled: ['targetMeetingPlanned'], CaseWithdrawn: [] },
+  draft: { CasePaperEdited: [], CaseScheduled: ['targetMeetingPlanned'], CaseWithdrawn: [], WrittenProcedureOpened: ['substantive'] },
   scheduled: {
     CasePaperEdited: ['beforeNotice'],
     CaseUnscheduled: ['beforeNotice'],
@@ -74,11 +78,12 @@ export const CASE_ACCEPTS: { readonly [S in CaseStatus]: { readonly [T in CaseMa
   },
   discussion: {
     DiscussionRecorded: ['meetingInSession'],
-    ResolutionEndorsed: ['meetingInSession', 'minutesApprovable'],
-    CaseNoted: ['meetingInSession'],
+    ResolutionEndorsed: ['decidable', 'minutesApprovable'],
+    CaseNoted: ['decidable'],
     CasePostponed: ['meetingInSession'],
     VoteRecorded: ['meetingInSession', 'substantive'],
     CaseReferred: ['meetingInSession', 'substantive'],
+    WrittenProcedureAnswered: ['writtenOpen'],
   },
   endorsement: { CaseReferred: [] },
   orientation: { CaseReferred: [] },

@@ -24,6 +24,8 @@ export const CASE_COMMANDS = [
   'edit',
   /** Votering in session (case/vote.ts). */
   'vote',
+  /** Skriftlig behandling: open it on a draft case (case/written-procedure.ts). */
+  'written-procedure',
 ] as const;
 export type CaseCommand = (typeof CASE_COMMANDS)[number];
 
@@ -44,6 +46,7 @@ export const COMMAND_EVENT: Record<CaseCommand, CaseEvent['type']> = {
   withdraw: 'CaseWithdrawn',
   edit: 'CasePaperEdited',
   vote: 'VoteRecorded',
+  'written-procedure': 'WrittenProcedureOpened',
 };
 
 export interface AllowedCommandsContext {
@@ -97,6 +100,8 @@ export function candidateEvent(s: CaseSnapshot, command: CaseCommand, ctx: Allow
       return { type: 'CasePaperEdited', data: { v: 1, changes: {} }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
     case 'vote':
       return { type: 'VoteRecorded', data: { v: 1, meetingId, for: [], against: [], abstained: [] }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'written-procedure':
+      return { type: 'WrittenProcedureOpened', data: { v: 1, deadline: '', number: '' }, guard: { actor: ctx.actor } };
   }
 }
 

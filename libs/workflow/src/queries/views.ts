@@ -1,5 +1,6 @@
 /** The read models answered by the queries: a case, a meeting (with its agenda), a summary, a history entry. */
 import { votesOf } from '../case/vote.js';
+import { writtenProcedureView } from '../case/written-procedure.js';
 import { resolveCitations, type ResolvedCitation } from '../case/items.js';
 import type { RecordedEvent } from '@saksflyt/event-store';
 import { caseState, type CaseSnapshot } from '../machines/case.machine.js';
@@ -119,7 +120,7 @@ export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Ac
     allowedCommands: allowedCommands(s, { actor, meeting: own?.facts, previousMeeting: own?.previous?.facts }),
     recorded: !!own && own.loaded.snapshot.context.minutes === 'approved',
     meetingState: own?.facts.state ?? null,
-    public: k.events.some((e) => e.type === 'CaseNumbered'),
+    public: k.events.some((e) => e.type === 'CaseNumbered' || e.type === 'WrittenProcedureOpened'),
     ...pick(c.paper, ['background', 'purpose', 'caseOfficer', 'responsible']),
     projectIds: c.paper.projectIds,
     meetsFollowUps: c.paper.meetsFollowUps,
@@ -136,5 +137,6 @@ export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Ac
     ...(c.paper.items?.length ? { items: c.paper.items } : {}),
     ...(c.decision?.items?.length ? { itemResolutions: c.decision.items } : {}),
     ...(await citationsOf(load, c.paper.meetsFollowUps, c.committee)),
+    ...(c.writtenProcedure ? { writtenProcedure: writtenProcedureView(c.writtenProcedure) } : {}),
   };
 }
