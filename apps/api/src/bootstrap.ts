@@ -5,6 +5,7 @@ import { Logger, Module, type Type } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessModule } from './access/access.guard.js';
+import { RedactInterceptor } from './access/redact.interceptor.js';
 import { AuthModule } from './auth/auth.js';
 import { loadTokens, type TokenTable } from './auth/tokens.js';
 import { ConfigModule, loadConfig, type AppConfig, type Env } from './config/config.js';
@@ -99,7 +100,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   app.enableShutdownHooks();
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(new ProblemValidationPipe());
-  app.useGlobalInterceptors(new BodyCheckInterceptor(app.get(Reflector)), app.get(IdempotencyInterceptor));
+  app.useGlobalInterceptors(new BodyCheckInterceptor(app.get(Reflector)), app.get(IdempotencyInterceptor), new RedactInterceptor());
 
   installDocs(app);
 

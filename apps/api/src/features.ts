@@ -17,6 +17,7 @@ import { DocumentsModule } from './documents/documents.controller.js';
 import { LiveModule } from './live/live.controller.js';
 import { AuditModule } from './audit/audit.controller.js';
 import { WebModule } from './web/web.module.js';
+import { AttachmentsModule } from './attachments/attachments.controller.js';
 
 export type ModuleImport = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
@@ -33,4 +34,5 @@ export const FEATURE_MODULES: ModuleImport[] = [
   LiveModule,
   AuditModule,
   WebModule,
+  AttachmentsModule,
 ];

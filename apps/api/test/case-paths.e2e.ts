@@ -35,6 +35,7 @@ const VALID_BODY: Record<Exclude<CaseCommand, 'edit'>, Record<string, unknown>> 
   postpone: { reason: 'Utsatt' },
   refer: { toCommittee: 'NUIT', type: 'endorsement' },
   withdraw: { reason: 'Trukket' },
+  amend: { reason: 'Skrivefeil', resolution: 'Rettet vedtak.' },
   vote: { for: ['ingen'], against: [] },
   'written-procedure': { deadline: '2099-12-31' },
 };
@@ -67,7 +68,7 @@ describe('every path of the case machine is reachable through the HTTP API', () 
     let meeting;
     if (view.meetingId) {
       const m = (await ok(s, 'GET', `/api/meetings/${view.meetingId}`, { token: T })).json;
-      meeting = { id: m.id, committee: m.committee, state: m.state };
+      meeting = { id: m.id, committee: m.committee, state: m.state, minutes: m.minutes };
     }
     expect(view.state).toBe(snapshot.value);
     expect(view.allowedCommands).toEqual(allowedCommands(snapshot, { actor: GRAPH, meeting }));

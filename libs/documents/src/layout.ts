@@ -99,9 +99,13 @@ export const LABELS = {
   draft: 'Utkast',
   draftStatus: 'Referatet er ikke godkjent.',
   approvedStatus: 'Godkjent referat.',
+  late: 'Tilleggssak',
+  amended: 'Rettet før godkjenning',
   builtAt: 'Bygget fra hendelsesposisjon',
   page: 'Side',
   of: 'av',
+  attachments: 'Vedlegg',
+  exempt: 'Unntatt offentlighet',
 } as const;
 
 function position(p: number | bigint): string {
@@ -155,10 +159,15 @@ function observersOf(members: readonly MemberEntry[]): string[] {
   return members.filter((m) => m.role === 'observer').map((m) => withOrganisation(m, members));
 }
 
-function agendaRows(cases: readonly { number: string | null; title: string; type: MinutesDocument['cases'][number]['type']; standardItem?: MinutesDocument['cases'][number]['standardItem'] }[]): AgendaRow[] {
+/** A case's title as the documents show it: a late case marked "Tilleggssak: ...". */
+function caseTitle(c: { title: string; late?: boolean | null }): string {
+  return c.late ? `${LABELS.late}: ${oneLine(c.title)}` : oneLine(c.title);
+}
+
+function agendaRows(cases: readonly { number: string | null; title: string; late?: boolean | null; type: MinutesDocument['cases'][number]['type']; standardItem?: MinutesDocument['cases'][number]['standardItem'] }[]): AgendaRow[] {
   return cases.map((c) => ({
     number: oneLine(c.number ?? ''),
-    title: oneLine(c.title),
+    title: caseTitle(c),
     type: caseTypeLabel(c.type, c.standardItem),
   }));
 }
@@ -252,18 +261,21 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     const blocks: Block[] = [];
     const type = caseTypeLabel(c.type, c.standardItem);
     if (type) blocks.push({ kind: 'fact', label: LABELS.type, text: type });
+    if (present(c.exemption)) blocks.push({ kind: 'fact', label: LABELS.exempt, text: oneLine(c.exemption) });
     if (present(c.presenter)) blocks.push({ kind: 'fact', label: LABELS.presenter, text: oneLine(c.presenter) });
     if (present(c.summary)) blocks.push({ kind: 'text', text: clean(c.summary) });
     const points = [...(c.points ?? []), ...(c.input ?? [])].filter(present).map(clean);
     if (points.length) blocks.push({ kind: 'list', label: LABELS.points, items: points });
     if (present(c.resolution)) blocks.push({ kind: 'resolution', label: LABELS.resolution, text: clean(c.resolution) });
     if (present(c.conditions)) blocks.push({ kind: 'text', label: LABELS.conditions, text: clean(c.conditions) });
+    const amended = (c.amendments ?? []).filter((a) => present(a?.reason)).map((a) => (a.at ? `${formatDate(a.at)}: ${clean(a.reason)}` : clean(a.reason)));
+    if (amended.length) blocks.push({ kind: 'list', label: LABELS.amended, items: amended });
     blocks.push(...itemBlocks(c.items, 'resolution'));
     if (c.votes) blocks.push({ kind: 'list', label: LABELS.votes, items: voteLines(c.votes) });
     blocks.push(...dissentBlocks(c.dissent));
     const followUps = (c.followUps ?? []).map(followUpText).filter(present).map(clean);
     if (followUps.length) blocks.push({ kind: 'list', label: LABELS.followUps, items: followUps });
-    return { number: oneLine(c.number ?? ''), title: oneLine(c.title), blocks };
+    return { number: oneLine(c.number ?? ''), title: caseTitle(c), blocks };
   });
 
   if (doc.writtenProcedures?.length) cases.push(writtenSection(doc.writtenProcedures));
@@ -299,6 +311,7 @@ export function noticeLayout(doc: NoticeDocument): Layout {
     const blocks: Block[] = [];
     const type = caseTypeLabel(c.type, c.standardItem);
     if (type) blocks.push({ kind: 'fact', label: LABELS.type, text: type });
+    if (present(c.exemption)) blocks.push({ kind: 'fact', label: LABELS.exempt, text: oneLine(c.exemption) });
     if (present(c.responsible)) blocks.push({ kind: 'fact', label: LABELS.responsible, text: oneLine(c.responsible) });
     if (present(c.purpose)) blocks.push({ kind: 'text', label: LABELS.purpose, text: clean(c.purpose) });
     if (present(c.background)) blocks.push({ kind: 'text', label: LABELS.background, text: clean(c.background) });
@@ -307,7 +320,9 @@ export function noticeLayout(doc: NoticeDocument): Layout {
     if (present(c.proposedResolution)) {
       blocks.push({ kind: 'resolution', label: LABELS.proposal, text: clean(c.proposedResolution) });
     }
-    return { number: oneLine(c.number ?? ''), title: oneLine(c.title), blocks };
+    const attachments = (c.attachments ?? []).map((a) => oneLine(`${a.label}: ${a.filename}`));
+    if (attachments.length) blocks.push({ kind: 'list', label: LABELS.attachments, items: attachments });
+    return { number: oneLine(c.number ?? ''), title: caseTitle(c), blocks };
   });
 
   const committee = oneLine(doc.committee.name);

@@ -96,6 +96,12 @@ export interface MinutesCase {
   conditions?: string | null;
   /** Follow-ups promised in the minutes (`record-discussion`'s `followUps`); shown under "Oppfølging". */
   followUps: FollowUpRef[];
+  /** A late case (tilleggssak): marked "Tilleggssak" in the agenda and its heading. */
+  late?: boolean | null;
+  /** Amendments before approval (`amend`): the texts above are the amended ones; each shown with its date and reason. */
+  amendments?: { reason: string; at?: string | null }[] | null;
+  /** Unntatt offentlighet: its legal basis ("offl. § 14"), shown as "Unntatt offentlighet: offl. § 14". */
+  exemption?: string | null;
   /** Votering (`vote`): the names for, against and abstaining; shown under "Votering" with the tally. */
   votes?: { for: VoterRef[]; against: VoterRef[]; abstained: VoterRef[] } | null;
   /** Dissens (`endorse`/`note` `dissent`): shown under "Dissens" with name, organisation and text. */
@@ -167,6 +173,12 @@ export interface NoticeCase {
   responsible?: string | null;
   /** *Forslag til vedtak*; absent for *Eventuelt*. */
   proposedResolution?: string | null;
+  /** A late case (tilleggssak): marked "Tilleggssak" in the agenda and its heading. */
+  late?: boolean | null;
+  /** Unntatt offentlighet: its legal basis. */
+  exemption?: string | null;
+  /** Vedlegg, numbered per meeting at notice: `{ label: "Vedlegg 1", filename }`, listed under "Vedlegg". */
+  attachments?: { label: string; filename: string }[] | null;
   /** Opened by a referral: the referring committee's vedtak, input and dissent. */
   referral?: ReferralRef | null;
   /** Numbered sub-items with their proposals. */

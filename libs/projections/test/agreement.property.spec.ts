@@ -206,7 +206,7 @@ async function check(wf: Workflow, log: RecordedEvent[], runner: ProjectionRunne
     const previous = own?.previousMeetingId && r.standardItem === 'minutes-approval' ? meetings.get(own.previousMeetingId) : undefined;
     const machineAllows = allowedCommands(snapshot, {
       actor: sec,
-      ...(own ? { meeting: { id: own.meetingId, committee: own.committee, state: own.status } } : {}),
+      ...(own ? { meeting: { id: own.meetingId, committee: own.committee, state: own.status, minutes: own.minutes } } : {}),
       ...(previous ? { previousMeeting: { id: previous.meetingId, committee: previous.committee, state: previous.status, minutes: previous.minutes } } : {}),
     });
     if (r.discussions.length) stats.discussed++;
@@ -251,7 +251,7 @@ async function check(wf: Workflow, log: RecordedEvent[], runner: ProjectionRunne
         meetingId: r.meetingId,
         state: c.state,
         number: c.number,
-        paper: { title: c.title, type: c.type, proposedResolution: c.proposedResolution, ...listed.papers[i] },
+        paper: { title: c.title, type: c.type, proposedResolution: c.proposedResolution, ...(({ attachments: _attachments, ...p }) => p)(listed.papers[i]!) },
         discussion: { summary: c.summary, points: c.points, followUps: c.followUps },
         decision: [c.outcome, c.resolution, c.conditions, c.input],
       }).toEqual({

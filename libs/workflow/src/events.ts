@@ -6,10 +6,13 @@
  * - `committee-{CODE}`            CommitteeCreated, MemberJoined, MemberLeft
  * - `numbering-{CODE}-{YYYY}`     NumberingContinued, MeetingNumberAssigned, CaseNumbersAssigned
  * - `meeting-{uuid}`              MeetingPlanned, CaseAddedToAgenda, CaseRemovedFromAgenda,
- *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved
+ *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved,
+ *                                 AgendaReordered, MinutesAmended
  * - `case-{uuid}`                 CaseDrafted, CasePaperEdited, CaseScheduled, CaseUnscheduled,
  *                                 CaseNumbered, CasePresented, DiscussionRecorded, ResolutionEndorsed,
- *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn, VoteRecorded
+ *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn, DecisionAmended,
+ *                                 AttachmentAdded, AttachmentRemoved, VoteRecorded, WrittenProcedureOpened,
+ *                                 WrittenProcedureAnswered
  * - `history-{CODE}-{NN}-{YY}`    HistoricalDecisionRecorded (an earlier decision, e.g. NEHS 39/17,
  *                                 known only as the records quote it; no meeting, no numbering)
  * - `project-{id}`                ProjectRegistered, ProjectStatusReported (portfolio projects;
@@ -95,11 +98,29 @@ export interface MeetingPlanned {
 }
 export interface CaseAddedToAgenda {
   type: 'CaseAddedToAgenda';
-  data: { v: 1; caseId: string; standardItem?: StandardItem };
+  /**
+   * `late: true` (tilleggssak): added after notice, last before Eventuelt, with the `number` it
+   * got at once. (Optional fields: earlier v1 payloads lack them and read as an ordinary addition.)
+   */
+  data: { v: 1; caseId: string; standardItem?: StandardItem; late?: true; number?: string };
 }
 export interface CaseRemovedFromAgenda {
   type: 'CaseRemovedFromAgenda';
   data: { v: 1; caseId: string; reason: string; why: RemovalReason };
+}
+/** The substantive cases of a planned agenda put in this order (the standard items keep their places). */
+export interface AgendaReordered {
+  type: 'AgendaReordered';
+  data: { v: 1; order: string[] };
+}
+/**
+ * A decided item of the draft minutes was amended (the case's DecisionAmended holds the texts).
+ * Written on the meeting stream in the same plan, so an amendment and the approval of the minutes
+ * are ordered: an amendment can never land after the approval.
+ */
+export interface MinutesAmended {
+  type: 'MinutesAmended';
+  data: { v: 1; caseId: string; reason: string };
 }
 /** Innkalling og dagsorden issued: the agenda is frozen, in this order, with these numbers. */
 export interface MeetingNoticed {
@@ -135,6 +156,12 @@ export interface CasePaper {
   meetsFollowUps: string[];
   /** Numbered sub-items of the case (50/18 NR. 1–4), each citable as "N/YY LABEL". */
   items?: PaperItem[];
+  /** Unntatt offentlighet: the legal basis ("offl. § 14"); null (PATCH) lifts it. See access/redact.ts. */
+  exemption?: Exemption | null;
+}
+/** Exemption from public access (unntatt offentlighet) and its legal basis. */
+export interface Exemption {
+  basis: string;
 }
 /** A numbered sub-item of a case paper; `label` as written ("NR. 2", "Nr. 1"). */
 export interface PaperItem {
@@ -166,7 +193,8 @@ export interface CasePaperEdited {
 }
 export interface CaseScheduled {
   type: 'CaseScheduled';
-  data: { v: 1; meetingId: string };
+  /** `late: true`: a tilleggssak, scheduled on a noticed or in-session meeting (optional: older v1 payloads lack it). */
+  data: { v: 1; meetingId: string; late?: true };
 }
 export interface CaseUnscheduled {
   type: 'CaseUnscheduled';
@@ -207,6 +235,29 @@ export interface CaseReferred {
 export interface CaseWithdrawn {
   type: 'CaseWithdrawn';
   data: { v: 1; reason: string };
+}
+/** The fields an amendment (rettelse) may replace, before the minutes are approved. */
+export interface AmendedFields {
+  resolution?: string;
+  conditions?: string;
+  summary?: string;
+  points?: string[];
+  input?: string[];
+}
+/** Rettelse: the recorded vedtak or discussion corrected before the minutes were approved; the new texts and why. */
+export interface DecisionAmended {
+  type: 'DecisionAmended';
+  data: AmendedFields & { v: 1; reason: string };
+}
+/** Vedlegg: a file added to the case paper; its bytes are stored once by `sha256` (the blob store), before this is appended. */
+export interface AttachmentAdded {
+  type: 'AttachmentAdded';
+  data: { v: 1; attachmentId: string; filename: string; contentType: string; size: number; sha256: string };
+}
+/** Vedlegg removed from the case paper (the bytes stay in the blob store: the history names them). */
+export interface AttachmentRemoved {
+  type: 'AttachmentRemoved';
+  data: { v: 1; attachmentId: string };
 }
 /** A committee member as named in a vote or a dissent (as they stood in the committee then). */
 export interface NamedMember {
@@ -313,7 +364,9 @@ export type MeetingEvent =
   | MeetingNoticed
   | MeetingOpened
   | MeetingAdjourned
-  | MinutesApproved;
+  | MinutesApproved
+  | AgendaReordered
+  | MinutesAmended;
 export type CaseEvent =
   | CaseDrafted
   | CasePaperEdited
@@ -327,6 +380,10 @@ export type CaseEvent =
   | CasePostponed
   | CaseReferred
   | CaseWithdrawn
+  | DecisionAmended
+  | AttachmentAdded
+  | AttachmentRemoved
+
   | VoteRecorded
   | WrittenProcedureOpened
   | WrittenProcedureAnswered;

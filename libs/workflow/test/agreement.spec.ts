@@ -21,6 +21,7 @@ const BODIES: Record<CaseCommand, Record<string, unknown>> = {
   refer: { toCommittee: 'OTHER', type: 'endorsement', reason: 'r' },
   withdraw: { reason: 'r' },
   edit: { title: 'Ny tittel' },
+  amend: { reason: 'Skrivefeil', resolution: 'Rettet.' },
   vote: { for: [], against: [] },
   'written-procedure': { deadline: '2099-12-31' },
 };
@@ -41,7 +42,7 @@ describe('allowedCommands and the service agree (fast-check, SQLite)', () => {
     const weights: [Step, number][] = [
       ...CASE_COMMANDS.map((command): [Step, number] => [
         { on: 'case', command },
-        { schedule: 6, present: 6, endorse: 6, note: 6, 'record-discussion': 2, refer: 4, withdraw: 1, postpone: 1, unschedule: 1, edit: 2, vote: 2, 'written-procedure': 1 }[command],
+        { schedule: 6, present: 6, endorse: 6, note: 6, 'record-discussion': 2, refer: 4, withdraw: 1, postpone: 1, unschedule: 1, edit: 2, amend: 2, vote: 2, 'written-procedure': 1 }[command],
       ]),
       ...(['plan', ...MEETING_COMMANDS] as const).map((command): [Step, number] => [{ on: 'meeting', command }, command === 'plan' ? 1 : 3]),
     ];
@@ -92,7 +93,9 @@ describe('allowedCommands and the service agree (fast-check, SQLite)', () => {
                 ? wf.noticeMeeting(id, ctx(actor))
                 : s.command === 'open'
                   ? wf.openMeeting(id, { present: [] }, ctx(actor))
-                  : wf.adjournMeeting(id, ctx(actor));
+                  : s.command === 'reorder-agenda'
+                    ? wf.reorderAgenda(id, { order: m.agenda.filter((a) => !a.standardItem).map((a) => a.caseId) }, ctx(actor))
+                    : wf.adjournMeeting(id, ctx(actor));
           } else {
             const view = await wf.getCase(caseId, { actor });
             expected = view.allowedCommands.includes(s.command);

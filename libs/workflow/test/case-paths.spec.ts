@@ -30,7 +30,7 @@ describe('case machine paths (@xstate/graph) are reachable through the service',
   it('lists every transition of the machine, self-loops and returns to draft included', () => {
     const facts = new Set(transitions.map((t) => t.facts[t.facts.length - 1]));
     expect([...facts].sort()).toEqual(
-      ['CaseNoted', 'CaseNumbered', 'CasePaperEdited', 'CasePostponed', 'CasePresented', 'CaseReferred', 'CaseScheduled', 'CaseUnscheduled', 'CaseWithdrawn', 'DiscussionRecorded', 'ResolutionEndorsed'].sort(),
+      ['CaseNoted', 'CaseNumbered', 'CasePaperEdited', 'CasePostponed', 'CasePresented', 'CaseReferred', 'CaseScheduled', 'CaseUnscheduled', 'CaseWithdrawn', 'DecisionAmended', 'DiscussionRecorded', 'ResolutionEndorsed'].sort(),
     );
   });
 

@@ -58,7 +58,13 @@ const stamp = fc.option(fc.record({ at: fc.constantFrom('2018-12-06T10:00:00Z', 
 /** One step: which fact, and the raw choices its data and guard input are built from (against the current state). */
 const caseStep = fc.record({
   // withdrawal ends a case: rarer (one in ~40 steps), so the walks get far
-  type: fc.constantFrom(...CASE_EVENT_TYPES.filter((t) => t !== 'CaseDrafted' && t !== 'CaseWithdrawn').flatMap((t) => [t, t, t, t]), 'CaseWithdrawn' as const),
+  // the attachment events once each (as CaseWithdrawn), so they do not thin out the walks through the states
+  type: fc.constantFrom(
+    ...CASE_EVENT_TYPES.filter((t) => !['CaseDrafted', 'CaseWithdrawn', 'AttachmentAdded', 'AttachmentRemoved'].includes(t)).flatMap((t) => [t, t, t, t]),
+    'CaseWithdrawn' as const,
+    'AttachmentAdded' as const,
+    'AttachmentRemoved' as const,
+  ),
   /** Before the step, the current meeting of the world moves on one phase (a new meeting after held). */
   advance: fc.constantFrom(true, false, false, false, false),
   /** The guard names the world's meeting, or another one. */
@@ -86,7 +92,7 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
   const meetingId = st.meeting === 'world' ? `M${world.k}` : 'MX';
   const guard = {
     actor: st.actor,
-    meeting: { id: meetingId, committee: st.committee, state: st.truthful ? MEETING_STATES[world.phase]! : st.meetingState },
+    meeting: { id: meetingId, committee: st.committee, state: st.truthful ? MEETING_STATES[world.phase]! : st.meetingState, minutes: st.number === '2/18' && st.text === 'b' ? ('approved' as const) : ('draft' as const) },
     ...(st.prev ? { previousMeeting: { id: 'M0', committee: 'NEHS', ...st.prev } } : {}),
   };
   const data = ((): CaseMachineEvent['data'] => {
@@ -94,7 +100,7 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
       case 'CasePaperEdited':
         return { v: 1, changes: { title: st.text || 'x', ...(st.text === 'b' ? { background: 'bg' } : {}) } };
       case 'CaseScheduled':
-        return { v: 1, meetingId };
+        return { v: 1, meetingId, ...(st.text === 'b' ? { late: true as const } : {}) };
       case 'CaseUnscheduled':
       case 'CasePostponed':
         return { v: 1, meetingId: own, reason: st.text };
@@ -112,6 +118,12 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
         return { v: 1, toCommittee: 'NUIT', type: 'approval', referredCaseId: `r${st.number}` };
       case 'CaseWithdrawn':
         return { v: 1, reason: st.text };
+      case 'DecisionAmended':
+        return { v: 1, reason: 'rettelse', resolution: st.text, ...(st.text === 'a' ? { summary: 's', points: ['p'], conditions: '' } : { input: [st.text] }) };
+      case 'AttachmentAdded':
+        return { v: 1, attachmentId: `a${st.number}`, filename: st.text || 'f.pdf', contentType: 'application/pdf', size: 1, sha256: '0'.repeat(64) };
+      case 'AttachmentRemoved':
+        return { v: 1, attachmentId: `a${st.number}` };
       case 'WrittenProcedureOpened':
         return { v: 1, deadline: '2099-12-31', number: st.number };
       case 'WrittenProcedureAnswered':
@@ -234,7 +246,9 @@ function meetingEvent(s: MeetingSnapshot, st: MeetingStep): MeetingMachineEvent 
   const data = ((): MeetingMachineEvent['data'] => {
     switch (st.type) {
       case 'CaseAddedToAgenda':
-        return { v: 1, caseId: st.caseId, ...(st.standardItem ? { standardItem: st.standardItem } : {}) };
+        return { v: 1, caseId: st.caseId, ...(st.standardItem ? { standardItem: st.standardItem } : {}), ...(st.allNamed ? { late: true as const, number: '9/18' } : {}) };
+      case 'AgendaReordered':
+        return { v: 1, order: (st.allNamed ? [...s.context.agenda].reverse() : s.context.agenda.slice(1)).map((a) => a.caseId).concat(st.caseId) };
       case 'CaseRemovedFromAgenda':
         return { v: 1, caseId: st.caseId, reason: 'r', why: st.why };
       case 'MeetingNoticed': {
@@ -247,6 +261,8 @@ function meetingEvent(s: MeetingSnapshot, st: MeetingStep): MeetingMachineEvent 
         return { v: 1 };
       case 'MinutesApproved':
         return { v: 1, byCaseId: st.caseId, byMeetingId: 'M2' };
+      case 'MinutesAmended':
+        return { v: 1, caseId: st.caseId, reason: 'r' };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }

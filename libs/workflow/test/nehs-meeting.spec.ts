@@ -195,7 +195,7 @@ describe('NEHS Møte 8/2018 and 1/2019 through the application service (SQLite)'
     expect(m.state).toBe('held');
     expect(m.minutes).toBe('draft');
     const c51 = await wf.getCase(s.byNumber.get('51/18')!, { actor: secNEHS });
-    expect(c51).toMatchObject({ state: 'endorsement', number: '51/18', recorded: false, allowedCommands: ['refer'] });
+    expect(c51).toMatchObject({ state: 'endorsement', number: '51/18', recorded: false, allowedCommands: ['refer', 'amend'] }); // amend: the minutes are a draft
     expect(c51.resolution).toBe(CASES_8_2018[3]!.vedtak);
     expect(c51.discussion[0]!.followUps[0]!.text).toBe('Ny sak neste møte');
   });

@@ -27,6 +27,7 @@ export const ALLOWED: Readonly<Record<Action, readonly Caller[]>> = {
   'portfolio.write': ['secretariat', 'otherSecretariat'],
   'read.private': ['member', 'secretariat', 'auditor', 'admin'],
   'audit.read': ['auditor'],
+  'read.exempt': ['member', 'secretariat', 'auditor', 'admin'],
   'case.respond': ['member'],
 };
 
@@ -45,7 +46,7 @@ export interface RouteAccess {
   public?: true;
 }
 
-const CASE_COMMANDS = ['schedule', 'unschedule', 'present', 'record-discussion', 'endorse', 'note', 'postpone', 'refer', 'withdraw', 'vote', 'written-procedure'] as const;
+const CASE_COMMANDS = ['schedule', 'unschedule', 'present', 'record-discussion', 'endorse', 'note', 'postpone', 'refer', 'withdraw', 'amend', 'vote', 'written-procedure'] as const;
 
 export const ROUTES: readonly RouteAccess[] = [
   // committees (admin), their meetings and earlier decisions (secretariat)
@@ -61,12 +62,17 @@ export const ROUTES: readonly RouteAccess[] = [
   { method: 'POST', path: '/api/meetings/:id/adjourn', action: 'meeting.run', committeeOf: 'meeting' },
   { method: 'GET', path: '/api/meetings/:id', action: 'read.private', committeeOf: 'meeting', public: true },
   { method: 'GET', path: '/api/meetings/:id/history', action: 'read.private', committeeOf: 'meeting' },
+  { method: 'PUT', path: '/api/meetings/:id/agenda', action: 'meeting.run', committeeOf: 'meeting' },
   // cases
   { method: 'POST', path: '/api/cases', action: 'case.create', committeeOf: 'body.committee' },
   { method: 'PATCH', path: '/api/cases/:id', action: 'case.advance', committeeOf: 'case' },
   ...CASE_COMMANDS.map((c): RouteAccess => ({ method: 'POST', path: `/api/cases/:id/${c}`, action: 'case.advance', committeeOf: 'case' })),
   { method: 'GET', path: '/api/cases/:id', action: 'read.private', committeeOf: 'case', public: true },
   { method: 'GET', path: '/api/cases/:id/history', action: 'read.private', committeeOf: 'case' },
+  // attachments (vedlegg): written like the paper; read like the case, and an exempt case's only by read.exempt
+  { method: 'POST', path: '/api/cases/:id/attachments', action: 'case.advance', committeeOf: 'case' },
+  { method: 'DELETE', path: '/api/cases/:id/attachments/:attId', action: 'case.advance', committeeOf: 'case' },
+  { method: 'GET', path: '/api/cases/:id/attachments/:attId', action: 'read.private', committeeOf: 'case', public: true },
   { method: 'POST', path: '/api/cases/:id/written-procedure/responses', action: 'case.respond', committeeOf: 'case' },
   // portfolio (the secretariat of any committee)
   { method: 'POST', path: '/api/portfolio/projects', action: 'portfolio.write', committeeOf: 'none' },

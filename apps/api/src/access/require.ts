@@ -32,6 +32,8 @@ function deniedDetail(action: Action, committee: string | undefined): string {
       return `Only members and the secretariat of ${of}, auditors and admins may read this.`;
     case 'audit.read':
       return 'Only auditors may read the audit log, verify it or export the archive.';
+    case 'read.exempt':
+      return `The case is exempt from public access: only members and the secretariat of ${of}, auditors and admins may read this.`;
     case 'case.respond':
       return `Only a member of ${of} may answer its written procedures.`;
   }

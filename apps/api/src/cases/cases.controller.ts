@@ -1,6 +1,6 @@
 /**
  * Cases (API.md "Cases"): create, read (with `?asOf=` / `?atPosition=`), PATCH the paper, the
- * nine commands, history. Each write: the AccessGuard's 401, 404 (unknown case) and 403
+ * nine commands and `amend`, history. Each write: the AccessGuard's 401, 404 (unknown case) and 403
  * (`case.advance`: the secretariat of the case's committee), then the body (415/413/400),
  * `If-Match` (400 malformed), then the workflow (400 that needs the records, 412 stale, 409 state).
  */
@@ -29,6 +29,7 @@ import { awaitMinPosition, commandContext, parsePosition, singleQuery } from '..
 import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
 import {
+  AmendDto,
   CaseDoc,
   CaseWriteResultDoc,
   CreateCaseDto,
@@ -266,6 +267,18 @@ export class CasesController {
   @ApiProblems(400, 401, 403, 404, 409, 412, 415)
   withdraw(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.command('withdraw', ReasonDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/amend')
+  @Allow('case.advance', { committeeOf: 'case' })
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: AmendDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'endorsement/orientation stays: the named texts replaced while the minutes are a draft (history keeps both)' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  amend(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('amend', AmendDto, id, body, ctx, reply);
   }
 
   @Post(':id/vote')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import type { FieldError } from '../problem/problem.js';
 import { NotBlank, Omittable, isCalendarDate } from '../validation/rules.js';
 
@@ -14,6 +14,24 @@ const TYPES = CASE_TYPES as unknown as string[];
  * case's own committee) is the workflow's to answer, as 400 with the same field names.
  * Optional fields may be left out; `null` is not a value (`Omittable`).
  */
+
+/**
+ * The legal basis of an exemption from public access (unntatt offentlighet), as a reference:
+ * the law's name or abbreviation, `§` and the section (a number, optionally a letter), then
+ * optionally the rest of the reference on one line (ledd, nr., bokstav, `jf.` …), at most 200
+ * characters. Accepted: "offl. § 14", "offl. § 13 første ledd, jf. fvl. § 13 første ledd nr. 1",
+ * "offentleglova § 15 andre ledd", "sikkerhetsloven § 5-3". Refused: "§ 14" (no law), "offl. 14"
+ * (no §), "hemmelig", two lines.
+ */
+export const EXEMPTION_BASIS = /^\p{L}[\p{L}\p{N}.\- ]{0,60} § ?\d{1,3}(-\d{1,3})?[a-z]?([ ,][^\r\n]{0,150})?$/u;
+
+export class ExemptionDto {
+  @ApiProperty({ example: 'offl. § 14', description: 'the legal basis: a law, `§` and its section, optionally ledd/nr./bokstav/jf. (one line, ≤ 200 characters)' })
+  @IsString()
+  @MaxLength(200)
+  @Matches(EXEMPTION_BASIS, { message: 'basis must be a legal reference such as "offl. § 14" (a law, § and its section)' })
+  basis: string;
+}
 
 /** A numbered sub-item of the paper (50/18 NR. 1–4); the label as written. */
 export class PaperItemDto {
@@ -59,6 +77,12 @@ export class CreateCaseDto {
   @ArrayMaxSize(1000)
   @IsString({ each: true })
   meetsFollowUps?: string[];
+  @ApiPropertyOptional({ type: ExemptionDto, description: 'unntatt offentlighet: number, title and vedtak stay public; paper, discussion and attachments only for the committee, auditors and admins' })
+  @Omittable()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ExemptionDto)
+  exemption?: ExemptionDto;
   @ApiPropertyOptional(PAPER_ITEMS) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PaperItemDto) items?: PaperItemDto[];
 
   static crossFieldErrors(dto: CreateCaseDto): FieldError[] {
@@ -77,6 +101,12 @@ export class EditCaseDto {
   @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(500) responsible?: string;
   @ApiPropertyOptional({ type: [String] }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) projectIds?: string[];
   @ApiPropertyOptional({ type: [String] }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) meetsFollowUps?: string[];
+  @ApiPropertyOptional({ type: ExemptionDto, nullable: true, description: 'set the exemption from public access; null lifts it' })
+  @ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ExemptionDto)
+  exemption?: ExemptionDto | null;
   @ApiPropertyOptional(PAPER_ITEMS) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PaperItemDto) items?: PaperItemDto[];
 
   /** A PATCH that names no field changes nothing: 400 (field `body`, as the workflow named it). */
@@ -86,7 +116,11 @@ export class EditCaseDto {
 }
 
 export class ScheduleDto {
-  @ApiProperty({ description: 'a planned meeting of the case committee' }) @IsString() @NotBlank() @MaxLength(200) meetingId: string;
+  @ApiProperty({ description: 'a planned meeting of the case committee (with late: true a noticed or in-session one)' }) @IsString() @NotBlank() @MaxLength(200) meetingId: string;
+  @ApiPropertyOptional({ description: 'a late case (tilleggssak) onto a noticed or in-session meeting: last before Eventuelt, numbered at once' })
+  @Omittable()
+  @IsBoolean()
+  late?: boolean;
 }
 
 export class ReasonDto {
@@ -196,13 +230,29 @@ export class VoteDto {
   }
 }
 
+/** `amend`: the new texts of a decided case (while its minutes are a draft) and why; at least one text. */
+export class AmendDto {
+  @ApiProperty({ description: 'why the recorded text is corrected' }) @IsString() @NotBlank() reason: string;
+  @ApiPropertyOptional({ description: 'the vedtak' }) @Omittable() @IsString() @NotBlank() resolution?: string;
+  @ApiPropertyOptional({ description: 'an endorsement\'s conditions ("" removes them)' }) @Omittable() @IsString() conditions?: string;
+  @ApiPropertyOptional({ description: 'the discussion summary at the meeting' }) @Omittable() @IsString() summary?: string;
+  @ApiPropertyOptional({ type: [String], description: 'the discussion points at the meeting' }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) points?: string[];
+  @ApiPropertyOptional({ type: [String], description: "a noted case's input points" }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) input?: string[];
+
+  static crossFieldErrors(dto: AmendDto): FieldError[] {
+    const named = (['resolution', 'conditions', 'summary', 'points', 'input'] as const).some((k) => dto[k] !== undefined);
+    return named ? [] : [{ field: 'body', message: 'names nothing to amend besides reason (resolution, conditions, summary, points or input)' }];
+  }
+}
+
 export class CaseWriteResultDoc {
   @ApiProperty() id: string;
   @ApiProperty({ enum: ['draft', 'scheduled', 'discussion', 'endorsement', 'orientation', 'withdrawn'] }) state: string;
   @ApiProperty() revision: number;
   @ApiProperty() position: number;
   @ApiPropertyOptional({ description: 'refer: the new case in the other committee' }) referredCaseId?: string;
-  @ApiPropertyOptional({ description: 'written-procedure: the number given at once' }) number?: string;
+  @ApiPropertyOptional({ example: '53/18', description: 'schedule with late: true, and written-procedure: the number the case got at once' }) number?: string;
+  @ApiPropertyOptional({ description: 'schedule with late: true: a late case (tilleggssak)' }) late?: boolean;
   @ApiPropertyOptional({ description: 'written-procedure: until when members answer' }) deadline?: string;
 }
 
@@ -235,6 +285,36 @@ export class CaseDoc {
     description: 'skriftlig behandling: { deadline, openedAt, concludedAt, tally: { agree, disagree }, answers: [{ memberId, name, organisation, answer, comment?, at }] } (answers and tally only for the committee until concluded)',
   })
   writtenProcedure?: unknown;
+  @ApiProperty({ type: ExemptionDto, nullable: true, description: 'unntatt offentlighet; for readers outside the committee the paper, discussion and attachments are emptied' })
+  exemption: ExemptionDto | null;
+  @ApiProperty({ type: () => [AttachmentDoc] }) attachments: AttachmentDoc[];
+}
+
+export class AttachmentDoc {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'Saksfremlegg 50-18.pdf' }) filename: string;
+  @ApiProperty({ example: 'application/pdf' }) contentType: string;
+  @ApiProperty({ description: 'bytes' }) size: number;
+  @ApiProperty({ description: 'SHA-256 of the bytes, hex; also the download ETag' }) sha256: string;
+  @ApiPropertyOptional({ nullable: true }) addedAt?: string | null;
+}
+
+export class AttachmentWriteResultDoc {
+  @ApiProperty({ description: 'the attachment id' }) id: string;
+  @ApiProperty() caseId: string;
+  @ApiProperty() filename: string;
+  @ApiProperty() contentType: string;
+  @ApiProperty() size: number;
+  @ApiProperty() sha256: string;
+  @ApiProperty({ description: 'the case state' }) state: string;
+  @ApiProperty({ description: 'the case revision' }) revision: number;
+  @ApiProperty() position: number;
+}
+
+export class AmendedChangeDoc {
+  @ApiProperty({ enum: ['resolution', 'conditions', 'summary', 'points', 'input'] }) field: string;
+  @ApiProperty({ nullable: true, oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }) from: string | string[] | null;
+  @ApiProperty({ nullable: true, oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }) to: string | string[] | null;
 }
 
 export class HistoryEntryDoc {
@@ -247,4 +327,5 @@ export class HistoryEntryDoc {
   @ApiProperty() correlationId: string;
   @ApiProperty({ nullable: true }) causationId: string | null;
   @ApiProperty({ nullable: true }) hash: string | null;
+  @ApiPropertyOptional({ type: [AmendedChangeDoc], description: 'DecisionAmended: each field it replaced, from what to what' }) changes?: AmendedChangeDoc[];
 }

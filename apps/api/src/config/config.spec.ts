@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       eventStoreConnectionString: undefined,
       authTokensFile: undefined,
       demo: true,
+      blobDir: resolve('./data/blobs'),
     });
   });
 
@@ -33,8 +34,10 @@ describe('loadConfig', () => {
       eventStoreConnectionString: 'esdb://localhost:2113?tls=false',
       authTokensFile: '/etc/saksflyt/tokens.json',
       demo: false,
+      blobDir: '/srv/saksflyt/blobs',
     });
     expect(loadConfig({ SAKSFLYT_DATA_DIR: '/a' }, { dataDir: '/b' }).dataDir).toBe('/b');
+    expect(loadConfig({ SAKSFLYT_DATA_DIR: '/a', SAKSFLYT_BLOB_DIR: '/var/lib/saksflyt-blobs' }).blobDir).toBe('/var/lib/saksflyt-blobs');
   });
 
   test('SAKSFLYT_DEMO off values; empty variables count as unset', () => {

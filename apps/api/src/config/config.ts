@@ -13,6 +13,8 @@ export interface AppConfig {
   authTokensFile?: string;
   /** Demo data on (default) unless SAKSFLYT_DEMO is '0', 'false' or 'off'. */
   demo: boolean;
+  /** SAKSFLYT_BLOB_DIR: the content-addressed folder of attachment bytes (default `<dataDir>/blobs`; with KurrentDB too). */
+  blobDir: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -31,13 +33,15 @@ export function loadConfig(env: Env = process.env, overrides: { dataDir?: string
     throw new Error(`PORT must be an integer 0..65535, got ${JSON.stringify(env.PORT)}`);
   }
   const demoRaw = nonEmpty(env.SAKSFLYT_DEMO)?.toLowerCase();
+  const dataDir = resolve(overrides.dataDir ?? nonEmpty(env.SAKSFLYT_DATA_DIR) ?? './data');
   return {
     port,
     host: nonEmpty(env.HOST) ?? '0.0.0.0',
-    dataDir: resolve(overrides.dataDir ?? nonEmpty(env.SAKSFLYT_DATA_DIR) ?? './data'),
+    dataDir,
     eventStoreConnectionString: nonEmpty(env.EVENTSTORE_CONNECTION_STRING),
     authTokensFile: nonEmpty(env.AUTH_TOKENS_FILE) ? resolve(nonEmpty(env.AUTH_TOKENS_FILE)!) : undefined,
     demo: !(demoRaw === '0' || demoRaw === 'false' || demoRaw === 'off' || demoRaw === 'no'),
+    blobDir: resolve(dataDir, nonEmpty(env.SAKSFLYT_BLOB_DIR) ?? 'blobs'),
   };
 }
 

@@ -23,12 +23,13 @@ import {
   type MinutesDocument,
   type NoticeDocument,
 } from '@saksflyt/documents';
-import type { Minutes, MinutesWithPapers } from '@saksflyt/projections';
-import type { ReferralCarried } from '@saksflyt/workflow';
+import type { Minutes, MinutesWithPapers, NoticeAttachment } from '@saksflyt/projections';
+import { exemptReader, redactExempt, type ReferralCarried } from '@saksflyt/workflow';
 import { ApiProblems, CurrentUser, ProblemError, Problems, Public, requirePrivateRead, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
 import { negotiate, type DocFormat } from '../http/accept.js';
+import { MinutesDoc, NoticeDoc } from '../views/agenda-fields.dto.js';
 
 
 export type MinutesJson = Minutes & { position: number };
@@ -44,6 +45,11 @@ export interface NoticeCaseJson {
   responsible: string | null;
   caseOfficer: string | null;
   proposedResolution: string | null;
+  /** A late case (tilleggssak). */
+  late?: true;
+  exemption: { basis: string } | null;
+  /** Vedlegg, numbered per meeting in agenda order at notice. */
+  attachments: NoticeAttachment[];
   /** Opened by `refer`: what the referring committee decided. */
   referral?: ReferralCarried;
   /** Numbered sub-items with their proposals. */
@@ -91,6 +97,9 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
       resolution: c.resolution,
       conditions: c.conditions,
       followUps: c.followUps,
+      late: c.late === true,
+      amendments: c.amendments ?? [],
+      exemption: c.exemption?.basis ?? null,
       ...(c.votes ? { votes: c.votes } : {}),
       ...(c.dissent ? { dissent: c.dissent } : {}),
       ...(c.items ? { items: c.items } : {}),
@@ -114,6 +123,9 @@ export function noticeDocument(n: NoticeJson): NoticeDocument {
       background: c.background,
       responsible: c.responsible,
       proposedResolution: c.proposedResolution,
+      late: c.late === true,
+      exemption: c.exemption?.basis ?? null,
+      attachments: (c.attachments ?? []).map((a) => ({ label: a.number ?? '', filename: a.filename })).filter((a) => a.label !== ''),
       ...(c.referral ? { referral: c.referral } : {}),
       ...(c.items ? { items: c.items } : {}),
     })),
@@ -185,7 +197,7 @@ export class DocumentsController {
   @Public()
   @ApiQuery(MIN_POSITION)
   @ApiProduces('application/json', 'text/markdown', 'text/html', 'application/pdf')
-  @ApiOkResponse({ description: 'the minutes projection (JSON, with `position`), or the document by Accept' })
+  @ApiOkResponse({ type: MinutesDoc, description: 'the minutes projection (JSON, with `position`), or the document by Accept' })
   @ApiProblems(401, 403, 404, 406, 503)
   async minutes(
     @Param('id') id: string,
@@ -195,12 +207,16 @@ export class DocumentsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MinutesJson | string | Buffer> {
     await this.views.awaitMinPosition(minPosition, ['minutes']);
-    const { minutes, position } = this.readMinutes(id, user, (m) => m.status === 'approved');
+    const read = this.readMinutes(id, user, (m) => m.status === 'approved');
+    const position = read.position;
+    // the one redaction (exempt cases' paper and discussion) for this reader, before JSON or rendering
+    const reader = exemptReader(user);
+    const minutes = redactExempt(read.minutes, reader);
     const format = this.format(req);
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');
     if (format === 'json') return minutesJson(minutes, position);
     const doc = minutesDocument(minutes, position);
-    return this.send(reply, format, `minutes:${id}:${position}`, `referat-${minutes.committee}-${minutes.number.replace('/', '-')}`, {
+    return this.send(reply, format, `minutes:${id}:${position}:${minutes === read.minutes ? 'all' : reader.key}`, `referat-${minutes.committee}-${minutes.number.replace('/', '-')}`, {
       markdown: () => renderMinutesMarkdown(doc),
       html: () => renderMinutesHtml(doc),
       pdf: () => renderMinutesPdf(doc),
@@ -211,7 +227,7 @@ export class DocumentsController {
   @Public()
   @ApiQuery(MIN_POSITION)
   @ApiProduces('application/json', 'text/markdown', 'text/html', 'application/pdf')
-  @ApiOkResponse({ description: 'the notice (innkalling og dagsorden): JSON with `position`, or the document by Accept' })
+  @ApiOkResponse({ type: NoticeDoc, description: 'the notice (innkalling og dagsorden): JSON with `position`, or the document by Accept' })
   @ApiProblems(401, 403, 404, 406, 503)
   async notice(
     @Param('id') id: string,
@@ -233,8 +249,10 @@ export class DocumentsController {
       standardItem: c.standardItem,
       ...view!.papers[i]!,
       proposedResolution: c.proposedResolution || null,
+      ...(c.late ? { late: true as const } : {}),
+      exemption: c.exemption ?? null,
     }));
-    const notice: NoticeJson = {
+    const full: NoticeJson = {
       meetingId: m.meetingId,
       committee: m.committee,
       committeeName: m.committeeName,
@@ -249,10 +267,12 @@ export class DocumentsController {
       cases,
       position: Number(position),
     };
+    const reader = exemptReader(user);
+    const notice = redactExempt(full, reader);
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');
     if (format === 'json') return notice;
     const doc = noticeDocument(notice);
-    return this.send(reply, format, `notice:${id}:${position}`, `innkalling-${m.committee}-${m.number.replace('/', '-')}`, {
+    return this.send(reply, format, `notice:${id}:${position}:${notice === full ? 'all' : reader.key}`, `innkalling-${m.committee}-${m.number.replace('/', '-')}`, {
       markdown: () => renderNoticeMarkdown(doc),
       html: () => renderNoticeHtml(doc),
       pdf: () => renderNoticePdf(doc),

@@ -33,6 +33,30 @@ export const DEFER_BODY = 'saksflyt:deferBody';
  */
 export const DeferBody = () => SetMetadata(DEFER_BODY, true);
 
+/**
+ * A request body left unread for its route to stream (the attachment upload, with its own limit):
+ * the parser hands the stream on untouched, so 401/404/403 are still decided first and the
+ * route reads the bytes itself (apps/api/src/attachments).
+ */
+export class RawUpload {
+  constructor(
+    readonly stream: NodeJS.ReadableStream,
+    readonly contentType: string,
+    /** Content-Length, when the client sent one. */
+    readonly declaredLength: number | undefined,
+  ) {}
+}
+
+export function isRawUpload(v: unknown): v is RawUpload {
+  return v instanceof RawUpload;
+}
+
+/** `METHOD /api/path/:param` of the routes whose body is a RawUpload (registered by their module). */
+const RAW_BODY_ROUTES = new Set<string>();
+export function acceptRawBody(method: string, url: string): void {
+  RAW_BODY_ROUTES.add(`${method} ${url}`);
+}
+
 /** Prototype poisoning guard: a `__proto__` member is refused (400) rather than passed on. */
 function noProtoKeys(key: string, value: unknown): unknown {
   if (key === '__proto__') {
@@ -51,10 +75,21 @@ function isJsonType(contentType: string): boolean {
  * 1 MiB and turns anything else into a RejectedBody (never an exception before routing).
  */
 export function installBodyParser(fastify: FastifyInstance): void {
+  // An upload the route did not read (refused by the guard, or before its body): drained, so the
+  // connection is not left holding an unread body.
+  fastify.addHook('onSend', (request, _reply, payload, done) => {
+    const body = request.body;
+    if (body instanceof RawUpload && !(body.stream as NodeJS.ReadableStream & { readableEnded?: boolean }).readableEnded) body.stream.resume();
+    done(null, payload);
+  });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { bodyLimit: Number.MAX_SAFE_INTEGER }, (request: FastifyRequest, payload, done) => {
     const contentType = String(request.headers['content-type'] ?? '');
     const declared = Number(request.headers['content-length']);
+    if (RAW_BODY_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) {
+      done(null, new RawUpload(payload, contentType, Number.isFinite(declared) ? declared : undefined));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = Number.isFinite(declared) && declared > BODY_LIMIT;

@@ -17,7 +17,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, of, type Observable } from 'rxjs';
 import { mergeMap, tap } from 'rxjs/operators';
 import { Problems } from '../problem/problem.js';
-import { RejectedBody } from './body.js';
+import { RejectedBody, RawUpload } from './body.js';
 import { bigintAsNumber } from './json.js';
 
 export interface StoredAnswer {
@@ -113,7 +113,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const header = request.headers['idempotency-key'];
-    if (header === undefined || !WRITE_METHODS.has(request.method) || request.body instanceof RejectedBody) {
+    // A streamed upload is not kept here: its command id comes from the key (commandContext), so a retry adds nothing twice.
+    if (header === undefined || !WRITE_METHODS.has(request.method) || request.body instanceof RejectedBody || request.body instanceof RawUpload) {
       return next.handle();
     }
     const key = Array.isArray(header) ? header.join(',') : header;

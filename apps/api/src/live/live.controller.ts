@@ -17,6 +17,7 @@ import type { Minutes } from '@saksflyt/projections';
 import { ApiProblems, CurrentUser, Problems, Public, requirePrivateRead, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { LiveService, TOPICS, type TopicSpec } from './live.service.js';
+import { exemptReader } from '@saksflyt/workflow';
 
 const NON_NEGATIVE_INT = /^(0|[1-9][0-9]{0,18})$/;
 /** Positions are SQLite integers (int64). */
@@ -69,8 +70,8 @@ export class LiveController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'snapshot: the register; change: the changed rows' })
   @ApiProblems(400)
-  decisions(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('lastEventId') q: unknown): void {
-    this.start(req, reply, TOPICS.decisions(this.views), lastEventId(req, q));
+  decisions(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: User | null, @Query('lastEventId') q: unknown): void {
+    this.start(req, reply, TOPICS.decisions(this.views, exemptReader(user)), lastEventId(req, q));
   }
 
   @Get('portfolio')
@@ -80,8 +81,8 @@ export class LiveController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'snapshot: the portfolio; change: the changed projects' })
   @ApiProblems(400)
-  portfolio(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('lastEventId') q: unknown): void {
-    this.start(req, reply, TOPICS.portfolio(this.views), lastEventId(req, q));
+  portfolio(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: User | null, @Query('lastEventId') q: unknown): void {
+    this.start(req, reply, TOPICS.portfolio(this.views, exemptReader(user)), lastEventId(req, q));
   }
 
   @Get('meetings/:id')
@@ -101,7 +102,7 @@ export class LiveController {
     const m = this.views.runner.query<Minutes | null>('minutes', { meetingId: id }).view;
     if (!m) throw Problems.notFound(`unknown meeting ${id}`);
     if (m.status !== 'approved') requirePrivateRead(user, m.committee);
-    this.start(req, reply, TOPICS.meeting(this.views, id), lastEventId(req, q));
+    this.start(req, reply, TOPICS.meeting(this.views, id, exemptReader(user)), lastEventId(req, q));
   }
 }
 

@@ -21,6 +21,21 @@ import { decisionsProjection, minutesFeedFilter, portfolioProjection, type Minut
 import { bigintAsNumber } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { minutesJson } from '../documents/documents.controller.js';
+import { PUBLIC_READER, redactExempt, type ExemptReader } from '@saksflyt/workflow';
+
+/**
+ * A topic as one kind of reader sees it: its key names the reader (readers the policy treats alike
+ * share it, e.g. every public client) and its data pass the one redaction (exempt cases).
+ */
+export function forReader(spec: TopicSpec, reader: ExemptReader): TopicSpec {
+  const hide = (v: unknown) => (v === null ? null : redactExempt(v, reader));
+  return {
+    key: `${spec.key}|${reader.key}`,
+    projection: spec.projection,
+    snapshot: (position) => hide(spec.snapshot(position)),
+    rows: (changes, position) => hide(spec.rows(changes, position)),
+  };
+}
 
 export type FeedProjection = 'decisions' | 'portfolio' | 'minutes';
 
@@ -85,7 +100,7 @@ interface Topic {
 }
 
 export const TOPICS = {
-  decisions: (svc: ProjectionsService): TopicSpec => ({
+  decisions: (svc: ProjectionsService, reader: ExemptReader = PUBLIC_READER): TopicSpec => forReader({
     key: 'decisions',
     projection: 'decisions',
     snapshot: () => svc.runner.query('decisions', {}).view,
@@ -93,8 +108,8 @@ export const TOPICS = {
       const rows = decisionsProjection.rows(changes);
       return rows.length ? rows : null;
     },
-  }),
-  portfolio: (svc: ProjectionsService): TopicSpec => ({
+  }, reader),
+  portfolio: (svc: ProjectionsService, reader: ExemptReader = PUBLIC_READER): TopicSpec => forReader({
     key: 'portfolio',
     projection: 'portfolio',
     snapshot: () => svc.runner.query('portfolio', {}).view,
@@ -102,8 +117,8 @@ export const TOPICS = {
       const rows = portfolioProjection.rows(changes);
       return rows.length ? rows : null;
     },
-  }),
-  meeting: (svc: ProjectionsService, meetingId: string): TopicSpec => {
+  }, reader),
+  meeting: (svc: ProjectionsService, meetingId: string, reader: ExemptReader = PUBLIC_READER): TopicSpec => {
     const touches = minutesFeedFilter(meetingId);
     // The minutes are rendered from the served documents: `position` in the data is the position
     // they reflect (at or after the message's id when several events were committed together).
@@ -111,12 +126,12 @@ export const TOPICS = {
       const { position, view } = svc.runner.query<Minutes | null>('minutes', { meetingId });
       return view ? minutesJson(view, position) : null;
     };
-    return {
+    return forReader({
       key: `meeting:${meetingId}`,
       projection: 'minutes',
       snapshot: () => current(),
       rows: (changes) => (changes.some(touches) ? current() : null),
-    };
+    }, reader);
   },
 };
 

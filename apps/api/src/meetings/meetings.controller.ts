@@ -4,7 +4,7 @@
  * The AccessGuard answers 401, 404 and 403 (`@Allow`); the minutes and notice documents are served
  * elsewhere (documents).
  */
-import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '@saksflyt/event-store';
 import type { Workflow } from '@saksflyt/workflow';
@@ -13,7 +13,7 @@ import { Allow, ApiProblems, CurrentAccess, DeferBody, EVENT_STORE, Problems, Pu
 import { assertEmptyBody, awaitMinPosition, commandContext, requireCommittee, singleQuery } from '../workflow/access.js';
 import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
-import { MeetingDoc, MeetingSummaryDoc, MeetingWriteResultDoc, OpenMeetingDto, PlanMeetingDto } from './meetings.dto.js';
+import { MeetingDoc, MeetingSummaryDoc, MeetingWriteResultDoc, OpenMeetingDto, PlanMeetingDto, ReorderAgendaDto } from './meetings.dto.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: '"<revision>" of the meeting; 412 when stale' } as const;
 
@@ -130,6 +130,22 @@ export class MeetingsController {
     const r = await this.wf.adjournMeeting(id, commandContext(ctx));
     setETag(reply, r.revision);
     return r;
+  }
+
+  @Put('meetings/:id/agenda')
+  @Allow('meeting.run', { committeeOf: 'meeting' })
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: ReorderAgendaDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: MeetingDoc, description: 'before notice: the substantive cases in the order given (approvals first, Eventuelt last); the meeting' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  async reorderAgenda(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = await validateBody(ReorderAgendaDto, body);
+    const r = await this.wf.reorderAgenda(id, { order: dto.order }, commandContext(ctx));
+    const view = await this.wf.getMeeting(id, { actor: { name: ctx.user!.name, roles: ctx.user!.roles } });
+    setETag(reply, view.revision);
+    return { ...view, position: view.position > r.position ? view.position : r.position };
   }
 }
 

@@ -53,6 +53,16 @@ export class OpenMeetingDto {
   guests?: string[];
 }
 
+/** PUT agenda: the substantive cases in their order (each exactly once); the standard items keep their places. */
+export class ReorderAgendaDto {
+  @ApiProperty({ type: [String], description: 'case ids of the substantive cases, each exactly once' })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  order: string[];
+}
+
 export class AgendaItemDoc {
   @ApiProperty() caseId: string;
   @ApiProperty({ nullable: true, example: '47/18' }) number: string | null;
@@ -60,6 +70,7 @@ export class AgendaItemDoc {
   @ApiProperty({ enum: ['approval', 'orientation', 'endorsement', 'discussion'] }) type: string;
   @ApiProperty({ enum: ['draft', 'scheduled', 'discussion', 'endorsement', 'orientation', 'withdrawn'] }) state: string;
   @ApiPropertyOptional({ enum: ['notice-approval', 'minutes-approval', 'any-other-business'] }) standardItem?: string;
+  @ApiPropertyOptional({ description: 'a late case (tilleggssak): scheduled after notice, numbered at once' }) late?: boolean;
 }
 
 export class MeetingSummaryDoc {
@@ -80,6 +91,7 @@ export class MeetingDoc extends MeetingSummaryDoc {
   @ApiProperty({ type: [AgendaItemDoc] }) agenda: AgendaItemDoc[];
   @ApiProperty({ type: [String] }) allowedCommands: string[];
   @ApiProperty() revision: number;
+  @ApiPropertyOptional({ description: 'PUT agenda: the position written' }) position?: number;
 }
 
 export class MeetingWriteResultDoc {

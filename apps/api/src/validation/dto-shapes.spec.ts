@@ -10,6 +10,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { ClassConstructor } from 'class-transformer';
 import { AddMemberDto, CreateCommitteeDto, NumberingDto, RecordHistoryDto } from '../committees/committees.dto.js';
 import {
+  AmendDto,
   CreateCaseDto,
   EditCaseDto,
   EndorseDto,
@@ -20,7 +21,7 @@ import {
   ReferDto,
   ScheduleDto,
 } from '../cases/cases.dto.js';
-import { OpenMeetingDto, PlanMeetingDto } from '../meetings/meetings.dto.js';
+import { OpenMeetingDto, PlanMeetingDto, ReorderAgendaDto } from '../meetings/meetings.dto.js';
 import { ProblemError } from '../problem/problem.js';
 import { validateBody } from './validation.js';
 
@@ -69,7 +70,18 @@ const REFUSED: [ClassConstructor<object>, unknown, string[]][] = [
   [EditCaseDto, { title: ' ', proposedResolution: null, projectIds: null }, ['projectIds', 'proposedResolution', 'title']],
   // case commands: checkCommandBody
   [ScheduleDto, { meetingId: ' ' }, ['meetingId']],
-  [ScheduleDto, { meetingId: 'm', late: true }, ['late']],
+  [ScheduleDto, { meetingId: 'm', late: 'yes' }, ['late']],
+  [ScheduleDto, { meetingId: 'm', late: null }, ['late']],
+  [ScheduleDto, { meetingId: 'm', urgent: true }, ['urgent']],
+  [AmendDto, { reason: 'r' }, ['body']],
+  [AmendDto, { resolution: 'x' }, ['reason']],
+  [AmendDto, { reason: ' ', resolution: 'x' }, ['reason']],
+  [AmendDto, { reason: 'r', resolution: ' ' }, ['resolution']],
+  [AmendDto, { reason: 'r', points: 'p' }, ['points']],
+  [AmendDto, { reason: 'r', input: [1] }, ['input.0']],
+  [ReorderAgendaDto, {}, ['order']],
+  [ReorderAgendaDto, { order: 'a' }, ['order']],
+  [ReorderAgendaDto, { order: [''] }, ['order.0']],
   [ReasonDto, {}, ['reason']],
   [ReasonDto, { reason: '  ' }, ['reason']],
   [PresentDto, { presenter: '\n' }, ['presenter']],

@@ -26,6 +26,7 @@ import {
 } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { RegisterProjectDto, ReportProjectStatusDto } from './portfolio.dto.js';
+import { DecisionRowDoc } from './agenda-fields.dto.js';
 import { boolParam, textParam, timeParam, yearParam } from './query.js';
 
 export const POSITION_HEADER = 'x-saksflyt-position';
@@ -53,7 +54,7 @@ export class ViewsController {
   @ApiQuery({ name: 'q', required: false, description: 'free text over title and resolution' })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO time: the register as it stood then' })
   @ApiQuery(MIN_POSITION)
-  @ApiOkResponse({ description: 'one row per endorsed or noted case, newest meeting first, then agenda order' })
+  @ApiOkResponse({ type: [DecisionRowDoc], description: 'one row per endorsed or noted case, newest meeting first, then agenda order' })
   @ApiProblems(400, 503)
   async decisions(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<DecisionRow[]> {
     const committee = textParam('committee', query.committee, 64);

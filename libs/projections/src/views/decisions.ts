@@ -40,6 +40,8 @@ export interface DecisionRow {
   historyId?: string;
   /** Only on historical decisions, when the record ties them to a matter. */
   matterId?: string;
+  /** The vedtak was amended before the minutes were approved (`resolution` is the amended text). */
+  amended?: true;
   /** Dissens with the vedtak (only when recorded). */
   dissent?: Dissent[];
   /** Votering: the latest vote's tally and names (only when a vote was taken). */
@@ -90,6 +92,7 @@ export function toDecisionRow(d: DecisionDoc, asOf?: number): DecisionRow {
     date: d.date,
     minutesApproved: d.minutesApprovedAt !== null && (asOf === undefined || time(d.minutesApprovedAt) <= asOf),
     ...history,
+    ...(d.amended ? { amended: true as const } : {}),
     ...(d.dissent ? { dissent: d.dissent } : {}),
     ...(d.votes ? { votes: d.votes } : {}),
     ...(d.items ? { items: d.items } : {}),
@@ -149,6 +152,7 @@ function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
     minutesApprovedAt: m.minutesApprovedAt,
     agendaIndex: Math.max(0, agendaIndex(m, c.caseId)),
     meetingSeq: Number(m.number.split('/')[0]) || 0,
+    ...(c.amendments?.length ? { amended: true as const } : {}),
     ...(decision.dissent?.length ? { dissent: decision.dissent } : {}),
     ...(c.vote ? { votes: votesOf(c.vote) } : {}),
     ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
@@ -244,7 +248,8 @@ export function evolveDecisions(docs: DocStore, e: RecordedEvent, meetingId: str
     }
     return;
   }
-  if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted')) return;
+  if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted' && e.type !== 'DecisionAmended')) return;
+  if (e.type === 'DecisionAmended' && !c.after.decision) return; // an amendment of nothing decided: no row
   const decidedIn = c.after.decision?.meetingId ?? null;
   if (!decidedIn && c.after.writtenProcedure) {
     docs.put('decision', c.after.caseId, writtenRow(c.after));

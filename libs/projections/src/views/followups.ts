@@ -17,6 +17,8 @@ export interface FollowUp {
   open: boolean;
   /** The case that met it. */
   metBy?: string;
+  /** Its case's exemption from public access when it was promised (the text is then hidden outside the committee). */
+  exemption?: { basis: string };
 }
 
 export interface FollowUpDoc extends FollowUp {
@@ -42,6 +44,7 @@ const toFollowUp = (d: FollowUpDoc): FollowUp => ({
   meetingId: d.meetingId,
   open: d.open,
   ...(d.metBy ? { metBy: d.metBy } : {}),
+  ...(d.exemption ? { exemption: d.exemption } : {}),
 });
 
 export const followUpsProjection: Projection<FollowUpsQuery, FollowUp[]> & { rows(changes: DocChange[]): FollowUp[] } = {
@@ -75,6 +78,7 @@ export function evolveFollowUps(docs: DocStore, e: RecordedEvent, c: TrackedCase
         open: true,
         promisedAt: e.metadata.at,
         position: Number(e.position),
+        ...(c.after.paper.exemption ? { exemption: { basis: c.after.paper.exemption.basis } } : {}),
       };
       docs.put('followup', f.id, doc);
     }

@@ -7,7 +7,7 @@
  * and `rows` for the live feed `/api/live/meetings/{id}`), so an event writes only what it changed.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import { votesOf, type CaseType, type Dissent, type ReferralCarried, type StandardItem, type VotesView } from '@saksflyt/workflow';
+import { numberAttachments, votesOf, type CaseType, type Dissent, type ReferralCarried, type StandardItem, type VotesView } from '@saksflyt/workflow';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
 import { itemsOf, writtenProceduresFor, type MinutesItem, type WrittenMinutesCase } from './items.js';
 import {
@@ -48,6 +48,14 @@ export interface MinutesCase {
   resolution: string | null;
   conditions: string | null;
   followUps: { id: string; text: string }[];
+  /** A late case (tilleggssak): scheduled after notice. */
+  late?: true;
+  /** The vedtak or discussion was amended before the minutes were approved (the texts above are the amended ones). */
+  amended?: true;
+  /** Each amendment: why and when (oldest first); only on an amended case. */
+  amendments?: { reason: string; at: string | null; fields: string[] }[];
+  /** Unntatt offentlighet (null: public); the api's redaction empties the paper and discussion for readers outside the committee. */
+  exemption: { basis: string } | null;
   /** Votering: the latest vote's tally and names (only when a vote was taken). */
   votes?: VotesView;
   /** Dissens with the vedtak: name, organisation and text (only when recorded). */
@@ -84,9 +92,10 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
   const byId = new Map(m.members.map((x) => [x.id, x]));
   const person = (id: string): MemberDoc => byId.get(id) ?? { id, name: id, organisation: '', role: 'member' };
   const cases: MinutesCase[] = [];
-  for (const { caseId } of m.agenda) {
+  for (const { caseId, late } of m.agenda) {
     const c = docs.get<CaseDoc>('case', caseId);
     if (!c) continue;
+    const amendments = c.amendments ?? [];
     const { summary, points, followUps } = caseDiscussion(c);
     cases.push({
       caseId,
@@ -104,6 +113,9 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
       resolution: c.decision?.resolution ?? null,
       conditions: c.decision?.conditions ?? null,
       followUps,
+      ...(late ? { late: true as const } : {}),
+      ...(amendments.length ? { amended: true as const, amendments: amendments.map((a) => ({ reason: a.reason, at: a.at, fields: [...a.fields] })) } : {}),
+      exemption: c.paper.exemption ? { basis: c.paper.exemption.basis } : null,
       ...(c.vote && c.vote.meetingId === m.meetingId ? { votes: votesOf(c.vote) } : {}),
       ...(c.decision?.dissent?.length ? { dissent: c.decision.dissent } : {}),
       ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
@@ -146,6 +158,18 @@ export interface NoticePaper {
   referral?: ReferralCarried;
   /** The paper's numbered sub-items, with their proposals. */
   items?: MinutesItem[];
+  /** Vedlegg in the order added, numbered per meeting in agenda order once noticed (`number` null before). */
+  attachments: NoticeAttachment[];
+}
+
+export interface NoticeAttachment {
+  /** "Vedlegg 1" (null before notice). */
+  number: string | null;
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
 }
 
 /** The minutes with, per case (same index as `minutes.cases`), the rest of its paper: what the notice is built from. */
@@ -159,18 +183,20 @@ export function queryMinutesWithPapers(docs: DocReader, params: MinutesQuery): M
   const m = params.meetingId ? docs.get<MeetingDoc>('meeting', params.meetingId) : undefined;
   if (!m) return null;
   const minutes = render(docs, m);
+  const numbers = new Map(numberAttachments(minutes.cases.map((c) => c.caseId), (id) => docs.get<CaseDoc>('case', id)).map((n) => [n.attachmentId, n.label]));
   const papers = minutes.cases.map(({ caseId }): NoticePaper => {
-    const p = docs.get<CaseDoc>('case', caseId)!.paper;
     const doc = docs.get<CaseDoc>('case', caseId)!;
+    const p = doc.paper;
     const items = itemsOf(doc)?.map(({ resolution: _, ...it }) => it);
-    return {
-      purpose: p.purpose ?? null,
-      background: p.background ?? null,
-      responsible: p.responsible ?? null,
-      caseOfficer: p.caseOfficer ?? null,
-      ...(doc.referral ? { referral: doc.referral } : {}),
-      ...(items ? { items } : {}),
-    };
+    const attachments = (doc.attachments ?? []).map((a) => ({
+      number: m.status === 'planned' ? null : (numbers.get(a.id) ?? null),
+      id: a.id,
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.size,
+      sha256: a.sha256,
+    }));
+    return { purpose: p.purpose ?? null, background: p.background ?? null, responsible: p.responsible ?? null, caseOfficer: p.caseOfficer ?? null, attachments, ...(doc.referral ? { referral: doc.referral } : {}), ...(items ? { items } : {}) };
   });
   return { minutes, papers };
 }

@@ -26,6 +26,9 @@ export interface Actor {
  * - `read.private` (planned meetings, draft cases and minutes, history, `asOf`/`atPosition`):
  *   the committee's members and secretariat, auditors, admins.
  * - `audit.read` (log, verify, export): auditors.
+ * - `read.exempt` (the paper, discussion and attachments of a case exempt from public access,
+ *   unntatt offentlighet): the committee's members and secretariat, auditors, admins. What is
+ *   hidden from everyone else is ./redact.ts (the one redaction every read path applies).
  * - `case.respond` (a written procedure's answer, with their own token): the committee's members.
  */
 export const ACTIONS = [
@@ -40,6 +43,7 @@ export const ACTIONS = [
   'portfolio.write',
   'read.private',
   'audit.read',
+  'read.exempt',
   'case.respond',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -66,6 +70,7 @@ export function may(actor: Actor | null | undefined, action: Action, committee?:
     case 'portfolio.write':
       return has(actor, 'secretariat');
     case 'read.private':
+    case 'read.exempt':
       return scoped('member') || scoped('secretariat') || has(actor, 'auditor') || has(actor, 'admin');
     case 'audit.read':
       return has(actor, 'auditor');

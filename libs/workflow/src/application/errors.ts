@@ -34,7 +34,7 @@ export class NotFound extends WorkflowError {
   readonly title = 'Not Found';
   readonly kind = 'not-found';
   constructor(
-    readonly what: 'committee' | 'meeting' | 'case' | 'member' | 'matter',
+    readonly what: 'committee' | 'meeting' | 'case' | 'member' | 'matter' | 'attachment',
     readonly id: string,
   ) {
     super(`unknown ${what} ${id}`);

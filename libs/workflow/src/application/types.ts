@@ -57,6 +57,10 @@ export interface PlanMeetingBody {
   endTime?: string;
   place: string;
 }
+/** PUT agenda: the substantive cases in their new order (each exactly once). */
+export interface ReorderAgendaBody {
+  order: string[];
+}
 export interface OpenMeetingBody {
   present: string[];
   absent?: string[];
@@ -74,12 +78,14 @@ export interface CreateCaseBody {
   matterId?: string;
   projectIds?: string[];
   meetsFollowUps?: string[];
+  exemption?: { basis: string };
   items?: PaperItem[];
 }
 export type EditCaseBody = Partial<CasePaper>;
 
 export interface CaseCommandBodies {
-  schedule: { meetingId: string };
+  /** `late: true`: a late case (tilleggssak) onto a noticed or in-session meeting. */
+  schedule: { meetingId: string; late?: boolean };
   unschedule: { reason: string };
   present: { presenter: string };
   'record-discussion': { summary?: string; points?: string[]; followUps?: string[] };
@@ -88,6 +94,7 @@ export interface CaseCommandBodies {
   postpone: { reason: string };
   refer: { toCommittee: string; type: CaseType; reason?: string };
   withdraw: { reason: string };
+  amend: { reason: string; resolution?: string; conditions?: string; summary?: string; points?: string[]; input?: string[] };
   vote: { for: string[]; against: string[]; abstained?: string[] };
   /** Skriftlig behandling: YYYY-MM-DD (through that day, Norwegian time) or an ISO time with offset. */
   'written-procedure': { deadline: string };
@@ -138,6 +145,8 @@ export interface AgendaItemView {
   type: CaseType;
   state: CaseState;
   standardItem?: StandardItem;
+  /** A late case (tilleggssak): scheduled after notice, numbered at once. */
+  late?: true;
 }
 export interface MeetingView extends MeetingSummary {
   startTime?: string;
@@ -204,6 +213,18 @@ export interface CaseView {
   citedItems?: ResolvedCitation[];
   /** Skriftlig behandling: deadline, answers (the committee's until concluded), when concluded. */
   writtenProcedure?: WrittenProcedureView;
+  /** Unntatt offentlighet (null: public). */
+  exemption: { basis: string } | null;
+  /** Vedlegg on the paper, in the order added. */
+  attachments: AttachmentView[];
+}
+export interface AttachmentView {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  addedAt: string | null;
 }
 export interface HistoryEntry {
   id: string;
@@ -217,6 +238,8 @@ export interface HistoryEntry {
   correlationId: string;
   causationId: string | null;
   hash: string | null;
+  /** On an amendment (DecisionAmended): each field it replaced, from what to what. */
+  changes?: { field: string; from: string | string[] | null; to: string | string[] | null }[];
 }
 export interface MatterView {
   matterId: string;

@@ -13,7 +13,10 @@
  * with `may`. Shapes of bodies are the DTOs' (HTTP) and the records schema's (import).
  */
 import type { EventStore } from '@saksflyt/event-store';
-import { decideCaseCommand, decideCreateCase, decideEditCase } from '../case/decide.js';
+import { decideCaseCommandRouted } from '../case/route.js';
+import { reorderAgenda } from '../meeting/agenda-commands.js';
+import { addAttachment, removeAttachment, type AttachmentBody } from '../case/attachments.js';
+import { decideCreateCase, decideEditCase } from '../case/decide.js';
 import { decideAddMember, decideCreateCommittee, decideRemoveMember } from '../committee/decide.js';
 import { CommandHandler } from '../core/handler.js';
 import { Loader } from '../core/load.js';
@@ -26,7 +29,7 @@ import { decideContinueNumbering } from '../numbering/decide.js';
 import type { NumberingState } from '../numbering/state.js';
 import { Queries } from '../queries/reads.js';
 import { citedItems } from '../queries/views.js';
-import { answerWrittenProcedure, openWrittenProcedure } from './written-procedure.js';
+import { answerWrittenProcedure, openWrittenProcedure, whoMayVote } from './written-procedure.js';
 import { Catalogue } from './catalogue.js';
 import { ValidationFailed } from './errors.js';
 import type {
@@ -49,6 +52,7 @@ import type {
   OpenMeetingBody,
   PlanMeetingBody,
   RecordHistoryBody,
+  ReorderAgendaBody,
   WorkflowOptions,
   WrittenAnswerBody,
 } from './types.js';
@@ -173,7 +177,7 @@ export class Workflow {
     });
   }
 
-  /** Every case command: schedule, unschedule, present, record-discussion, endorse, note, postpone, refer, withdraw. */
+  /** Every case command: schedule (late too), unschedule, present, record-discussion, endorse, note, postpone, refer, withdraw, amend. */
   async caseCommand<C extends CaseCommandName>(caseId: string, command: C, body: CaseCommandBodies[C], ctx: CommandContext): Promise<CommandResult>;
   async caseCommand(caseId: string, command: string, body: Record<string, unknown>, ctx: CommandContext): Promise<CommandResult>;
   async caseCommand(caseId: string, command: string, body: Record<string, unknown>, ctx: CommandContext): Promise<CommandResult> {
@@ -185,14 +189,12 @@ export class Workflow {
       const own = await rec.ownMeeting(k.snapshot);
       const meetingId = String(b.meetingId);
       const target = command === 'schedule' ? (this.catalogue.meetings.has(meetingId) ? await rec.meeting(meetingId) : null) : undefined;
-      // who may vote or dissent: those present in session; in a written procedure, every member
-      const wp = ['endorse', 'note'].includes(command) && k.snapshot.context.writtenProcedure?.concluded === null;
-      const att = ['vote', 'endorse', 'note'].includes(command) && own?.facts.state === 'in_session' ? own.loaded.snapshot.context.attendance : null;
-      const members = att || wp ? (await rec.committee(k.snapshot.context.committee)).members : null;
-      const inSession = members ? { members, attendance: att ?? { present: [...members.keys()], absent: [] } } : null;
-      return decideCaseCommand(
+      const inSession = await whoMayVote(rec, command, k.snapshot, own);
+      const numbering = b.late === true && target ? await rec.numbering(target.snapshot.context.committee, target.snapshot.context.year) : undefined;
+      return decideCaseCommandRouted(
         { caseId, command, body: b as never, ifMatch: ctx.ifMatch, actor: ctx.actor, ids },
         {
+          ...(numbering ? { numbering } : {}),
           case: k,
           ...(own ? { own } : {}),
           ...(target !== undefined ? { target } : {}),
@@ -201,6 +203,19 @@ export class Workflow {
         },
       );
     });
+  }
+
+  /** PUT agenda: the order of the substantive cases before notice. */
+  reorderAgenda(meetingId: string, body: ReorderAgendaBody, ctx: CommandContext): Promise<CommandResult> {
+    return reorderAgenda(this.handler, meetingId, body, ctx);
+  }
+
+  /** Vedlegg: the bytes are already stored by `sha256` (the api's blob store); see case/attachments.ts. */
+  addAttachment(caseId: string, attachment: AttachmentBody, ctx: CommandContext): Promise<CommandResult> {
+    return addAttachment(this.handler, caseId, attachment, ctx);
+  }
+  removeAttachment(caseId: string, attachmentId: string, ctx: CommandContext): Promise<CommandResult> {
+    return removeAttachment(this.handler, caseId, attachmentId, ctx);
   }
 
   /** A member's answer in a written procedure (their own token; a later one replaces theirs). */

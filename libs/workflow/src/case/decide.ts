@@ -20,7 +20,7 @@ import { leavesMeeting, referralCarried, requireReferralReason } from './refer.j
 import { citationHint, itemsField } from './items.js';
 import { writtenOutcome } from './written-procedure.js';
 
-export const PAPER_FIELDS = ['title', 'type', 'proposedResolution', 'background', 'purpose', 'caseOfficer', 'responsible', 'projectIds', 'meetsFollowUps', 'items'] as const;
+export const PAPER_FIELDS = ['title', 'type', 'proposedResolution', 'background', 'purpose', 'caseOfficer', 'responsible', 'projectIds', 'meetsFollowUps', 'exemption', 'items'] as const;
 
 export function pick<T extends object, K extends string>(o: T, keys: readonly K[]): Partial<Record<K, unknown>> & Partial<T> {
   const out: Record<string, unknown> = {};
@@ -60,6 +60,7 @@ export function decideCreateCase(
     ...pick(body, ['background', 'purpose', 'caseOfficer', 'responsible', 'items']),
     projectIds: body.projectIds ?? [],
     meetsFollowUps: body.meetsFollowUps ?? [],
+    ...(body.exemption ? { exemption: { basis: body.exemption.basis } } : {}),
   };
   return single(caseStream(caseId), 'no_stream', { type: 'CaseDrafted', data: drafted }, {
     id: caseId,
@@ -135,7 +136,7 @@ export interface CaseCommandGiven extends CaseGiven {
 }
 
 /** The state-dependent checks of a command's body (400, every field named): the records it names. */
-function checkNamedRecords(command: CaseCommandName, body: Record<string, unknown>, committee: string, given: CaseCommandGiven): void {
+export function checkNamedRecords(command: CaseCommandName, body: Record<string, unknown>, committee: string, given: CaseCommandGiven): void {
   const errors: FieldError[] = [];
   if (command === 'schedule') {
     const t = given.target?.snapshot.context;
@@ -281,6 +282,8 @@ export function decideCaseCommand<C extends CaseCommandName>(
       ...(c.paper.purpose !== undefined ? { purpose: c.paper.purpose } : {}),
       projectIds: [...c.paper.projectIds],
       meetsFollowUps: [],
+      // the copied paper stays exempt from public access in the other committee
+      ...(c.paper.exemption ? { exemption: { basis: c.paper.exemption.basis } } : {}),
       referredFromCaseId: caseId,
       referral: referralCarried(c, data.reason),
     };

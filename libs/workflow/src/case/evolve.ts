@@ -21,10 +21,10 @@
  * - CaseScheduled clears `number` (machine; projection and archive kept it): a number belongs to
  *   one meeting's notice. (A draft case never has one, so only an odd stream tells the difference.)
  */
-import type { CaseDrafted, CaseEvent, CasePaper } from '../events.js';
+import type { AmendedFields, CaseDrafted, CaseEvent, CasePaper } from '../events.js';
 import { stampOf, type Stamp, type Stamped } from '../core/fact.js';
 import { CASE_INITIAL, CASE_TARGETS } from './lifecycle.js';
-import type { CaseRecord } from './state.js';
+import type { CaseDiscussion, CaseRecord } from './state.js';
 
 export type CaseFact = Stamped<CaseEvent>;
 
@@ -37,6 +37,7 @@ function paperOf(d: CaseDrafted['data']): CasePaper {
     meetsFollowUps: d.meetsFollowUps ?? [],
   };
   for (const k of ['background', 'purpose', 'caseOfficer', 'responsible'] as const) if (d[k] !== undefined) paper[k] = d[k];
+  if (d.exemption) paper.exemption = { basis: d.exemption.basis };
   if (d.items !== undefined) paper.items = d.items;
   return paper;
 }
@@ -64,10 +65,36 @@ export function startCase(e: Stamped<CaseDrafted>): CaseRecord {
     unschedulings: [],
     referrals: [],
     withdrawal: null,
+    amendments: [],
+    attachments: [],
     vote: null,
     referral: d.referral ?? null,
     writtenProcedure: null,
   };
+}
+
+/** The fields `DecisionAmended` may replace, in the order they are named. */
+export const AMENDABLE_FIELDS = ['resolution', 'conditions', 'summary', 'points', 'input'] as const satisfies readonly (keyof AmendedFields)[];
+
+/**
+ * The discussion at `meetingId` as amended: the new summary (points) on its last record there and
+ * none on the earlier ones (the minutes show the last summary and every point); a case never
+ * discussed there gets one record.
+ */
+function amendDiscussions(list: readonly CaseDiscussion[], meetingId: string | null, d: AmendedFields, stamp: ReturnType<typeof stampOf>): CaseDiscussion[] {
+  let last = -1;
+  list.forEach((x, i) => {
+    if (x.meetingId === meetingId) last = i;
+  });
+  if (last < 0) return [...list, { meetingId, ...(d.summary !== undefined ? { summary: d.summary } : {}), points: d.points ?? [], followUps: [], ...stamp }];
+  return list.map((x, i) => {
+    if (x.meetingId !== meetingId) return x;
+    const { summary, ...rest } = x;
+    const out: CaseDiscussion = { ...rest, points: d.points === undefined ? x.points : i === last ? d.points : [] };
+    const keep = d.summary === undefined ? summary : i === last ? d.summary : undefined;
+    if (keep !== undefined) out.summary = keep;
+    return out;
+  });
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -139,6 +166,26 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
     case 'CaseWithdrawn':
       // Meeting and number kept (see the header): the withdrawal names them too.
       return { ...s, withdrawal: { reason: e.data.reason, meetingId: s.meetingId, number: s.number, ...stamp } };
+    case 'DecisionAmended': {
+      // The named fields replaced (the earlier texts stay in the stream: history keeps both).
+      const d = e.data;
+      const fields = AMENDABLE_FIELDS.filter((k) => d[k] !== undefined);
+      const decision = s.decision && {
+        ...s.decision,
+        ...(d.resolution !== undefined ? { resolution: d.resolution } : {}),
+        ...(d.conditions !== undefined ? { conditions: d.conditions === '' ? null : d.conditions } : {}),
+        ...(d.input !== undefined ? { input: d.input } : {}),
+      };
+      const discussions = d.summary !== undefined || d.points !== undefined ? amendDiscussions(s.discussions, s.decision?.meetingId ?? s.meetingId, d, stamp) : s.discussions;
+      return { ...s, decision, discussions, amendments: [...(s.amendments ?? []), { reason: d.reason, fields, ...stamp }] };
+    }
+    case 'AttachmentAdded': {
+      const d = e.data;
+      const rest = (s.attachments ?? []).filter((a) => a.id !== d.attachmentId);
+      return { ...s, attachments: [...rest, { id: d.attachmentId, filename: d.filename, contentType: d.contentType, size: d.size, sha256: d.sha256, ...stamp }] };
+    }
+    case 'AttachmentRemoved':
+      return { ...s, attachments: (s.attachments ?? []).filter((a) => a.id !== e.data.attachmentId) };
     case 'WrittenProcedureOpened':
       return { ...s, number: e.data.number, lastNumber: e.data.number, writtenProcedure: { deadline: e.data.deadline, answers: [], concluded: null, ...stamp } };
     case 'WrittenProcedureAnswered': {

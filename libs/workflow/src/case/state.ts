@@ -6,7 +6,7 @@
  * Stamps (`at`, `actor`) are the stored events' `metadata.at` / `metadata.actor`; they are null in
  * a state evolved from a candidate event not stored yet.
  */
-import type { CasePaper, CaseType, Dissent, ItemResolution, NamedMember, ReferralCarried, StandardItem, WrittenProcedureAnswered, WrittenProcedureOutcome } from '../events.js';
+import type { AmendedFields, CasePaper, CaseType, Dissent, ItemResolution, NamedMember, ReferralCarried, StandardItem, WrittenProcedureAnswered, WrittenProcedureOutcome } from '../events.js';
 import type { Stamp } from '../core/fact.js';
 import type { CaseStatus } from './lifecycle.js';
 
@@ -76,6 +76,22 @@ export interface CaseWithdrawal extends Stamp {
   number: string | null;
 }
 
+/** Rettelse: a correction of the recorded vedtak or discussion before the minutes were approved. */
+export interface CaseAmendment extends Stamp {
+  reason: string;
+  /** The fields it replaced, in `AMENDABLE_FIELDS` order. */
+  fields: (keyof AmendedFields)[];
+}
+
+/** Vedlegg on the case paper, in the order added. */
+export interface CaseAttachment extends Stamp {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
 export interface CaseRecord {
   status: CaseStatus;
   caseId: string;
@@ -105,6 +121,10 @@ export interface CaseRecord {
   unschedulings: CaseUnscheduling[];
   referrals: CaseReferral[];
   withdrawal: CaseWithdrawal | null;
+  /** Every amendment (DecisionAmended), oldest first; the decision and discussion hold the amended texts. */
+  amendments: CaseAmendment[];
+  /** Vedlegg currently on the paper (removed ones are gone; the history keeps them). */
+  attachments: CaseAttachment[];
   /** The latest vote (null: none taken). */
   vote: CaseVote | null;
   /** Opened by `refer`: what the referring case carried (null otherwise). */

@@ -48,7 +48,7 @@ export function revisionOf(events: readonly { revision: bigint }[]): bigint {
 
 export function meetingFacts(s: MeetingSnapshot): MeetingFacts {
   const c = s.context;
-  return { id: c.meetingId, committee: c.committee, state: meetingState(s) };
+  return { id: c.meetingId, committee: c.committee, state: meetingState(s), minutes: c.minutes };
 }
 
 export class Loader {

@@ -69,6 +69,8 @@ function rebuild(stream: string, upTo: RecordedEvent[], mine: RecordedEvent[]): 
   const data = upcast(first.type, first.data) as Record<string, unknown>;
   if (stream.startsWith('case-')) {
     const r = foldCaseRecord(upTo);
+    if (first.type === 'AttachmentAdded')
+      return { id: data.attachmentId, caseId: r.caseId, state: r.status, revision, filename: data.filename, contentType: data.contentType, size: data.size, sha256: data.sha256 } as Omit<CommandResult, 'position'>;
     return {
       id: r.caseId,
       state: r.status,

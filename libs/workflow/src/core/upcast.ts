@@ -37,6 +37,8 @@ export const EVENT_VERSIONS = {
     MeetingOpened: V1,
     MeetingAdjourned: V1,
     MinutesApproved: V1,
+    AgendaReordered: V1,
+    MinutesAmended: V1,
   } satisfies Record<MeetingEvent['type'], EventVersions>,
   case: {
     CaseDrafted: V1,
@@ -51,6 +53,9 @@ export const EVENT_VERSIONS = {
     CasePostponed: V1,
     CaseReferred: V1,
     CaseWithdrawn: V1,
+    DecisionAmended: V1,
+    AttachmentAdded: V1,
+    AttachmentRemoved: V1,
     VoteRecorded: V1,
     WrittenProcedureOpened: V1,
     WrittenProcedureAnswered: V1,

@@ -50,6 +50,15 @@ const CHECKS = {
   meetingInSession: meetingIs(['in_session'], 'own'),
   /** The meeting has not been held yet (a case can be postponed or withdrawn up to and in the meeting). */
   meetingNotHeld: meetingIs(['planned', 'noticed', 'in_session'], 'own'),
+  /** `schedule`: onto a planned meeting; with `late: true` (a tilleggssak) onto a noticed or in-session one instead. */
+  targetTakesIt: (args: Args) =>
+    args.event.type === 'CaseScheduled' && args.event.data.late === true
+      ? meetingIs(['noticed', 'in_session'], 'target')(args)
+      : meetingIs(['planned'], 'target')(args),
+  /** Numbered at notice, or a late case at once (also in session), never twice there. */
+  numberable: (args: Args) => meetingIs(['noticed'], 'own')(args) || (args.context.number === null && meetingIs(['in_session'], 'own')(args)),
+  /** `amend`: the meeting it was decided at has been in session and its minutes are still a draft. */
+  minutesStillDraft: (args: Args) => meetingIs(['in_session', 'held'], 'own')(args) && args.event.guard?.meeting?.minutes === 'draft',
   /** Endorsing the approval of minutes needs the previous meeting held, its minutes still draft. */
   minutesApprovable: ({ context, event }: Args) => {
     if (context.standardItem !== 'minutes-approval') return true;
@@ -67,11 +76,13 @@ export type CaseCheck = keyof typeof CHECKS;
 
 /** Which facts the machine accepts in each state, and the checks each needs. */
 export const CASE_ACCEPTS: { readonly [S in CaseStatus]: { readonly [T in CaseMachineEvent['type']]?: readonly CaseCheck[] } } = {
-  draft: { CasePaperEdited: [], CaseScheduled: ['targetMeetingPlanned'], CaseWithdrawn: [], WrittenProcedureOpened: ['substantive'] },
+  draft: { CasePaperEdited: [], CaseScheduled: ['targetTakesIt'], CaseWithdrawn: [], AttachmentAdded: [], AttachmentRemoved: [], WrittenProcedureOpened: ['substantive'] },
   scheduled: {
     CasePaperEdited: ['beforeNotice'],
+    AttachmentAdded: ['beforeNotice'],
+    AttachmentRemoved: ['beforeNotice'],
     CaseUnscheduled: ['beforeNotice'],
-    CaseNumbered: ['meetingNoticed'],
+    CaseNumbered: ['numberable'],
     CasePresented: ['meetingInSession'],
     CasePostponed: ['meetingNotHeld'],
     CaseWithdrawn: ['meetingNotHeld'],
@@ -85,8 +96,8 @@ export const CASE_ACCEPTS: { readonly [S in CaseStatus]: { readonly [T in CaseMa
     CaseReferred: ['meetingInSession', 'substantive'],
     WrittenProcedureAnswered: ['writtenOpen'],
   },
-  endorsement: { CaseReferred: [] },
-  orientation: { CaseReferred: [] },
+  endorsement: { CaseReferred: [], DecisionAmended: ['minutesStillDraft'] },
+  orientation: { CaseReferred: [], DecisionAmended: ['minutesStillDraft'] },
   withdrawn: {},
 };
 

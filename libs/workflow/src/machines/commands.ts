@@ -22,6 +22,8 @@ export const CASE_COMMANDS = [
   'withdraw',
   /** PATCH of the case paper. */
   'edit',
+  /** Correct the recorded vedtak or discussion before the minutes are approved. */
+  'amend',
   /** Votering in session (case/vote.ts). */
   'vote',
   /** Skriftlig behandling: open it on a draft case (case/written-procedure.ts). */
@@ -45,6 +47,7 @@ export const COMMAND_EVENT: Record<CaseCommand, CaseEvent['type']> = {
   refer: 'CaseReferred',
   withdraw: 'CaseWithdrawn',
   edit: 'CasePaperEdited',
+  amend: 'DecisionAmended',
   vote: 'VoteRecorded',
   'written-procedure': 'WrittenProcedureOpened',
 };
@@ -98,6 +101,8 @@ export function candidateEvent(s: CaseSnapshot, command: CaseCommand, ctx: Allow
       return { type: 'CaseWithdrawn', data: { v: 1, reason: '' }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
     case 'edit':
       return { type: 'CasePaperEdited', data: { v: 1, changes: {} }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'amend':
+      return { type: 'DecisionAmended', data: { v: 1, reason: '' }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
     case 'vote':
       return { type: 'VoteRecorded', data: { v: 1, meetingId, for: [], against: [], abstained: [] }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
     case 'written-procedure':
@@ -111,7 +116,7 @@ export function allowedCommands(s: CaseSnapshot, ctx: AllowedCommandsContext = {
   return CASE_COMMANDS.filter((cmd) => s.can(candidateEvent(s, cmd, ctx)));
 }
 
-export const MEETING_COMMANDS = ['notice', 'open', 'adjourn'] as const;
+export const MEETING_COMMANDS = ['notice', 'open', 'adjourn', 'reorder-agenda'] as const;
 export type MeetingCommand = (typeof MEETING_COMMANDS)[number];
 
 export function meetingCandidateEvent(
@@ -125,6 +130,8 @@ export function meetingCandidateEvent(
       return { type: 'MeetingOpened', data: { v: 1, present: [], absent: [], guests: [] }, guard: { actor: ctx.actor } };
     case 'adjourn':
       return { type: 'MeetingAdjourned', data: { v: 1 }, guard: { actor: ctx.actor, agendaCases: ctx.agendaCases } };
+    case 'reorder-agenda':
+      return { type: 'AgendaReordered', data: { v: 1, order: [] }, guard: { actor: ctx.actor } };
   }
 }
 

@@ -21,6 +21,8 @@ export interface MeetingFacts {
   id: string;
   committee: string;
   state: MeetingLifecycle;
+  /** Its minutes (for `amend`); omitted where a decision does not need them. */
+  minutes?: 'draft' | 'approved';
 }
 
 export interface GuardInput {

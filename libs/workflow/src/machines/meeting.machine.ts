@@ -49,15 +49,22 @@ const CHECKS = {
   /** Every case on the agenda is decided, noted, postponed or withdrawn. */
   allDealtWith: ({ context, event }: Args) => openAgendaCases(context, event.guard?.agendaCases).length === 0,
   minutesDraft: ({ context }: Args) => context.minutes === 'draft',
+  /** After notice a case joins the agenda only as a late case (tilleggssak). */
+  lateAddition: ({ event }: Args) => event.type === 'CaseAddedToAgenda' && event.data.late === true,
 } satisfies Record<string, (args: Args) => boolean>;
 export type MeetingCheck = keyof typeof CHECKS;
 
 /** Which facts the machine accepts in each state, and the checks each needs. */
 export const MEETING_ACCEPTS: { readonly [S in MeetingStatus]: { readonly [T in MeetingMachineEvent['type']]?: readonly MeetingCheck[] } } = {
-  planned: { CaseAddedToAgenda: ['notOnAgenda'], CaseRemovedFromAgenda: ['onAgenda'], MeetingNoticed: [] },
-  noticed: { CaseRemovedFromAgenda: ['onAgenda', 'postponing'], MeetingOpened: [] },
-  in_session: { CaseRemovedFromAgenda: ['onAgenda', 'postponing'], MeetingAdjourned: ['allDealtWith'] },
-  held: { MinutesApproved: ['minutesDraft'] },
+  planned: { CaseAddedToAgenda: ['notOnAgenda'], CaseRemovedFromAgenda: ['onAgenda'], MeetingNoticed: [], AgendaReordered: [] },
+  noticed: { CaseRemovedFromAgenda: ['onAgenda', 'postponing'], MeetingOpened: [], CaseAddedToAgenda: ['notOnAgenda', 'lateAddition'] },
+  in_session: {
+    CaseRemovedFromAgenda: ['onAgenda', 'postponing'],
+    MeetingAdjourned: ['allDealtWith'],
+    CaseAddedToAgenda: ['notOnAgenda', 'lateAddition'],
+    MinutesAmended: ['onAgenda', 'minutesDraft'],
+  },
+  held: { MinutesApproved: ['minutesDraft'], MinutesAmended: ['onAgenda', 'minutesDraft'] },
 };
 
 const meetingStates = Object.fromEntries(

@@ -33,6 +33,7 @@ export function caseGraphEvents(s: CaseSnapshot): CaseMachineEvent[] {
     { type: 'CasePostponed', data: { v: 1, meetingId, reason: 'r' }, guard: at(s.value === 'discussion' ? 'in_session' : 'planned') },
     { type: 'CaseReferred', data: { v: 1, toCommittee: 'NUIT', type: 'endorsement', referredCaseId: 'x' }, guard: at('held') },
     { type: 'CaseWithdrawn', data: { v: 1, reason: 'r' }, guard: at('planned') },
+    { type: 'DecisionAmended', data: { v: 1, reason: 'r', resolution: 'rettet' }, guard: { ...at('in_session'), meeting: { ...at('in_session').meeting, minutes: 'draft' } } },
   ];
 }
 
@@ -105,6 +106,9 @@ export function pathToCommands(events: readonly { type: string }[]): CommandStep
         break;
       case 'CaseWithdrawn':
         steps.push({ on: 'case', command: 'withdraw', body: { reason: 'Trukket' } });
+        break;
+      case 'DecisionAmended':
+        steps.push({ on: 'case', command: 'amend', body: { reason: 'Skrivefeil', resolution: 'Rettet vedtak.' } });
         break;
     }
   }

@@ -15,6 +15,9 @@
  * - `CaseAddedToAgenda` after notice puts the case at the end of the agenda (projection, archive:
  *   a late case; the machine ignored it on replay). A case already on the agenda is not added
  *   twice (the machine's replay added a second entry); a standard item it names is taken.
+ * - `CaseAddedToAgenda` with `late: true` (a tilleggssak) puts the case last before Eventuelt, with
+ *   the number it got at once; `AgendaReordered` puts the substantive cases in its order, each
+ *   taking the place of one of them (the standard items keep theirs).
  * - `CaseRemovedFromAgenda` removes the case and is remembered in `removed`, with the number it
  *   had on this agenda (archive; the machine and projection only removed it).
  */
@@ -62,6 +65,27 @@ function insertByRank(agenda: readonly AgendaEntry[], entry: AgendaEntry): Agend
   return [...agenda.slice(0, at), entry, ...agenda.slice(at)];
 }
 
+/** A late case (tilleggssak): last before the trailing Eventuelt. */
+function insertLate(agenda: readonly AgendaEntry[], entry: AgendaEntry): AgendaEntry[] {
+  let at = agenda.length;
+  while (at > 0 && agenda[at - 1]!.standardItem === 'any-other-business') at--;
+  return [...agenda.slice(0, at), entry, ...agenda.slice(at)];
+}
+
+/**
+ * The substantive cases in the order given, each in the place of one of them (the standard items
+ * keep theirs); cases the order does not name keep their order after the named ones.
+ */
+function reordered(agenda: readonly AgendaEntry[], order: readonly string[]): AgendaEntry[] {
+  const substantive = agenda.filter((a) => a.standardItem === null);
+  const byId = new Map(substantive.map((a) => [a.caseId, a]));
+  const named = [...new Set(order)].filter((id) => byId.has(id)).map((id) => byId.get(id)!);
+  const rest = substantive.filter((a) => !named.includes(a));
+  const next = [...named, ...rest];
+  let i = 0;
+  return agenda.map((a) => (a.standardItem === null ? next[i++]! : a));
+}
+
 function apply(s: MeetingRecord, e: MeetingFact): MeetingRecord {
   const stamp = stampOf(e);
   switch (e.type) {
@@ -80,6 +104,7 @@ function apply(s: MeetingRecord, e: MeetingFact): MeetingRecord {
         // while planned: re-placed by its new rank, the others keeping their order (a stable sort)
         return { ...s, agenda: s.status === 'planned' ? agendaOrder(agenda) : agenda };
       }
+      if (e.data.late) return { ...s, agenda: insertLate(s.agenda, { caseId, standardItem, number: e.data.number ?? null, late: true }) };
       const entry: AgendaEntry = { caseId, standardItem, number: null };
       return { ...s, agenda: s.status === 'planned' ? insertByRank(s.agenda, entry) : [...s.agenda, entry] };
     }
@@ -100,6 +125,12 @@ function apply(s: MeetingRecord, e: MeetingFact): MeetingRecord {
       for (const a of s.agenda) if (!seen.has(a.caseId)) agenda.push(a);
       return { ...s, agenda, noticed: stamp };
     }
+    case 'AgendaReordered':
+      return { ...s, agenda: reordered(s.agenda, e.data.order ?? []) };
+    case 'MinutesAmended':
+      // The texts are the case's (DecisionAmended); on the meeting the fact orders the amendment
+      // before any approval of the minutes (the stream's revision), and its history names it.
+      return s;
     case 'MeetingOpened':
       return { ...s, attendance: { present: e.data.present ?? [], absent: e.data.absent ?? [], guests: e.data.guests ?? [] }, opened: stamp };
     case 'MeetingAdjourned':

@@ -10,8 +10,10 @@ import type { MeetingStatus } from './lifecycle.js';
 export interface AgendaEntry {
   caseId: string;
   standardItem: StandardItem | null;
-  /** Given at notice. */
+  /** Given at notice (a late case: when added). */
   number: string | null;
+  /** A late case (tilleggssak): added after notice, last before Eventuelt. */
+  late?: true;
 }
 
 /** A case taken off this meeting's agenda (unscheduled, postponed, withdrawn before notice). */

@@ -9,6 +9,7 @@ import type { Actor } from '../machines/guard-input.js';
 import { caseState } from '../machines/case.machine.js';
 import type { NumberingState } from '../numbering/state.js';
 import { historyView } from '../history/decide.js';
+import { amendmentChanges } from '../case/amendments.js';
 import { NotFound } from '../application/errors.js';
 import type { CaseView, CommitteeView, HistoricalDecisionView, HistoryEntry, MatterView, MeetingSummary, MeetingView } from '../application/types.js';
 import { revisionOf, type Loader } from '../core/load.js';
@@ -74,7 +75,8 @@ export class Queries {
   async caseHistory(caseId: string): Promise<HistoryEntry[]> {
     const events = await this.load.readEvents(caseStream(caseId));
     if (!events) throw new NotFound('case', caseId);
-    return events.map(historyEntry);
+    const changes = amendmentChanges(events);
+    return events.map((e, i) => (changes.has(i) ? { ...historyEntry(e), changes: changes.get(i)! } : historyEntry(e)));
   }
 
   async getMatter(matterId: string): Promise<MatterView> {

@@ -62,6 +62,7 @@ export async function meetingView(load: Loader, m: Loaded<MeetingSnapshot>, acto
       type: k.context.paper.type,
       state: caseState(k),
       ...(a.standardItem ? { standardItem: a.standardItem } : {}),
+      ...(a.late ? { late: true as const } : {}),
     });
   }
   const c = s.context;
@@ -131,6 +132,8 @@ export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Ac
     referrals: c.referrals.map((r) => ({ toCommittee: r.toCommittee, type: r.type, referredCaseId: r.referredCaseId })),
     withdrawnReason: c.withdrawal?.reason ?? null,
     postponedFrom: c.postponements.map((p) => p.meetingId),
+    exemption: c.paper.exemption ? { basis: c.paper.exemption.basis } : null,
+    attachments: (c.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size, sha256: a.sha256, addedAt: a.at })),
     ...(c.decision?.dissent.length ? { dissent: c.decision.dissent } : {}),
     ...(c.vote ? { votes: votesOf(c.vote) } : {}),
     ...(c.referral ? { referral: c.referral } : {}),
