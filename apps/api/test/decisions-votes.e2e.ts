@@ -197,6 +197,27 @@ describe('votes, dissent and referral over HTTP', () => {
     expect(md).toContain(`Lars Vorland (Helse Nord RHF): ${DISSENT}`);
   });
 
+  it('the OpenAPI document names the new routes and fields', async () => {
+    const doc = (await ok(s, 'GET', '/api/docs-json', {})).json;
+    for (const path of ['/api/cases/{id}/vote', '/api/cases/{id}/written-procedure', '/api/cases/{id}/written-procedure/responses']) expect([path, !!doc.paths[path]?.post]).toEqual([path, true]);
+    const props = (name: string) => Object.keys(doc.components.schemas[name]?.properties ?? {});
+    expect(props('VoteDto')).toEqual(expect.arrayContaining(['for', 'against', 'abstained']));
+    expect(props('EndorseDto')).toEqual(expect.arrayContaining(['dissent', 'items']));
+    expect(props('NoteDto')).toEqual(expect.arrayContaining(['dissent', 'items']));
+    expect(props('ReferDto')).toEqual(expect.arrayContaining(['reason']));
+    expect(props('CreateCaseDto')).toEqual(expect.arrayContaining(['items']));
+    expect(props('EditCaseDto')).toEqual(expect.arrayContaining(['items']));
+    expect(props('DissentDto')).toEqual(['memberId', 'text']);
+    expect(props('WrittenProcedureDto')).toEqual(['deadline']);
+    expect(props('WrittenAnswerDto')).toEqual(['answer', 'comment']);
+    const caseDoc = props('CaseDoc');
+    for (const f of ['dissent', 'votes', 'referral', 'items', 'itemResolutions', 'citedItems', 'writtenProcedure']) expect([f, caseDoc.includes(f)]).toEqual([f, true]);
+    expect(props('DecisionRowDoc')).toEqual(expect.arrayContaining(['dissent', 'votes', 'items', 'writtenProcedure', 'decidedOn', 'writtenProcedureOutcome']));
+    expect(props('MinutesCaseDoc')).toEqual(expect.arrayContaining(['votes', 'dissent', 'items']));
+    expect(props('MinutesDoc')).toEqual(expect.arrayContaining(['writtenProcedures']));
+    expect(props('NoticeCaseDoc')).toEqual(expect.arrayContaining(['referral', 'items']));
+  });
+
   it('the meeting adjourns with the referred case off its agenda', async () => {
     for (const id of [approval]) await ok(s, 'POST', `/api/cases/${id}/endorse`, { token: SEC, json: { resolution: 'Godkjent.' } });
     const agenda = (await ok(s, 'GET', `/api/meetings/${meetingId}`, { token: SEC })).json.agenda as { caseId: string; state: string }[];

@@ -107,3 +107,43 @@ describe('referral', () => {
     expect(() => requireReferralReason(false, undefined)).not.toThrow();
   });
 });
+
+describe('written procedure deciders', () => {
+  // imported lazily so the file's other tests do not depend on the numbering module
+  it('deadline: a date runs through that day in Norwegian time; a time up to that instant', async () => {
+    const { beforeDeadline, osloDate } = await import('../src/case/written-procedure.js');
+    expect(osloDate('2019-01-31T22:59:59Z')).toBe('2019-01-31'); // 23:59:59 in Oslo
+    expect(osloDate('2019-01-31T23:00:00Z')).toBe('2019-02-01');
+    expect(beforeDeadline('2019-01-31', '2019-01-31T22:59:59Z')).toBe(true);
+    expect(beforeDeadline('2019-01-31', '2019-01-31T23:00:00Z')).toBe(false);
+    expect(beforeDeadline('2019-01-31T12:00:00+01:00', '2019-01-31T11:00:00Z')).toBe(true);
+    expect(beforeDeadline('2019-01-31T12:00:00+01:00', '2019-01-31T11:00:01Z')).toBe(false);
+  });
+
+  it('the outcome of a conclusion: the latest answer per member, tallied, comments kept', async () => {
+    const { writtenOutcome } = await import('../src/case/written-procedure.js');
+    const stamp = { at: '2019-01-20T10:00:00+01:00', actor: 'x' };
+    const c = {
+      writtenProcedure: {
+        deadline: '2019-01-31',
+        concluded: null,
+        ...stamp,
+        answers: [
+          { v: 1, memberId: 'a', name: 'A', organisation: 'OA', answer: 'agree', comment: 'Ja', ...stamp },
+          { v: 1, memberId: 'b', name: 'B', organisation: 'OB', answer: 'disagree', ...stamp },
+        ],
+      },
+    } as unknown as CaseRecord;
+    expect(writtenOutcome(c)).toEqual({
+      writtenProcedure: {
+        deadline: '2019-01-31',
+        tally: { agree: 1, disagree: 1 },
+        answers: [
+          { memberId: 'a', name: 'A', organisation: 'OA', answer: 'agree', comment: 'Ja' },
+          { memberId: 'b', name: 'B', organisation: 'OB', answer: 'disagree' },
+        ],
+      },
+    });
+    expect(writtenOutcome({ writtenProcedure: null } as unknown as CaseRecord)).toEqual({});
+  });
+});

@@ -271,7 +271,7 @@ export class CaseDoc {
   @ApiProperty({ type: [String] }) allowedCommands: string[];
   @ApiProperty({ description: "its meeting's minutes are approved" }) recorded: boolean;
   @ApiPropertyOptional({ type: [Object], description: 'dissens with the vedtak: { memberId, name, organisation, text }' }) dissent?: unknown[];
-  @ApiPropertyOptional({ type: Object, description: 'the latest vote (votering): { meetingId, tally: { for, against, abstained }, for, against, abstained } (names: { memberId, name, organisation, standingInFor? })' }) vote?: unknown;
+  @ApiPropertyOptional({ type: Object, description: 'the latest vote (votering): { meetingId, tally: { for, against, abstained }, for, against, abstained } (names: { memberId, name, organisation, standingInFor? })' }) votes?: unknown;
   @ApiPropertyOptional({
     type: Object,
     description: 'opened by refer: { fromCaseId, committee, number, resolution?, conditions?, input?, dissent?, reason? } of the referring case',

@@ -18,6 +18,12 @@ export class DecisionRowDoc {
   @ApiProperty({ nullable: true, example: '2018-12-06' }) date: string | null;
   @ApiProperty() minutesApproved: boolean;
   @ApiPropertyOptional({ description: 'the vedtak was amended before the minutes were approved' }) amended?: boolean;
+  @ApiPropertyOptional({ type: [Object], description: 'dissens: { memberId, name, organisation, text }' }) dissent?: unknown[];
+  @ApiPropertyOptional({ type: Object, description: 'votering: { meetingId, tally: { for, against, abstained }, for, against, abstained } with names' }) votes?: unknown;
+  @ApiPropertyOptional({ type: [Object], description: 'numbered sub-items { label, title, proposedResolution?, resolution? }; q=50/18 NR. 2 finds the row' }) items?: unknown[];
+  @ApiPropertyOptional({ description: 'decided by written procedure (skriftlig behandling)' }) writtenProcedure?: boolean;
+  @ApiPropertyOptional({ example: '2019-01-25', description: 'written procedure: the day it was concluded (Norwegian time)' }) decidedOn?: string;
+  @ApiPropertyOptional({ type: Object, description: 'written procedure: { deadline, tally: { agree, disagree }, answers: [{ memberId, name, organisation, answer, comment? }] }' }) writtenProcedureOutcome?: unknown;
 }
 
 export class AmendmentDoc {
@@ -36,6 +42,9 @@ export class MinutesCaseDoc {
   @ApiPropertyOptional({ description: 'a late case (tilleggssak): marked Tilleggssak in the documents' }) late?: boolean;
   @ApiPropertyOptional({ description: 'amended before the minutes were approved (the texts are the amended ones)' }) amended?: boolean;
   @ApiPropertyOptional({ type: [AmendmentDoc] }) amendments?: AmendmentDoc[];
+  @ApiPropertyOptional({ type: Object, description: 'votering (tally and names)' }) votes?: unknown;
+  @ApiPropertyOptional({ type: [Object], description: 'dissens: { memberId, name, organisation, text }' }) dissent?: unknown[];
+  @ApiPropertyOptional({ type: [Object], description: 'numbered sub-items { label, title, proposedResolution?, resolution? }' }) items?: unknown[];
 }
 
 export class MinutesDoc {
@@ -46,6 +55,7 @@ export class MinutesDoc {
   @ApiProperty({ enum: ['draft', 'approved'] }) status: string;
   @ApiProperty({ type: [MinutesCaseDoc] }) cases: MinutesCaseDoc[];
   @ApiProperty() position: number;
+  @ApiPropertyOptional({ type: [Object], description: 'Saker behandlet ved skriftlig behandling: { caseId, number, title, outcome, resolution, concludedOn, deadline, tally, answers, dissent? }' }) writtenProcedures?: unknown[];
 }
 
 export class NoticeCaseDoc {
@@ -54,6 +64,8 @@ export class NoticeCaseDoc {
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true }) proposedResolution: string | null;
   @ApiPropertyOptional({ description: 'a late case (tilleggssak): marked Tilleggssak in the documents' }) late?: boolean;
+  @ApiPropertyOptional({ type: Object, description: 'opened by refer: { fromCaseId, committee, number, resolution?, conditions?, input?, dissent?, reason? }' }) referral?: unknown;
+  @ApiPropertyOptional({ type: [Object], description: 'numbered sub-items { label, title, proposedResolution? }' }) items?: unknown[];
 }
 
 export class NoticeDoc {
