@@ -92,7 +92,7 @@ describe('the agenda before and after notice; amend before approval (HTTP)', () 
     lateCase = await newCase('Tilleggssak om kjernejournal');
     const frozen = await refused(s, 409, 'POST', `/api/cases/${lateCase}/schedule`, { token: SEC, json: { meetingId: m1.id } });
     expect(frozen.detail).toContain('its agenda is frozen');
-    expect(frozen.allowedCommands).toEqual(['withdraw', 'edit']);
+    expect(frozen.allowedCommands).toEqual(['withdraw', 'edit', 'written-procedure']);
   });
 
   it('a late case (tilleggssak): the next free number at once, last before Eventuelt, late: true; the notice marks it', async () => {
@@ -128,7 +128,7 @@ describe('the agenda before and after notice; amend before approval (HTTP)', () 
     const x = await newCase('X');
     const p = await refused(s, 409, 'POST', `/api/cases/${x}/schedule`, { token: SEC, json: { meetingId: m2.id, late: true } });
     expect(p.detail).toContain('as a late case (tilleggssak) on meeting 2/2018: the meeting is planned; its agenda is open: schedule it without late: true');
-    expect(p.allowedCommands).toEqual(['withdraw', 'edit']);
+    expect(p.allowedCommands).toEqual(['withdraw', 'edit', 'written-procedure']);
     expect(fields(await refused(s, 400, 'POST', `/api/cases/${x}/schedule`, { token: SEC, json: { meetingId: m2.id, late: 'yes' } }))).toEqual(['late']);
     // late: false is an ordinary scheduling
     await cmd(x, 'schedule', { meetingId: m2.id, late: false });
@@ -163,7 +163,7 @@ describe('the agenda before and after notice; amend before approval (HTTP)', () 
     const draft = await newCase('Ikke behandlet');
     const notDecided = await refused(s, 409, 'POST', `/api/cases/${draft}/amend`, { token: SEC, json: { reason: 'r', resolution: 'x' } });
     expect(notDecided.detail).toBe('cannot amend case "Ikke behandlet": it is draft');
-    expect(notDecided.allowedCommands).toEqual(['schedule', 'withdraw', 'edit']);
+    expect(notDecided.allowedCommands).toEqual(['schedule', 'withdraw', 'edit', 'written-procedure']);
 
     const amended = await cmd(a, 'amend', { reason: 'Feil i vedtaksteksten', resolution: 'Styret gir sin tilslutning til planen.', summary: 'Styret drøftet planen grundig.' }, { 'if-match': `"${before.revision}"` });
     expect(amended.json).toMatchObject({ id: a, state: 'endorsement', revision: before.revision + 1 });

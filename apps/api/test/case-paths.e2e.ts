@@ -36,6 +36,8 @@ const VALID_BODY: Record<Exclude<CaseCommand, 'edit'>, Record<string, unknown>> 
   refer: { toCommittee: 'NUIT', type: 'endorsement' },
   withdraw: { reason: 'Trukket' },
   amend: { reason: 'Skrivefeil', resolution: 'Rettet vedtak.' },
+  vote: { for: ['ingen'], against: [] },
+  'written-procedure': { deadline: '2099-12-31' },
 };
 
 describe('every path of the case machine is reachable through the HTTP API', () => {

@@ -122,9 +122,11 @@ async function randomCommands(s: Server, seed: number, steps: number): Promise<{
       }
       const tok = COMMITTEES.find((x) => x.code === k.committee)!.token;
       const got = (await call(s, 'GET', `/api/cases/${k.id}`, { token: tok })) as { allowedCommands: string[] };
-      if (!got.allowedCommands.length) continue;
+      // a vote needs the meeting's members (the votes e2e covers it): not part of this walk
+      const allowed = got.allowedCommands.filter((x) => x !== 'vote');
+      if (!allowed.length) continue;
       // progress is likelier than retreat, so meetings get held and cases decided
-      const weighted = got.allowedCommands.flatMap((x) => (['present', 'endorse', 'note', 'schedule', 'record-discussion'].includes(x) ? [x, x, x, x, x, x] : [x]));
+      const weighted = allowed.flatMap((x) => (['present', 'endorse', 'note', 'schedule', 'record-discussion'].includes(x) ? [x, x, x, x, x, x] : [x]));
       const cmd = r.pick(weighted);
       const path = `/api/cases/${k.id}/${cmd}`;
       switch (cmd) {
@@ -152,12 +154,19 @@ async function randomCommands(s: Server, seed: number, steps: number): Promise<{
           break;
         case 'refer': {
           const other = COMMITTEES.find((x) => x.code !== k.committee)!;
-          const res = await send('POST', path, tok, { toCommittee: other.code, type: r.pick(TYPES) });
+          // a reason is needed when referred before a decision (from discussion)
+          const res = await send('POST', path, tok, { toCommittee: other.code, type: r.pick(TYPES), reason: `Sendt videre ${step}` });
           if (res.status === 200 && res.json.referredCaseId) w.cases.push({ id: res.json.referredCaseId, committee: other.code });
           break;
         }
         case 'edit':
           await send('PATCH', `/api/cases/${k.id}`, tok, { title: `Endret ${step}` });
+          break;
+        case 'written-procedure':
+          await send('POST', path, tok, { deadline: '2099-12-31' });
+          break;
+        case 'amend':
+          await send('POST', path, tok, { reason: `Rettelse ${step}`, resolution: `Rettet vedtak ${step}.` });
           break;
         default: // unschedule, postpone, withdraw
           await send('POST', path, tok, { reason: `Grunn ${step}` });
@@ -205,7 +214,8 @@ describe('rebuild from scratch equals incremental building (random commands over
       let s = await startViewsServer({ keepDir: true });
       servers.push(s);
       const dataDir = s.dataDir;
-      const { writes } = await randomCommands(s, seed, 400);
+      // 500 steps: with minutes approved only by their own item (never noted) fewer random steps decide a case
+      const { writes } = await randomCommands(s, seed, 500);
       expect(writes).toBeGreaterThan(100);
       console.log(`seed ${seed}: ${writes} writes`);
       const incremental = await readAll(s);

@@ -58,7 +58,9 @@ describe('a matter through NUFA → NUIT → NEHS', () => {
     st.nufaCase = c.json.id;
     st.matterId = c.json.matterId;
     await toDiscussion('NUFA', 'tok-sec-nufa', st.nufaCase, '2020-10-28');
-    await refused(s, 409, 'POST', `/api/cases/${st.nufaCase}/refer`, { token: 'tok-sec-nufa', json: { toCommittee: 'NUIT', type: 'endorsement' } }); // not decided yet
+    // not decided yet: a referral from discussion needs its reason (API.md: refer from discussion too)
+    const early = await refused(s, 400, 'POST', `/api/cases/${st.nufaCase}/refer`, { token: 'tok-sec-nufa', json: { toCommittee: 'NUIT', type: 'endorsement' } });
+    expect(early.errors.map((e: { field: string }) => e.field)).toEqual(['reason']);
     await ok(s, 'POST', `/api/cases/${st.nufaCase}/note`, { token: 'tok-sec-nufa', json: { resolution: 'NUFA tok saken til orientering.', input: ['Innspill'] } });
     await refused(s, 403, 'POST', `/api/cases/${st.nufaCase}/refer`, { token: 'tok-sec-nuit', json: { toCommittee: 'NUIT', type: 'endorsement' } });
     const badRefer = await refused(s, 400, 'POST', `/api/cases/${st.nufaCase}/refer`, { token: 'tok-sec-nufa', json: { toCommittee: 'NOPE', type: 'vedtak' } });

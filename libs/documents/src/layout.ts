@@ -3,7 +3,7 @@
  * so the formats cannot drift apart: title, draft mark, header block, agenda table, one
  * section per case, and the provenance line.
  */
-import type { FollowUpRef, MemberEntry, MinutesDocument, NoticeDocument, PersonRef } from './model.js';
+import type { FollowUpRef, MemberEntry, MinutesCase, MinutesDocument, NoticeDocument, PersonRef, ReferralRef, SubItemRef, VoterRef, WrittenProcedureRef } from './model.js';
 import { caseTypeLabel, clean, formatDate, formatTime, oneLine, present } from './text.js';
 
 export interface HeaderRow {
@@ -104,6 +104,19 @@ export const LABELS = {
   changedNotice: 'Endret innkalling',
   format: 'Møteform',
   extraordinary: 'Ekstraordinært møte',
+  votes: 'Votering',
+  votesFor: 'For',
+  votesAgainst: 'Mot',
+  votesAbstained: 'Avstår',
+  dissent: 'Dissens',
+  referral: 'Oversendt fra',
+  referralReason: 'Begrunnelse',
+  writtenProcedures: 'Saker behandlet ved skriftlig behandling',
+  concluded: 'Avsluttet',
+  answers: 'Svar',
+  agree: 'Enig',
+  disagree: 'Uenig',
+  comments: 'Kommentarer',
   draft: 'Utkast',
   draftStatus: 'Referatet er ikke godkjent.',
   approvedStatus: 'Godkjent referat.',
@@ -205,11 +218,10 @@ function pdfDate(iso: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(iso) && !Number.isNaN(Date.parse(`${iso}T00:00:00Z`)) ? iso : '1970-01-01';
 }
 
-type MinutesCase = MinutesDocument['cases'][number];
-
 /**
  * The parts of a case's section in the minutes, in order, each giving its blocks (none when it has
- * nothing to say): Sakstype, presenter, discussion, points, *vedtak*, conditions, amendments, referrals,
+ * nothing to say): Sakstype, presenter, discussion, points, *vedtak*, conditions, amendments, sub-items,
+ * *Votering*, *Dissens*, referrals,
  * *Utsatt* / *Trukket*, follow-ups. A per-item extra of the model (an optional field of
  * `MinutesCase`) is rendered by a part of its own, put in its place in this list.
  */
@@ -232,6 +244,9 @@ export const MINUTES_CASE_PARTS: ReadonlyArray<(c: MinutesCase) => Block[]> = [
     const amended = (c.amendments ?? []).filter((a) => present(a?.reason)).map((a) => (a.at ? `${formatDate(a.at)}: ${clean(a.reason)}` : clean(a.reason)));
     return amended.length ? [{ kind: 'list', label: LABELS.amended, items: amended }] : [];
   },
+  (c) => itemBlocks(c.items, 'resolution'),
+  (c) => (c.votes ? [{ kind: 'list', label: LABELS.votes, items: voteLines(c.votes) }] : []),
+  (c) => dissentBlocks(c.dissent),
   (c) =>
     (c.referrals ?? [])
       .filter((r) => present(r?.committee))
@@ -249,6 +264,66 @@ export const MINUTES_CASE_PARTS: ReadonlyArray<(c: MinutesCase) => Block[]> = [
 
 function markWith(label: string, text: string | null | undefined): Block {
   return present(text) ? { kind: 'mark', label, text: clean(text) } : { kind: 'mark', label };
+}
+
+function voterName(v: VoterRef): string {
+  return present(v.organisation) ? `${oneLine(v.name)} (${oneLine(v.organisation)})` : oneLine(v.name);
+}
+
+/** "For (3): A (Org), B (Org)", "Mot (1): …", "Avstår (0)". */
+function voteLines(v: NonNullable<MinutesCase['votes']>): string[] {
+  const line = (label: string, list: readonly VoterRef[] | undefined) => {
+    const l = list ?? [];
+    return l.length ? `${label} (${l.length}): ${l.map(voterName).join(', ')}` : `${label} (0)`;
+  };
+  return [line(LABELS.votesFor, v.for), line(LABELS.votesAgainst, v.against), line(LABELS.votesAbstained, v.abstained)];
+}
+
+/** The sub-items: "NR. 2 Title", then the item's proposal (notice) or vedtak (minutes) where given. */
+function itemBlocks(items: readonly SubItemRef[] | null | undefined, which: 'resolution' | 'proposedResolution'): Block[] {
+  const blocks: Block[] = [];
+  for (const it of items ?? []) {
+    if (!present(it.label) && !present(it.title)) continue;
+    blocks.push({ kind: 'fact', label: oneLine(it.label), text: oneLine(it.title) });
+    const text = it[which];
+    if (present(text)) blocks.push({ kind: 'text', label: `${which === 'resolution' ? LABELS.resolution : LABELS.proposal} ${oneLine(it.label)}`, text: clean(text) });
+  }
+  return blocks;
+}
+
+/** One section "Saker behandlet ved skriftlig behandling": per case its number and title, the day concluded, the vedtak, the answers and comments. */
+function writtenSection(list: readonly WrittenProcedureRef[]): CaseSection {
+  const blocks: Block[] = [];
+  for (const w of list) {
+    blocks.push({ kind: 'fact', label: oneLine(w.number ?? ''), text: oneLine(w.title) });
+    blocks.push({ kind: 'fact', label: LABELS.concluded, text: formatDate(w.concludedOn) });
+    if (present(w.resolution)) blocks.push({ kind: 'resolution', label: LABELS.resolution, text: clean(w.resolution) });
+    const by = (a: 'agree' | 'disagree') => w.answers.filter((x) => x.answer === a);
+    const line = (label: string, l: readonly VoterRef[]) => (l.length ? `${label} (${l.length}): ${l.map(voterName).join(', ')}` : `${label} (0)`);
+    blocks.push({ kind: 'list', label: LABELS.answers, items: [line(LABELS.agree, by('agree')), line(LABELS.disagree, by('disagree'))] });
+    const comments = w.answers.filter((a) => present(a.comment)).map((a) => `${voterName(a)}: ${clean(a.comment!)}`);
+    if (comments.length) blocks.push({ kind: 'list', label: LABELS.comments, items: comments });
+    blocks.push(...dissentBlocks(w.dissent));
+  }
+  return { number: '', title: LABELS.writtenProcedures, blocks };
+}
+
+/** *Dissens*: one paragraph per member, "Name (Organisation): text". */
+function dissentBlocks(dissent: MinutesCase['dissent']): Block[] {
+  const items = (dissent ?? []).filter((d) => present(d.text)).map((d) => `${voterName(d)}: ${clean(d.text)}`);
+  return items.length ? [{ kind: 'list', label: LABELS.dissent, items }] : [];
+}
+
+/** The referring committee's case, vedtak, conditions, input and dissent, in the referred case's notice. */
+function referralBlocks(r: ReferralRef): Block[] {
+  const blocks: Block[] = [{ kind: 'fact', label: LABELS.referral, text: `${oneLine(r.committee)}${present(r.number) ? ` ${oneLine(r.number)}` : ''}` }];
+  if (present(r.reason)) blocks.push({ kind: 'text', label: LABELS.referralReason, text: clean(r.reason) });
+  if (present(r.resolution)) blocks.push({ kind: 'text', label: `${LABELS.resolution} (${oneLine(r.committee)})`, text: clean(r.resolution) });
+  if (present(r.conditions)) blocks.push({ kind: 'text', label: LABELS.conditions, text: clean(r.conditions) });
+  const input = (r.input ?? []).filter(present).map(clean);
+  if (input.length) blocks.push({ kind: 'list', label: LABELS.points, items: input });
+  blocks.push(...dissentBlocks(r.dissent));
+  return blocks;
 }
 
 export function minutesLayout(doc: MinutesDocument): Layout {
@@ -284,6 +359,8 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     title: caseTitle(c),
     blocks: MINUTES_CASE_PARTS.flatMap((part) => part(c)),
   }));
+
+  if (doc.writtenProcedures?.length) cases.push(writtenSection(doc.writtenProcedures));
 
   const committee = oneLine(doc.committee.name);
   const draft = doc.status !== 'approved';
@@ -331,6 +408,8 @@ export function noticeLayout(doc: NoticeDocument): Layout {
     if (present(c.responsible)) blocks.push({ kind: 'fact', label: LABELS.responsible, text: oneLine(c.responsible) });
     if (present(c.purpose)) blocks.push({ kind: 'text', label: LABELS.purpose, text: clean(c.purpose) });
     if (present(c.background)) blocks.push({ kind: 'text', label: LABELS.background, text: clean(c.background) });
+    if (c.referral) blocks.push(...referralBlocks(c.referral));
+    blocks.push(...itemBlocks(c.items, 'proposedResolution'));
     if (present(c.proposedResolution)) {
       blocks.push({ kind: 'resolution', label: LABELS.proposal, text: clean(c.proposedResolution) });
     }

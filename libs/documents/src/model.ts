@@ -135,6 +135,37 @@ export interface MinutesCase {
   // Per-item extras are optional fields here, each rendered by its own part in `MINUTES_CASE_PARTS` (layout.ts).
   /** The approval of minutes endorsed with corrections: shown under "Merknader". */
   corrections?: string | null;
+  /** Votering (`vote`): the names for, against and abstaining; shown under "Votering" with the tally. */
+  votes?: { for: VoterRef[]; against: VoterRef[]; abstained: VoterRef[] } | null;
+  /** Dissens (`endorse`/`note` `dissent`): shown under "Dissens" with name, organisation and text. */
+  dissent?: (VoterRef & { text: string })[] | null;
+  /** Numbered sub-items ("NR. 2 Title"), each with its vedtak where one was given. */
+  items?: SubItemRef[] | null;
+}
+
+/** A numbered sub-item of a case (50/18 NR. 1–4). */
+export interface SubItemRef {
+  label: string;
+  title: string;
+  proposedResolution?: string | null;
+  resolution?: string | null;
+}
+
+/** A member named in a vote or a dissent. */
+export interface VoterRef {
+  name: string;
+  organisation?: string | null;
+}
+
+/** What a referred case carries from the committee that referred it (`referral`). */
+export interface ReferralRef {
+  committee: string;
+  number: string | null;
+  resolution?: string | null;
+  conditions?: string | null;
+  input?: string[] | null;
+  dissent?: (VoterRef & { text: string })[] | null;
+  reason?: string | null;
 }
 
 export interface MinutesDocument {
@@ -150,8 +181,20 @@ export interface MinutesDocument {
   /** Approved with corrections (godkjent med merknader): the text. */
   approvedWithCorrections?: string | null;
   cases: MinutesCase[];
+  /** Saker behandlet ved skriftlig behandling (written procedures concluded since the previous meeting). */
+  writtenProcedures?: WrittenProcedureRef[] | null;
   /** The global event position the projection had reached; printed in the document. */
   builtAtPosition: number | bigint;
+}
+
+/** A case decided by written procedure, listed in the next meeting's minutes. */
+export interface WrittenProcedureRef {
+  number: string | null;
+  title: string;
+  resolution: string;
+  concludedOn: string;
+  answers: (VoterRef & { answer: 'agree' | 'disagree'; comment?: string | null })[];
+  dissent?: (VoterRef & { text: string })[] | null;
 }
 
 /** One case in the notice (innkalling), in agenda order. */
@@ -173,6 +216,10 @@ export interface NoticeCase {
   exemption?: string | null;
   /** Vedlegg, numbered per meeting at notice: `{ label: "Vedlegg 1", filename }`, listed under "Vedlegg". */
   attachments?: { label: string; filename: string }[] | null;
+  /** Opened by a referral: the referring committee's vedtak, input and dissent. */
+  referral?: ReferralRef | null;
+  /** Numbered sub-items with their proposals. */
+  items?: SubItemRef[] | null;
 }
 
 export interface NoticeDocument {

@@ -731,6 +731,8 @@ function paperOf(c: CaseRecord): Omit<CreateCaseBody, 'committee' | 'matterId'> 
     ...(c.caseOfficer != null ? { caseOfficer: c.caseOfficer } : {}),
     ...(c.responsible != null ? { responsible: c.responsible } : {}),
     ...(c.projectIds.length ? { projectIds: c.projectIds } : {}),
+    // numbered sub-items (50/18 NR. 1–4), labels as written; citable as "50/18 NR. 2"
+    ...(c.subItems.length ? { items: c.subItems.map((it) => ({ label: it.label, title: it.title })) } : {}),
   };
 }
 

@@ -129,6 +129,16 @@ describe('importRecords: the real records into an empty SQLite store', () => {
     expect((await wf.getCase(m.agenda[5]!.caseId)).state).toBe('endorsement'); // 52/18 portfolio 2019
   });
 
+  it('NEHS 50/18 carries its four sub-items from the records, labels and titles as written', async () => {
+    const rec = file('nehs-2018-2019').meetings!.find((m) => m.key === 'NEHS 8/2018')!.cases.find((c) => c.number === '50/18')!;
+    const m = await meetingOf('NEHS 8/2018', 'nehs-2018-2019');
+    const v = await wf.getCase(m.agenda.find((a) => a.number === '50/18')!.caseId);
+    expect(v.items).toEqual(rec.subItems.map((it) => ({ label: it.label, title: it.title })));
+    expect(v.items!.map((it) => it.label)).toEqual(['Nr. 1', 'NR. 2', 'NR. 3', 'NR. 4']);
+    // the other cases have none
+    for (const a of m.agenda.filter((x) => x.number !== '50/18')) expect((await wf.getCase(a.caseId)).items).toBeUndefined();
+  });
+
   it('NEHS 1/2019: noticed and not held, 1/19–5/19 in the record order; 2/19 not endorsed, so the 8/2018 minutes stay draft', async () => {
     const rec = file('nehs-2018-2019').meetings!.find((m) => m.key === 'NEHS 1/2019')!;
     const m = await meetingOf('NEHS 1/2019', 'nehs-2018-2019');

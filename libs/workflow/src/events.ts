@@ -11,7 +11,8 @@
  * - `case-{uuid}`                 CaseDrafted, CasePaperEdited, CaseScheduled, CaseUnscheduled,
  *                                 CaseNumbered, CasePresented, DiscussionRecorded, ResolutionEndorsed,
  *                                 CaseNoted, CasePostponed, CaseReferred, CaseWithdrawn, DecisionAmended,
- *                                 AttachmentAdded, AttachmentRemoved, MinutesApprovalRetargeted
+ *                                 AttachmentAdded, AttachmentRemoved, MinutesApprovalRetargeted, VoteRecorded,
+ *                                 WrittenProcedureOpened, WrittenProcedureAnswered
  * - `history-{CODE}-{NN}-{YY}`    HistoricalDecisionRecorded (an earlier decision, e.g. NEHS 39/17,
  *                                 known only as the records quote it; no meeting, no numbering)
  * - `project-{id}`                ProjectRegistered, ProjectStatusReported (portfolio projects;
@@ -89,7 +90,8 @@ export interface MeetingNumberAssigned {
 /** The cases of a noticed agenda got their numbers `N/YY`, in agenda order. */
 export interface CaseNumbersAssigned {
   type: 'CaseNumbersAssigned';
-  data: { v: 1; meetingId: string; numbers: { caseId: string; number: string; seq: number }[] };
+  /** `meetingId` '' with `writtenProcedure: true`: the number of a case opened for written procedure. */
+  data: { v: 1; meetingId: string; numbers: { caseId: string; number: string; seq: number }[]; writtenProcedure?: true };
 }
 
 // ---------- meeting (møte) ----------
@@ -193,13 +195,27 @@ export interface CasePaper {
   caseOfficer?: string;
   responsible?: string;
   projectIds: string[];
+  /** Follow-up ids, or citations of another case's sub-item ("50/18 NR. 2", "NUFA 12/19 NR. 1"). */
   meetsFollowUps: string[];
+  /** Numbered sub-items of the case (50/18 NR. 1–4), each citable as "N/YY LABEL". */
+  items?: PaperItem[];
   /** Unntatt offentlighet: the legal basis ("offl. § 14"); null (PATCH) lifts it. See access/redact.ts. */
   exemption?: Exemption | null;
 }
 /** Exemption from public access (unntatt offentlighet) and its legal basis. */
 export interface Exemption {
   basis: string;
+}
+/** A numbered sub-item of a case paper; `label` as written ("NR. 2", "Nr. 1"). */
+export interface PaperItem {
+  label: string;
+  title: string;
+  proposedResolution?: string;
+}
+/** The vedtak of one sub-item. */
+export interface ItemResolution {
+  label: string;
+  resolution: string;
 }
 export interface CaseDrafted {
   type: 'CaseDrafted';
@@ -212,6 +228,8 @@ export interface CaseDrafted {
     referredFromCaseId?: string;
     /** A minutes-approval item: the meeting whose minutes it approves. */
     approvesMinutesOf?: string;
+    /** Opened by `refer`: what the referring committee decided (or why it sent the case before deciding). */
+    referral?: ReferralCarried;
   };
 }
 export interface CasePaperEdited {
@@ -252,12 +270,12 @@ export interface DiscussionRecorded {
 /** Vedtak: tilslutning (endorsement); on a minutes-approval item, `corrections` to the approved minutes. */
 export interface ResolutionEndorsed {
   type: 'ResolutionEndorsed';
-  data: { v: 1; resolution: string; conditions?: string; corrections?: string };
+  data: { v: 1; resolution: string; conditions?: string; corrections?: string; dissent?: Dissent[]; items?: ItemResolution[]; writtenProcedure?: WrittenProcedureOutcome };
 }
 /** Vedtak: tatt til orientering (noted), with numbered input points. */
 export interface CaseNoted {
   type: 'CaseNoted';
-  data: { v: 1; resolution: string; input: string[] };
+  data: { v: 1; resolution: string; input: string[]; dissent?: Dissent[]; items?: ItemResolution[]; writtenProcedure?: WrittenProcedureOutcome };
 }
 /** Utsatt: off the agenda, back to draft; a number given at notice is lost. */
 export interface CasePostponed {
@@ -266,7 +284,7 @@ export interface CasePostponed {
 }
 export interface CaseReferred {
   type: 'CaseReferred';
-  data: { v: 1; toCommittee: string; type: CaseType; referredCaseId: string };
+  data: { v: 1; toCommittee: string; type: CaseType; referredCaseId: string; reason?: string };
 }
 export interface CaseWithdrawn {
   type: 'CaseWithdrawn';
@@ -299,6 +317,53 @@ export interface AttachmentRemoved {
 export interface MinutesApprovalRetargeted {
   type: 'MinutesApprovalRetargeted';
   data: { v: 1; approvesMinutesOf: string; title: string; proposedResolution: string };
+}
+/** A committee member as named in a vote or a dissent (as they stood in the committee then). */
+export interface NamedMember {
+  memberId: string;
+  name: string;
+  organisation: string;
+  /** Set when a deputy voted standing in for an absent member. */
+  standingInFor?: string;
+}
+/** Dissens: a present member's recorded disagreement with the vedtak. */
+export interface Dissent extends NamedMember {
+  text: string;
+}
+/** What a referred case carries from the case that referred it (the referring committee's decision). */
+export interface ReferralCarried {
+  fromCaseId: string;
+  committee: string;
+  number: string | null;
+  resolution?: string;
+  conditions?: string;
+  input?: string[];
+  dissent?: Dissent[];
+  /** Referred from discussion, before a decision: why. */
+  reason?: string;
+}
+/** Skriftlig behandling opened on a draft case: its number given at once, answers until `deadline`. */
+export interface WrittenProcedureOpened {
+  type: 'WrittenProcedureOpened';
+  /** `deadline`: YYYY-MM-DD (through that day, Norwegian time) or an ISO time with offset. */
+  data: { v: 1; deadline: string; number: string };
+}
+/** A member's answer in a written procedure (their own token); a later answer replaces it. */
+export interface WrittenProcedureAnswered {
+  type: 'WrittenProcedureAnswered';
+  data: { v: 1; memberId: string; name: string; organisation: string; answer: 'agree' | 'disagree'; comment?: string };
+}
+/** The answers as they stood when the secretariat concluded (part of the decision). */
+export interface WrittenProcedureOutcome {
+  deadline: string;
+  tally: { agree: number; disagree: number };
+  answers: { memberId: string; name: string; organisation: string; answer: 'agree' | 'disagree'; comment?: string }[];
+}
+
+/** Votering: who voted for, against and abstained; a later vote on the case replaces it. */
+export interface VoteRecorded {
+  type: 'VoteRecorded';
+  data: { v: 1; meetingId: string; for: NamedMember[]; against: NamedMember[]; abstained: NamedMember[] };
 }
 
 // ---------- history (tidligere vedtak) ----------
@@ -386,7 +451,10 @@ export type CaseEvent =
   | DecisionAmended
   | AttachmentAdded
   | AttachmentRemoved
-  | MinutesApprovalRetargeted;
+  | MinutesApprovalRetargeted
+  | VoteRecorded
+  | WrittenProcedureOpened
+  | WrittenProcedureAnswered;
 
 export type HistoryEvent = HistoricalDecisionRecorded;
 export type ProjectEvent = ProjectRegistered | ProjectStatusReported;

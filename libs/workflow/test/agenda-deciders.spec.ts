@@ -164,7 +164,7 @@ describe('late cases (tilleggssak)', () => {
     expect(e.message).toBe(
       'cannot schedule case "Sak L" as a late case (tilleggssak) on meeting 8/2018: the meeting is planned; its agenda is open: schedule it without late: true; a late case joins a noticed or in-session meeting',
     );
-    expect(e.allowedCommands).toEqual(['withdraw', 'edit']);
+    expect(e.allowedCommands).toEqual(['withdraw', 'edit', 'written-procedure']);
     expect(e.blocking).toEqual({ meetingId: 'M' });
   });
 
@@ -172,7 +172,7 @@ describe('late cases (tilleggssak)', () => {
     const m = meeting('M', ...AGENDA, noticed(...NUMBERS), opened, adjourned);
     const e = thrown(() => decideLateSchedule({ caseId: 'L', body: late, actor: sec }, { case: kase('L'), target: m, numbering: numbering(53, 4n) })) as InvalidCommand;
     expect(e.message).toContain('the meeting is held');
-    expect(e.allowedCommands).toEqual(['withdraw', 'edit']);
+    expect(e.allowedCommands).toEqual(['withdraw', 'edit', 'written-procedure']);
   });
 
   it('without late: true the frozen agenda answers 409 as before', () => {

@@ -18,10 +18,12 @@ const BODIES: Record<CaseCommand, Record<string, unknown>> = {
   endorse: { resolution: 'Tilslutning.' },
   note: { resolution: 'Tatt til orientering.' },
   postpone: { reason: 'r' },
-  refer: { toCommittee: 'OTHER', type: 'endorsement' },
+  refer: { toCommittee: 'OTHER', type: 'endorsement', reason: 'r' },
   withdraw: { reason: 'r' },
   edit: { title: 'Ny tittel' },
   amend: { reason: 'Skrivefeil', resolution: 'Rettet.' },
+  vote: { for: [], against: [] },
+  'written-procedure': { deadline: '2099-12-31' },
 };
 
 describe('allowedCommands and the service agree (fast-check, SQLite)', () => {
@@ -40,7 +42,7 @@ describe('allowedCommands and the service agree (fast-check, SQLite)', () => {
     const weights: [Step, number][] = [
       ...CASE_COMMANDS.map((command): [Step, number] => [
         { on: 'case', command },
-        { schedule: 6, present: 6, endorse: 6, note: 6, 'record-discussion': 2, refer: 4, withdraw: 1, postpone: 1, unschedule: 1, edit: 2, amend: 2 }[command],
+        { schedule: 6, present: 6, endorse: 6, note: 6, 'record-discussion': 2, refer: 4, withdraw: 1, postpone: 1, unschedule: 1, edit: 2, amend: 2, vote: 2, 'written-procedure': 1 }[command],
       ]),
       ...(['plan', ...MEETING_COMMANDS] as const).map((command): [Step, number] => [{ on: 'meeting', command }, command === 'plan' ? 1 : command === 'cancel' ? 1 : 3]),
     ];

@@ -169,7 +169,7 @@ describe('postponement and referral', () => {
       projectIds: ['190'],
       proposedResolution: 'Fagutvalget gir innspill.',
       referredFromCaseId: c.id,
-      allowedCommands: ['schedule', 'withdraw', 'edit'],
+      allowedCommands: ['schedule', 'withdraw', 'edit', 'written-procedure'],
     });
     const drafted = (await wf.caseHistory(referred.id))[0]!;
     const referral = (await wf.caseHistory(c.id)).find((e) => e.type === 'CaseReferred')!;

@@ -126,6 +126,12 @@ function caseEvent(s: CaseSnapshot, st: CaseStep, world: World = { k: 1, phase: 
         return { v: 1, attachmentId: `a${st.number}` };
       case 'MinutesApprovalRetargeted':
         return { v: 1, approvesMinutesOf: `M${st.number}`, title: st.text, proposedResolution: st.text };
+      case 'WrittenProcedureOpened':
+        return { v: 1, deadline: '2099-12-31', number: st.number };
+      case 'WrittenProcedureAnswered':
+        return { v: 1, memberId: 'm1', name: st.text, organisation: 'o', answer: st.text === 'a' ? 'agree' : 'disagree' };
+      case 'VoteRecorded':
+        return { v: 1, meetingId: own, for: [{ memberId: 'm1', name: st.text, organisation: 'o' }], against: [], abstained: [] };
       default:
         throw new Error(`no candidate for ${st.type}`);
     }

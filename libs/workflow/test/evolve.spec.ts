@@ -132,7 +132,7 @@ describe('evolveCase', () => {
   it('the decision carries its time, actor and meeting (the projection and archive kept decidedAt beside the machine)', () => {
     const endorsed = givenCase(scheduled('M1'), numbered('52/18'), presented).when({ type: 'ResolutionEndorsed', data: { v: 1, resolution: 'Tilslutning.', conditions: 'Med forbehold' }, metadata: meta(12, 'Sekretær') });
     expect(endorsed.status).toBe('endorsement');
-    expect(endorsed.decision).toEqual({ outcome: 'endorsement', resolution: 'Tilslutning.', conditions: 'Med forbehold', input: [], meetingId: 'M1', at: meta(12).at, actor: 'Sekretær' });
+    expect(endorsed.decision).toEqual({ outcome: 'endorsement', resolution: 'Tilslutning.', conditions: 'Med forbehold', input: [], meetingId: 'M1', dissent: [], items: [], writtenProcedure: null, at: meta(12).at, actor: 'Sekretær' });
     const noted = givenCase(scheduled('M1'), presented).when({ type: 'CaseNoted', data: { v: 1, resolution: 'Tatt til orientering.', input: ['i1'] } });
     expect(noted.decision).toMatchObject({ outcome: 'orientation', conditions: null, input: ['i1'] });
   });

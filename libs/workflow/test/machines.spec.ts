@@ -84,7 +84,7 @@ describe('case machine: decide', () => {
     expect(caseState(p)).toBe('draft');
     expect(p.context.number).toBeNull();
     expect(p.context.meetingId).toBeNull();
-    expect(allowedCommands(p, { actor: sec })).toEqual(['schedule', 'withdraw', 'edit']);
+    expect(allowedCommands(p, { actor: sec })).toEqual(['schedule', 'withdraw', 'edit', 'written-procedure']);
   });
 
   it('allowedCommands is empty for someone who is not its secretariat, and nothing after withdrawn', () => {

@@ -148,7 +148,7 @@ describe('NEHS Møte 8/2018 and 1/2019 through the application service (SQLite)'
     const frozen = await refusedWithoutWrite(store, () => wf.caseCommand(late.id, 'schedule', { meetingId: s.meeting8 }, ctx(secNEHS)), InvalidCommand);
     expect(frozen.message).toContain('8/2018');
     expect(frozen.blocking.meetingId).toBe(s.meeting8);
-    expect(frozen.allowedCommands).toEqual(['withdraw', 'edit']);
+    expect(frozen.allowedCommands).toEqual(['withdraw', 'edit', 'written-procedure']);
     await refusedWithoutWrite(store, () => wf.caseCommand(s.byNumber.get('53/18')!, 'unschedule', { reason: 'x' }, ctx(secNEHS)), InvalidCommand);
     await refusedWithoutWrite(store, () => wf.editCase(s.byNumber.get('53/18')!, { title: 'x' }, ctx(secNEHS)), InvalidCommand);
     await refusedWithoutWrite(store, () => wf.noticeMeeting(s.meeting8, ctx(secNEHS)), InvalidCommand);

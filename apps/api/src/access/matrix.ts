@@ -29,6 +29,7 @@ export const ALLOWED: Readonly<Record<Action, readonly Caller[]>> = {
   'audit.read': ['auditor'],
   'followup.close': ['secretariat'],
   'read.exempt': ['member', 'secretariat', 'auditor', 'admin'],
+  'case.respond': ['member'],
 };
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -51,7 +52,7 @@ export interface RouteAccess {
   list?: true;
 }
 
-const CASE_COMMANDS = ['schedule', 'unschedule', 'present', 'record-discussion', 'endorse', 'note', 'postpone', 'refer', 'withdraw', 'amend'] as const;
+const CASE_COMMANDS = ['schedule', 'unschedule', 'present', 'record-discussion', 'endorse', 'note', 'postpone', 'refer', 'withdraw', 'amend', 'vote', 'written-procedure'] as const;
 
 export const ROUTES: readonly RouteAccess[] = [
   // committees (admin), their meetings and earlier decisions (secretariat)
@@ -80,6 +81,7 @@ export const ROUTES: readonly RouteAccess[] = [
   { method: 'POST', path: '/api/cases/:id/attachments', action: 'case.advance', committeeOf: 'case' },
   { method: 'DELETE', path: '/api/cases/:id/attachments/:attId', action: 'case.advance', committeeOf: 'case' },
   { method: 'GET', path: '/api/cases/:id/attachments/:attId', action: 'read.private', committeeOf: 'case', public: true },
+  { method: 'POST', path: '/api/cases/:id/written-procedure/responses', action: 'case.respond', committeeOf: 'case' },
   // portfolio (the secretariat of any committee)
   { method: 'POST', path: '/api/portfolio/projects', action: 'portfolio.write', committeeOf: 'none' },
   { method: 'POST', path: '/api/portfolio/projects/:id/reports', action: 'portfolio.write', committeeOf: 'project' },

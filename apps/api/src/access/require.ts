@@ -37,6 +37,8 @@ function deniedDetail(action: Action, committee: string | undefined): string {
       return `Only the secretariat of ${of} may close its follow-ups.`;
     case 'read.exempt':
       return `The case is exempt from public access: only members and the secretariat of ${of}, auditors and admins may read this.`;
+    case 'case.respond':
+      return `Only a member of ${of} may answer its written procedures.`;
   }
 }
 

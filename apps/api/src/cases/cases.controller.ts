@@ -8,7 +8,7 @@ import { Body, Controller, Get, HttpCode, Inject, Module, Param, Patch, Post, Qu
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ClassConstructor } from 'class-transformer';
 import type { EventStore } from '@saksflyt/event-store';
-import type { CaseCommandName, CaseView, Workflow } from '@saksflyt/workflow';
+import { publicWrittenProcedure, type CaseCommandName, type CaseView, type Workflow } from '@saksflyt/workflow';
 import type { FastifyReply } from 'fastify';
 import {
   Allow,
@@ -42,6 +42,9 @@ import {
   RecordDiscussionDto,
   ReferDto,
   ScheduleDto,
+  VoteDto,
+  WrittenAnswerDto,
+  WrittenProcedureDto,
 } from './cases.dto.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: '"<revision>" of the case; 412 when stale' } as const;
@@ -110,6 +113,8 @@ export class CasesController {
     } else {
       view = await this.wf.getCase(id, { actor });
       if (!view.public) requireAllowed(access);
+      // a written procedure's answers are the committee's until it is concluded
+      if (view.writtenProcedure && !mayReadPrivate(ctx.user, view.committee)) view = { ...view, writtenProcedure: publicWrittenProcedure(view.writtenProcedure) };
     }
     setETag(reply, view.revision);
     return view;
@@ -243,7 +248,10 @@ export class CasesController {
   @DeferBody()
   @ApiBody({ type: ReferDto })
   @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'endorsement/orientation stays; opens a draft case of the same matter in toCommittee (referredCaseId)' })
+  @ApiOkResponse({
+    type: CaseWriteResultDoc,
+    description: 'endorsement/orientation stays; discussion (with a reason) leaves its meeting as postponed → draft; opens a draft case of the same matter in toCommittee (referredCaseId) carrying `referral`',
+  })
   @ApiProblems(400, 401, 403, 404, 409, 412, 415)
   refer(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.command('refer', ReferDto, id, body, ctx, reply);
@@ -271,6 +279,45 @@ export class CasesController {
   @ApiProblems(400, 401, 403, 404, 409, 412, 415)
   amend(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.command('amend', AmendDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/vote')
+  @Allow('case.advance', { committeeOf: 'case' })
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: VoteDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: 'discussion → discussion (meeting in session): the vote; a later one replaces it' })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  vote(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('vote', VoteDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/written-procedure')
+  @Allow('case.advance', { committeeOf: 'case' })
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: WrittenProcedureDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: "draft → discussion: skriftlig behandling opened, the committee's next number given at once" })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  writtenProcedure(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.command('written-procedure', WrittenProcedureDto, id, body, ctx, reply);
+  }
+
+  @Post(':id/written-procedure/responses')
+  @Allow('case.respond', { committeeOf: 'case' })
+  @HttpCode(200)
+  @DeferBody()
+  @ApiBody({ type: WrittenAnswerDto })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: CaseWriteResultDoc, description: "a member's answer (their own token); a later one replaces theirs; 409 after the deadline or the conclusion" })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  async writtenAnswer(@Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx, @Res({ passthrough: true }) reply: FastifyReply) {
+    const dto = await validateBody(WrittenAnswerDto, body);
+    const r = await this.wf.answerWrittenProcedure(id, { answer: dto.answer, ...(dto.comment !== undefined ? { comment: dto.comment } : {}) }, commandContext(ctx));
+    setETag(reply, r.revision);
+    return r;
   }
 }
 

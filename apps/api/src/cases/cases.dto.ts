@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import type { FieldError } from '../problem/problem.js';
@@ -33,6 +33,33 @@ export class ExemptionDto {
   basis: string;
 }
 
+/** A numbered sub-item of the paper (50/18 NR. 1–4); the label as written. */
+export class PaperItemDto {
+  @ApiProperty({ example: 'NR. 2', description: 'as written; citable as "N/YY LABEL" once the case has its number' }) @IsString() @NotBlank() @MaxLength(50) label: string;
+  @ApiProperty({ example: 'Nasjonal tjenesteleverandør' }) @IsString() @NotBlank() @MaxLength(2000) title: string;
+  @ApiPropertyOptional() @Omittable() @IsString() proposedResolution?: string;
+}
+
+/** The vedtak of one sub-item (its label one of the paper's). */
+export class ItemResolutionDto {
+  @ApiProperty({ example: 'NR. 2' }) @IsString() @NotBlank() @MaxLength(50) label: string;
+  @ApiProperty() @IsString() @NotBlank() resolution: string;
+}
+
+/** Each label once (compared as a citation compares them: case and spacing aside). */
+function labelErrors(items: { label: string }[] | undefined): FieldError[] {
+  const seen = new Set<string>();
+  return (items ?? []).flatMap((it, i) => {
+    const k = it.label.replace(/\s+/g, ' ').trim().toLocaleUpperCase('nb');
+    if (seen.has(k)) return [{ field: `items[${i}].label`, message: `sub-item ${it.label} is given twice` }];
+    seen.add(k);
+    return [];
+  });
+}
+
+const PAPER_ITEMS: ApiPropertyOptions = { type: [PaperItemDto], description: 'numbered sub-items (NR. 1, NR. 2, …), each citable as "N/YY NR. n"' };
+const ITEM_RESOLUTIONS: ApiPropertyOptions = { type: [ItemResolutionDto], description: 'the vedtak per sub-item of the paper' };
+
 export class CreateCaseDto {
   @ApiProperty({ example: 'NEHS' }) @IsString() @NotBlank() @MaxLength(20) committee: string;
   @ApiProperty({ example: 'Nasjonal e-helseportefølje 2019' }) @IsString() @NotBlank() @MaxLength(2000) title: string;
@@ -44,7 +71,7 @@ export class CreateCaseDto {
   @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(500) responsible?: string;
   @ApiPropertyOptional({ description: 'join an existing matter; default: a new matter' }) @Omittable() @IsString() @NotBlank() @MaxLength(200) matterId?: string;
   @ApiPropertyOptional({ type: [String] }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) projectIds?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'follow-up ids this case meets' })
+  @ApiPropertyOptional({ type: [String], description: 'follow-up ids this case meets, or citations of another case\'s sub-item ("50/18 NR. 2", "NUFA 12/19 NR. 1")' })
   @Omittable()
   @IsArray()
   @ArrayMaxSize(1000)
@@ -56,6 +83,11 @@ export class CreateCaseDto {
   @ValidateNested()
   @Type(() => ExemptionDto)
   exemption?: ExemptionDto;
+  @ApiPropertyOptional(PAPER_ITEMS) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PaperItemDto) items?: PaperItemDto[];
+
+  static crossFieldErrors(dto: CreateCaseDto): FieldError[] {
+    return labelErrors(dto.items);
+  }
 }
 
 /** PATCH: any of the case paper's fields (while draft, or scheduled before notice); at least one. */
@@ -75,10 +107,11 @@ export class EditCaseDto {
   @ValidateNested()
   @Type(() => ExemptionDto)
   exemption?: ExemptionDto | null;
+  @ApiPropertyOptional(PAPER_ITEMS) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PaperItemDto) items?: PaperItemDto[];
 
   /** A PATCH that names no field changes nothing: 400 (field `body`, as the workflow named it). */
   static crossFieldErrors(dto: EditCaseDto): FieldError[] {
-    return Object.values(dto).some((v) => v !== undefined) ? [] : [{ field: 'body', message: 'names no change' }];
+    return Object.values(dto).some((v) => v !== undefined) ? labelErrors(dto.items) : [{ field: 'body', message: 'names no change' }];
   }
 }
 
@@ -149,6 +182,24 @@ export class CloseFollowUpDto {
   @ApiProperty({ example: 'Løst i linjen; ingen egen sak' }) @IsString() @NotBlank() @MaxLength(10_000) reason: string;
 }
 
+/** Dissens: a present member of the committee and what they disagree with. */
+export class DissentDto {
+  @ApiProperty({ description: 'a present member of the committee' }) @IsString() @NotBlank() @MaxLength(200) memberId: string;
+  @ApiProperty({ description: 'the dissent, verbatim' }) @IsString() @NotBlank() @MaxLength(100_000) text: string;
+}
+
+const DISSENT_DOC: ApiPropertyOptions = { type: [DissentDto], description: 'dissens: each a present member, at most once; printed in the minutes and the register' };
+
+/** Nobody dissents twice. */
+function dissentErrors(dissent: DissentDto[] | undefined): FieldError[] {
+  const seen = new Set<string>();
+  return (dissent ?? []).flatMap((d, i) => {
+    if (seen.has(d.memberId)) return [{ field: `dissent[${i}].memberId`, message: `member ${d.memberId} dissents twice` }];
+    seen.add(d.memberId);
+    return [];
+  });
+}
+
 export class EndorseDto {
   @ApiProperty({ description: 'the vedtak' }) @IsString() @NotBlank() resolution: string;
   @ApiPropertyOptional() @Omittable() @IsString() conditions?: string;
@@ -157,16 +208,70 @@ export class EndorseDto {
   @IsString()
   @NotBlank()
   corrections?: string;
+  @ApiPropertyOptional(DISSENT_DOC) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DissentDto) dissent?: DissentDto[];
+  @ApiPropertyOptional(ITEM_RESOLUTIONS) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ItemResolutionDto) items?: ItemResolutionDto[];
+
+  static crossFieldErrors(dto: EndorseDto): FieldError[] {
+    return [...dissentErrors(dto.dissent), ...labelErrors(dto.items)];
+  }
 }
 
 export class NoteDto {
   @ApiProperty({ description: 'the vedtak' }) @IsString() @NotBlank() resolution: string;
   @ApiPropertyOptional({ type: [String] }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) input?: string[];
+  @ApiPropertyOptional(DISSENT_DOC) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DissentDto) dissent?: DissentDto[];
+  @ApiPropertyOptional(ITEM_RESOLUTIONS) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ItemResolutionDto) items?: ItemResolutionDto[];
+
+  static crossFieldErrors(dto: NoteDto): FieldError[] {
+    return [...dissentErrors(dto.dissent), ...labelErrors(dto.items)];
+  }
 }
 
 export class ReferDto {
   @ApiProperty({ example: 'NUIT' }) @IsString() @NotBlank() @MaxLength(20) toCommittee: string;
   @ApiProperty({ enum: CASE_TYPES }) @IsIn(TYPES) type: CaseTypeName;
+  @ApiPropertyOptional({ description: 'why; required when referring from discussion (before a decision)' }) @Omittable() @IsString() @NotBlank() @MaxLength(10_000) reason?: string;
+}
+
+/** Skriftlig behandling: until when members answer. */
+export class WrittenProcedureDto {
+  @ApiProperty({ example: '2019-01-25', description: 'YYYY-MM-DD (answers through that day, Norwegian time) or an ISO time with offset; not passed' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/, { message: 'deadline must be a date YYYY-MM-DD or an ISO 8601 time with offset' })
+  deadline: string;
+
+  static crossFieldErrors(dto: WrittenProcedureDto): FieldError[] {
+    const ok = dto.deadline.length === 10 ? isCalendarDate(dto.deadline) : !Number.isNaN(Date.parse(dto.deadline));
+    return ok ? [] : [{ field: 'deadline', message: 'deadline must name a real day or time' }];
+  }
+}
+
+/** A member's answer in a written procedure. */
+export class WrittenAnswerDto {
+  @ApiProperty({ enum: ['agree', 'disagree'] }) @IsIn(['agree', 'disagree']) answer: 'agree' | 'disagree';
+  @ApiPropertyOptional({ description: 'part of the decision when concluded' }) @Omittable() @IsString() @NotBlank() @MaxLength(100_000) comment?: string;
+}
+
+const VOTERS: ApiPropertyOptions = { type: [String], description: 'member ids: each present and entitled to vote (a chair or member, or a deputy standing in for an absent member)' };
+
+/** Votering: at least one voter, nobody twice (across the three lists). */
+export class VoteDto {
+  @ApiProperty(VOTERS) @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @IsNotEmpty({ each: true }) for: string[];
+  @ApiProperty(VOTERS) @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @IsNotEmpty({ each: true }) against: string[];
+  @ApiPropertyOptional(VOTERS) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @IsNotEmpty({ each: true }) abstained?: string[];
+
+  static crossFieldErrors(dto: VoteDto): FieldError[] {
+    const errors: FieldError[] = [];
+    const seen = new Map<string, string>();
+    for (const field of ['for', 'against', 'abstained'] as const)
+      (dto[field] ?? []).forEach((id, i) => {
+        const first = seen.get(id);
+        if (first) errors.push({ field: `${field}[${i}]`, message: `member ${id} votes twice (also ${first})` });
+        else seen.set(id, `${field}[${i}]`);
+      });
+    if (seen.size === 0) errors.push({ field: 'for', message: 'a vote names at least one voter' });
+    return errors;
+  }
 }
 
 /** `amend`: the new texts of a decided case (while its minutes are a draft) and why; at least one text. */
@@ -190,8 +295,9 @@ export class CaseWriteResultDoc {
   @ApiProperty() revision: number;
   @ApiProperty() position: number;
   @ApiPropertyOptional({ description: 'refer: the new case in the other committee' }) referredCaseId?: string;
-  @ApiPropertyOptional({ example: '53/18', description: 'schedule with late: true: the number the late case got at once' }) number?: string;
+  @ApiPropertyOptional({ example: '53/18', description: 'schedule with late: true, and written-procedure: the number the case got at once' }) number?: string;
   @ApiPropertyOptional({ description: 'schedule with late: true: a late case (tilleggssak)' }) late?: boolean;
+  @ApiPropertyOptional({ description: 'written-procedure: until when members answer' }) deadline?: string;
 }
 
 export class CaseDoc {
@@ -208,6 +314,21 @@ export class CaseDoc {
   @ApiProperty() revision: number;
   @ApiProperty({ type: [String] }) allowedCommands: string[];
   @ApiProperty({ description: "its meeting's minutes are approved" }) recorded: boolean;
+  @ApiPropertyOptional({ type: [Object], description: 'dissens with the vedtak: { memberId, name, organisation, text }' }) dissent?: unknown[];
+  @ApiPropertyOptional({ type: Object, description: 'the latest vote (votering): { meetingId, tally: { for, against, abstained }, for, against, abstained } (names: { memberId, name, organisation, standingInFor? })' }) votes?: unknown;
+  @ApiPropertyOptional({
+    type: Object,
+    description: 'opened by refer: { fromCaseId, committee, number, resolution?, conditions?, input?, dissent?, reason? } of the referring case',
+  })
+  referral?: unknown;
+  @ApiPropertyOptional({ type: [PaperItemDto], description: 'the numbered sub-items of the paper' }) items?: unknown[];
+  @ApiPropertyOptional({ type: [ItemResolutionDto], description: 'the vedtak per sub-item' }) itemResolutions?: unknown[];
+  @ApiPropertyOptional({ type: [Object], description: 'sub-item citations in meetsFollowUps, resolved: { citation, caseId, committee, number, label, title }' }) citedItems?: unknown[];
+  @ApiPropertyOptional({
+    type: Object,
+    description: 'skriftlig behandling: { deadline, openedAt, concludedAt, tally: { agree, disagree }, answers: [{ memberId, name, organisation, answer, comment?, at }] } (answers and tally only for the committee until concluded)',
+  })
+  writtenProcedure?: unknown;
   @ApiProperty({ type: ExemptionDto, nullable: true, description: 'unntatt offentlighet; for readers outside the committee the paper, discussion and attachments are emptied' })
   exemption: ExemptionDto | null;
   @ApiProperty({ type: () => [AttachmentDoc] }) attachments: AttachmentDoc[];

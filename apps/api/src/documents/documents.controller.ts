@@ -24,7 +24,7 @@ import {
   type NoticeDocument,
 } from '@saksflyt/documents';
 import type { Minutes, MinutesWithPapers, NoticeAttachment } from '@saksflyt/projections';
-import { exemptReader, redactExempt } from '@saksflyt/workflow';
+import { exemptReader, redactExempt, type ReferralCarried } from '@saksflyt/workflow';
 import { ApiProblems, CurrentUser, ProblemError, Problems, Public, requirePrivateRead, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
@@ -50,6 +50,10 @@ export interface NoticeCaseJson {
   exemption: { basis: string } | null;
   /** Vedlegg, numbered per meeting in agenda order at notice. */
   attachments: NoticeAttachment[];
+  /** Opened by `refer`: what the referring committee decided. */
+  referral?: ReferralCarried;
+  /** Numbered sub-items with their proposals. */
+  items?: { label: string; title: string; proposedResolution?: string }[];
 }
 
 export interface NoticeJson {
@@ -142,7 +146,11 @@ export function minutesDocument(m: Minutes, position: bigint): MinutesDocument {
       withdrawn: c.withdrawn,
       referrals: c.referrals.map((r) => ({ committee: r.committee, committeeName: r.committeeName })),
       corrections: c.corrections,
+      ...(c.votes ? { votes: c.votes } : {}),
+      ...(c.dissent ? { dissent: c.dissent } : {}),
+      ...(c.items ? { items: c.items } : {}),
     })),
+    ...(m.writtenProcedures ? { writtenProcedures: m.writtenProcedures } : {}),
     builtAtPosition: position,
   };
 }
@@ -165,6 +173,8 @@ export function noticeDocument(n: NoticeJson): NoticeDocument {
       late: c.late === true,
       exemption: c.exemption?.basis ?? null,
       attachments: (c.attachments ?? []).map((a) => ({ label: a.number ?? '', filename: a.filename })).filter((a) => a.label !== ''),
+      ...(c.referral ? { referral: c.referral } : {}),
+      ...(c.items ? { items: c.items } : {}),
     })),
     builtAtPosition: n.position,
   };

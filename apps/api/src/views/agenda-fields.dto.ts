@@ -28,6 +28,11 @@ export class DecisionRowDoc {
     description: "the day it was decided: the meeting's date (not when it was recorded); for a historical decision the date the records give",
   })
   decidedOn: string | null;
+  @ApiPropertyOptional({ type: [Object], description: 'dissens: { memberId, name, organisation, text }' }) dissent?: unknown[];
+  @ApiPropertyOptional({ type: Object, description: 'votering: { meetingId, tally: { for, against, abstained }, for, against, abstained } with names' }) votes?: unknown;
+  @ApiPropertyOptional({ type: [Object], description: 'numbered sub-items { label, title, proposedResolution?, resolution? }; q=50/18 NR. 2 finds the row' }) items?: unknown[];
+  @ApiPropertyOptional({ description: 'decided by written procedure (skriftlig behandling)' }) writtenProcedure?: boolean;
+  @ApiPropertyOptional({ type: Object, description: 'written procedure: { deadline, tally: { agree, disagree }, answers: [{ memberId, name, organisation, answer, comment? }] }' }) writtenProcedureOutcome?: unknown;
 }
 
 export class MinutesReasonDoc {
@@ -60,6 +65,9 @@ export class MinutesCaseDoc {
   @ApiProperty({ type: MinutesReasonDoc, nullable: true, description: '*Utsatt*: postponed at this meeting after notice (number, discussion here kept)' }) postponed: MinutesReasonDoc | null;
   @ApiProperty({ type: MinutesReasonDoc, nullable: true, description: 'withdrawn at this meeting after notice' }) withdrawn: MinutesReasonDoc | null;
   @ApiProperty({ type: [MinutesReferralDoc], description: '*Oversendt til {committee}*: referrals made from this meeting' }) referrals: MinutesReferralDoc[];
+  @ApiPropertyOptional({ type: Object, description: 'votering (tally and names)' }) votes?: unknown;
+  @ApiPropertyOptional({ type: [Object], description: 'dissens: { memberId, name, organisation, text }' }) dissent?: unknown[];
+  @ApiPropertyOptional({ type: [Object], description: 'numbered sub-items { label, title, proposedResolution?, resolution? }' }) items?: unknown[];
 }
 
 export class MinutesDoc {
@@ -72,6 +80,7 @@ export class MinutesDoc {
   @ApiProperty({ type: String, nullable: true, format: 'date', description: 'the date of the meeting that approved them' }) approvedOn: string | null;
   @ApiProperty({ type: [MinutesCaseDoc], description: 'every case that stood on the noticed agenda, in agenda order' }) cases: MinutesCaseDoc[];
   @ApiProperty() position: number;
+  @ApiPropertyOptional({ type: [Object], description: 'Saker behandlet ved skriftlig behandling: { caseId, number, title, outcome, resolution, concludedOn, deadline, tally, answers, dissent? }' }) writtenProcedures?: unknown[];
 }
 
 export class NoticeCaseDoc {
@@ -80,6 +89,8 @@ export class NoticeCaseDoc {
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true }) proposedResolution: string | null;
   @ApiPropertyOptional({ description: 'a late case (tilleggssak): marked Tilleggssak in the documents' }) late?: boolean;
+  @ApiPropertyOptional({ type: Object, description: 'opened by refer: { fromCaseId, committee, number, resolution?, conditions?, input?, dissent?, reason? }' }) referral?: unknown;
+  @ApiPropertyOptional({ type: [Object], description: 'numbered sub-items { label, title, proposedResolution? }' }) items?: unknown[];
 }
 
 export class NoticeDoc {

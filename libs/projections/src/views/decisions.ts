@@ -17,7 +17,8 @@
  * `meeting` and `case` working docs.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import type { CaseType, DataOf } from '@saksflyt/workflow';
+import { citationText, osloDate, votesOf, type CaseType, type DataOf, type Dissent, type VotesView, type WrittenProcedureOutcome } from '@saksflyt/workflow';
+import { itemsOf, type MinutesItem } from './items.js';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
 import { agendaIndex, caseNumber, trackCase, trackMeeting, yearOf, type CaseDoc, type MeetingDoc, type TrackedCase, CASE_TYPES, MEETING_TYPES } from './common.js';
 
@@ -51,6 +52,16 @@ export interface DecisionRow {
   matterId?: string;
   /** The vedtak was amended before the minutes were approved (`resolution` is the amended text). */
   amended?: true;
+  /** Dissens with the vedtak (only when recorded). */
+  dissent?: Dissent[];
+  /** Votering: the latest vote's tally and names (only when a vote was taken). */
+  votes?: VotesView;
+  /** Numbered sub-items with their own vedtak where given; `q=50/18 NR. 2` finds the row. */
+  items?: MinutesItem[];
+  /** Decided by written procedure (skriftlig behandling), no meeting. */
+  writtenProcedure?: true;
+  /** The written procedure's answers when concluded (tally and comments are part of the decision). */
+  writtenProcedureOutcome?: WrittenProcedureOutcome;
 }
 
 /** Stored row: the public row plus what ordering and `asOf` need. */
@@ -89,9 +100,13 @@ export function toDecisionRow(d: DecisionDoc, asOf?: number): DecisionRow {
     date: d.date,
     minutesApproved: d.minutesApprovedAt !== null && (asOf === undefined || time(d.minutesApprovedAt) <= asOf),
     ...(d.conditions !== undefined ? { conditions: d.conditions } : {}),
-    decidedOn: d.decidedOn,
+    decidedOn: d.decidedOn ?? null,
     ...history,
     ...(d.amended ? { amended: true as const } : {}),
+    ...(d.dissent ? { dissent: d.dissent } : {}),
+    ...(d.votes ? { votes: d.votes } : {}),
+    ...(d.items ? { items: d.items } : {}),
+    ...(d.writtenProcedure ? { writtenProcedure: true as const, decidedOn: d.date!, ...(d.writtenProcedureOutcome ? { writtenProcedureOutcome: d.writtenProcedureOutcome } : {}) } : {}),
   };
 }
 
@@ -150,7 +165,46 @@ function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
     agendaIndex: Math.max(0, agendaIndex(m, c.caseId)),
     meetingSeq: Number(m.number.split('/')[0]) || 0,
     ...(c.amendments?.length ? { amended: true as const } : {}),
+    ...(decision.dissent?.length ? { dissent: decision.dissent } : {}),
+    ...(c.vote ? { votes: votesOf(c.vote) } : {}),
+    ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
   };
+}
+
+/** A case decided by written procedure: no meeting; dated the day it was concluded (Norwegian time). */
+function writtenRow(c: CaseDoc): DecisionDoc {
+  const decision = c.decision!;
+  const day = osloDate(decision.at!);
+  return {
+    caseId: c.caseId,
+    committee: c.committee,
+    number: caseNumber(c),
+    title: c.paper.title,
+    type: c.paper.type,
+    outcome: decision.outcome,
+    resolution: decision.resolution,
+    meetingId: null,
+    meetingNumber: null,
+    date: day,
+    ...(decision.conditions !== null ? { conditions: decision.conditions } : {}),
+    decidedOn: day,
+    decidedAt: decision.at!,
+    minutesApprovedAt: null,
+    agendaIndex: 0,
+    meetingSeq: 0,
+    ...(decision.dissent?.length ? { dissent: decision.dissent } : {}),
+    ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
+    writtenProcedure: true,
+    ...(decision.writtenProcedure ? { writtenProcedureOutcome: decision.writtenProcedure } : {}),
+  };
+}
+
+/** What `q` matches in a row: title, vedtak, and each sub-item as "50/18 NR. 2", its title and vedtak. */
+function matches(d: DecisionDoc, q: string): boolean {
+  const has = (s: string | null | undefined) => !!s && s.toLocaleLowerCase('nb').includes(q);
+  if (has(d.title) || has(d.resolution)) return true;
+  const wanted = q.replace(/\s+/g, ' ');
+  return (d.items ?? []).some((it) => (d.number && citationText(d.number, it.label).includes(wanted)) || has(it.title) || has(it.resolution));
 }
 
 function historyRow(e: RecordedEvent): DecisionDoc {
@@ -212,6 +266,10 @@ export function evolveDecisions(docs: DocStore, e: RecordedEvent, meetingId: str
   if (!c || (e.type !== 'ResolutionEndorsed' && e.type !== 'CaseNoted' && e.type !== 'DecisionAmended')) return;
   if (e.type === 'DecisionAmended' && !c.after.decision) return; // an amendment of nothing decided: no row
   const decidedIn = c.after.decision?.meetingId ?? null;
+  if (!decidedIn && c.after.writtenProcedure) {
+    docs.put('decision', c.after.caseId, writtenRow(c.after));
+    return;
+  }
   const m = decidedIn ? docs.get<MeetingDoc>('meeting', decidedIn) : undefined;
   if (!m) throw new Error(`case ${c.after.caseId} decided without a known meeting`);
   docs.put('decision', c.after.caseId, rowFor(c.after, m));
@@ -230,7 +288,7 @@ export function queryDecisions(docs: DocReader, params: DecisionsQuery): Decisio
           (params.committee === undefined || d.committee === params.committee) &&
           (year === undefined || decisionYear(d) === year) &&
           (asOf === undefined || time(d.decidedAt) <= asOf) &&
-          (!q || d.title.toLocaleLowerCase('nb').includes(q) || d.resolution.toLocaleLowerCase('nb').includes(q)),
+          (!q || matches(d, q)),
       )
       .sort(compareDecisions)
       .map((d) => toDecisionRow(d, asOf));

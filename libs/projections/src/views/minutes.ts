@@ -16,8 +16,9 @@
  * and `rows` for the live feed `/api/live/meetings/{id}`), so an event writes only what it changed.
  */
 import type { RecordedEvent } from '@saksflyt/event-store';
-import { numberAttachments, type AgendaRemoval, type CaseType, type StandardItem } from '@saksflyt/workflow';
+import { numberAttachments, votesOf, type AgendaRemoval, type CaseType, type Dissent, type ReferralCarried, type StandardItem, type VotesView } from '@saksflyt/workflow';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
+import { itemsOf, writtenProceduresFor, type MinutesItem, type WrittenMinutesCase } from './items.js';
 import {
   approvedBy,
   caseMeetingId,
@@ -75,6 +76,12 @@ export interface MinutesCase {
   exemption: { basis: string } | null;
   /** The approval of minutes endorsed with corrections (printed under the item). */
   corrections: string | null;
+  /** Votering: the latest vote's tally and names (only when a vote was taken). */
+  votes?: VotesView;
+  /** Dissens with the vedtak: name, organisation and text (only when recorded). */
+  dissent?: Dissent[];
+  /** Numbered sub-items (NR. 1…) with their own vedtak where one was given (only when the paper has them). */
+  items?: MinutesItem[];
 }
 
 export interface Minutes {
@@ -109,6 +116,8 @@ export interface Minutes {
   noticeChanges: { field: string; from: string | null; to: string }[];
   /** Godkjent med merknader: the corrections made when these minutes were approved. */
   approvedWithCorrections: string | null;
+  /** Saker behandlet ved skriftlig behandling: written procedures concluded since (listed at the committee's next meeting). */
+  writtenProcedures?: WrittenMinutesCase[];
 }
 
 /**
@@ -185,6 +194,9 @@ export function minutesItem({ docs, meeting, case: c, left, late }: MinutesItemA
     ...(amendments.length ? { amended: true as const, amendments: amendments.map((a) => ({ reason: a.reason, at: a.at, fields: [...a.fields] })) } : {}),
     exemption: c.paper.exemption ? { basis: c.paper.exemption.basis } : null,
     corrections: left ? null : (c.decision?.corrections ?? null),
+    ...(!left && c.vote && c.vote.meetingId === here ? { votes: votesOf(c.vote) } : {}),
+    ...(decided?.dissent?.length ? { dissent: decided.dissent } : {}),
+    ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
   };
 }
 
@@ -254,6 +266,7 @@ function render(docs: DocReader, m: MeetingDoc): Minutes {
           .map(([field, to]) => ({ field, from: (x.previous as Record<string, string | undefined>)[field] ?? null, to: String(to) })),
       ),
     approvedWithCorrections: m.minutesCorrections ?? null,
+    ...writtenProceduresFor(docs, m),
   };
 }
 
@@ -267,6 +280,10 @@ export interface NoticePaper {
   background: string | null;
   responsible: string | null;
   caseOfficer: string | null;
+  /** Opened by `refer`: what the referring committee decided (its vedtak, input and dissent). */
+  referral?: ReferralCarried;
+  /** The paper's numbered sub-items, with their proposals. */
+  items?: MinutesItem[];
   /** Vedlegg in the order added, numbered per meeting in agenda order once noticed (`number` null before). */
   attachments: NoticeAttachment[];
 }
@@ -296,6 +313,7 @@ export function queryMinutesWithPapers(docs: DocReader, params: MinutesQuery): M
   const papers = minutes.cases.map(({ caseId }): NoticePaper => {
     const doc = docs.get<CaseDoc>('case', caseId)!;
     const p = doc.paper;
+    const items = itemsOf(doc)?.map(({ resolution: _, ...it }) => it);
     const attachments = (doc.attachments ?? []).map((a) => ({
       number: m.status === 'planned' ? null : (numbers.get(a.id) ?? null),
       id: a.id,
@@ -304,7 +322,7 @@ export function queryMinutesWithPapers(docs: DocReader, params: MinutesQuery): M
       size: a.size,
       sha256: a.sha256,
     }));
-    return { purpose: p.purpose ?? null, background: p.background ?? null, responsible: p.responsible ?? null, caseOfficer: p.caseOfficer ?? null, attachments };
+    return { purpose: p.purpose ?? null, background: p.background ?? null, responsible: p.responsible ?? null, caseOfficer: p.caseOfficer ?? null, attachments, ...(doc.referral ? { referral: doc.referral } : {}), ...(items ? { items } : {}) };
   });
   return { minutes, papers };
 }

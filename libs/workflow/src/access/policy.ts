@@ -31,6 +31,7 @@ export interface Actor {
  * - `read.exempt` (the paper, discussion and attachments of a case exempt from public access,
  *   unntatt offentlighet): the committee's members and secretariat, auditors, admins. What is
  *   hidden from everyone else is ./redact.ts (the one redaction every read path applies).
+ * - `case.respond` (a written procedure's answer, with their own token): the committee's members.
  */
 export const ACTIONS = [
   'committee.create',
@@ -46,6 +47,7 @@ export const ACTIONS = [
   'audit.read',
   'followup.close',
   'read.exempt',
+  'case.respond',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -78,6 +80,8 @@ export function may(actor: Actor | null | undefined, action: Action, committee?:
       return has(actor, 'auditor');
     case 'followup.close':
       return scoped('secretariat');
+    case 'case.respond':
+      return scoped('member');
     default:
       return false;
   }

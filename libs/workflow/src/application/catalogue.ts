@@ -10,7 +10,7 @@
  * global position order, one catch-up at a time.
  */
 import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
-import type { CaseDrafted, CasePaperEdited, CommitteeCreated, DiscussionRecorded, HistoricalDecisionRecorded, MeetingChanged, MeetingPlanned } from '../events.js';
+import type { CaseDrafted, CaseNumbered, CasePaperEdited, CommitteeCreated, DiscussionRecorded, HistoricalDecisionRecorded, MeetingChanged, MeetingPlanned } from '../events.js';
 import { upcast } from '../core/upcast.js';
 import { KeyedMutex } from './mutex.js';
 
@@ -31,7 +31,7 @@ export interface CatalogueCase {
 }
 
 /** The event types the catalogue reads (every other event leaves it as it is). */
-export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded', 'MeetingChanged', 'CasePaperEdited']);
+export const CATALOGUE_EVENT_TYPES: ReadonlySet<string> = new Set(['CommitteeCreated', 'MeetingPlanned', 'CaseDrafted', 'HistoricalDecisionRecorded', 'DiscussionRecorded', 'MeetingChanged', 'CasePaperEdited', 'CaseNumbered', 'WrittenProcedureOpened']);
 
 const CATALOGUE_TYPE_LIST: readonly string[] = [...CATALOGUE_EVENT_TYPES];
 
@@ -50,6 +50,8 @@ export class Catalogue {
   readonly followUpNamedBy = new Map<string, Set<string>>();
   /** committee → its historical decisions (stream name → the first event of the stream), in recording order */
   readonly history = new Map<string, Map<string, RecordedEvent>>();
+  /** "NEHS 50/18" → the case that number was given to (numbers are never given twice). */
+  readonly caseNumbers = new Map<string, string>();
   private readonly lock = new KeyedMutex();
 
   constructor(private readonly store: EventStore) {}
@@ -158,6 +160,13 @@ export class Catalogue {
         const d = data as MeetingChanged['data'];
         const m = e.stream.startsWith('meeting-') ? this.meetings.get(e.stream.slice(8)) : undefined;
         if (m && d.changes?.date) m.date = d.changes.date;
+        break;
+      }
+      case 'WrittenProcedureOpened':
+      case 'CaseNumbered': {
+        const caseId = e.stream.startsWith('case-') ? e.stream.slice(5) : '';
+        const k = this.cases.get(caseId);
+        if (k) this.caseNumbers.set(`${k.committee} ${(data as CaseNumbered['data']).number}`, caseId);
         break;
       }
     }

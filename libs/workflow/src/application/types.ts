@@ -1,5 +1,8 @@
-import type { CasePaper, CaseType, MeetingFormat, MeetingKind, MemberRole, PromisedFollowUp, StandardItem } from '../events.js';
+import type { CasePaper, CaseType, Dissent, ItemResolution, MeetingFormat, MeetingKind, MemberRole, PaperItem, PromisedFollowUp, ReferralCarried, StandardItem } from '../events.js';
 import type { MeetingAttendance } from '../meeting/state.js';
+import type { VotesView } from '../case/vote.js';
+import type { ResolvedCitation } from '../case/items.js';
+import type { WrittenProcedureView } from '../case/written-procedure.js';
 import type { CaseCommand, MeetingCommand } from '../machines/commands.js';
 import type { Actor, CaseState, MeetingLifecycle } from '../machines/guard-input.js';
 
@@ -101,6 +104,7 @@ export interface CreateCaseBody {
   projectIds?: string[];
   meetsFollowUps?: string[];
   exemption?: { basis: string };
+  items?: PaperItem[];
 }
 export type EditCaseBody = Partial<CasePaper>;
 
@@ -110,12 +114,25 @@ export interface CaseCommandBodies {
   unschedule: { reason: string };
   present: { presenter: string };
   'record-discussion': { summary?: string; points?: string[]; followUps?: (string | FollowUpInput)[] };
-  endorse: { resolution: string; conditions?: string; corrections?: string };
-  note: { resolution: string; input?: string[] };
+  endorse: { resolution: string; conditions?: string; corrections?: string; dissent?: DissentBody[]; items?: ItemResolution[] };
+  note: { resolution: string; input?: string[]; dissent?: DissentBody[]; items?: ItemResolution[] };
   postpone: { reason: string };
-  refer: { toCommittee: string; type: CaseType };
+  refer: { toCommittee: string; type: CaseType; reason?: string };
   withdraw: { reason: string };
   amend: { reason: string; resolution?: string; conditions?: string; summary?: string; points?: string[]; input?: string[] };
+  vote: { for: string[]; against: string[]; abstained?: string[] };
+  /** Skriftlig behandling: YYYY-MM-DD (through that day, Norwegian time) or an ISO time with offset. */
+  'written-procedure': { deadline: string };
+}
+/** A member's answer in a written procedure. */
+export interface WrittenAnswerBody {
+  answer: 'agree' | 'disagree';
+  comment?: string;
+}
+/** Dissens on endorse/note: a present member and their text. */
+export interface DissentBody {
+  memberId: string;
+  text: string;
 }
 export type CaseCommandName = keyof CaseCommandBodies;
 
@@ -232,6 +249,20 @@ export interface CaseView {
   referrals: { toCommittee: string; type: string; referredCaseId: string }[];
   withdrawnReason: string | null;
   postponedFrom: string[];
+  /** Dissens recorded with the vedtak. */
+  dissent?: Dissent[];
+  /** The latest vote (votering); the history keeps every earlier one. */
+  votes?: VotesView;
+  /** Opened by `refer`: the referring committee's vedtak, input and dissent (or why it sent the case before deciding). */
+  referral?: ReferralCarried;
+  /** The paper's numbered sub-items. */
+  items?: PaperItem[];
+  /** The per sub-item vedtak. */
+  itemResolutions?: ItemResolution[];
+  /** The sub-item citations in `meetsFollowUps`, resolved to the cited case. */
+  citedItems?: ResolvedCitation[];
+  /** Skriftlig behandling: deadline, answers (the committee's until concluded), when concluded. */
+  writtenProcedure?: WrittenProcedureView;
   /** Unntatt offentlighet (null: public). */
   exemption: { basis: string } | null;
   /** Vedlegg on the paper, in the order added. */

@@ -30,6 +30,8 @@ import { CalendarCommands } from '../meeting/commands.js';
 import { decideContinueNumbering } from '../numbering/decide.js';
 import type { NumberingState } from '../numbering/state.js';
 import { Queries } from '../queries/reads.js';
+import { citedItems } from '../queries/views.js';
+import { answerWrittenProcedure, openWrittenProcedure, whoMayVote } from './written-procedure.js';
 import { Catalogue } from './catalogue.js';
 import { ValidationFailed } from './errors.js';
 import type {
@@ -57,6 +59,7 @@ import type {
   RecordHistoryBody,
   ReorderAgendaBody,
   WorkflowOptions,
+  WrittenAnswerBody,
 } from './types.js';
 
 export { norwegianDate } from '../meeting/decide.js';
@@ -68,6 +71,7 @@ export class Workflow {
   private readonly handler: CommandHandler;
   private readonly queries: Queries;
   private readonly calendar: CalendarCommands;
+  private readonly clock: () => Date;
 
   constructor(
     private readonly store: EventStore,
@@ -75,7 +79,8 @@ export class Workflow {
   ) {
     this.catalogue = new Catalogue(store);
     this.load = new Loader(store, this.catalogue);
-    this.handler = new CommandHandler(store, this.catalogue, options.clock ?? (() => new Date()));
+    this.clock = options.clock ?? (() => new Date());
+    this.handler = new CommandHandler(store, this.catalogue, this.clock);
     this.queries = new Queries(this.load);
     this.calendar = new CalendarCommands(this.handler, this.catalogue, this.load);
   }
@@ -156,9 +161,10 @@ export class Workflow {
   // ---------- cases ----------
 
   createCase(body: CreateCaseBody, ctx: CommandContext): Promise<CommandResult> {
-    return this.handler.run(ctx, async (ids) =>
-      decideCreateCase({ body, ids }, { committeeExists: this.catalogue.committees.has(body.committee), knownFollowUp: (id) => this.catalogue.followUps.has(id) }),
-    );
+    return this.handler.run(ctx, async (ids) => {
+      const cited = await citedItems(this.load, body.meetsFollowUps, body.committee);
+      return decideCreateCase({ body, ids }, { committeeExists: this.catalogue.committees.has(body.committee), knownFollowUp: (id) => this.catalogue.followUps.has(id) || cited.has(id) });
+    });
   }
 
   /** PATCH: edit the case paper (while draft, or scheduled before notice). */
@@ -166,9 +172,10 @@ export class Workflow {
     return this.handler.run(ctx, async (_ids, rec) => {
       const k = await rec.case(caseId);
       const own = await rec.ownMeeting(k.snapshot);
+      const cited = await citedItems(this.load, changes.meetsFollowUps, k.snapshot.context.committee);
       return decideEditCase(
         { caseId, changes, ifMatch: ctx.ifMatch, actor: ctx.actor },
-        { case: k, ...(own ? { own } : {}), knownFollowUp: (id) => this.catalogue.followUps.has(id) },
+        { case: k, ...(own ? { own } : {}), knownFollowUp: (id) => this.catalogue.followUps.has(id) || cited.has(id) },
       );
     });
   }
@@ -179,11 +186,13 @@ export class Workflow {
   async caseCommand(caseId: string, command: string, body: Record<string, unknown>, ctx: CommandContext): Promise<CommandResult> {
     if (!isCaseCommand(command) || command === 'edit') throw new ValidationFailed([{ field: 'command', message: `unknown command ${command}` }]);
     const b = body ?? {};
+    if (command === 'written-procedure') return openWrittenProcedure(this.handler, this.clock, caseId, b as { deadline: string }, ctx);
     return this.handler.run(ctx, async (ids, rec) => {
       const k = await rec.case(caseId);
       const own = await rec.ownMeeting(k.snapshot);
       const meetingId = String(b.meetingId);
       const target = command === 'schedule' ? (this.catalogue.meetings.has(meetingId) ? await rec.meeting(meetingId) : null) : undefined;
+      const inSession = await whoMayVote(rec, command, k.snapshot, own);
       const numbering = b.late === true && target ? await rec.numbering(target.snapshot.context.committee, target.snapshot.context.year) : undefined;
       return decideCaseCommandRouted(
         { caseId, command, body: b as never, ifMatch: ctx.ifMatch, actor: ctx.actor, ids },
@@ -194,6 +203,7 @@ export class Workflow {
           ...(target !== undefined ? { target } : {}),
           ...(command === 'refer' ? { toCommitteeExists: this.catalogue.committees.has(String(b.toCommittee)) } : {}),
           ...(target && k.snapshot.context.approvesMinutesOf ? { approves: await rec.meeting(k.snapshot.context.approvesMinutesOf) } : {}),
+          inSession,
         },
       );
     });
@@ -215,6 +225,11 @@ export class Workflow {
   }
   removeAttachment(caseId: string, attachmentId: string, ctx: CommandContext): Promise<CommandResult> {
     return removeAttachment(this.handler, caseId, attachmentId, ctx);
+  }
+
+  /** A member's answer in a written procedure (their own token; a later one replaces theirs). */
+  answerWrittenProcedure(caseId: string, body: WrittenAnswerBody, ctx: CommandContext): Promise<CommandResult> {
+    return answerWrittenProcedure(this.handler, this.clock, caseId, body, ctx);
   }
 
   // ---------- history (earlier decisions known only from the records) ----------

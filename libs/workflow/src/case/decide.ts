@@ -5,7 +5,7 @@
  * records the command names, the write plan (the case's event, and the follow-ons on the meetings
  * and cases it touches) or a domain error. The case machine decides every state change by state.
  */
-import { caseStream, meetingStream, type CaseDrafted, type CasePaper, type CaseType } from '../events.js';
+import { caseStream, meetingStream, type CaseDrafted, type CasePaper, type CaseReferred, type CaseType } from '../events.js';
 import { caseState, decideCase, draftCase, type CaseMachineEvent, type CaseSnapshot } from '../machines/case.machine.js';
 import { allowedCommands, type CaseCommand } from '../machines/commands.js';
 import type { Actor } from '../machines/guard-input.js';
@@ -16,8 +16,12 @@ import { promisedFollowUp } from '../followup/decide.js';
 import type { NewId } from '../core/ids.js';
 import { meetingFacts, type Folded, type OwnMeeting } from '../core/load.js';
 import { checkIfMatch, single, type PlannedWrite, type WritePlan } from '../core/plan.js';
+import { dissentField, voteEvent, type InSession } from './vote.js';
+import { leavesMeeting, referralCarried, requireReferralReason } from './refer.js';
+import { citationHint, itemsField } from './items.js';
+import { writtenOutcome } from './written-procedure.js';
 
-export const PAPER_FIELDS = ['title', 'type', 'proposedResolution', 'background', 'purpose', 'caseOfficer', 'responsible', 'projectIds', 'meetsFollowUps', 'exemption'] as const;
+export const PAPER_FIELDS = ['title', 'type', 'proposedResolution', 'background', 'purpose', 'caseOfficer', 'responsible', 'projectIds', 'meetsFollowUps', 'exemption', 'items'] as const;
 
 export function pick<T extends object, K extends string>(o: T, keys: readonly K[]): Partial<Record<K, unknown>> & Partial<T> {
   const out: Record<string, unknown> = {};
@@ -33,7 +37,7 @@ export function label(s: CaseSnapshot): string {
 function checkFollowUps(ids: readonly string[] | undefined, known: (id: string) => boolean): void {
   const errors: FieldError[] = [];
   (ids ?? []).forEach((id, i) => {
-    if (!known(id)) errors.push({ field: `meetsFollowUps[${i}]`, message: `unknown follow-up ${id}` });
+    if (!known(id)) errors.push({ field: `meetsFollowUps[${i}]`, message: `unknown follow-up ${id}${citationHint(id)}` });
   });
   if (errors.length) throw new ValidationFailed(errors);
 }
@@ -54,7 +58,7 @@ export function decideCreateCase(
     title: body.title,
     type: body.type,
     proposedResolution: body.proposedResolution,
-    ...pick(body, ['background', 'purpose', 'caseOfficer', 'responsible']),
+    ...pick(body, ['background', 'purpose', 'caseOfficer', 'responsible', 'items']),
     projectIds: body.projectIds ?? [],
     meetsFollowUps: body.meetsFollowUps ?? [],
     ...(body.exemption ? { exemption: { basis: body.exemption.basis } } : {}),
@@ -136,6 +140,8 @@ export interface CaseCommandGiven extends CaseGiven {
   toCommitteeExists?: boolean;
   /** `schedule` of a minutes-approval item: the meeting whose minutes it approves. */
   approves?: Folded<MeetingSnapshot>;
+  /** `vote`, `endorse`, `note`: the committee's members and the meeting's attendance (null: not opened). */
+  inSession?: InSession | null;
 }
 
 /** The state-dependent checks of a command's body (400, every field named): the records it names. */
@@ -153,6 +159,7 @@ export function checkNamedRecords(command: CaseCommandName, body: Record<string,
   if (command === 'endorse' && body.corrections !== undefined && given.case.snapshot.context.standardItem !== 'minutes-approval')
     errors.push({ field: 'corrections', message: 'only the approval of minutes takes corrections' });
   if (errors.length) throw new ValidationFailed(errors);
+  if (command === 'refer') requireReferralReason(caseState(given.case.snapshot) === 'discussion', body.reason);
 }
 
 /** 409 unless a minutes-approval item goes onto a meeting dated after the meeting whose minutes it approves. */
@@ -184,6 +191,8 @@ export function decideCaseCommand<C extends CaseCommandName>(
   checkIfMatch(stream, when.ifMatch, k.revision);
   const guard = { meeting: own?.facts, previousMeeting: own?.previous?.facts };
   const target = command === 'schedule' ? given.target! : undefined;
+  // the members a vote or dissent names are checked only when the state allows the command (else 409)
+  const now = ['vote', 'endorse', 'note'].includes(command) && allowedCommands(k.snapshot, { actor, ...guard }).includes(command as CaseCommand) ? given : {};
   let ev: CaseMachineEvent;
   let extra: Record<string, unknown> = {};
   switch (command as CaseCommandName) {
@@ -218,32 +227,45 @@ export function decideCaseCommand<C extends CaseCommandName>(
           resolution: String(body.resolution),
           ...(body.conditions !== undefined ? { conditions: body.conditions as string } : {}),
           ...(body.corrections !== undefined ? { corrections: body.corrections as string } : {}),
+          ...dissentField(body, now),
+          ...itemsField(body, c.paper),
+          ...writtenOutcome(c),
         },
         guard,
       };
       break;
     case 'note':
-      ev = { type: 'CaseNoted', data: { v: 1, resolution: String(body.resolution), input: (body.input as string[] | undefined) ?? [] }, guard };
+      ev = { type: 'CaseNoted', data: { v: 1, resolution: String(body.resolution), input: (body.input as string[] | undefined) ?? [], ...dissentField(body, now), ...itemsField(body, c.paper), ...writtenOutcome(c) }, guard };
       break;
     case 'postpone':
       ev = { type: 'CasePostponed', data: { v: 1, meetingId: c.meetingId ?? '', reason: String(body.reason) }, guard };
       break;
     case 'refer': {
       const referredCaseId = ids('case:referred');
-      ev = { type: 'CaseReferred', data: { v: 1, toCommittee: String(body.toCommittee), type: body.type as CaseType, referredCaseId }, guard };
+      ev = { type: 'CaseReferred', data: { v: 1, toCommittee: String(body.toCommittee), type: body.type as CaseType, referredCaseId, ...(body.reason !== undefined ? { reason: String(body.reason) } : {}) }, guard };
       extra = { referredCaseId };
       break;
     }
     case 'withdraw':
       ev = { type: 'CaseWithdrawn', data: { v: 1, reason: String(body.reason) }, guard };
       break;
+    case 'vote':
+      ev = { ...voteEvent(body as CaseCommandBodies['vote'], c.meetingId ?? '', own?.facts.state, now), guard };
+      break;
     default:
       throw new ValidationFailed([{ field: 'command', message: `unknown command ${String(command)}` }]);
   }
 
-  const next = decideCase(k.snapshot, ev);
+  let next = decideCase(k.snapshot, ev);
   if (!next) throw caseRefused(command, k.snapshot, actor, own, target);
   const writes: PlannedWrite[] = [{ stream, expectedRevision: k.revision, events: [{ type: ev.type, data: ev.data }] }];
+  const fromDiscussion = command === 'refer' && caseState(k.snapshot) === 'discussion';
+  const leave = fromDiscussion ? leavesMeeting(ev.data as CaseReferred['data'], c.meetingId ?? '') : null;
+  if (leave) {
+    // referred before a decision: the case leaves its meeting as a postponed one does (refer.ts)
+    next = decideCase(next, { ...leave, guard })!;
+    writes[0]!.events.push(leave);
+  }
 
   // follow-ons on other streams
   const allowed = () => allowedCommands(k.snapshot, { actor, meeting: own?.facts, previousMeeting: own?.previous?.facts }).filter((x) => x !== command);
@@ -261,11 +283,11 @@ export function decideCaseCommand<C extends CaseCommandName>(
       { type: 'CaseAddedToAgenda', data: { v: 1, caseId, ...(c.standardItem ? { standardItem: c.standardItem } : {}) } },
       refusedByMeeting(target!, 'does not take it on its agenda'),
     );
-  } else if (command === 'unschedule' || command === 'postpone' || (command === 'withdraw' && own && own.facts.state === 'planned')) {
-    const why = command === 'unschedule' ? 'unscheduled' : command === 'postpone' ? 'postponed' : 'withdrawn';
+  } else if (command === 'unschedule' || command === 'postpone' || leave || (command === 'withdraw' && own && own.facts.state === 'planned')) {
+    const why = command === 'unschedule' ? 'unscheduled' : command === 'postpone' || leave ? 'postponed' : 'withdrawn';
     meetingFollowOn(
       own!.loaded,
-      { type: 'CaseRemovedFromAgenda', data: { v: 1, caseId, reason: String(body.reason), why } },
+      { type: 'CaseRemovedFromAgenda', data: { v: 1, caseId, reason: leave?.data.reason ?? String(body.reason), why } },
       refusedByMeeting(own!.loaded, 'does not let it off its agenda'),
     );
   } else if (command === 'endorse' && c.standardItem === 'minutes-approval') {
@@ -283,8 +305,9 @@ export function decideCaseCommand<C extends CaseCommandName>(
           ),
       );
     }
-  } else if (command === 'refer') {
-    const data = ev.data as { toCommittee: string; type: CaseType; referredCaseId: string };
+  }
+  if (command === 'refer') {
+    const data = ev.data as CaseReferred['data'];
     const drafted: CaseDrafted['data'] = {
       v: 1,
       caseId: data.referredCaseId,
@@ -300,8 +323,9 @@ export function decideCaseCommand<C extends CaseCommandName>(
       // the copied paper stays exempt from public access in the other committee
       ...(c.paper.exemption ? { exemption: { basis: c.paper.exemption.basis } } : {}),
       referredFromCaseId: caseId,
+      referral: referralCarried(c, data.reason),
     };
     writes.push({ stream: caseStream(data.referredCaseId), expectedRevision: 'no_stream', events: [{ type: 'CaseDrafted', data: drafted }] });
   }
-  return { writes, root: stream, answer: { id: caseId, state: caseState(next), revision: k.revision + 1n, ...extra } };
+  return { writes, root: stream, answer: { id: caseId, state: caseState(next), revision: k.revision + BigInt(writes[0]!.events.length), ...extra } };
 }

@@ -22,7 +22,7 @@
  *   one meeting's notice. (A draft case never has one, so only an odd stream tells the difference.)
  */
 import type { AmendedFields, CaseDrafted, CaseEvent, CasePaper } from '../events.js';
-import { stampOf, type Stamped } from '../core/fact.js';
+import { stampOf, type Stamp, type Stamped } from '../core/fact.js';
 import { CASE_INITIAL, CASE_TARGETS } from './lifecycle.js';
 import type { CaseDiscussion, CaseRecord } from './state.js';
 
@@ -38,6 +38,7 @@ function paperOf(d: CaseDrafted['data']): CasePaper {
   };
   for (const k of ['background', 'purpose', 'caseOfficer', 'responsible'] as const) if (d[k] !== undefined) paper[k] = d[k];
   if (d.exemption) paper.exemption = { basis: d.exemption.basis };
+  if (d.items !== undefined) paper.items = d.items;
   return paper;
 }
 
@@ -67,6 +68,9 @@ export function startCase(e: Stamped<CaseDrafted>): CaseRecord {
     amendments: [],
     attachments: [],
     approvesMinutesOf: d.approvesMinutesOf ?? null,
+    vote: null,
+    referral: d.referral ?? null,
+    writtenProcedure: null,
   };
 }
 
@@ -105,7 +109,7 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
     case 'CaseDrafted': {
       // Only ever the first event (startCase); a second one restates the paper and identity.
       const fresh = startCase(e);
-      return { ...s, caseId: fresh.caseId, committee: fresh.committee, matterId: fresh.matterId, paper: fresh.paper, standardItem: fresh.standardItem, referredFromCaseId: fresh.referredFromCaseId, approvesMinutesOf: fresh.approvesMinutesOf };
+      return { ...s, caseId: fresh.caseId, committee: fresh.committee, matterId: fresh.matterId, paper: fresh.paper, standardItem: fresh.standardItem, referredFromCaseId: fresh.referredFromCaseId, approvesMinutesOf: fresh.approvesMinutesOf, referral: fresh.referral };
     }
     case 'CasePaperEdited':
       return { ...s, paper: { ...s.paper, ...stripUndefined(e.data.changes ?? {}) } };
@@ -140,13 +144,18 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
           input: [],
           ...(e.data.corrections !== undefined ? { corrections: e.data.corrections } : {}),
           meetingId: s.meetingId ?? s.lastMeetingId,
+          dissent: e.data.dissent ?? [],
+          items: e.data.items ?? [],
+          writtenProcedure: e.data.writtenProcedure ?? null,
           ...stamp,
         },
+        ...concluded(s, stamp),
       };
     case 'CaseNoted':
       return {
         ...s,
-        decision: { outcome: 'orientation', resolution: e.data.resolution, conditions: null, input: e.data.input ?? [], meetingId: s.meetingId ?? s.lastMeetingId, ...stamp },
+        decision: { outcome: 'orientation', resolution: e.data.resolution, conditions: null, input: e.data.input ?? [], meetingId: s.meetingId ?? s.lastMeetingId, dissent: e.data.dissent ?? [], items: e.data.items ?? [], writtenProcedure: e.data.writtenProcedure ?? null, ...stamp },
+        ...concluded(s, stamp),
       };
     case 'CasePostponed':
       // Off the agenda, back to draft; the number given at notice and the presenter are lost,
@@ -159,7 +168,13 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
         postponements: [...s.postponements, { meetingId: e.data.meetingId || (s.meetingId ?? ''), numberLost: s.number, reason: e.data.reason, presenter: s.presenter, ...stamp }],
       };
     case 'CaseReferred':
-      return { ...s, referrals: [...s.referrals, { toCommittee: e.data.toCommittee, type: e.data.type, referredCaseId: e.data.referredCaseId, meetingId: s.meetingId ?? s.lastMeetingId, ...stamp }] };
+      return {
+        ...s,
+        referrals: [
+          ...s.referrals,
+          { toCommittee: e.data.toCommittee, type: e.data.type, referredCaseId: e.data.referredCaseId, ...(e.data.reason !== undefined ? { reason: e.data.reason } : {}), meetingId: s.meetingId ?? s.lastMeetingId, ...stamp },
+        ],
+      };
     case 'CaseWithdrawn':
       // Meeting and number kept (see the header): the withdrawal names them too.
       return { ...s, withdrawal: { reason: e.data.reason, meetingId: s.meetingId, number: s.number, ...stamp } };
@@ -185,9 +200,25 @@ function apply(s: CaseRecord, e: CaseFact): CaseRecord {
       return { ...s, attachments: (s.attachments ?? []).filter((a) => a.id !== e.data.attachmentId) };
     case 'MinutesApprovalRetargeted':
       return { ...s, approvesMinutesOf: e.data.approvesMinutesOf, paper: { ...s.paper, title: e.data.title, proposedResolution: e.data.proposedResolution } };
+    case 'WrittenProcedureOpened':
+      return { ...s, number: e.data.number, lastNumber: e.data.number, writtenProcedure: { deadline: e.data.deadline, answers: [], concluded: null, ...stamp } };
+    case 'WrittenProcedureAnswered': {
+      const w = s.writtenProcedure ?? { deadline: '', answers: [], concluded: null, at: null, actor: null };
+      const answer = { ...e.data, ...stamp };
+      const i = w.answers.findIndex((a) => a.memberId === e.data.memberId);
+      const answers = i < 0 ? [...w.answers, answer] : w.answers.map((a, j) => (j === i ? answer : a));
+      return { ...s, writtenProcedure: { ...w, answers } };
+    }
+    case 'VoteRecorded':
+      return { ...s, vote: { meetingId: e.data.meetingId || (s.meetingId ?? ''), for: e.data.for ?? [], against: e.data.against ?? [], abstained: e.data.abstained ?? [], ...stamp } };
     default:
       return s; // not a case event: nothing this record says changes
   }
+}
+
+/** A decision concludes an open written procedure. */
+function concluded(s: CaseRecord, stamp: Stamp): Partial<CaseRecord> {
+  return s.writtenProcedure && !s.writtenProcedure.concluded ? { writtenProcedure: { ...s.writtenProcedure, concluded: stamp } } : {};
 }
 
 export function evolveCase(s: CaseRecord, e: CaseFact): CaseRecord {

@@ -21,6 +21,7 @@ export const CASE_TARGETS: { readonly [T in CaseEvent['type']]?: CaseStatus } = 
   CaseNoted: 'orientation',
   CasePostponed: 'draft',
   CaseWithdrawn: 'withdrawn',
+  WrittenProcedureOpened: 'discussion',
 };
 
 /** The status a case starts in (from `CaseDrafted`). */

@@ -6,7 +6,7 @@
  * Stamps (`at`, `actor`) are the stored events' `metadata.at` / `metadata.actor`; they are null in
  * a state evolved from a candidate event not stored yet.
  */
-import type { AmendedFields, CasePaper, CaseType, PromisedFollowUp, StandardItem } from '../events.js';
+import type { AmendedFields, CasePaper, CaseType, Dissent, ItemResolution, NamedMember, PromisedFollowUp, ReferralCarried, StandardItem, WrittenProcedureAnswered, WrittenProcedureOutcome } from '../events.js';
 import type { Stamp } from '../core/fact.js';
 import type { CaseStatus } from './lifecycle.js';
 
@@ -46,14 +46,30 @@ export interface CaseDecision extends Stamp {
   /** A minutes-approval item's endorsement: the corrections to the approved minutes (godkjent med merknader). */
   corrections?: string;
   meetingId: string | null;
+  /** Dissens recorded with the decision (present members), in the order given. */
+  dissent: Dissent[];
+  /** Per sub-item vedtak (labels of the paper's items). */
+  items: ItemResolution[];
+  /** Concluded a written procedure: the answers then (tally and comments are part of the decision). */
+  writtenProcedure: WrittenProcedureOutcome | null;
 }
 
 export interface CaseReferral extends Stamp {
   toCommittee: string;
   type: CaseType;
   referredCaseId: string;
-  /** The meeting the case was on (or last on) when referred: whose minutes say *Oversendt til*. */
-  meetingId?: string | null;
+  /** Referred from discussion (before a decision): why; absent for a referral of the vedtak. */
+  reason?: string;
+  /** The meeting it was referred at. */
+  meetingId: string | null;
+}
+
+/** Votering: the latest vote on the case (a later vote replaces it; the history keeps both). */
+export interface CaseVote extends Stamp {
+  meetingId: string;
+  for: NamedMember[];
+  against: NamedMember[];
+  abstained: NamedMember[];
 }
 
 export interface CaseWithdrawal extends Stamp {
@@ -115,4 +131,19 @@ export interface CaseRecord {
   attachments: CaseAttachment[];
   /** A minutes-approval item: the meeting whose minutes it approves (null: not recorded; older items name it on their meeting). */
   approvesMinutesOf: string | null;
+  /** The latest vote (null: none taken). */
+  vote: CaseVote | null;
+  /** Opened by `refer`: what the referring case carried (null otherwise). */
+  referral: ReferralCarried | null;
+  /** Skriftlig behandling (null: none). */
+  writtenProcedure: CaseWrittenProcedure | null;
+}
+
+/** A written procedure: the deadline, every member's latest answer, and when it was concluded. */
+export interface CaseWrittenProcedure extends Stamp {
+  deadline: string;
+  /** By member id, the latest answer (each with its own stamp), in the order first given. */
+  answers: (WrittenProcedureAnswered['data'] & Stamp)[];
+  /** Set by the `endorse`/`note` that concluded it. */
+  concluded: Stamp | null;
 }

@@ -69,12 +69,18 @@ const CHECKS = {
   notMinutesApproval: ({ context }: Args) => context.standardItem !== 'minutes-approval',
   /** Only a minutes-approval item is re-targeted. */
   isMinutesApproval: ({ context }: Args) => context.standardItem === 'minutes-approval',
+  /** Votes and referral before a decision are for substantive cases, not the standard items. */
+  substantive: ({ context }: Args) => context.standardItem === null,
+  /** A written procedure open on the case (skriftlig behandling: answers, then endorse/note without a meeting). */
+  writtenOpen: ({ context }: Args) => !!context.writtenProcedure && !context.writtenProcedure.concluded,
+  /** A decision: in the meeting in session, or concluding an open written procedure. */
+  decidable: (args: Args) => meetingIs(['in_session'], 'own')(args) || (!!args.context.writtenProcedure && !args.context.writtenProcedure.concluded),
 } satisfies Record<string, (args: Args) => boolean>;
 export type CaseCheck = keyof typeof CHECKS;
 
 /** Which facts the machine accepts in each state, and the checks each needs. */
 export const CASE_ACCEPTS: { readonly [S in CaseStatus]: { readonly [T in CaseMachineEvent['type']]?: readonly CaseCheck[] } } = {
-  draft: { CasePaperEdited: [], CaseScheduled: ['targetTakesIt'], CaseWithdrawn: [], AttachmentAdded: [], AttachmentRemoved: [] },
+  draft: { CasePaperEdited: [], CaseScheduled: ['targetTakesIt'], CaseWithdrawn: [], AttachmentAdded: [], AttachmentRemoved: [], WrittenProcedureOpened: ['substantive'] },
   scheduled: {
     CasePaperEdited: ['beforeNotice'],
     AttachmentAdded: ['beforeNotice'],
@@ -88,9 +94,12 @@ export const CASE_ACCEPTS: { readonly [S in CaseStatus]: { readonly [T in CaseMa
   },
   discussion: {
     DiscussionRecorded: ['meetingInSession'],
-    ResolutionEndorsed: ['meetingInSession', 'minutesApprovable'],
-    CaseNoted: ['meetingInSession', 'notMinutesApproval'],
+    ResolutionEndorsed: ['decidable', 'minutesApprovable'],
+    CaseNoted: ['decidable', 'notMinutesApproval'],
     CasePostponed: ['meetingInSession'],
+    VoteRecorded: ['meetingInSession', 'substantive'],
+    CaseReferred: ['meetingInSession', 'substantive'],
+    WrittenProcedureAnswered: ['writtenOpen'],
   },
   endorsement: { CaseReferred: [], DecisionAmended: ['minutesStillDraft'] },
   orientation: { CaseReferred: [], DecisionAmended: ['minutesStillDraft'] },

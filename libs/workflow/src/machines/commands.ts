@@ -24,6 +24,10 @@ export const CASE_COMMANDS = [
   'edit',
   /** Correct the recorded vedtak or discussion before the minutes are approved. */
   'amend',
+  /** Votering in session (case/vote.ts). */
+  'vote',
+  /** Skriftlig behandling: open it on a draft case (case/written-procedure.ts). */
+  'written-procedure',
 ] as const;
 export type CaseCommand = (typeof CASE_COMMANDS)[number];
 
@@ -44,6 +48,8 @@ export const COMMAND_EVENT: Record<CaseCommand, CaseEvent['type']> = {
   withdraw: 'CaseWithdrawn',
   edit: 'CasePaperEdited',
   amend: 'DecisionAmended',
+  vote: 'VoteRecorded',
+  'written-procedure': 'WrittenProcedureOpened',
 };
 
 export interface AllowedCommandsContext {
@@ -97,6 +103,10 @@ export function candidateEvent(s: CaseSnapshot, command: CaseCommand, ctx: Allow
       return { type: 'CasePaperEdited', data: { v: 1, changes: {} }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
     case 'amend':
       return { type: 'DecisionAmended', data: { v: 1, reason: '' }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'vote':
+      return { type: 'VoteRecorded', data: { v: 1, meetingId, for: [], against: [], abstained: [] }, guard: { actor: ctx.actor, meeting: ctx.meeting } };
+    case 'written-procedure':
+      return { type: 'WrittenProcedureOpened', data: { v: 1, deadline: '', number: '' }, guard: { actor: ctx.actor } };
   }
 }
 

@@ -1,4 +1,7 @@
 /** The read models answered by the queries: a case, a meeting (with its agenda), a summary, a history entry. */
+import { votesOf } from '../case/vote.js';
+import { writtenProcedureView } from '../case/written-procedure.js';
+import { resolveCitations, type ResolvedCitation } from '../case/items.js';
 import type { RecordedEvent } from '@saksflyt/event-store';
 import { caseState, type CaseSnapshot } from '../machines/case.machine.js';
 import { allowedCommands, allowedMeetingCommands } from '../machines/commands.js';
@@ -106,6 +109,23 @@ async function previousDate(load: Loader, meetingId: string): Promise<{ previous
   }
 }
 
+/** The sub-item citations among a paper's `meetsFollowUps` that resolve (case/items.ts). */
+export function resolvedCitations(load: Loader, entries: readonly string[] | undefined, committee: string): Promise<ResolvedCitation[]> {
+  return resolveCitations(entries, committee, (c, n) => load.catalogue.caseNumbers.get(`${c} ${n}`), async (id) => (await load.case(id)).snapshot.context.paper);
+}
+
+/** The citation texts that resolve (for the create/edit check). */
+export async function citedItems(load: Loader, entries: readonly string[] | undefined, committee: string): Promise<Set<string>> {
+  return new Set((await resolvedCitations(load, entries, committee)).map((r) => r.citation));
+}
+
+async function citationsOf(load: Loader, entries: readonly string[], committee: string): Promise<{ citedItems?: ResolvedCitation[] }> {
+  if (!entries.length) return {};
+  await load.catalogue.catchUp();
+  const cited = await resolvedCitations(load, entries, committee);
+  return cited.length ? { citedItems: cited } : {};
+}
+
 export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Actor, keep?: (e: RecordedEvent) => boolean): Promise<CaseView> {
   const s = k.snapshot;
   const c = s.context;
@@ -128,7 +148,7 @@ export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Ac
     allowedCommands: allowedCommands(s, { actor, meeting: own?.facts, previousMeeting: own?.previous?.facts }),
     recorded: !!own && own.loaded.snapshot.context.minutes === 'approved',
     meetingState: own?.facts.state ?? null,
-    public: k.events.some((e) => e.type === 'CaseNumbered'),
+    public: k.events.some((e) => e.type === 'CaseNumbered' || e.type === 'WrittenProcedureOpened'),
     ...pick(c.paper, ['background', 'purpose', 'caseOfficer', 'responsible']),
     projectIds: c.paper.projectIds,
     meetsFollowUps: c.paper.meetsFollowUps,
@@ -145,5 +165,12 @@ export async function caseView(load: Loader, k: Loaded<CaseSnapshot>, actor?: Ac
       ? { approvesMinutesOf: (c.approvesMinutesOf ?? own?.loaded.snapshot.context.previousMeetingId)! }
       : {}),
     ...(c.decision?.corrections !== undefined ? { corrections: c.decision.corrections } : {}),
+    ...(c.decision?.dissent.length ? { dissent: c.decision.dissent } : {}),
+    ...(c.vote ? { votes: votesOf(c.vote) } : {}),
+    ...(c.referral ? { referral: c.referral } : {}),
+    ...(c.paper.items?.length ? { items: c.paper.items } : {}),
+    ...(c.decision?.items?.length ? { itemResolutions: c.decision.items } : {}),
+    ...(await citationsOf(load, c.paper.meetsFollowUps, c.committee)),
+    ...(c.writtenProcedure ? { writtenProcedure: writtenProcedureView(c.writtenProcedure) } : {}),
   };
 }

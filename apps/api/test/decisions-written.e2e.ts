@@ -1,0 +1,141 @@
+/**
+ * Written procedure (skriftlig behandling) over a real HTTP server (issue 11 item 6): opened on a
+ * draft case by the secretariat (the next number at once, state discussion), answered by three
+ * members with their own tokens (a later answer replaces the earlier one; an observer, the
+ * secretariat and another committee's member refused), the answers hidden from the public until
+ * concluded, concluded by `endorse` without a meeting (tally and comments in the decision and the
+ * register row), listed in the committee's next meeting's minutes; after the deadline and after
+ * conclusion an answer is 409.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { osloDate } from '@saksflyt/workflow';
+import { startServer, tempDir, type Server } from './harness.js';
+import { ADMIN, SEC, TOKENS, fields, head, ok, refused } from './workflow-helpers.js';
+
+const PEOPLE = {
+  'tok-m1': { name: 'Bjørn Guldvog', roles: [{ role: 'member', committee: 'NEHS' }] },
+  'tok-m2': { name: 'Lars Vorland', roles: [{ role: 'member', committee: 'NEHS' }] },
+  'tok-m3': { name: 'Cathrine Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] },
+  'tok-obs': { name: 'Håkon Grimstad', roles: [{ role: 'member', committee: 'NEHS' }] },
+};
+
+describe('written procedure over HTTP', () => {
+  let s: Server;
+  let before = ''; // a meeting before the conclusion: its minutes do not list it
+  let next = ''; // the committee's next meeting after the conclusion: its minutes list it
+  let w = '';
+  const today = osloDate(new Date().toISOString());
+  const year = Number(today.slice(0, 4));
+  const newCase = async (title: string) => (await ok(s, 'POST', '/api/cases', { token: SEC, json: { committee: 'NEHS', title, type: 'endorsement', proposedResolution: `${title}: forslag.` } }, 201)).json.id as string;
+  const answer = (token: string, json: unknown) => s.req('POST', `/api/cases/${w}/written-procedure/responses`, { token, json });
+
+  beforeAll(async () => {
+    const dataDir = tempDir('saksflyt-written-');
+    const file = join(dataDir, 'tokens.json');
+    writeFileSync(file, JSON.stringify({ ...TOKENS, ...PEOPLE }));
+    s = await startServer({ dataDir, env: { AUTH_TOKENS_FILE: file } });
+    await ok(s, 'POST', '/api/committees', { token: ADMIN, json: { code: 'NEHS', name: 'Nasjonalt e-helsestyre' } }, 201);
+    await ok(s, 'POST', '/api/committees', { token: ADMIN, json: { code: 'NUIT', name: 'Nasjonalt utvalg for IT-prioritering' } }, 201);
+    for (const [name, organisation, role] of [
+      ['Bjørn Guldvog', 'Helsedirektoratet', 'chair'],
+      ['Lars Vorland', 'Helse Nord RHF', 'member'],
+      ['Cathrine Lofthus', 'Helse Sør-Øst RHF', 'member'],
+      ['Håkon Grimstad', 'Norsk Helsenett SF', 'observer'],
+    ])
+      await ok(s, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name, organisation, role } }, 201);
+    before = (await ok(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: `${year}-01-02`, place: 'Oslo' } }, 201)).json.id;
+    next = (await ok(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: `${year + 1}-01-14`, place: 'Oslo' } }, 201)).json.id;
+    w = await newCase('Høring: forskrift om nasjonal tjenesteleverandør');
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('refuses a passed or malformed deadline (400), a non-draft case (409), a member (403); nothing written', async () => {
+    expect(fields(await refused(s, 400, 'POST', `/api/cases/${w}/written-procedure`, { token: SEC, json: { deadline: '2018-01-01' } }))).toEqual(['deadline']);
+    expect(fields(await refused(s, 400, 'POST', `/api/cases/${w}/written-procedure`, { token: SEC, json: { deadline: '31.01.2099' } }))).toEqual(['deadline']);
+    expect(fields(await refused(s, 400, 'POST', `/api/cases/${w}/written-procedure`, { token: SEC, json: { deadline: '2099-02-30' } }))).toEqual(['deadline']);
+    await refused(s, 403, 'POST', `/api/cases/${w}/written-procedure`, { token: 'tok-m1', json: { deadline: '2099-01-31' } });
+    const scheduled = await newCase('På dagsorden');
+    await ok(s, 'POST', `/api/cases/${scheduled}/schedule`, { token: SEC, json: { meetingId: next } });
+    const p = await refused(s, 409, 'POST', `/api/cases/${scheduled}/written-procedure`, { token: SEC, json: { deadline: '2099-01-31' } });
+    expect(p.detail).toBe('cannot written-procedure case "På dagsorden": it is scheduled; its meeting 1/' + (year + 1) + ' is planned');
+    expect(p.allowedCommands).toEqual(['unschedule', 'postpone', 'withdraw', 'edit']);
+    // no answer before it is opened
+    const early = await refused(s, 409, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: 'tok-m1', json: { answer: 'agree' } });
+    expect(early).toMatchObject({ detail: expect.stringMatching(/no written procedure was opened/), allowedCommands: [] });
+  });
+
+  it("opens it: the committee's next number at once, state discussion; the secretariat's allowed commands are endorse and note", async () => {
+    const r = await ok(s, 'POST', `/api/cases/${w}/written-procedure`, { token: SEC, json: { deadline: '2099-01-31' } });
+    expect(r.json).toMatchObject({ state: 'discussion', number: `1/${String(year % 100).padStart(2, '0')}`, deadline: '2099-01-31' });
+    const v = (await ok(s, 'GET', `/api/cases/${w}`, { token: SEC })).json;
+    expect(v).toMatchObject({ state: 'discussion', number: r.json.number, meetingId: null, writtenProcedure: { deadline: '2099-01-31', concludedAt: null, answers: [] } });
+    expect(v.allowedCommands).toEqual(['endorse', 'note']);
+  });
+
+  it('three members answer with their own tokens, a later answer replaces the earlier; observer, secretariat, other committee refused', async () => {
+    expect((await answer('tok-m1', { answer: 'disagree' })).status).toBe(200);
+    expect((await answer('tok-m1', { answer: 'agree', comment: 'Enig etter avklaring.' })).status).toBe(200);
+    expect((await answer('tok-m2', { answer: 'disagree', comment: 'Regionene må involveres tidligere.' })).status).toBe(200);
+    expect((await answer('tok-m3', { answer: 'agree' })).status).toBe(200);
+    const obs = await refused(s, 409, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: 'tok-obs', json: { answer: 'agree' } });
+    expect(obs).toMatchObject({ detail: expect.stringMatching(/Håkon Grimstad is not a chair or member of NEHS/), allowedCommands: [] });
+    await refused(s, 403, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: SEC, json: { answer: 'agree' } });
+    await refused(s, 403, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: 'tok-member-nuit', json: { answer: 'agree' } });
+    await refused(s, 401, 'POST', `/api/cases/${w}/written-procedure/responses`, { json: { answer: 'agree' } });
+    expect(fields(await refused(s, 400, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: 'tok-m1', json: { answer: 'ja' } }))).toEqual(['answer']);
+
+    const member = (await ok(s, 'GET', `/api/cases/${w}`, { token: 'tok-m3' })).json.writtenProcedure;
+    expect(member.tally).toEqual({ agree: 2, disagree: 1 });
+    expect(member.answers.map((a: { name: string; answer: string }) => [a.name, a.answer])).toEqual([
+      ['Bjørn Guldvog', 'agree'],
+      ['Lars Vorland', 'disagree'],
+      ['Cathrine Lofthus', 'agree'],
+    ]);
+    // the public sees the case (it has a number) but not the answers
+    const pub = (await ok(s, 'GET', `/api/cases/${w}`, {})).json.writtenProcedure;
+    expect(pub).toEqual({ deadline: '2099-01-31', openedAt: expect.any(String), concludedAt: null });
+  });
+
+  it('concluded by endorse without a meeting: tally and comments in the decision and the register row; later answers 409', async () => {
+    const r = await ok(s, 'POST', `/api/cases/${w}/endorse`, { token: SEC, json: { resolution: 'NEHS slutter seg til høringssvaret.' } });
+    expect(r.json.state).toBe('endorsement');
+    const late = await refused(s, 409, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: 'tok-m2', json: { answer: 'agree' } });
+    expect(late.detail).toMatch(/its written procedure was concluded \(endorsement\)/);
+    const rows = (await ok(s, 'GET', '/api/decisions?committee=NEHS', {})).json as any[];
+    const row = rows.find((x) => x.caseId === w);
+    expect(row).toMatchObject({ writtenProcedure: true, decidedOn: today, date: today, meetingId: null, outcome: 'endorsement', resolution: 'NEHS slutter seg til høringssvaret.' });
+    expect(row.writtenProcedureOutcome.tally).toEqual({ agree: 2, disagree: 1 });
+    expect(row.writtenProcedureOutcome.answers.find((a: { name: string }) => a.name === 'Lars Vorland').comment).toBe('Regionene må involveres tidligere.');
+    expect((await ok(s, 'GET', `/api/cases/${w}`, {})).json.writtenProcedure.tally).toEqual({ agree: 2, disagree: 1 }); // public once concluded
+  });
+
+  it("listed under 'Saker behandlet ved skriftlig behandling' in the next meeting's minutes, not in an earlier meeting's", async () => {
+    await ok(s, 'POST', `/api/meetings/${before}/notice`, { token: SEC });
+    await ok(s, 'POST', `/api/meetings/${next}/notice`, { token: SEC });
+    expect((await ok(s, 'GET', `/api/meetings/${before}/minutes`, { token: SEC })).json.writtenProcedures).toBeUndefined();
+    const minutes = (await ok(s, 'GET', `/api/meetings/${next}/minutes`, { token: SEC })).json;
+    expect(minutes.writtenProcedures).toHaveLength(1);
+    expect(minutes.writtenProcedures[0]).toMatchObject({ caseId: w, concludedOn: today, tally: { agree: 2, disagree: 1 }, resolution: 'NEHS slutter seg til høringssvaret.' });
+    const res = await fetch(`${s.url}/api/meetings/${next}/minutes`, { headers: { accept: 'text/markdown', authorization: `Bearer ${SEC}` } });
+    const md = await res.text();
+    expect(md).toContain('Saker behandlet ved skriftlig behandling');
+    expect(md).toContain('Uenig (1): Lars Vorland (Helse Nord RHF)');
+    expect(md).toContain('Lars Vorland (Helse Nord RHF): Regionene må involveres tidligere.');
+  });
+
+  it('after the deadline an answer is 409 and writes nothing', async () => {
+    const id = await newCase('Kort frist');
+    const deadline = new Date(Date.now() + 1500).toISOString();
+    await ok(s, 'POST', `/api/cases/${id}/written-procedure`, { token: SEC, json: { deadline } });
+    await new Promise((r) => setTimeout(r, 1700));
+    const h = await head(s);
+    const p = await refused(s, 409, 'POST', `/api/cases/${id}/written-procedure/responses`, { token: 'tok-m1', json: { answer: 'agree' } });
+    expect(p.detail).toBe(`cannot answer case ${(await ok(s, 'GET', `/api/cases/${id}`, {})).json.number}: the deadline ${deadline} has passed`);
+    expect(p.allowedCommands).toEqual([]);
+    expect(await head(s)).toBe(h);
+  });
+});
