@@ -6,6 +6,7 @@ import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessModule } from './access/access.guard.js';
 import { AuthModule } from './auth/auth.js';
+import { OidcVerifier, loadOidcConfig } from './auth/oidc.js';
 import { loadTokens, type TokenTable } from './auth/tokens.js';
 import { ConfigModule, loadConfig, type AppConfig, type Env } from './config/config.js';
 import { installDocs } from './docs/docs.js';
@@ -48,6 +49,8 @@ export interface AppInfo {
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const config = loadConfig(options.env ?? process.env, { dataDir: options.dataDir });
   const tokens: TokenTable = loadTokens(config);
+  const oidc = loadOidcConfig(options.env ?? process.env);
+  if (oidc) tokens.oidc = new OidcVerifier(oidc);
   const info: AppInfo = { config, tokensFile: tokens.file, tokensFileCreated: tokens.created };
 
   @Module({ controllers: options.extraControllers ?? [] })
