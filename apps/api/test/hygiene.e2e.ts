@@ -250,3 +250,16 @@ describe('CORS when configured', () => {
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('hygiene settings', () => {
+  it('defaults and refusals of the write limit and log level', async () => {
+    const { loadRateLimitConfig } = await import('../src/security/rate-limit.js');
+    const { loggerOptions, redactUrl } = await import('../src/security/logging.js');
+    expect(loadRateLimitConfig({})).toEqual({ max: 600_000, windowMs: 60_000 });
+    expect(loadRateLimitConfig({ RATE_LIMIT_WRITES: '0' }).max).toBe(0);
+    expect(() => loadRateLimitConfig({ RATE_LIMIT_WRITES: 'lots' })).toThrow(/RATE_LIMIT_WRITES/);
+    expect(() => loggerOptions(true, { LOG_LEVEL: 'chatty' })).toThrow(/LOG_LEVEL/);
+    expect(loggerOptions(false, { LOG_LEVEL: 'chatty' })).toBe(false);
+    expect(redactUrl('/api/live/decisions?token=abc&x=1&access%5Ftoken=def&code')).toBe('/api/live/decisions?token=[redacted]&x=1&access%5Ftoken=[redacted]&code');
+  });
+});
