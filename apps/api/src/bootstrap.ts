@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Logger, Module, type Type } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessModule } from './access/access.guard.js';
 import { RedactInterceptor } from './access/redact.interceptor.js';
 import { AuthModule } from './auth/auth.js';
+import { OidcVerifier, loadOidcConfig } from './auth/oidc.js';
 import { loadTokens, type TokenTable } from './auth/tokens.js';
 import { ConfigModule, loadConfig, type AppConfig, type Env } from './config/config.js';
 import { installDocs } from './docs/docs.js';
@@ -18,6 +19,9 @@ import { IdempotencyInterceptor, IdempotencyModule } from './http/idempotency.js
 import { CORRELATION_HEADER, installCorrelationId } from './http/request-context.js';
 import { ProblemFilter, toProblem } from './problem/problem.filter.js';
 import { PROBLEM_CONTENT_TYPE, statusTitle } from './problem/problem.js';
+import { FALLBACK_SECURITY_HEADERS, corsOrigins, installCors, installSecurityHeaders } from './security/headers.js';
+import { PinoNestLogger, genReqId, installRequestLog, loggerOptions } from './security/logging.js';
+import { installRateLimit, loadRateLimitConfig } from './security/rate-limit.js';
 import { StoreModule } from './store/store.module.js';
 import { ProblemValidationPipe } from './validation/validation.js';
 
@@ -28,6 +32,8 @@ export interface CreateAppOptions {
   env?: Env;
   /** Nest's logger (default true). */
   logger?: boolean;
+  /** Where the JSON log lines go (default stdout); tests read them. */
+  logStream?: NodeJS.WritableStream;
   /** More modules (e.g. test-only ones). */
   extraModules?: ModuleImport[];
   /** More controllers (e.g. test-only ones), in a module that sees every global provider. */
@@ -49,6 +55,8 @@ export interface AppInfo {
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const config = loadConfig(options.env ?? process.env, { dataDir: options.dataDir });
   const tokens: TokenTable = loadTokens(config);
+  const oidc = loadOidcConfig(options.env ?? process.env);
+  if (oidc) tokens.oidc = new OidcVerifier(oidc);
   const info: AppInfo = { config, tokensFile: tokens.file, tokensFileCreated: tokens.created };
 
   @Module({ controllers: options.extraControllers ?? [] })
@@ -70,9 +78,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   })
   class AppModule {}
 
+  const env = options.env ?? process.env;
+  const logging = loggerOptions(options.logger !== false, env, options.logStream);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
+    // pino, JSON lines; the request id is the correlation id (security/logging.ts).
+    logger: logging as never,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
+    genReqId,
     // Errors Fastify answers before routing (a URL that is not valid percent-encoding, ...).
     frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
       const { problem } = toProblem(error);
@@ -80,18 +94,23 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       reply
         .status(status)
         .header('content-type', PROBLEM_CONTENT_TYPE)
+        .headers(FALLBACK_SECURITY_HEADERS)
         .header(CORRELATION_HEADER, randomUUID())
         .send(JSON.stringify({ ...problem.toBody(), status, title: statusTitle(status) }));
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
-    logger: options.logger === false ? false : undefined,
+    logger: options.logger === false ? false : new PinoNestLogger(adapter.getInstance().log),
     bodyParser: false,
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   installBodyParser(fastify);
   installCorrelationId(fastify);
+  installRequestLog(fastify);
+  await installSecurityHeaders(fastify);
+  installCors(fastify, corsOrigins(env));
+  await installRateLimit(fastify, loadRateLimitConfig(env));
   // bigint inside, JSON numbers on the wire (revisions, positions): handlers may return bigints.
   fastify.setReplySerializer((payload) => JSON.stringify(payload, bigintAsNumber));
   fastify.decorateRequest('user', null);

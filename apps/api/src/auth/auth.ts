@@ -2,6 +2,7 @@ import { Global, Module, SetMetadata, createParamDecorator, type DynamicModule, 
 import type { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Problems } from '../problem/problem.js';
+import { OidcVerifier } from './oidc.js';
 import { hasRole, type RoleName, type TokenTable, type User } from './tokens.js';
 
 export const TOKENS = Symbol('TOKENS');
@@ -59,14 +60,16 @@ function bearer(header: string | string[] | undefined): string | undefined | nul
 
 /**
  * The request's user from its bearer token (null without one), set as `request.user`. A header
- * that is not "Bearer <token>", or a token not in the table, is 401 on every route.
+ * that is not "Bearer <token>", or a token neither in the table nor a valid OIDC access token
+ * (when AUTH_JWKS is configured), is 401 on every route.
  */
-export function authenticate(request: FastifyRequest, tokens: TokenTable): User | null {
+export async function authenticate(request: FastifyRequest, tokens: TokenTable): Promise<User | null> {
   const token = bearer(request.headers.authorization);
   let user: User | null = null;
   if (token === null) throw Problems.unauthorized('The Authorization header must be "Bearer <token>".');
   if (token !== undefined) {
     user = tokens.users.get(token) ?? null;
+    if (!user && tokens.oidc && OidcVerifier.looksLikeJwt(token)) user = await tokens.oidc.verify(token);
     if (!user) throw Problems.unauthorized('Unknown token.');
   }
   request.user = user;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { OidcVerifier } from './oidc.js';
 
 export type RoleName = 'admin' | 'secretariat' | 'member' | 'auditor';
 export const ROLE_NAMES: readonly RoleName[] = ['admin', 'secretariat', 'member', 'auditor'];
@@ -23,6 +24,8 @@ export interface TokenTable {
   /** True when the file was written at this start (no AUTH_TOKENS_FILE and none in the data dir). */
   created: boolean;
   users: Map<string, User>;
+  /** OIDC access tokens (AUTH_JWKS), checked for a bearer token that is not in `users`. */
+  oidc?: OidcVerifier;
 }
 
 function parseTokens(file: string, text: string): Map<string, User> {

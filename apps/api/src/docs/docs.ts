@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { ALLOWED, ROUTES } from '../access/matrix.js';
+
 
 /** The Swagger UI assets, from swagger-ui-dist (a dependency of @nestjs/swagger). */
 function swaggerUiDir(): string {
@@ -36,9 +38,67 @@ export function withAccess(doc: OpenAPIObject): OpenAPIObject {
   return doc;
 }
 
+const PROBLEM_REF = { $ref: '#/components/schemas/ProblemDoc' };
+const problemResponse = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/problem+json': { schema: PROBLEM_REF } },
+});
+const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
+/** Reads besides the views (tag `views`) that answer `X-Saksflyt-Position` (documents, audit). */
+const POSITION_PATHS = ['/api/meetings/{id}/minutes', '/api/meetings/{id}/notice', '/api/audit/events', '/api/audit/export'];
+
+/**
+ * What the platform does for every route, written into the document once (the decorators of the
+ * routes cannot forget it): a header without a schema gets `{ type: string }` (OpenAPI 3 requires
+ * one; client generators and validators refuse the document without it); every write documents
+ * `Idempotency-Key` (the global idempotency interceptor) and its 422, 413 for a body over the
+ * limit and 429 with `Retry-After` (the per-token write limit); every route behind a token
+ * documents 401; the views, documents and audit reads answer `X-Saksflyt-Position`.
+ */
+export function withPlatform(doc: OpenAPIObject): OpenAPIObject {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, Record<string, any>>)) {
+      if (typeof op !== 'object' || op === null || !op.responses) continue;
+      for (const r of Object.values(op.responses as Record<string, any>)) {
+        for (const h of Object.values((r?.headers ?? {}) as Record<string, any>)) {
+          if (h && !h.schema && !h.content && !h.$ref) h.schema = { type: 'string' };
+        }
+      }
+      if (!path.startsWith('/api/') || path.startsWith('/api/docs')) continue;
+      if ((WRITE_METHODS as readonly string[]).includes(method)) {
+        op.parameters ??= [];
+        if (!op.parameters.some((p: any) => p?.in === 'header' && String(p.name).toLowerCase() === 'idempotency-key')) {
+          op.parameters.push({
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description: 'the same key and body again returns the first answer and writes nothing; another body is 422',
+            schema: { type: 'string', maxLength: 200 },
+          });
+        }
+        op.responses['413'] ??= problemResponse('Payload Too Large: a body over 1 MiB');
+        op.responses['422'] ??= problemResponse('Unprocessable Entity: the Idempotency-Key was used with another body');
+        op.responses['429'] ??= problemResponse('Too Many Requests: the per-token write limit', {
+          'Retry-After': { description: 'seconds until writes are accepted again', schema: { type: 'integer' } },
+        });
+      }
+      if (Array.isArray(op.security) && op.security.length > 0) op.responses['401'] ??= problemResponse('Unauthorized');
+      if (method === 'get' && (op.tags?.includes('views') || POSITION_PATHS.includes(path))) {
+        for (const [status, r] of Object.entries(op.responses as Record<string, any>)) {
+          if (!status.startsWith('2') || !r) continue;
+          r.headers ??= {};
+          r.headers['X-Saksflyt-Position'] ??= { description: 'the global position the answer was built at', schema: { type: 'integer' } };
+        }
+      }
+    }
+  }
+  return doc;
+}
+
 /** The OpenAPI document of the app (also written to a file by write-openapi.ts, for the web client's types). */
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
-  return withAccess(SwaggerModule.createDocument(
+  return withPlatform(withAccess(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Saksflyt API')
@@ -48,7 +108,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
       .setVersion('1')
       .addBearerAuth()
       .build(),
-  ));
+  )));
 }
 
 export function installDocs(app: NestFastifyApplication): void {
@@ -81,8 +141,10 @@ export function installDocs(app: NestFastifyApplication): void {
 <script src="/api/docs/swagger-ui-init.js"></script></body></html>
 `;
   const init = `window.ui = SwaggerUIBundle({ url: '/api/docs-json', dom_id: '#swagger-ui', persistAuthorization: true });\n`;
-  fastify.get('/api/docs', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
-  fastify.get('/api/docs/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(html));
+  // Under the app's Content-Security-Policy (security/headers.ts): no inline script, none needed.
+  const page = async (_req: unknown, reply: FastifyReply) => reply.type('text/html; charset=utf-8').send(html);
+  fastify.get('/api/docs', page);
+  fastify.get('/api/docs/', page);
   fastify.get('/api/docs/swagger-ui-init.js', async (_req, reply) =>
     reply.type('application/javascript; charset=utf-8').send(init),
   );

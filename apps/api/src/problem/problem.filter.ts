@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { bigintAsNumber } from '../http/json.js';
+import { redactUrl } from '../security/logging.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, statusTitle, type FieldError } from './problem.js';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -28,6 +29,8 @@ const FASTIFY_DETAILS: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The JSON body is empty.',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body.',
 };
+
+const SERVER_DETAIL = 'An unexpected error occurred on the server.';
 
 /**
  * Maps any thrown value to a ProblemError.
@@ -88,7 +91,8 @@ export function toProblem(err: unknown): { problem: ProblemError; unexpected: bo
       const detail =
         typeof err.detail === 'string' ? err.detail : typeof err.message === 'string' ? err.message : statusTitle(status);
       return {
-        problem: new ProblemError(status, detail, {
+        // A 5xx of a lower layer may name SQL, a file or a host: the client gets the status only.
+        problem: new ProblemError(status, status >= 500 ? SERVER_DETAIL : detail, {
           errors: fieldErrors(err.errors),
           allowedCommands: stringList(err.allowedCommands),
           type: typeof err.type === 'string' ? err.type : undefined,
@@ -111,8 +115,11 @@ export function toProblem(err: unknown): { problem: ProblemError; unexpected: bo
       const detail = FASTIFY_DETAILS[code] ?? String(err.message ?? statusTitle(err.statusCode));
       return { problem: new ProblemError(err.statusCode, detail), unexpected: false };
     }
+    if (code.startsWith('FST_') && validStatus(err.statusCode)) {
+      return { problem: new ProblemError(err.statusCode, SERVER_DETAIL), unexpected: true };
+    }
   }
-  return { problem: new ProblemError(500, 'An unexpected error occurred on the server.'), unexpected: true };
+  return { problem: new ProblemError(500, SERVER_DETAIL), unexpected: true };
 }
 
 /** The one global filter: every error of every route (and unknown routes) leaves as problem JSON. */
@@ -122,12 +129,13 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const request = host.switchToHttp().getRequest<{ method?: string; url?: string; correlationId?: string }>();
+    const request = host.switchToHttp().getRequest<{ method?: string; url?: string; correlationId?: string; problemDetail?: string }>();
     const { problem, unexpected } = toProblem(exception);
+    if (request) request.problemDetail = problem.message; // for the request's log line (security/logging.ts)
     if (unexpected) {
       const e = exception as { stack?: string } | undefined;
       this.logger.error(
-        `${request?.method} ${request?.url} [${request?.correlationId ?? '-'}] failed: ${String(exception)}`,
+        `${request?.method} ${redactUrl(request?.url)} [${request?.correlationId ?? '-'}] failed: ${String(exception)}`,
         e?.stack,
       );
     }
