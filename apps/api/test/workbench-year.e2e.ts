@@ -7,7 +7,8 @@
  * innkalling* with the change); cancel another meeting with a reason (*Avlyst* on the meeting page
  * and the timeline); open the first with the deputy standing in, one member remote and a staff
  * name; record follow-ups with owner and due date; see the overdue one marked *Forfalt* and close
- * the other with a reason on *Oppfølging*.
+ * the other with a reason on *Oppfølging*; the meeting held, the next one's approval item names it
+ * and approves its minutes with corrections (*Godkjent med merknader*).
  *
  * Needs Debian's Chromium at /usr/bin/chromium and the built web (`npm run build`).
  */
@@ -212,6 +213,42 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
     await page.getByLabel('Bare åpne').uncheck();
     await page.waitForSelector(`table.followups tr[data-key="${other.id}"]:has-text("Lukket: Løst i linjen; ingen egen sak")`, WAIT);
     await page.screenshot({ path: path.join(SHOTS, 'oppfolging-lukket-1280.png'), fullPage: true });
+
+    // The meeting is held; the next one's approval item names it and approves its minutes with corrections.
+    const done = async (caseId: string, cmd: string, fields: Record<string, string>) => {
+      const p = page.locator(`.case-panel[data-case="${caseId}"]`);
+      await p.locator(`[data-command-button="${cmd}"]`).click(WAIT);
+      const f = p.locator(`form[data-command="${cmd}"]`);
+      for (const [k, v] of Object.entries(fields)) await f.locator(`[data-field="${k}"]`).fill(v);
+      await f.locator('button[type=submit]').click();
+      await f.waitFor({ state: 'detached', ...WAIT });
+    };
+    await page.goto(`${server.url}/#/mote/${encodeURIComponent(meetingA)}`);
+    await done(first, 'endorse', {});
+    for (const item of opened.agenda.slice(1) as { caseId: string; type: string }[]) {
+      await done(item.caseId, 'present', { presenter: 'Bjørn Inge Larsen' });
+      await done(item.caseId, item.type === 'orientation' ? 'note' : 'endorse', { resolution: 'Vedtatt.' });
+    }
+    await page.click('button:has-text("Hev møtet")');
+    await page.waitForSelector('h1 ~ p [data-state="held"]', WAIT);
+    await page.click('nav a[href="#/arshjul"]');
+    await page.locator('#plan-meeting [data-field="date"]').fill(isoDay(20));
+    await page.locator('#plan-meeting [data-field="place"]').fill('Helsedirektoratet');
+    await page.locator('#plan-meeting button[type=submit]').click();
+    await page.waitForURL((u) => u.hash.startsWith('#/mote/') && ![meetingA, meetingB].some((m) => u.hash.endsWith(encodeURIComponent(m))), WAIT);
+    const meetingC = hashId('mote');
+    const approval = (await call(SEC, 'GET', `/api/meetings/${meetingC}`)).agenda.find((a: { standardItem?: string }) => a.standardItem === 'minutes-approval');
+    expect(approval.approvesMinutesOf).toBe(meetingA);
+    await page.waitForSelector(`ol.agenda li[data-case="${approval.caseId}"] a[data-approves="${meetingA}"]`, WAIT);
+    await page.click('button:has-text("Send innkalling")', WAIT);
+    await page.click('#attendance button[type=submit]', WAIT);
+    await page.click(`ol.agenda li[data-case="${approval.caseId}"] button.linklike`, WAIT);
+    await page.waitForSelector(`.case-panel[data-case="${approval.caseId}"] .approves a[data-approves="${meetingA}"]`, WAIT);
+    await done(approval.caseId, 'present', { presenter: 'Bjørn Inge Larsen' });
+    await done(approval.caseId, 'endorse', { corrections: 'Karl Vestli var til stede digitalt.' });
+    await page.goto(`${server.url}/#/mote/${encodeURIComponent(meetingA)}`);
+    await page.waitForSelector('.minutes[data-status="approved"] .approved-with-corrections:has-text("Godkjent med merknader")', WAIT);
+    expect(await page.locator('.approved-with-corrections').innerText()).toContain('Karl Vestli var til stede digitalt.');
 
     expect(errors).toEqual([]);
     await ctx.close();
