@@ -15,6 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { webDir } from '../src/web/web.module.js';
 import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
@@ -78,6 +79,12 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
     await page.fill('#token', SEC);
     await page.click('form.signin button[type=submit]');
     await page.waitForSelector('.signin[data-signed-in="true"]', WAIT);
+    // axe on the forms this file opens (the views themselves: workbench-a11y.e2e.ts)
+    const found: string[] = [];
+    const axe = async (where: string) => {
+      const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).options({ resultTypes: ['violations'] }).analyze();
+      for (const v of r.violations) if (v.impact === 'serious' || v.impact === 'critical') found.push(`${where}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    };
     const hashId = (view: string) => decodeURIComponent(new URL(page.url()).hash.replace(`#/${view}/`, ''));
 
     // Saksliste: the worklist's first page (50), Vis flere for the rest, then the search finds one case.
@@ -109,6 +116,7 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
     await add.locator('button[type=submit]').click();
     await add.locator('[data-problem="409"]').waitFor(WAIT);
     expect(await add.locator('[data-field="name"]').getAttribute('aria-invalid')).toBe('true');
+    await axe('add member, refused');
 
     // Årshjul: an extraordinary webinar over two days.
     await page.click('nav a[href="#/arshjul"]');
@@ -134,6 +142,7 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
     await page.waitForSelector('[data-docs="notice"]', WAIT);
     await page.click('#edit-meeting-button', WAIT);
     await page.locator('#edit-meeting [data-field="place"]').fill('Zoom');
+    await axe('change meeting');
     await page.locator('#edit-meeting button[type=submit]').click();
     await page.waitForSelector('.changes[data-changed-notice="true"] h2:has-text("Endret innkalling")', WAIT);
     expect(await page.locator('.changes li[data-after-notice="true"]').innerText()).toContain('Sted: Teams → Zoom');
@@ -165,6 +174,7 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
     await att.locator(`input[value="${members.deputy}"]`).check();
     await att.locator(`input[value="remote-${members.stoltenberg}"]`).check();
     await att.locator('[data-field="secretariat"]').fill('Karl Vestli');
+    await axe('attendance');
     await att.locator('button[type=submit]').click();
     await page.waitForSelector('.meeting-mode', WAIT);
     const opened = await call(SEC, 'GET', `/api/meetings/${meetingA}`);
@@ -191,6 +201,7 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
     await rd.locator('[data-field="followUps[1].text"]').fill('Avklare finansiering');
     await rd.locator('[data-field="followUps[1].owner"]').fill('Helse Sør-Øst RHF');
     await rd.locator('[data-field="followUps[1].due"]').fill(isoDay(30));
+    await axe('follow-ups with owner and due');
     await rd.locator('button[type=submit]').click();
     await rd.waitFor({ state: 'detached', ...WAIT });
     await page.screenshot({ path: path.join(SHOTS, 'mote-oppmote-1280.png'), fullPage: true });
@@ -208,6 +219,7 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
     expect(await page.locator(`table.followups tr[data-key="${other.id}"] [data-overdue]`).count()).toBe(0);
     await page.click(`[data-close="${other.id}"]`);
     await page.locator('#close-follow-up [data-field="reason"]').fill('Løst i linjen; ingen egen sak');
+    await axe('close follow-up');
     await page.locator('#close-follow-up button[type=submit]').click();
     await page.locator(`table.followups tr[data-key="${other.id}"]`).waitFor({ state: 'detached', ...WAIT });
     await page.getByLabel('Bare åpne').uncheck();
@@ -250,6 +262,7 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
     await page.waitForSelector('.minutes[data-status="approved"] .approved-with-corrections:has-text("Godkjent med merknader")', WAIT);
     expect(await page.locator('.approved-with-corrections').innerText()).toContain('Karl Vestli var til stede digitalt.');
 
+    expect(found).toEqual([]);
     expect(errors).toEqual([]);
     await ctx.close();
   }, 120_000);
