@@ -92,7 +92,7 @@ describe('the workbench in the browser', () => {
     const page = await ctx.newPage();
     page.on('console', (m) => {
       // the browser logs refused requests itself: the ones the page expects and shows (the mistyped
-      // token's 401, the worklist route's 404 on main, the note sent without its vedtak text: 400)
+      // token's 401, the note sent without its vedtak text: 400)
       if (m.type() === 'error' && !/status of (400|401|403|404)/.test(m.text())) errors.push(`${hash}: ${m.text()}`);
     });
     page.on('pageerror', (e) => errors.push(`${hash}: ${e.message}`));
@@ -174,7 +174,7 @@ describe('the workbench in the browser', () => {
       expect(await page.getAttribute('.machine', 'data-current')).toBe('scheduled');
       expect(await page.locator('.machine g.state.current').getAttribute('data-state')).toBe('scheduled');
     }
-    // The worklist on main is built from the agendas (no GET /api/cases yet): both cases are there.
+    // The worklist (GET /api/cases): both cases are there.
     await page.goto(`${server.url}/#/saker`);
     await page.waitForSelector(`tr[data-case="${ids.caseA}"]`, WAIT);
     await page.waitForSelector(`tr[data-case="${ids.caseB}"]`, WAIT);
@@ -239,7 +239,7 @@ describe('the workbench in the browser', () => {
     await command(page, noticeItem!, 'endorse');
     // case A: present, discussion with a follow-up, endorsed with conditions
     await command(page, ids.caseA, 'present', { presenter: 'Sonja T. Brugman' });
-    await command(page, ids.caseA, 'record-discussion', { summary: 'Styret drøftet porteføljen.', followUps: 'Status for porteføljen settes på agendaen for neste møte.' });
+    await command(page, ids.caseA, 'record-discussion', { summary: 'Styret drøftet porteføljen.', 'followUps[0].text': 'Status for porteføljen settes på agendaen for neste møte.' });
     await page.waitForSelector(`.minutes li[data-case="${ids.caseA}"]:has-text("Status for porteføljen")`, WAIT);
     const answered = page.waitForResponse((r) => r.url().endsWith(`/api/cases/${ids.caseA}/endorse`)).then(() => Date.now());
     await command(page, ids.caseA, 'endorse', { conditions: 'med forbehold om at innspillene fra møtet innarbeides' });

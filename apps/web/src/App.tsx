@@ -6,6 +6,7 @@ import { Loading } from './components/ui';
 import { useI18n, type Key } from './i18n';
 import { href, useRoute, type Route } from './router';
 import { Arshjul } from './views/Arshjul';
+import { Medlemmer } from './views/Medlemmer';
 import { Mote } from './views/Mote';
 import { Oppfolging } from './views/Oppfolging';
 import { Revisjon } from './views/Revisjon';
@@ -16,7 +17,7 @@ import { Vedtak } from './views/Vedtak';
 // recharts is loaded only when the portfolio is opened (keeps the first load small)
 const Portefolje = lazy(() => import('./views/Portefolje'));
 
-const NAV: Route['view'][] = ['arshjul', 'saker', 'vedtak', 'portefolje', 'oppfolging', 'revisjon'];
+const NAV: Route['view'][] = ['arshjul', 'saker', 'vedtak', 'portefolje', 'oppfolging', 'medlemmer', 'revisjon'];
 
 function SignInBox() {
   const { t } = useI18n();
@@ -130,6 +131,7 @@ export function App() {
         )}
         {route.view === 'oppfolging' && <Oppfolging />}
         {route.view === 'revisjon' && <Revisjon />}
+        {route.view === 'medlemmer' && <Medlemmer />}
       </main>
       <footer className="app-footer">
         <LiveStatus />

@@ -9,7 +9,8 @@ export type Route =
   | { view: 'vedtak' }
   | { view: 'portefolje' }
   | { view: 'oppfolging' }
-  | { view: 'revisjon' };
+  | { view: 'revisjon' }
+  | { view: 'medlemmer' };
 
 export function parse(hash: string): Route {
   const [, view = '', id = ''] = hash.replace(/^#/, '').split('/');
@@ -19,6 +20,7 @@ export function parse(hash: string): Route {
     case 'portefolje':
     case 'oppfolging':
     case 'revisjon':
+    case 'medlemmer':
       return { view };
     case 'mote':
       return id ? { view: 'mote', id: decodeURIComponent(id) } : { view: 'arshjul' };

@@ -179,10 +179,10 @@ export class MeetingSummaryDoc {
 }
 
 export class MeetingChangeDoc {
-  @ApiProperty({ type: Object, description: 'the fields changed, with their new values' }) changes: Record<string, string>;
-  @ApiProperty({ type: Object, description: 'their values before' }) previous: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'the fields changed, with their new values' }) changes: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'their values before' }) previous: Record<string, string>;
   @ApiProperty({ description: 'after notice: a changed notice (endret innkalling)' }) afterNotice: boolean;
-  @ApiProperty({ nullable: true }) at: string | null;
+  @ApiProperty({ nullable: true, type: String }) at: string | null;
 }
 
 export class StandingInDoc {

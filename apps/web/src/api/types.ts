@@ -20,8 +20,21 @@ export type OpenMeeting = Schemas['OpenMeetingDto'];
 export type WriteResult = Schemas['WriteResultDoc'];
 export type CaseState = CaseDoc['state'];
 export type CaseType = CaseDoc['type'];
-/** Meeting states on main, plus `cancelled` from the meeting-changes extension (slots in when it lands). */
-export type MeetingState = MeetingDoc['state'] | 'cancelled';
+export type MeetingState = MeetingDoc['state'];
+export type MeetingChange = Schemas['MeetingChangeDoc'];
+export type MeetingWriteResult = Schemas['MeetingWriteResultDoc'];
+export type ChangeMeeting = Schemas['ChangeMeetingDto'];
+export type CancelMeeting = Schemas['CancelMeetingDto'];
+export type Attendance = Schemas['AttendanceDoc'];
+export type AddMember = Schemas['AddMemberDto'];
+export type MemberRole = Schemas['MemberDoc']['role'];
+export type WorklistItem = Schemas['WorklistItemDoc'];
+export type WorklistPage = Schemas['WorklistPageDoc'];
+export type FollowUpInput = Schemas['FollowUpInputDoc'];
+export type CloseFollowUp = Schemas['CloseFollowUpDto'];
+export type FollowUpWriteResult = Schemas['FollowUpWriteResultDoc'];
+/** GET /api/followups rows (the OpenAPI document's FollowUpRowDoc). */
+export type FollowUp = Schemas['FollowUpRowDoc'];
 
 /** The body each case command takes, by command (from the DTOs). */
 export interface CommandBodies {
@@ -79,19 +92,10 @@ export interface CycleMeeting {
   minutes: 'draft' | 'approved';
   cases: number;
   decided: number;
-}
-
-export interface FollowUp {
-  id: string;
-  text: string;
-  committee: string;
-  caseId: string;
-  meetingId: string | null;
-  open: boolean;
-  metBy?: string;
-  owner?: string;
-  due?: string;
-  overdue?: boolean;
+  kind: MeetingDoc['kind'];
+  endDate: string | null;
+  format: MeetingDoc['format'];
+  cancelledReason: string | null;
 }
 
 export interface MinutesMember {
@@ -99,6 +103,11 @@ export interface MinutesMember {
   name: string;
   organisation: string;
   role: string;
+  deputyFor?: string;
+  /** in `attendance.present`: took part remotely (digitalt) */
+  remote?: true;
+  /** in `attendance.present`: a deputy standing in for this member id */
+  standingInFor?: string;
 }
 
 export interface MinutesCase {
@@ -122,6 +131,8 @@ export interface MinutesCase {
   postponed?: { reason: string } | null;
   withdrawn?: { reason: string } | null;
   referrals?: { committee: string; committeeName?: string }[];
+  /** a minutes-approval item approved with corrections (merknader) */
+  corrections?: string | null;
 }
 
 export interface Minutes {
@@ -139,8 +150,10 @@ export interface Minutes {
   approvedOn?: string | null;
   members: MinutesMember[];
   observers: MinutesMember[];
-  attendance: { present: MinutesMember[]; absent: MinutesMember[]; guests: string[] } | null;
+  deputies?: MinutesMember[];
+  attendance: { present: MinutesMember[]; absent: MinutesMember[]; guests: string[]; secretariat?: string[] } | null;
   cases: MinutesCase[];
+  approvedWithCorrections?: string | null;
   position?: number;
 }
 

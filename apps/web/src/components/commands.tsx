@@ -4,15 +4,18 @@
  * the fields, or the refusal (409 with what is allowed now, 412, …) above them. Used by the Sak
  * view (every allowed command) and by møtemodus (the meeting's commands in agenda order).
  */
-import { Button } from '@digdir/designsystemet-react';
+import { Button, Fieldset } from '@digdir/designsystemet-react';
 import { useState, type FormEvent } from 'react';
 import { ApiError, request, type Answer } from '../api/client';
+import type { FollowUpInput } from '../api/types';
 import { useT, type Key } from '../i18n';
 import { lines, ProblemAlert, SelectField, TextField } from './ui';
 
 export type FieldSpec =
   | { name: string; label: Key; kind: 'text' | 'multiline' | 'date' | 'time'; required?: boolean }
   | { name: string; label: Key; kind: 'lines' }
+  /** follow-ups, each `{ text, owner?, due? }`: rows of three fields, `name[i].text` … (the API's error fields) */
+  | { name: string; label: Key; kind: 'followups' }
   | { name: string; label: Key; kind: 'select'; options: { value: string; label: string }[]; required?: boolean };
 
 export interface CommandSpec {
@@ -27,7 +30,7 @@ export const CASE_TYPE_VALUES = ['approval', 'orientation', 'endorsement', 'disc
 
 export function caseCommandSpec(
   command: string,
-  ctx: { meetings?: { value: string; label: string }[]; committees?: { value: string; label: string }[]; typeLabel?: (t: string) => string },
+  ctx: { meetings?: { value: string; label: string }[]; committees?: { value: string; label: string }[]; typeLabel?: (t: string) => string; minutesApproval?: boolean },
 ): CommandSpec {
   const types = CASE_TYPE_VALUES.map((v) => ({ value: v, label: ctx.typeLabel ? ctx.typeLabel(v) : v }));
   switch (command) {
@@ -42,10 +45,21 @@ export function caseCommandSpec(
         fields: [
           { name: 'summary', label: 'summary', kind: 'multiline' },
           { name: 'points', label: 'points', kind: 'lines' },
-          { name: 'followUps', label: 'followUps', kind: 'lines' },
+          { name: 'followUps', label: 'followUps', kind: 'followups' },
         ],
       };
     case 'endorse':
+      // the approval of minutes: approved as they are, or with corrections (godkjent med merknader)
+      if (ctx.minutesApproval)
+        return {
+          command,
+          label: 'cmd.endorse',
+          fields: [
+            { name: 'resolution', label: 'resolution', kind: 'multiline', required: true },
+            { name: 'corrections', label: 'corrections', kind: 'multiline' },
+          ],
+          tone: 'primary',
+        };
       return {
         command,
         label: 'cmd.endorse',
@@ -107,12 +121,43 @@ export function caseCommandSpec(
   }
 }
 
+const followUpRows = (values: Record<string, string>, name: string) => Number(values[`${name}#`] ?? '1');
+
+/** Follow-ups as rows: text, owner (ansvarlig) and due date (frist); one more row on demand. */
+function FollowUpsField({ name, label, values, set, error }: { name: string; label: string; values: Record<string, string>; set(v: Record<string, string>): void; error: ApiError | null }) {
+  const t = useT();
+  const n = followUpRows(values, name);
+  return (
+    <Fieldset data-field={name}>
+      <Fieldset.Legend>{label}</Fieldset.Legend>
+      {Array.from({ length: n }, (_, i) => (
+        <div className="follow-up-row" key={i} data-follow-up={i}>
+          <TextField label={t('followUpText', { n: i + 1 })} name={`${name}[${i}].text`} value={values[`${name}[${i}].text`] ?? ''} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].text`]: v })} />
+          <TextField label={t('followUpOwner', { n: i + 1 })} name={`${name}[${i}].owner`} value={values[`${name}[${i}].owner`] ?? ''} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].owner`]: v })} />
+          <TextField label={t('followUpDue', { n: i + 1 })} name={`${name}[${i}].due`} type="date" value={values[`${name}[${i}].due`] ?? ''} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].due`]: v })} />
+        </div>
+      ))}
+      <Button type="button" variant="tertiary" data-size="sm" data-add-follow-up onClick={() => set({ ...values, [`${name}#`]: String(n + 1) })}>
+        {t('addFollowUp')}
+      </Button>
+    </Fieldset>
+  );
+}
+
 function bodyOf(spec: CommandSpec, values: Record<string, string>): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const f of spec.fields) {
     // a select shows its first option until one is chosen: that is the value sent
     const v = values[f.name] ?? (f.kind === 'select' ? (f.options[0]?.value ?? '') : '');
-    if (f.kind === 'lines') {
+    if (f.kind === 'followups') {
+      const rows: (string | FollowUpInput)[] = [];
+      for (let i = 0; i < followUpRows(values, f.name); i++) {
+        const [text, owner, due] = (['text', 'owner', 'due'] as const).map((k) => (values[`${f.name}[${i}].${k}`] ?? '').trim());
+        if (!text && !owner && !due) continue;
+        rows.push(owner || due ? { text: text!, ...(owner ? { owner } : {}), ...(due ? { due } : {}) } : text!);
+      }
+      if (rows.length) body[f.name] = rows;
+    } else if (f.kind === 'lines') {
       const l = lines(v);
       if (l.length) body[f.name] = l;
     } else if (v !== '' || ('required' in f && f.required)) body[f.name] = v;
@@ -162,7 +207,9 @@ export function CommandForm(props: {
     <form className="command-form" data-command={spec.command} onSubmit={submit} noValidate>
       <ProblemAlert error={error} />
       {spec.fields.map((f, i) =>
-        f.kind === 'select' ? (
+        f.kind === 'followups' ? (
+          <FollowUpsField key={f.name} name={f.name} label={t(f.label)} values={values} set={setValues} error={apiError} />
+        ) : f.kind === 'select' ? (
           <SelectField key={f.name} label={t(f.label)} name={f.name} value={values[f.name] ?? ''} options={f.options} error={apiError} onChange={(v) => setValues({ ...values, [f.name]: v })} />
         ) : (
           <TextField

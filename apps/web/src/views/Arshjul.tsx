@@ -3,21 +3,29 @@
  * counts; the next meeting highlighted; plan a meeting (secretariat). The annual cycle has no
  * feed of its own: it follows /api/live/decisions and reads the cycle again at a change's position
  * when the change touches one of its meetings (and after the page's own writes, at their position).
- * Moving and cancelling a meeting come with the meeting-changes extension (PATCH / cancel), not on main yet.
+ * Planning takes the kind (ordinær/ekstraordinær), the last day and the format; moving and
+ * cancelling a meeting are on its page (Møte: PATCH /api/meetings/{id}, cancel). A cancelled
+ * meeting stays on the timeline, marked *Avlyst* with its reason.
  */
 import { Alert, Button, Card, Heading, Paragraph } from '@digdir/designsystemet-react';
 import { useMemo, useState, type FormEvent } from 'react';
 import { ApiError, post } from '../api/client';
 import { useCommitteeChoice, useCommittees, useGet } from '../api/hooks';
 import { useFeed } from '../api/live';
-import type { CycleMeeting, DecisionRow } from '../api/types';
+import type { CycleMeeting, DecisionRow, MeetingWriteResult, PlanMeeting as PlanMeetingBody } from '../api/types';
 import { MeetingStateTag, ProblemAlert, SelectField, TextField, Loading } from '../components/ui';
 import { useAuth } from '../auth';
-import { formatDate, useI18n } from '../i18n';
+import { formatDate, useI18n, type Key } from '../i18n';
 import { go, href } from '../router';
 
 const MONTHS_NB = ['jan', 'feb', 'mar', 'apr', 'mai', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'des'];
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export const MEETING_FORMATS = ['physical', 'webinar', 'hybrid'] as const;
+/** "6. desember 2018" or "28.–29. oktober 2020" for a meeting over several days, with its times. */
+export function meetingWhen(m: { date: string; endDate?: string | null; startTime?: string | null; endTime?: string | null }, lang: 'nb' | 'en'): string {
+  const days = m.endDate && m.endDate !== m.date ? `${formatDate(m.date, lang)} – ${formatDate(m.endDate, lang)}` : formatDate(m.date, lang);
+  return `${days}${m.startTime ? `, ${m.startTime}${m.endTime ? '–' + m.endTime : ''}` : ''}`;
+}
 const today = () => new Date().toISOString().slice(0, 10);
 
 export function nextMeeting(meetings: CycleMeeting[]): CycleMeeting | undefined {
@@ -27,16 +35,25 @@ export function nextMeeting(meetings: CycleMeeting[]): CycleMeeting | undefined 
 
 function PlanMeeting({ committee, onPlanned }: { committee: string; onPlanned(position: number, id: string, number: string): void }) {
   const { t } = useI18n();
-  const [v, setV] = useState({ date: '', startTime: '10:00', endTime: '15:00', place: '' });
+  const [v, setV] = useState<{ date: string; endDate: string; startTime: string; endTime: string; place: string; kind: NonNullable<PlanMeetingBody['kind']>; format: NonNullable<PlanMeetingBody['format']> }>({
+    date: '',
+    endDate: '',
+    startTime: '10:00',
+    endTime: '15:00',
+    place: '',
+    kind: 'ordinary',
+    format: 'physical',
+  });
   const [error, setError] = useState<Error | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     try {
-      const body: Record<string, string> = { date: v.date, place: v.place };
+      const body: PlanMeetingBody = { date: v.date, place: v.place, kind: v.kind, format: v.format };
+      if (v.endDate) body.endDate = v.endDate;
       if (v.startTime) body.startTime = v.startTime;
       if (v.endTime) body.endTime = v.endTime;
-      const a = await post<{ id: string; number: string; position: number }>(`/api/committees/${encodeURIComponent(committee)}/meetings`, body);
+      const a = await post<MeetingWriteResult>(`/api/committees/${encodeURIComponent(committee)}/meetings`, body);
       onPlanned(a.data.position, a.data.id, a.data.number);
     } catch (err) {
       setError(err as Error);
@@ -46,10 +63,13 @@ function PlanMeeting({ committee, onPlanned }: { committee: string; onPlanned(po
   return (
     <form onSubmit={submit} className="command-form" id="plan-meeting" noValidate>
       <ProblemAlert error={error} />
+      <SelectField label={t('kind')} name="kind" value={v.kind} error={apiError} onChange={(kind) => setV({ ...v, kind: kind as typeof v.kind })} options={(['ordinary', 'extraordinary'] as const).map((x) => ({ value: x, label: t(`meetingKind.${x}`) }))} />
       <TextField label={t('date')} name="date" type="date" required value={v.date} error={apiError} onChange={(date) => setV({ ...v, date })} />
+      <TextField label={t('endDate')} name="endDate" type="date" value={v.endDate} error={apiError} onChange={(endDate) => setV({ ...v, endDate })} />
       <TextField label={t('startTime')} name="startTime" type="time" value={v.startTime} error={apiError} onChange={(startTime) => setV({ ...v, startTime })} />
       <TextField label={t('endTime')} name="endTime" type="time" value={v.endTime} error={apiError} onChange={(endTime) => setV({ ...v, endTime })} />
       <TextField label={t('place')} name="place" required value={v.place} error={apiError} onChange={(place) => setV({ ...v, place })} />
+      <SelectField label={t('format')} name="format" value={v.format} error={apiError} onChange={(format) => setV({ ...v, format: format as typeof v.format })} options={MEETING_FORMATS.map((x) => ({ value: x, label: t(`meetingFormat.${x}`) }))} />
       <Button type="submit">{t('planMeeting')}</Button>
     </form>
   );
@@ -112,19 +132,26 @@ export function Arshjul() {
         {meetings.length === 0 && cycle.data ? <Paragraph>{t('noMeetings', { year })}</Paragraph> : null}
         <ol className="meetings" aria-label={t('view.arshjul')}>
           {meetings.map((m) => (
-            <li key={m.meetingId} data-meeting={m.meetingId} className={next?.meetingId === m.meetingId ? 'next' : undefined}>
+            <li key={m.meetingId} data-meeting={m.meetingId} data-state={m.state} className={next?.meetingId === m.meetingId ? 'next' : m.state === 'cancelled' ? 'cancelled' : undefined}>
               <Card data-color={next?.meetingId === m.meetingId ? 'accent' : 'neutral'} variant={next?.meetingId === m.meetingId ? 'tinted' : 'default'}>
                 <Heading level={3} data-size="xs">
                   <a href={href({ view: 'mote', id: m.meetingId })}>{t('meetingN', { n: m.number })}</a>
                   {next?.meetingId === m.meetingId ? <strong className="next-label"> – {t('nextMeeting')}</strong> : null}
                 </Heading>
                 <Paragraph data-size="sm">
-                  {formatDate(m.date, lang)}
-                  {m.startTime ? `, ${m.startTime}${m.endTime ? '–' + m.endTime : ''}` : ''} · {m.place}
+                  {meetingWhen(m, lang)} · {m.place}
+                </Paragraph>
+                <Paragraph data-size="sm" className="meeting-kind">
+                  {t(`meetingKind.${m.kind ?? 'ordinary'}` as Key)} · {t(`meetingFormat.${m.format ?? 'physical'}` as Key)}
                 </Paragraph>
                 <Paragraph data-size="sm">
                   <MeetingStateTag state={m.state} /> <span className="counts">{t('casesCount', { decided: m.decided, cases: m.cases })}</span>
                 </Paragraph>
+                {m.state === 'cancelled' && m.cancelledReason ? (
+                  <Paragraph data-size="sm" className="cancelled-reason">
+                    {t('cancelledBecause', { r: m.cancelledReason })}
+                  </Paragraph>
+                ) : null}
               </Card>
             </li>
           ))}

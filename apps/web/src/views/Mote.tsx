@@ -5,18 +5,23 @@
  * adjourn; the minutes as they are written, live over /api/live/meetings/{id} (each message is
  * the minutes JSON: it replaces the shown minutes). Approving the previous minutes is the
  * standard approval item: endorse it here like any case.
- * Waiting for other features: agenda reorder (PUT agenda), late cases, votes, dissent, members'
- * deputies/staff/remote in attendance, meeting PATCH/cancel.
+ * Also: the meeting's kind, format and days; *Endre møtet* (PATCH, while planned or noticed: after
+ * notice the changes are a changed notice, *Endret innkalling*, listed here) and *Avlys møtet*
+ * with a reason; attendance with deputies standing in (vara for …), remote members (digitalt),
+ * staff present (sekretariat) and guests; the approval item names the meeting whose minutes it
+ * approves and may approve them with corrections (*Godkjent med merknader*).
  */
-import { Button, Checkbox, Fieldset, Heading, Paragraph, Tag } from '@digdir/designsystemet-react';
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { get, getBlob, openBlob, post, request, saveBlob, ApiError } from '../api/client';
+import { Alert, Button, Heading, Paragraph, Tag } from '@digdir/designsystemet-react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { get, getBlob, openBlob, post, request, saveBlob } from '../api/client';
 import { useGet } from '../api/hooks';
 import { useFeed } from '../api/live';
 import type { CaseDoc, Committee, MeetingDoc, Minutes, MinutesCase } from '../api/types';
 import { useAuth } from '../auth';
 import { caseCommandSpec, CommandForm } from '../components/commands';
-import { CaseStateTag, Loading, MeetingStateTag, ProblemAlert, TextField, lines } from '../components/ui';
+import { CaseStateTag, Loading, MeetingStateTag, ProblemAlert } from '../components/ui';
+import { meetingWhen } from './Arshjul';
+import { Attendance, ChangeMeetingForm, Changes } from './MeetingForms';
 import { formatDate, useI18n, type Key } from '../i18n';
 import { href } from '../router';
 
@@ -42,57 +47,8 @@ function Documents({ meeting, kind }: { meeting: MeetingDoc; kind: 'notice' | 'm
   );
 }
 
-function Attendance({ meeting, committee, onDone }: { meeting: MeetingDoc; committee: Committee | null; onDone(p: number): void }) {
-  const { t } = useI18n();
-  const voting = (committee?.members ?? []).filter((m) => m.role !== 'observer');
-  const observers = (committee?.members ?? []).filter((m) => m.role === 'observer');
-  // everyone present until the secretary unticks them (observers too: they attend, they do not decide)
-  const [present, setPresent] = useState<Set<string>>(() => new Set((committee?.members ?? []).map((m) => m.id)));
-  const [guests, setGuests] = useState('');
-  const [error, setError] = useState<Error | null>(null);
-  useEffect(() => setPresent(new Set((committee?.members ?? []).map((m) => m.id))), [committee]);
-  const all = [...voting, ...observers];
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      const a = await post<{ position: number }>(`/api/meetings/${encodeURIComponent(meeting.id)}/open`, {
-        present: all.filter((m) => present.has(m.id)).map((m) => m.id),
-        absent: all.filter((m) => !present.has(m.id)).map((m) => m.id),
-        guests: lines(guests),
-      }, meeting.revision !== undefined ? `"${meeting.revision}"` : null);
-      onDone(a.data.position);
-    } catch (err) {
-      setError(err as Error);
-    }
-  };
-  return (
-    <form onSubmit={submit} className="command-form" id="attendance" noValidate>
-      <ProblemAlert error={error} />
-      <Fieldset>
-        <Fieldset.Legend>{t('present')}</Fieldset.Legend>
-        {all.map((m) => (
-          <Checkbox
-            key={m.id}
-            value={m.id}
-            label={`${m.name} (${m.organisation})${m.role === 'observer' ? ` – ${t('observers')}` : ''}`}
-            checked={present.has(m.id)}
-            onChange={(e) => {
-              const s = new Set(present);
-              if (e.target.checked) s.add(m.id);
-              else s.delete(m.id);
-              setPresent(s);
-            }}
-          />
-        ))}
-      </Fieldset>
-      <TextField label={t('guests')} name="guests" multiline value={guests} onChange={setGuests} error={error instanceof ApiError ? error : null} />
-      <Button type="submit">{t('openTheMeeting')}</Button>
-    </form>
-  );
-}
-
 /** One case in møtemodus: its allowed commands (from the API), each a form. */
-function CasePanel({ item, onDone }: { item: MinutesCase; onDone(position: number, finished: boolean): void }) {
+function CasePanel({ item, approves, onDone }: { item: MinutesCase; approves?: ReactNode; onDone(position: number, finished: boolean): void }) {
   const { t } = useI18n();
   const [doc, setDoc] = useState<CaseDoc | null>(null);
   const [etag, setEtag] = useState<string | null>(null);
@@ -125,6 +81,7 @@ function CasePanel({ item, onDone }: { item: MinutesCase; onDone(position: numbe
       <Paragraph>
         <CaseStateTag state={item.state} /> · {t(`caseType.${item.type}` as Key)} · <a href={href({ view: 'sak', id: item.caseId })}>{t('openCase')}</a>
       </Paragraph>
+      {approves ? <Paragraph className="approves">{approves}</Paragraph> : null}
       <Paragraph>
         <strong>{t('proposedResolution')}:</strong> {item.proposedResolution || t('dash')}
       </Paragraph>
@@ -140,7 +97,7 @@ function CasePanel({ item, onDone }: { item: MinutesCase; onDone(position: numbe
       {open ? (
         <CommandForm
           key={open}
-          spec={caseCommandSpec(open, { typeLabel: (v) => t(`caseType.${v}` as Key) })}
+          spec={caseCommandSpec(open, { typeLabel: (v) => t(`caseType.${v}` as Key), minutesApproval: item.standardItem === 'minutes-approval' })}
           path={`/api/cases/${encodeURIComponent(item.caseId)}/${open}`}
           ifMatch={etag}
           initial={open === 'endorse' || open === 'note' ? { resolution: item.proposedResolution } : open === 'record-discussion' ? { summary: item.summary ?? '' } : undefined}
@@ -158,22 +115,51 @@ function CasePanel({ item, onDone }: { item: MinutesCase; onDone(position: numbe
 
 function MinutesView({ minutes }: { minutes: Minutes }) {
   const { t, lang } = useI18n();
+  const people = [...minutes.members, ...minutes.observers, ...(minutes.deputies ?? []), ...(minutes.attendance?.present ?? []), ...(minutes.attendance?.absent ?? [])];
+  const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? id;
   return (
     <div className="minutes" data-status={minutes.status}>
       <Paragraph>
         <Tag data-color={minutes.status === 'approved' ? 'success' : 'warning'}>{t(`minutes.${minutes.status}` as Key)}</Tag>
         {minutes.approvedOn ? ` (${t('approvedOn', { d: formatDate(minutes.approvedOn, lang) })})` : null}
       </Paragraph>
+      {minutes.approvedWithCorrections ? (
+        <Paragraph className="approved-with-corrections">
+          <strong>{t('approvedWithCorrections')}:</strong> {minutes.approvedWithCorrections}
+        </Paragraph>
+      ) : null}
       {minutes.attendance ? (
         <dl className="attendance">
           <dt>{t('present')}</dt>
-          <dd>{minutes.attendance.present.map((m) => m.name).join(', ') || t('none')}</dd>
+          <dd data-attendance="present">
+            {minutes.attendance.present
+              .filter((m) => !m.standingInFor)
+              .map((m) => `${m.name}${m.remote ? ` (${t('remote').toLowerCase()})` : ''}`)
+              .join(', ') || t('none')}
+          </dd>
+          {minutes.attendance.present.some((m) => m.standingInFor) ? (
+            <>
+              <dt>{t('deputiesPresent')}</dt>
+              <dd data-attendance="deputies">
+                {minutes.attendance.present
+                  .filter((m) => m.standingInFor)
+                  .map((m) => `${m.name} (${t('standingInFor', { name: nameOf(m.standingInFor!) })})${m.remote ? ` (${t('remote').toLowerCase()})` : ''}`)
+                  .join(', ')}
+              </dd>
+            </>
+          ) : null}
           <dt>{t('absent')}</dt>
           <dd>{minutes.attendance.absent.map((m) => m.name).join(', ') || t('none')}</dd>
           {minutes.attendance.guests.length ? (
             <>
               <dt>{t('guests')}</dt>
               <dd>{minutes.attendance.guests.join(', ')}</dd>
+            </>
+          ) : null}
+          {minutes.attendance.secretariat?.length ? (
+            <>
+              <dt>{t('secretariatPresent')}</dt>
+              <dd data-attendance="secretariat">{minutes.attendance.secretariat.join(', ')}</dd>
             </>
           ) : null}
         </dl>
@@ -219,6 +205,11 @@ function MinutesView({ minutes }: { minutes: Minutes }) {
                 <em>{t('withdrawnMark')}:</em> {c.withdrawn.reason}
               </Paragraph>
             ) : null}
+            {c.corrections ? (
+              <Paragraph data-size="sm" className="corrections">
+                <em>{t('corrections')}:</em> {c.corrections}
+              </Paragraph>
+            ) : null}
             {c.late ? (
               <Tag data-color="warning" data-size="sm">
                 {t('late')}
@@ -246,6 +237,7 @@ export function Mote({ id }: { id: string }) {
   const [currentId, setCurrentId] = useState<string | null>(null);
   const [advance, setAdvance] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [message, setMessage] = useState('');
   const knownState = useRef<string | null>(null);
   knownState.current = m?.state ?? null;
   useFeed<Minutes | null, Minutes | null>(m ? `/api/live/meetings/${encodeURIComponent(id)}` : null, {
@@ -322,15 +314,39 @@ export function Mote({ id }: { id: string }) {
     }
   };
   const item = cases[current];
+  // a minutes-approval item names the meeting whose minutes it approves (its agenda row; its title gives the date)
+  const targets = new Map(m.agenda.filter((a) => a.approvesMinutesOf).map((a) => [a.caseId, a.approvesMinutesOf!]));
+  const approvesOf = (caseId: string): ReactNode => {
+    const target = targets.get(caseId);
+    if (!target) return null;
+    const d = target === m.previousMeetingId && m.previousMeetingDate ? formatDate(m.previousMeetingDate, lang) : target;
+    return (
+      <a href={href({ view: 'mote', id: target })} data-approves={target}>
+        {t('approvesMinutesOf', { d })}
+      </a>
+    );
+  };
   return (
     <>
       <Heading level={1} tabIndex={-1}>
         {t('meetingN', { n: m.number })} – {m.committee}
       </Heading>
-      <Paragraph>
-        {formatDate(m.date, lang)}
-        {m.startTime ? `, ${m.startTime}${m.endTime ? '–' + m.endTime : ''}` : ''} · {m.place} · <MeetingStateTag state={m.state} />
+      <Paragraph className="meeting-when">
+        {meetingWhen(m, lang)} · {m.place} · <MeetingStateTag state={m.state} />
       </Paragraph>
+      <Paragraph data-size="sm" className="meeting-kind">
+        {t(`meetingKind.${m.kind}` as Key)} · {t(`meetingFormat.${m.format}` as Key)}
+      </Paragraph>
+      {m.state === 'cancelled' ? (
+        <Alert data-color="danger" className="cancelled-reason">
+          {t('cancelledBecause', { r: m.cancelledReason ?? t('dash') })}
+        </Alert>
+      ) : null}
+      {message ? (
+        <Alert data-color="success" role="status">
+          {message}
+        </Alert>
+      ) : null}
       <ProblemAlert error={error} />
       <div className="buttons" role="group" aria-label={t('commands')}>
         {allowed.includes('notice') ? <Button onClick={() => command('notice')}>{t('issueNotice')}</Button> : null}
@@ -340,6 +356,17 @@ export function Mote({ id }: { id: string }) {
           </Button>
         ) : null}
       </div>
+      {auth.signedIn ? (
+        <ChangeMeetingForm
+          key={m.revision}
+          meeting={m}
+          onDone={(p, what) => {
+            setMessage(t(what === 'changed' ? 'meetingChanged' : 'meetingCancelled'));
+            void meeting.reload(p);
+          }}
+        />
+      ) : null}
+      <Changes changes={m.changes ?? []} />
       <section aria-labelledby="agenda-h">
         <h2 id="agenda-h">{t('agenda')}</h2>
         {agenda.length === 0 && m.state === 'planned' && !auth.signedIn ? <Paragraph>{t('noticeFirst')}</Paragraph> : null}
@@ -356,6 +383,7 @@ export function Mote({ id }: { id: string }) {
                 </a>
               )}{' '}
               <CaseStateTag state={a.state} />
+              {approvesOf(a.caseId) ? <span className="approves"> {approvesOf(a.caseId)}</span> : null}
               {a.late ? (
                 <Tag data-color="warning" data-size="sm">
                   {t('late')}
@@ -402,6 +430,7 @@ export function Mote({ id }: { id: string }) {
           <CasePanel
             key={item.caseId}
             item={item}
+            approves={approvesOf(item.caseId)}
             onDone={(position, finished) => {
               void meeting.reload(position);
               if (finished) setAdvance(true);

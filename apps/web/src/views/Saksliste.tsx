@@ -1,53 +1,23 @@
 /**
- * Saksliste: the committee's cases by state, with search, and "new case" (the whole case paper,
- * projects, the follow-ups it meets). The worklist route (GET /api/cases) comes with another
- * feature: when the server answers it, the list is its items; until then (404), the list is built
- * from what the API offers on main: the cases on the agendas of the committee's meetings of the
- * year, and the drafts created in this tab (drafts are not listed by any route on main).
- * Sub-items, attachments and exemption slot into the form when their fields reach the API.
+ * Saksliste: the committee's cases from the worklist (GET /api/cases: committee, year, state,
+ * meeting and free-text filters, newest case first, cursor paging with *Vis flere*), grouped by
+ * state; and "new case" (the whole case paper, projects, the follow-ups it meets, exemption).
+ * The filters are the API's: the list is read again when one changes. An error from the route is
+ * shown as it is (no other source stands in for it).
  */
 import { Button, Checkbox, Fieldset, Heading, Paragraph, Table } from '@digdir/designsystemet-react';
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError, get, post } from '../api/client';
 import { useCommitteeChoice, useCommittees } from '../api/hooks';
-import type { CaseDoc, CaseState, FollowUp, MeetingDoc, MeetingSummary, PortfolioProject } from '../api/types';
+import type { CaseState, FollowUp, MeetingSummary, PortfolioProject, WorklistItem, WorklistPage } from '../api/types';
 import { useAuth } from '../auth';
 import { CASE_TYPE_VALUES } from '../components/commands';
 import { CaseStateTag, Loading, ProblemAlert, SelectField, TextField } from '../components/ui';
 import { useI18n, type Key } from '../i18n';
 import { go, href } from '../router';
 
-interface Item {
-  id: string;
-  committee: string;
-  number: string | null;
-  title: string;
-  type: string;
-  state: CaseState;
-  meetingId: string | null;
-}
-
 const STATES: CaseState[] = ['draft', 'scheduled', 'discussion', 'endorsement', 'orientation', 'withdrawn'];
-const MINE = 'saksflyt.myDrafts';
-export const rememberDraft = (id: string) => sessionStorage.setItem(MINE, JSON.stringify([...new Set([...(JSON.parse(sessionStorage.getItem(MINE) ?? '[]') as string[]), id])]));
-
-async function loadItems(committee: string, year: string): Promise<{ items: Item[]; worklist: boolean }> {
-  try {
-    const a = await get<{ items: Item[] }>('/api/cases', { committee, year, limit: 500 });
-    return { items: a.data.items, worklist: true };
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 404) throw e;
-  }
-  const meetings = (await get<MeetingSummary[]>(`/api/committees/${encodeURIComponent(committee)}/meetings`, { year })).data;
-  const items = new Map<string, Item>();
-  const docs = await Promise.all(meetings.map((m) => get<MeetingDoc>(`/api/meetings/${encodeURIComponent(m.id)}`).then((a) => a.data).catch(() => null)));
-  for (const m of docs) for (const a of m?.agenda ?? []) items.set(a.caseId, { id: a.caseId, committee, number: (a.number as string | null) ?? null, title: a.title, type: a.type, state: a.state, meetingId: m!.id });
-  const mine = JSON.parse(sessionStorage.getItem(MINE) ?? '[]') as string[];
-  const drafts = await Promise.all(mine.filter((id) => !items.has(id)).map((id) => get<CaseDoc>(`/api/cases/${encodeURIComponent(id)}`).then((a) => a.data).catch(() => null)));
-  for (const c of drafts)
-    if (c && c.committee === committee) items.set(c.id, { id: c.id, committee, number: (c.number as string | null) ?? null, title: c.title, type: c.type, state: c.state, meetingId: (c.meetingId as string | null) ?? null });
-  return { items: [...items.values()], worklist: false };
-}
+const PAGE = 50;
 
 function NewCase({ committee, onCreated }: { committee: string; onCreated(id: string): void }) {
   const { t } = useI18n();
@@ -72,7 +42,6 @@ function NewCase({ committee, onCreated }: { committee: string; onCreated(id: st
     if (exempt) body.exemption = { basis: 'offl. § 14' };
     try {
       const a = await post<{ id: string }>('/api/cases', body);
-      rememberDraft(a.data.id);
       onCreated(a.data.id);
     } catch (err) {
       setError(err as Error);
@@ -126,29 +95,68 @@ export function Saksliste() {
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const [q, setQ] = useState('');
   const [state, setState] = useState('');
-  const [data, setData] = useState<{ items: Item[]; worklist: boolean } | null>(null);
+  const [meetingId, setMeetingId] = useState('');
+  const [meetings, setMeetings] = useState<MeetingSummary[]>([]);
+  const [items, setItems] = useState<WorklistItem[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [creating, setCreating] = useState(false);
-  const load = useCallback(() => {
-    if (!committee) return;
-    loadItems(committee, year).then(setData, setError);
+  const [busy, setBusy] = useState(false);
+  const query = useMemo(() => ({ committee, year: /^\d{4}$/.test(year) ? year : undefined, state, meetingId, q: q.trim(), limit: PAGE }), [committee, year, state, meetingId, q]);
+  useEffect(() => {
+    if (!committee || !/^\d{4}$/.test(year)) return;
+    void get<MeetingSummary[]>(`/api/committees/${encodeURIComponent(committee)}/meetings`, { year }).then((a) => setMeetings(a.data), () => setMeetings([]));
   }, [committee, year]);
-  useEffect(load, [load]);
-  const shown = useMemo(() => {
-    const needle = q.trim().toLowerCase();
-    return (data?.items ?? []).filter((i) => (!state || i.state === state) && (!needle || `${i.number ?? ''} ${i.title}`.toLowerCase().includes(needle)));
-  }, [data, q, state]);
+  // a filter changed: the first page again (a slower answer to an older filter is dropped)
+  useEffect(() => {
+    if (!committee) return;
+    let live = true;
+    setError(null);
+    const timer = setTimeout(() => {
+      get<WorklistPage>('/api/cases', query).then(
+        (a) => {
+          if (!live) return;
+          setItems(a.data.items);
+          setCursor(a.data.nextCursor);
+        },
+        (e) => {
+          if (!live) return;
+          setItems([]);
+          setCursor(null);
+          setError(e);
+        },
+      );
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [query, committee]);
+  const more = async () => {
+    if (!cursor) return;
+    setBusy(true);
+    try {
+      const a = await get<WorklistPage>('/api/cases', { ...query, cursor });
+      setItems([...(items ?? []), ...a.data.items]);
+      setCursor(a.data.nextCursor);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const shown = items ?? [];
   return (
     <>
       <Heading level={1} tabIndex={-1}>
         {t('view.saker')}
       </Heading>
       <Paragraph>{t('sakerIntro')}</Paragraph>
-      {data && !data.worklist ? <Paragraph data-size="sm" className="note">{t('worklistFallback')}</Paragraph> : null}
-      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()} id="worklist-filters">
         <SelectField label={t('committee')} name="committee" value={committee} onChange={setCommittee} options={committees.map((c) => ({ value: c.code, label: `${c.code} – ${c.name}` }))} />
         <TextField label={t('year')} name="year" value={year} onChange={setYear} />
         <SelectField label={t('state')} name="state" value={state} onChange={setState} options={[{ value: '', label: t('all') }, ...STATES.map((s) => ({ value: s, label: t(`caseState.${s}` as Key) }))]} />
+        <SelectField label={t('meeting')} name="meetingId" value={meetingId} onChange={setMeetingId} options={[{ value: '', label: t('allMeetings') }, ...meetings.map((m) => ({ value: m.id, label: t('meetingN', { n: m.number }) }))]} />
         <TextField label={t('search')} name="q" type="search" value={q} onChange={setQ} />
       </form>
       {auth.signedIn && committee ? (
@@ -162,8 +170,9 @@ export function Saksliste() {
           <NewCase committee={committee} onCreated={(id) => go({ view: 'sak', id })} />
         </section>
       ) : null}
+      {error ? <Paragraph className="worklist-error">{t('worklistError')}</Paragraph> : null}
       <ProblemAlert error={error} />
-      {!data ? (
+      {!items && !error ? (
         <Loading />
       ) : (
         STATES.filter((s) => shown.some((i) => i.state === s)).map((s) => (
@@ -202,7 +211,12 @@ export function Saksliste() {
           </section>
         ))
       )}
-      {data && shown.length === 0 ? <Paragraph>{t('noCases')}</Paragraph> : null}
+      {items && !error && shown.length === 0 ? <Paragraph>{t('noCases')}</Paragraph> : null}
+      {cursor ? (
+        <Button variant="secondary" onClick={more} disabled={busy} id="worklist-more">
+          {t('showMore')}
+        </Button>
+      ) : null}
     </>
   );
 }
