@@ -300,6 +300,74 @@ export class CaseWriteResultDoc {
   @ApiPropertyOptional({ description: 'written-procedure: until when members answer' }) deadline?: string;
 }
 
+/** A member named in a vote or a dissent. */
+export class NamedMemberDoc {
+  @ApiProperty() memberId: string;
+  @ApiProperty() name: string;
+  @ApiProperty() organisation: string;
+  @ApiPropertyOptional({ description: 'a deputy standing in for this member id' }) standingInFor?: string;
+}
+
+export class DissentDoc extends NamedMemberDoc {
+  @ApiProperty() text: string;
+}
+
+export class VoteTallyDoc {
+  @ApiProperty() for: number;
+  @ApiProperty() against: number;
+  @ApiProperty() abstained: number;
+}
+
+export class VotesDoc {
+  @ApiProperty() meetingId: string;
+  @ApiProperty({ type: VoteTallyDoc }) tally: VoteTallyDoc;
+  @ApiProperty({ type: [NamedMemberDoc] }) for: NamedMemberDoc[];
+  @ApiProperty({ type: [NamedMemberDoc] }) against: NamedMemberDoc[];
+  @ApiProperty({ type: [NamedMemberDoc] }) abstained: NamedMemberDoc[];
+}
+
+export class ReferralDoc {
+  @ApiProperty() fromCaseId: string;
+  @ApiProperty() committee: string;
+  @ApiProperty({ nullable: true, type: String }) number: string | null;
+  @ApiPropertyOptional() resolution?: string;
+  @ApiPropertyOptional() conditions?: string;
+  @ApiPropertyOptional({ type: [String] }) input?: string[];
+  @ApiPropertyOptional({ type: [DissentDoc] }) dissent?: DissentDoc[];
+  @ApiPropertyOptional({ description: 'referred from discussion, before a decision: why' }) reason?: string;
+}
+
+export class CitedItemDoc {
+  @ApiProperty({ example: '50/18 NR. 2' }) citation: string;
+  @ApiProperty() caseId: string;
+  @ApiProperty() committee: string;
+  @ApiProperty({ nullable: true, type: String }) number: string | null;
+  @ApiProperty() label: string;
+  @ApiProperty() title: string;
+}
+
+export class WrittenAnswerDoc {
+  @ApiProperty() memberId: string;
+  @ApiProperty() name: string;
+  @ApiProperty() organisation: string;
+  @ApiProperty({ enum: ['agree', 'disagree'] }) answer: 'agree' | 'disagree';
+  @ApiPropertyOptional() comment?: string;
+  @ApiProperty({ nullable: true, type: String }) at: string | null;
+}
+
+export class WrittenTallyDoc {
+  @ApiProperty() agree: number;
+  @ApiProperty() disagree: number;
+}
+
+export class WrittenProcedureDoc {
+  @ApiProperty() deadline: string;
+  @ApiProperty({ nullable: true, type: String }) openedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) concludedAt: string | null;
+  @ApiPropertyOptional({ type: WrittenTallyDoc }) tally?: WrittenTallyDoc;
+  @ApiPropertyOptional({ type: [WrittenAnswerDoc] }) answers?: WrittenAnswerDoc[];
+}
+
 export class CaseDoc {
   @ApiProperty() id: string;
   @ApiProperty() committee: string;
@@ -314,21 +382,13 @@ export class CaseDoc {
   @ApiProperty() revision: number;
   @ApiProperty({ type: [String] }) allowedCommands: string[];
   @ApiProperty({ description: "its meeting's minutes are approved" }) recorded: boolean;
-  @ApiPropertyOptional({ type: [Object], description: 'dissens with the vedtak: { memberId, name, organisation, text }' }) dissent?: unknown[];
-  @ApiPropertyOptional({ type: Object, description: 'the latest vote (votering): { meetingId, tally: { for, against, abstained }, for, against, abstained } (names: { memberId, name, organisation, standingInFor? })' }) votes?: unknown;
-  @ApiPropertyOptional({
-    type: Object,
-    description: 'opened by refer: { fromCaseId, committee, number, resolution?, conditions?, input?, dissent?, reason? } of the referring case',
-  })
-  referral?: unknown;
-  @ApiPropertyOptional({ type: [PaperItemDto], description: 'the numbered sub-items of the paper' }) items?: unknown[];
-  @ApiPropertyOptional({ type: [ItemResolutionDto], description: 'the vedtak per sub-item' }) itemResolutions?: unknown[];
-  @ApiPropertyOptional({ type: [Object], description: 'sub-item citations in meetsFollowUps, resolved: { citation, caseId, committee, number, label, title }' }) citedItems?: unknown[];
-  @ApiPropertyOptional({
-    type: Object,
-    description: 'skriftlig behandling: { deadline, openedAt, concludedAt, tally: { agree, disagree }, answers: [{ memberId, name, organisation, answer, comment?, at }] } (answers and tally only for the committee until concluded)',
-  })
-  writtenProcedure?: unknown;
+  @ApiPropertyOptional({ type: () => [DissentDoc], description: 'dissens with the vedtak' }) dissent?: DissentDoc[];
+  @ApiPropertyOptional({ type: () => VotesDoc, description: 'the latest vote (votering)' }) votes?: VotesDoc;
+  @ApiPropertyOptional({ type: () => ReferralDoc, description: 'opened by refer: what the referring case carried' }) referral?: ReferralDoc;
+  @ApiPropertyOptional({ type: [PaperItemDto], description: 'the numbered sub-items of the paper' }) items?: PaperItemDto[];
+  @ApiPropertyOptional({ type: [ItemResolutionDto], description: 'the vedtak per sub-item' }) itemResolutions?: ItemResolutionDto[];
+  @ApiPropertyOptional({ type: () => [CitedItemDoc], description: 'sub-item citations in meetsFollowUps, resolved' }) citedItems?: CitedItemDoc[];
+  @ApiPropertyOptional({ type: () => WrittenProcedureDoc, description: 'skriftlig behandling (answers and tally only for the committee until concluded)' }) writtenProcedure?: WrittenProcedureDoc;
   @ApiProperty({ type: ExemptionDto, nullable: true, description: 'unntatt offentlighet; for readers outside the committee the paper, discussion and attachments are emptied' })
   exemption: ExemptionDto | null;
   @ApiProperty({ type: () => [AttachmentDoc] }) attachments: AttachmentDoc[];
@@ -375,3 +435,4 @@ export class HistoryEntryDoc {
   @ApiProperty({ nullable: true }) hash: string | null;
   @ApiPropertyOptional({ type: [AmendedChangeDoc], description: 'DecisionAmended: each field it replaced, from what to what' }) changes?: AmendedChangeDoc[];
 }
+

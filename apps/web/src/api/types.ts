@@ -133,6 +133,27 @@ export interface MinutesCase {
   referrals?: { committee: string; committeeName?: string }[];
   /** a minutes-approval item approved with corrections (merknader) */
   corrections?: string | null;
+  /** votering at this meeting (the case read's schema) */
+  votes?: Schemas['VotesDoc'];
+  dissent?: Schemas['DissentDoc'][];
+  /** the paper's sub-items with their vedtak where one was given */
+  items?: { label: string; title: string; proposedResolution?: string; resolution?: string }[];
+}
+
+/** A case decided by written procedure, as the next held meeting's minutes list it. */
+export interface MinutesWrittenCase {
+  caseId: string;
+  number: string | null;
+  title: string;
+  outcome: 'endorsement' | 'orientation';
+  resolution: string;
+  conditions: string | null;
+  input: string[];
+  concludedOn: string;
+  deadline: string;
+  tally: Schemas['WrittenTallyDoc'];
+  answers: Schemas['WrittenAnswerDoc'][];
+  dissent?: Schemas['DissentDoc'][];
 }
 
 export interface Minutes {
@@ -155,6 +176,8 @@ export interface Minutes {
   cases: MinutesCase[];
   approvedWithCorrections?: string | null;
   position?: number;
+  /** Saker behandlet ved skriftlig behandling */
+  writtenProcedures?: MinutesWrittenCase[];
 }
 
 export interface AuditEvent {

@@ -16,7 +16,15 @@ export type FieldSpec =
   | { name: string; label: Key; kind: 'lines' }
   /** follow-ups, each `{ text, owner?, due? }`: rows of three fields, `name[i].text` … (the API's error fields) */
   | { name: string; label: Key; kind: 'followups' }
-  | { name: string; label: Key; kind: 'select'; options: { value: string; label: string }[]; required?: boolean };
+  | { name: string; label: Key; kind: 'select'; options: { value: string; label: string }[]; required?: boolean }
+  /** the paper's numbered sub-items, each `{ label, title, proposedResolution? }`: rows `items[i].label` … */
+  | { name: string; label: Key; kind: 'paperItems' }
+  /** the per-item vedtak on endorse/note: one field per sub-item of the paper, `items[i].resolution` */
+  | { name: string; label: Key; kind: 'itemResolutions'; items: { label: string; title: string }[] }
+  /** dissens: rows of a member (present ones) and the text, `dissent[i].memberId` / `.text` */
+  | { name: string; label: Key; kind: 'dissent'; members: { value: string; label: string }[] }
+  /** votering: per entitled voter for / against / abstained / no vote; sent as `{ for, against, abstained }` */
+  | { name: string; label: Key; kind: 'votes'; voters: { value: string; label: string }[] };
 
 export interface CommandSpec {
   /** POST /api/cases/{id}/{command}, or PATCH for `edit`. */
@@ -30,8 +38,25 @@ export const CASE_TYPE_VALUES = ['approval', 'orientation', 'endorsement', 'disc
 
 export function caseCommandSpec(
   command: string,
-  ctx: { meetings?: { value: string; label: string }[]; committees?: { value: string; label: string }[]; typeLabel?: (t: string) => string; minutesApproval?: boolean },
+  ctx: {
+    meetings?: { value: string; label: string }[];
+    committees?: { value: string; label: string }[];
+    typeLabel?: (t: string) => string;
+    minutesApproval?: boolean;
+    /** the paper's sub-items (per-item vedtak on endorse/note) */
+    items?: { label: string; title: string }[];
+    /** who may dissent (present members; in a written procedure the committee's members) */
+    members?: { value: string; label: string }[];
+    /** who may vote (present and entitled: members, deputies standing in) */
+    voters?: { value: string; label: string }[];
+    /** refer from discussion: a reason is required */
+    referFromDiscussion?: boolean;
+  },
 ): CommandSpec {
+  const decisionExtras: FieldSpec[] = [
+    ...(ctx.items?.length ? [{ name: 'items', label: 'itemResolutions' as Key, kind: 'itemResolutions' as const, items: ctx.items }] : []),
+    ...(ctx.members?.length ? [{ name: 'dissent', label: 'dissentLabel' as Key, kind: 'dissent' as const, members: ctx.members }] : []),
+  ];
   const types = CASE_TYPE_VALUES.map((v) => ({ value: v, label: ctx.typeLabel ? ctx.typeLabel(v) : v }));
   switch (command) {
     case 'schedule':
@@ -66,6 +91,7 @@ export function caseCommandSpec(
         fields: [
           { name: 'resolution', label: 'resolution', kind: 'multiline', required: true },
           { name: 'conditions', label: 'conditions', kind: 'multiline' },
+          ...decisionExtras,
         ],
         tone: 'primary',
       };
@@ -76,8 +102,13 @@ export function caseCommandSpec(
         fields: [
           { name: 'resolution', label: 'resolution', kind: 'multiline', required: true },
           { name: 'input', label: 'input', kind: 'lines' },
+          ...decisionExtras,
         ],
       };
+    case 'vote':
+      return { command, label: 'cmd.vote', fields: [{ name: 'votes', label: 'votesLabel', kind: 'votes', voters: ctx.voters ?? [] }], tone: 'primary' };
+    case 'written-procedure':
+      return { command, label: 'cmd.written-procedure', fields: [{ name: 'deadline', label: 'deadline', kind: 'date', required: true }] };
     case 'refer':
       return {
         command,
@@ -85,6 +116,7 @@ export function caseCommandSpec(
         fields: [
           { name: 'toCommittee', label: 'toCommittee', kind: 'select', options: ctx.committees ?? [], required: true },
           { name: 'type', label: 'type', kind: 'select', options: types, required: true },
+          { name: 'reason', label: 'reason', kind: 'multiline', required: ctx.referFromDiscussion },
         ],
       };
     case 'edit':
@@ -96,6 +128,7 @@ export function caseCommandSpec(
           { name: 'proposedResolution', label: 'proposedResolution', kind: 'multiline' },
           { name: 'purpose', label: 'purpose', kind: 'multiline' },
           { name: 'background', label: 'background', kind: 'multiline' },
+          { name: 'items', label: 'paperItems', kind: 'paperItems' },
         ],
       };
     case 'amend':
@@ -144,12 +177,131 @@ function FollowUpsField({ name, label, values, set, error }: { name: string; lab
   );
 }
 
+/** The paper's sub-items as rows: label (NR. 1 …), title, proposed resolution; one more row on demand. */
+export function PaperItemsField({ name, label, values, set, error }: { name: string; label: string; values: Record<string, string>; set(v: Record<string, string>): void; error: ApiError | null }) {
+  const t = useT();
+  const n = followUpRows(values, name);
+  return (
+    <Fieldset data-field={name}>
+      <Fieldset.Legend>{label}</Fieldset.Legend>
+      {Array.from({ length: n }, (_, i) => (
+        <div className="follow-up-row" key={i} data-paper-item={i}>
+          <TextField label={t('itemLabel', { n: i + 1 })} name={`${name}[${i}].label`} value={values[`${name}[${i}].label`] ?? `NR. ${i + 1}`} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].label`]: v })} />
+          <TextField label={t('itemTitle', { n: i + 1 })} name={`${name}[${i}].title`} value={values[`${name}[${i}].title`] ?? ''} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].title`]: v })} />
+          <TextField label={t('itemProposal', { n: i + 1 })} name={`${name}[${i}].proposedResolution`} multiline value={values[`${name}[${i}].proposedResolution`] ?? ''} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].proposedResolution`]: v })} />
+        </div>
+      ))}
+      <Button type="button" variant="tertiary" data-size="sm" data-add-item onClick={() => set({ ...values, [`${name}#`]: String(n + 1) })}>
+        {t('addItem')}
+      </Button>
+    </Fieldset>
+  );
+}
+
+/** The paper's sub-items from the form's values (rows without a title are left out). */
+export function paperItemsOf(values: Record<string, string>, name: string): { label: string; title: string; proposedResolution?: string }[] {
+  const out: { label: string; title: string; proposedResolution?: string }[] = [];
+  for (let i = 0; i < followUpRows(values, name); i++) {
+    const title = (values[`${name}[${i}].title`] ?? '').trim();
+    if (!title) continue;
+    const proposal = (values[`${name}[${i}].proposedResolution`] ?? '').trim();
+    out.push({ label: (values[`${name}[${i}].label`] ?? `NR. ${i + 1}`).trim(), title, ...(proposal ? { proposedResolution: proposal } : {}) });
+  }
+  return out;
+}
+
+/** The form values of a paper's sub-items (to edit them). */
+export function paperItemValues(name: string, items: { label: string; title: string; proposedResolution?: string }[] | undefined): Record<string, string> {
+  const v: Record<string, string> = {};
+  (items ?? []).forEach((it, i) => {
+    v[`${name}[${i}].label`] = it.label;
+    v[`${name}[${i}].title`] = it.title;
+    v[`${name}[${i}].proposedResolution`] = it.proposedResolution ?? '';
+  });
+  if (items?.length) v[`${name}#`] = String(items.length);
+  return v;
+}
+
+const VOTE_CHOICES = ['', 'for', 'against', 'abstained'] as const;
+
+function RowFields({ f, values, set, error }: { f: FieldSpec; values: Record<string, string>; set(v: Record<string, string>): void; error: ApiError | null }) {
+  const t = useT();
+  const put = (k: string) => (v: string) => set({ ...values, [k]: v });
+  if (f.kind === 'itemResolutions')
+    return (
+      <Fieldset data-field={f.name}>
+        <Fieldset.Legend>{t(f.label)}</Fieldset.Legend>
+        {f.items.map((it, i) => (
+          <TextField key={it.label} label={`${t('resolution')} ${it.label}: ${it.title}`} name={`${f.name}[${i}].resolution`} multiline value={values[`${f.name}[${i}].resolution`] ?? ''} error={error} onChange={put(`${f.name}[${i}].resolution`)} />
+        ))}
+      </Fieldset>
+    );
+  if (f.kind === 'dissent') {
+    const n = followUpRows(values, f.name);
+    return (
+      <Fieldset data-field={f.name}>
+        <Fieldset.Legend>{t(f.label)}</Fieldset.Legend>
+        {Array.from({ length: n }, (_, i) => (
+          <div className="follow-up-row" key={i} data-dissent={i}>
+            <SelectField label={t('dissentMember', { n: i + 1 })} name={`${f.name}[${i}].memberId`} value={values[`${f.name}[${i}].memberId`] ?? ''} options={[{ value: '', label: t('dash') }, ...f.members]} error={error} onChange={put(`${f.name}[${i}].memberId`)} />
+            <TextField label={t('dissentText', { n: i + 1 })} name={`${f.name}[${i}].text`} multiline value={values[`${f.name}[${i}].text`] ?? ''} error={error} onChange={put(`${f.name}[${i}].text`)} />
+          </div>
+        ))}
+        <Button type="button" variant="tertiary" data-size="sm" data-add-dissent onClick={() => set({ ...values, [`${f.name}#`]: String(n + 1) })}>
+          {t('addDissent')}
+        </Button>
+      </Fieldset>
+    );
+  }
+  if (f.kind === 'votes')
+    return (
+      <Fieldset data-field={f.name}>
+        <Fieldset.Legend>{t(f.label)}</Fieldset.Legend>
+        {f.voters.length === 0 ? <p>{t('noVoters')}</p> : null}
+        {f.voters.map((v) => (
+          <SelectField
+            key={v.value}
+            label={t('voteOf', { name: v.label })}
+            name={`vote:${v.value}`}
+            value={values[`vote:${v.value}`] ?? ''}
+            options={VOTE_CHOICES.map((c) => ({ value: c, label: c ? t(`vote.${c}` as Key) : t('vote.none') }))}
+            error={error}
+            onChange={put(`vote:${v.value}`)}
+          />
+        ))}
+      </Fieldset>
+    );
+  return null;
+}
+
 function bodyOf(spec: CommandSpec, values: Record<string, string>): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const f of spec.fields) {
     // a select shows its first option until one is chosen: that is the value sent
     const v = values[f.name] ?? (f.kind === 'select' ? (f.options[0]?.value ?? '') : '');
-    if (f.kind === 'followups') {
+    if (f.kind === 'paperItems') {
+      const items = paperItemsOf(values, f.name);
+      if (items.length) body[f.name] = items;
+    } else if (f.kind === 'itemResolutions') {
+      const items = f.items.flatMap((it, i) => {
+        const r = (values[`${f.name}[${i}].resolution`] ?? '').trim();
+        return r ? [{ label: it.label, resolution: r }] : [];
+      });
+      if (items.length) body[f.name] = items;
+    } else if (f.kind === 'dissent') {
+      const rows: { memberId: string; text: string }[] = [];
+      for (let i = 0; i < followUpRows(values, f.name); i++) {
+        const memberId = values[`${f.name}[${i}].memberId`] ?? '';
+        const text = (values[`${f.name}[${i}].text`] ?? '').trim();
+        if (memberId || text) rows.push({ memberId, text });
+      }
+      if (rows.length) body[f.name] = rows;
+    } else if (f.kind === 'votes') {
+      const by = (c: string) => f.voters.filter((x) => values[`vote:${x.value}`] === c).map((x) => x.value);
+      body.for = by('for');
+      body.against = by('against');
+      body.abstained = by('abstained');
+    } else if (f.kind === 'followups') {
       const rows: (string | FollowUpInput)[] = [];
       for (let i = 0; i < followUpRows(values, f.name); i++) {
         const [text, owner, due] = (['text', 'owner', 'due'] as const).map((k) => (values[`${f.name}[${i}].${k}`] ?? '').trim());
@@ -209,6 +361,10 @@ export function CommandForm(props: {
       {spec.fields.map((f, i) =>
         f.kind === 'followups' ? (
           <FollowUpsField key={f.name} name={f.name} label={t(f.label)} values={values} set={setValues} error={apiError} />
+        ) : f.kind === 'paperItems' ? (
+          <PaperItemsField key={f.name} name={f.name} label={t(f.label)} values={values} set={setValues} error={apiError} />
+        ) : f.kind === 'itemResolutions' || f.kind === 'dissent' || f.kind === 'votes' ? (
+          <RowFields key={f.name} f={f} values={values} set={setValues} error={apiError} />
         ) : f.kind === 'select' ? (
           <SelectField key={f.name} label={t(f.label)} name={f.name} value={values[f.name] ?? ''} options={f.options} error={apiError} onChange={(v) => setValues({ ...values, [f.name]: v })} />
         ) : (

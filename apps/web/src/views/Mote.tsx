@@ -19,6 +19,7 @@ import { useFeed } from '../api/live';
 import type { CaseDoc, Committee, MeetingDoc, Minutes, MinutesCase } from '../api/types';
 import { useAuth } from '../auth';
 import { caseCommandSpec, CommandForm } from '../components/commands';
+import { DissentView, ItemsView, presentMemberOptions, voterOptions, VotesView } from '../components/decisions';
 import { CaseStateTag, Loading, MeetingStateTag, ProblemAlert } from '../components/ui';
 import { meetingWhen } from './Arshjul';
 import { Attendance, ChangeMeetingForm, Changes } from './MeetingForms';
@@ -26,7 +27,7 @@ import { formatDate, useI18n, type Key } from '../i18n';
 import { href } from '../router';
 
 const DONE = new Set(['endorsement', 'orientation', 'withdrawn', 'draft']);
-const MODE_COMMANDS = ['present', 'record-discussion', 'endorse', 'note', 'postpone', 'withdraw', 'unschedule', 'refer'];
+const MODE_COMMANDS = ['present', 'record-discussion', 'endorse', 'note', 'postpone', 'withdraw', 'unschedule', 'refer', 'vote'];
 
 function Documents({ meeting, kind }: { meeting: MeetingDoc; kind: 'notice' | 'minutes' }) {
   const { t } = useI18n();
@@ -48,7 +49,7 @@ function Documents({ meeting, kind }: { meeting: MeetingDoc; kind: 'notice' | 'm
 }
 
 /** One case in møtemodus: its allowed commands (from the API), each a form. */
-function CasePanel({ item, approves, onDone }: { item: MinutesCase; approves?: ReactNode; onDone(position: number, finished: boolean): void }) {
+function CasePanel({ item, approves, minutes, onDone }: { item: MinutesCase; approves?: ReactNode; minutes: Minutes | null; onDone(position: number, finished: boolean): void }) {
   const { t } = useI18n();
   const [doc, setDoc] = useState<CaseDoc | null>(null);
   const [etag, setEtag] = useState<string | null>(null);
@@ -85,6 +86,8 @@ function CasePanel({ item, approves, onDone }: { item: MinutesCase; approves?: R
       <Paragraph>
         <strong>{t('proposedResolution')}:</strong> {item.proposedResolution || t('dash')}
       </Paragraph>
+      {item.items?.length ? <ItemsView items={item.items} /> : null}
+      {doc?.votes ? <VotesView votes={doc.votes} /> : null}
       <ProblemAlert error={error} />
       <div className="buttons" role="group" aria-label={t('commands')}>
         {allowed.map((c) => (
@@ -97,10 +100,23 @@ function CasePanel({ item, approves, onDone }: { item: MinutesCase; approves?: R
       {open ? (
         <CommandForm
           key={open}
-          spec={caseCommandSpec(open, { typeLabel: (v) => t(`caseType.${v}` as Key), minutesApproval: item.standardItem === 'minutes-approval' })}
+          spec={caseCommandSpec(open, {
+            typeLabel: (v) => t(`caseType.${v}` as Key),
+            minutesApproval: item.standardItem === 'minutes-approval',
+            items: (doc?.items ?? []).map((it) => ({ label: it.label, title: it.title })),
+            members: item.standardItem ? [] : presentMemberOptions(minutes),
+            voters: voterOptions(minutes),
+            referFromDiscussion: item.state === 'discussion',
+          })}
           path={`/api/cases/${encodeURIComponent(item.caseId)}/${open}`}
           ifMatch={etag}
-          initial={open === 'endorse' || open === 'note' ? { resolution: item.proposedResolution } : open === 'record-discussion' ? { summary: item.summary ?? '' } : undefined}
+          initial={
+            open === 'endorse' || open === 'note'
+              ? { resolution: item.proposedResolution, ...Object.fromEntries((doc?.items ?? []).map((it, i) => [`items[${i}].resolution`, it.proposedResolution ?? ''])) }
+              : open === 'record-discussion'
+                ? { summary: item.summary ?? '' }
+                : undefined
+          }
           onCancel={() => setOpen(null)}
           onDone={(a) => {
             setOpen(null);
@@ -210,6 +226,9 @@ function MinutesView({ minutes }: { minutes: Minutes }) {
                 <em>{t('corrections')}:</em> {c.corrections}
               </Paragraph>
             ) : null}
+            {c.items?.length ? <ItemsView items={c.items} /> : null}
+            {c.votes ? <VotesView votes={c.votes} /> : null}
+            {c.dissent?.length ? <DissentView dissent={c.dissent} /> : null}
             {c.late ? (
               <Tag data-color="warning" data-size="sm">
                 {t('late')}
@@ -223,6 +242,25 @@ function MinutesView({ minutes }: { minutes: Minutes }) {
           </li>
         ))}
       </ol>
+      {minutes.writtenProcedures?.length ? (
+        <section aria-labelledby="written-minutes-h" data-written-minutes>
+          <h3 id="written-minutes-h">{t('writtenInMinutes')}</h3>
+          <ul>
+            {minutes.writtenProcedures.map((w) => (
+              <li key={w.caseId}>
+                <a href={href({ view: 'sak', id: w.caseId })}>
+                  {w.number ? t('caseN', { n: w.number }) : ''} {w.title}
+                </a>{' '}
+                ({w.concludedOn}) · {t('writtenTally', { a: w.tally.agree, d: w.tally.disagree })}
+                <Paragraph data-size="sm" className="resolution">
+                  <strong>{t('resolution')}:</strong> {w.resolution}
+                </Paragraph>
+                {w.dissent?.length ? <DissentView dissent={w.dissent} /> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </div>
   );
 }
@@ -430,6 +468,7 @@ export function Mote({ id }: { id: string }) {
           <CasePanel
             key={item.caseId}
             item={item}
+            minutes={minutes}
             approves={approvesOf(item.caseId)}
             onDone={(position, finished) => {
               void meeting.reload(position);

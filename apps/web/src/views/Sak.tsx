@@ -10,9 +10,10 @@ import { useRef, useState, type FormEvent } from 'react';
 import { ApiError, authHeaders, getBlob, request, saveBlob } from '../api/client';
 import { useCommittees, useGet } from '../api/hooks';
 import { useFeed } from '../api/live';
-import type { CaseDoc, DecisionRow, HistoryEntry, MeetingSummary, Minutes } from '../api/types';
+import type { CaseDoc, Committee, DecisionRow, HistoryEntry, MeetingSummary, Minutes } from '../api/types';
 import { useAuth } from '../auth';
-import { caseCommandSpec, CommandForm } from '../components/commands';
+import { caseCommandSpec, CommandForm, paperItemValues } from '../components/commands';
+import { CaseDecisionDetails, committeeMemberOptions, presentMemberOptions, voterOptions, WrittenProcedurePanel } from '../components/decisions';
 import { MachineDiagram } from '../components/MachineDiagram';
 import { CaseStateTag, Loading, ProblemAlert } from '../components/ui';
 import { formatTime, useI18n, type Key } from '../i18n';
@@ -108,15 +109,20 @@ export function Sak({ id }: { id: string }) {
   const [open, setOpen] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const lastRow = useRef<string | null>(null);
+  // the meeting's minutes (its attendance: who may vote and dissent) and the committee (written procedure: its members dissent)
+  const [minutes, setMinutes] = useState<Minutes | null>(null);
+  const committeeDoc = useGet<Committee>(doc && auth.signedIn ? `/api/committees/${encodeURIComponent(doc.committee)}` : null);
   const reload = (p: number) => {
     void c.reload(p);
     void history.reload(p);
   };
   useFeed<Minutes | null, Minutes | null>(doc?.meetingId ? `/api/live/meetings/${encodeURIComponent(doc.meetingId as unknown as string)}` : null, {
     onSnapshot: (m) => {
+      setMinutes(m);
       lastRow.current = JSON.stringify(m?.cases.find((x) => x.caseId === id) ?? null);
     },
     onChange: (m, p) => {
+      setMinutes(m);
       // only when this case's row in the minutes changed
       const row = JSON.stringify(m?.cases.find((x) => x.caseId === id) ?? null);
       if (row !== lastRow.current) reload(p);
@@ -143,6 +149,9 @@ export function Sak({ id }: { id: string }) {
     });
   const committeeOptions = committees.map((x) => ({ value: x.code, label: `${x.code} – ${x.name}` }));
   const commands = doc.allowedCommands ?? [];
+  const written = !doc.meetingId && !!doc.writtenProcedure;
+  const items = (doc.items ?? []).map((it) => ({ label: it.label, title: it.title }));
+  const itemInitial = Object.fromEntries((doc.items ?? []).map((it, i) => [`items[${i}].resolution`, it.proposedResolution ?? '']));
   return (
     <>
       <Heading level={1} tabIndex={-1}>
@@ -198,7 +207,16 @@ export function Sak({ id }: { id: string }) {
           <dt>{t('matter')}</dt>
           <dd>{doc.matterId}</dd>
         </dl>
+        <CaseDecisionDetails doc={doc} />
       </section>
+      {doc.writtenProcedure ? (
+        <WrittenProcedurePanel
+          caseId={id}
+          wp={doc.writtenProcedure}
+          canAnswer={auth.signedIn && !commands.includes('endorse') && !commands.includes('note')}
+          onAnswered={(p) => reload(p)}
+        />
+      ) : null}
       <Attachments
         caseId={id}
         list={((doc as unknown as { attachments?: Attachment[] }).attachments ?? [])}
@@ -220,16 +238,24 @@ export function Sak({ id }: { id: string }) {
         {open ? (
           <CommandForm
             key={open}
-            spec={caseCommandSpec(open, { meetings: meetingOptions, committees: committeeOptions, typeLabel: (v) => t(`caseType.${v}` as Key) })}
+            spec={caseCommandSpec(open, {
+              meetings: meetingOptions,
+              committees: committeeOptions,
+              typeLabel: (v) => t(`caseType.${v}` as Key),
+              items,
+              members: written ? committeeMemberOptions(committeeDoc.data) : presentMemberOptions(minutes),
+              voters: voterOptions(minutes),
+              referFromDiscussion: doc.state === 'discussion',
+            })}
             path={open === 'edit' ? path : `${path}/${open}`}
             method={open === 'edit' ? 'PATCH' : 'POST'}
             ifMatch={etag}
             transform={open === 'schedule' ? (b) => (lateIds.has(String(b.meetingId)) ? { ...b, late: true } : b) : undefined}
             initial={
               open === 'endorse' || open === 'note'
-                ? { resolution: doc.proposedResolution }
+                ? { resolution: doc.proposedResolution, ...itemInitial }
                 : open === 'edit'
-                  ? { title: doc.title, proposedResolution: doc.proposedResolution, purpose: String(paper.purpose ?? ''), background: String(paper.background ?? '') }
+                  ? { title: doc.title, proposedResolution: doc.proposedResolution, purpose: String(paper.purpose ?? ''), background: String(paper.background ?? ''), ...paperItemValues('items', doc.items) }
                   : undefined
             }
             onCancel={() => setOpen(null)}

@@ -11,7 +11,7 @@ import { ApiError, get, post } from '../api/client';
 import { useCommitteeChoice, useCommittees } from '../api/hooks';
 import type { CaseState, FollowUp, MeetingSummary, PortfolioProject, WorklistItem, WorklistPage } from '../api/types';
 import { useAuth } from '../auth';
-import { CASE_TYPE_VALUES } from '../components/commands';
+import { CASE_TYPE_VALUES, PaperItemsField, paperItemsOf } from '../components/commands';
 import { CaseStateTag, Loading, ProblemAlert, SelectField, TextField } from '../components/ui';
 import { useI18n, type Key } from '../i18n';
 import { go, href } from '../router';
@@ -40,6 +40,8 @@ function NewCase({ committee, onCreated }: { committee: string; onCreated(id: st
     if (pick.projectIds.size) body.projectIds = [...pick.projectIds];
     if (pick.meetsFollowUps.size) body.meetsFollowUps = [...pick.meetsFollowUps];
     if (exempt) body.exemption = { basis: 'offl. § 14' };
+    const items = paperItemsOf(v, 'items');
+    if (items.length) body.items = items;
     try {
       const a = await post<{ id: string }>('/api/cases', body);
       onCreated(a.data.id);
@@ -62,6 +64,7 @@ function NewCase({ committee, onCreated }: { committee: string; onCreated(id: st
       <TextField label={t('purpose')} name="purpose" multiline value={v.purpose ?? ''} onChange={set('purpose')} error={apiError} />
       <TextField label={t('background')} name="background" multiline value={v.background ?? ''} onChange={set('background')} error={apiError} />
       <TextField label={t('proposedResolution')} name="proposedResolution" multiline required value={v.proposedResolution ?? ''} onChange={set('proposedResolution')} error={apiError} />
+      <PaperItemsField name="items" label={t('paperItems')} values={v} set={setV} error={apiError} />
       <TextField label={t('caseOfficer')} name="caseOfficer" value={v.caseOfficer ?? ''} onChange={set('caseOfficer')} error={apiError} />
       <TextField label={t('responsible')} name="responsible" value={v.responsible ?? ''} onChange={set('responsible')} error={apiError} />
       <TextField label={t('matterId')} name="matterId" description={t('matterIdHelp')} value={v.matterId ?? ''} onChange={set('matterId')} error={apiError} />
@@ -84,6 +87,34 @@ function NewCase({ committee, onCreated }: { committee: string; onCreated(id: st
       <Checkbox label={t('exempt')} value="exempt" checked={exempt} onChange={(e) => setExempt(e.target.checked)} data-field="exemption" />
       <Button type="submit">{t('createCase')}</Button>
     </form>
+  );
+}
+
+/** The committee's cases in written procedure (in discussion without a meeting): where members answer. */
+function OpenWrittenProcedures({ committee }: { committee: string }) {
+  const { t } = useI18n();
+  const [rows, setRows] = useState<WorklistItem[] | null>(null);
+  useEffect(() => {
+    setRows(null);
+    void get<WorklistPage>('/api/cases', { committee, state: 'discussion', limit: 100 })
+      .then((a) => setRows(a.data.items.filter((x) => !x.meetingId)))
+      .catch(() => setRows([]));
+  }, [committee]);
+  if (!rows) return null;
+  return (
+    <section aria-labelledby="written-list-h" data-open-written>
+      <h2 id="written-list-h">{t('openWritten')}</h2>
+      {rows.length === 0 ? <Paragraph>{t('noOpenWritten')}</Paragraph> : null}
+      <ul>
+        {rows.map((r) => (
+          <li key={r.id}>
+            <a href={href({ view: 'sak', id: r.id })}>
+              {r.number ? t('caseN', { n: r.number }) : ''} {r.title}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -159,6 +190,7 @@ export function Saksliste() {
         <SelectField label={t('meeting')} name="meetingId" value={meetingId} onChange={setMeetingId} options={[{ value: '', label: t('allMeetings') }, ...meetings.map((m) => ({ value: m.id, label: t('meetingN', { n: m.number }) }))]} />
         <TextField label={t('search')} name="q" type="search" value={q} onChange={setQ} />
       </form>
+      {auth.signedIn && committee ? <OpenWrittenProcedures committee={committee} /> : null}
       {auth.signedIn && committee ? (
         <Button variant={creating ? 'secondary' : 'primary'} aria-expanded={creating} onClick={() => setCreating(!creating)} id="new-case-button">
           {t('newCase')}
