@@ -1,0 +1,226 @@
+/**
+ * Issue 11's decisions through the workbench (apps/web, built into dist/web) in a real Chromium
+ * against a real server on an empty store: a case with two sub-items created on the *Ny sak* form;
+ * in møtemodus, with a member absent and her deputy standing in, a vote (*Votering*: the tally and
+ * the names, the deputy among them) and an endorsement with a dissent and a vedtak per sub-item,
+ * all shown in the minutes; then a written procedure (*skriftlig behandling*) opened by the
+ * secretariat on the Sak page, answered by a member signed in with her own token in her own
+ * browser page (the first write members make), the answers and the tally seen by the secretariat,
+ * and concluded with *Vedta*.
+ *
+ * Needs Debian's Chromium at /usr/bin/chromium and the built web (`npm run build`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { webDir } from '../src/web/web.module.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
+import { startServer, tempDir, TEST_TOKENS, type Server } from './harness.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const SEC = 'tok-secretariat-nehs';
+const ADMIN = 'tok-admin';
+const LOFTHUS = 'tok-lofthus';
+const WAIT = { timeout: 15_000 };
+const SHOTS = path.join(process.cwd(), 'screenshots');
+const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+describe("the workbench: issue 11's votes, dissent, sub-items and written procedure through the page", () => {
+  let server: Server;
+  let browser: Browser;
+  let dataDir: string;
+  let meetingId = '';
+  const errors: string[] = [];
+  const members: Record<string, string> = {};
+
+  async function call(token: string, method: string, p: string, json?: unknown): Promise<any> {
+    const r = await server.req(method, p, { token, json });
+    if (r.status >= 300) throw new Error(`${method} ${p} → ${r.status}: ${r.text}`);
+    return r.json;
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (npm test installs it).`);
+    if (!existsSync(path.join(webDir(), 'index.html'))) throw new Error(`The workbench is not built (${webDir()}): run npm run build (npm test builds it first).`);
+    mkdirSync(SHOTS, { recursive: true });
+    dataDir = tempDir('saksflyt-workbench-decisions-');
+    const tokens = path.join(dataDir, 'tokens.json');
+    writeFileSync(tokens, JSON.stringify({ ...TEST_TOKENS, [LOFTHUS]: { name: 'Cathrine M. Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] } }));
+    server = await startServer({ dataDir, env: { AUTH_TOKENS_FILE: tokens } });
+    await call(ADMIN, 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });
+    for (const [key, name, organisation, role] of [
+      ['chair', 'Bjørn Inge Larsen', 'Helse- og omsorgsdepartementet', 'chair'],
+      ['lofthus', 'Cathrine M. Lofthus', 'Helse Sør-Øst RHF', 'member'],
+      ['stoltenberg', 'Camilla Stoltenberg', 'Folkehelseinstituttet', 'member'],
+      ['observer', 'Håkon Grimstad', 'Norsk Helsenett SF', 'observer'],
+    ])
+      members[key!] = (await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role })).id;
+    members.deputy = (await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name: 'Ingrid Vara', organisation: 'Helse Sør-Øst RHF', role: 'deputy', deputyFor: members.stoltenberg })).id;
+    meetingId = (await call(SEC, 'POST', '/api/committees/NEHS/meetings', { date: isoDay(0), place: 'Helsedirektoratet' })).id;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('sub-items on the new case, a vote with a deputy standing in, endorse with dissent and per-item vedtak, a written procedure answered by a member and concluded', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
+    const page: Page = await ctx.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    const found: string[] = [];
+    const axe = async (p: Page, where: string) => {
+      const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).options({ resultTypes: ['violations'] }).analyze();
+      for (const v of r.violations) if (v.impact === 'serious' || v.impact === 'critical') found.push(`${where}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    };
+    const signIn = async (p: Page, token: string, at: string) => {
+      await p.goto(`${server.url}/#/${at}`);
+      await p.fill('#token', token);
+      await p.click('form.signin button[type=submit]');
+      await p.waitForSelector('.signin[data-signed-in="true"]', WAIT);
+    };
+    await signIn(page, SEC, 'saker');
+
+    // Ny sak with two sub-items (NR. 1, NR. 2), each with its proposal.
+    await page.click('#new-case-button');
+    const form = page.locator('#new-case');
+    await form.locator('[data-field="title"]').fill('Nasjonal tjenesteleverandør');
+    await form.locator('[data-field="proposedResolution"]').fill('NEHS slutter seg til forslaget.');
+    await form.locator('[data-field="items[0].title"]').fill('Etablering av Norsk helsenett som leverandør');
+    await form.locator('[data-field="items[0].proposedResolution"]').fill('Tilslutning til etableringen.');
+    await form.locator('[data-add-item]').click();
+    expect(await form.locator('[data-field="items[1].label"]').inputValue()).toBe('NR. 2');
+    await form.locator('[data-field="items[1].title"]').fill('Finansiering');
+    await axe(page, 'new case with sub-items');
+    await form.locator('button[type=submit]').click();
+    await page.waitForURL(/#\/sak\//, WAIT);
+    const caseId = decodeURIComponent(new URL(page.url()).hash.replace('#/sak/', ''));
+    await page.waitForSelector('[data-items] li[data-item="NR. 2"]', WAIT);
+    const created = await call(SEC, 'GET', `/api/cases/${caseId}`);
+    expect(created.items).toEqual([
+      { label: 'NR. 1', title: 'Etablering av Norsk helsenett som leverandør', proposedResolution: 'Tilslutning til etableringen.' },
+      { label: 'NR. 2', title: 'Finansiering' },
+    ]);
+    await call(SEC, 'POST', `/api/cases/${caseId}/schedule`, { meetingId });
+    await call(SEC, 'POST', `/api/meetings/${meetingId}/notice`, {});
+
+    // Møtet opens: Stoltenberg absent, her deputy standing in.
+    await page.goto(`${server.url}/#/mote/${encodeURIComponent(meetingId)}`);
+    const att = page.locator('#attendance');
+    await att.waitFor(WAIT);
+    await att.locator(`input[value="${members.stoltenberg}"]`).uncheck();
+    await att.locator(`input[value="${members.deputy}"]`).check();
+    await att.locator('button[type=submit]').click();
+    await page.waitForSelector('.meeting-mode', WAIT);
+    await page.click(`.agenda li[data-case="${caseId}"] button`);
+    const panel = page.locator(`.case-panel[data-case="${caseId}"]`);
+    await panel.waitFor(WAIT);
+    const run = async (cmd: string, fill: (f: ReturnType<Page['locator']>) => Promise<void>, where?: string) => {
+      await panel.locator(`[data-command-button="${cmd}"]`).click(WAIT);
+      const f = panel.locator(`form[data-command="${cmd}"]`);
+      await fill(f);
+      if (where) await axe(page, where);
+      await f.locator('button[type=submit]').click();
+      await f.waitFor({ state: 'detached', ...WAIT });
+    };
+    await run('present', (f) => f.locator('[data-field="presenter"]').fill('Bjørn Inge Larsen'));
+
+    // Votering: the voters offered are the present, entitled ones (the deputy, not the observer or the absent member).
+    await panel.locator('[data-command-button="vote"]').click(WAIT);
+    const vote = panel.locator('form[data-command="vote"]');
+    expect(await vote.locator(`[data-field="vote:${members.deputy}"]`).count()).toBe(1);
+    expect(await vote.locator(`[data-field="vote:${members.observer}"]`).count()).toBe(0);
+    expect(await vote.locator(`[data-field="vote:${members.stoltenberg}"]`).count()).toBe(0);
+    await vote.locator(`[data-field="vote:${members.chair}"] select`).selectOption('for');
+    await vote.locator(`[data-field="vote:${members.deputy}"] select`).selectOption('for');
+    await vote.locator(`[data-field="vote:${members.lofthus}"] select`).selectOption('against');
+    await axe(page, 'vote');
+    await vote.locator('button[type=submit]').click();
+    await vote.waitFor({ state: 'detached', ...WAIT });
+    await panel.locator('[data-votes] li[data-vote="for"]:has-text("For (2)")').waitFor(WAIT);
+    expect(await panel.locator('[data-votes] li[data-vote="for"]').innerText()).toContain('Ingrid Vara');
+    expect(await panel.locator('[data-votes] li[data-vote="against"]').innerText()).toContain('Mot (1): Cathrine M. Lofthus');
+
+    // Vedta with a dissent (Lofthus) and a vedtak per sub-item (prefilled from the proposals).
+    await run(
+      'endorse',
+      async (f) => {
+        expect(await f.locator('[data-field="items[0].resolution"]').inputValue()).toBe('Tilslutning til etableringen.');
+        await f.locator('[data-field="items[1].resolution"]').fill('Finansieres over statsbudsjettet.');
+        await f.locator('[data-field="dissent[0].memberId"] select').selectOption(members.lofthus!);
+        await f.locator('[data-field="dissent[0].text"]').fill('Helse Sør-Øst kan ikke slutte seg til finansieringen.');
+      },
+      'endorse with dissent and sub-items',
+    );
+    const decided = await call(SEC, 'GET', `/api/cases/${caseId}`);
+    expect(decided.state).toBe('endorsement');
+    expect(decided.itemResolutions).toEqual([
+      { label: 'NR. 1', resolution: 'Tilslutning til etableringen.' },
+      { label: 'NR. 2', resolution: 'Finansieres over statsbudsjettet.' },
+    ]);
+    expect(decided.dissent).toMatchObject([{ memberId: members.lofthus, text: 'Helse Sør-Øst kan ikke slutte seg til finansieringen.' }]);
+    expect(decided.votes.tally).toEqual({ for: 2, against: 1, abstained: 0 });
+    // the minutes as they are written: Votering, Dissens, the sub-items with their vedtak
+    const inMinutes = page.locator(`.minutes-cases > li[data-case="${caseId}"]`);
+    await inMinutes.locator('[data-dissent-list]:has-text("Cathrine M. Lofthus (Helse Sør-Øst RHF): Helse Sør-Øst kan ikke")').waitFor(WAIT);
+    expect(await inMinutes.locator('[data-votes]').innerText()).toMatch(/Votering[\s\S]*For \(2\)[\s\S]*Ingrid Vara/);
+    expect(await inMinutes.locator('[data-items] li[data-item="NR. 2"]').innerText()).toContain('Finansieres over statsbudsjettet.');
+    await page.screenshot({ path: path.join(SHOTS, 'mote-votering-dissens-1280.png'), fullPage: true });
+
+    // Skriftlig behandling: opened by the secretariat on the Sak page of a draft case.
+    const w = (await call(SEC, 'POST', '/api/cases', { committee: 'NEHS', title: 'Høring: forskrift om e-helseløsninger', type: 'endorsement', proposedResolution: 'NEHS støtter høringssvaret.' })).id as string;
+    await page.goto(`${server.url}/#/sak/${encodeURIComponent(w)}`);
+    await page.locator('[data-command-button="written-procedure"]').click(WAIT);
+    const open = page.locator('form[data-command="written-procedure"]');
+    await open.locator('[data-field="deadline"]').fill(isoDay(14));
+    await axe(page, 'open written procedure');
+    await open.locator('button[type=submit]').click();
+    await page.waitForSelector('[data-written-procedure="open"]', WAIT);
+    expect((await call(SEC, 'GET', `/api/cases/${w}`)).writtenProcedure).toMatchObject({ deadline: isoDay(14), concludedAt: null, answers: [] });
+
+    // A member, signed in with her own token in her own page, finds it and answers.
+    const memberCtx = await browser.newContext({ viewport: { width: 375, height: 800 }, locale: 'nb-NO' });
+    const mp = await memberCtx.newPage();
+    mp.on('pageerror', (e) => errors.push(e.message));
+    await signIn(mp, LOFTHUS, 'saker');
+    const link = mp.locator(`[data-open-written] a[href="#/sak/${encodeURIComponent(w)}"]`);
+    await link.click(WAIT);
+    const answer = mp.locator('#written-answer');
+    await answer.waitFor(WAIT);
+    await answer.getByLabel('Enig', { exact: true }).check();
+    await answer.locator('[data-field="comment"]').fill('Støtter svaret, med merknad om personvern.');
+    await axe(mp, 'written answer (member, 375 px)');
+    await answer.locator('button[type=submit]').click();
+    await mp.waitForSelector('[data-written-answers]:has-text("Cathrine M. Lofthus (Helse Sør-Øst RHF): Enig – Støtter svaret")', WAIT);
+    expect(await mp.locator('[data-written-tally]').innerText()).toBe('Enig: 1 · Uenig: 0');
+    await mp.screenshot({ path: path.join(SHOTS, 'sak-skriftlig-svar-375.png'), fullPage: true });
+    await memberCtx.close();
+
+    // The secretariat sees the answer and the tally, and concludes with Vedta.
+    await page.reload();
+    await page.waitForSelector('[data-written-answers]:has-text("Cathrine M. Lofthus")', WAIT);
+    expect(await page.locator('[data-written-tally]').innerText()).toBe('Enig: 1 · Uenig: 0');
+    expect(await page.locator('#written-answer').count()).toBe(0);
+    await page.locator('[data-command-button="endorse"]').click(WAIT);
+    const endorse = page.locator('form[data-command="endorse"]');
+    await endorse.locator('button[type=submit]').click();
+    await page.waitForSelector('[data-written-procedure="concluded"]', WAIT);
+    const concluded = await call(SEC, 'GET', `/api/cases/${w}`);
+    expect(concluded.state).toBe('endorsement');
+    expect(concluded.writtenProcedure.tally).toEqual({ agree: 1, disagree: 0 });
+    const row = ((await call(SEC, 'GET', '/api/decisions')) as any[]).find((r) => r.caseId === w);
+    expect(row).toMatchObject({ writtenProcedure: true, resolution: 'NEHS støtter høringssvaret.' });
+    await ctx.close();
+
+    expect(found).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
