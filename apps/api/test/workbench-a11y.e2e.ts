@@ -11,14 +11,14 @@
  * (`Last-Event-ID`) and shows the change it missed, without a reload.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { LiveService } from '../src/live/live.service.js';
 import { webDir } from '../src/web/web.module.js';
 import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
-import { startServer, tempDir, type Server } from './harness.js';
+import { startServer, tempDir, TEST_TOKENS, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
@@ -34,7 +34,7 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
   let browser: Browser;
   let dataDir: string;
   const errors: string[] = [];
-  const ids = { meeting1: '', caseA: '' };
+  const ids = { meeting1: '', caseA: '', referred: '', written: '' };
 
   async function call(token: string, method: string, p: string, json?: unknown): Promise<any> {
     const r = await server.req(method, p, { token, json });
@@ -47,7 +47,10 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
     if (!existsSync(path.join(webDir(), 'index.html'))) throw new Error(`The workbench is not built (${webDir()}): run npm run build (npm test builds it first).`);
     mkdirSync(SHOTS, { recursive: true });
     dataDir = tempDir('saksflyt-workbench-a11y-');
-    server = await startServer({ dataDir });
+    // a member's own token (issue 11: members answer a written procedure)
+    const tokens = path.join(dataDir, 'tokens.json');
+    writeFileSync(tokens, JSON.stringify({ ...TEST_TOKENS, 'tok-lofthus': { name: 'Cathrine M. Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] } }));
+    server = await startServer({ dataDir, env: { AUTH_TOKENS_FILE: tokens } });
     await call(ADMIN, 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });
     const members: string[] = [];
     for (const [name, organisation, role] of [
@@ -62,7 +65,7 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
     const year = new Date().getFullYear();
     const m = await call(SEC, 'POST', '/api/committees/NEHS/meetings', { date: `${year}-01-15`, startTime: '10:00', endTime: '15:00', place: 'Radisson Blu Gardermoen' });
     ids.meeting1 = m.id;
-    const c = await call(SEC, 'POST', '/api/cases', { committee: 'NEHS', title: 'Nasjonal e-helseportefølje', type: 'endorsement', proposedResolution: 'Nasjonalt e-helsestyre gir sin tilslutning.', projectIds: ['195'] });
+    const c = await call(SEC, 'POST', '/api/cases', { committee: 'NEHS', title: 'Nasjonal e-helseportefølje', type: 'endorsement', proposedResolution: 'Nasjonalt e-helsestyre gir sin tilslutning.', projectIds: ['195'], items: [{ label: 'NR. 1', title: 'Porteføljestyring', proposedResolution: 'Tilslutning til styringsmodellen.' }, { label: 'NR. 2', title: 'Finansiering' }] });
     ids.caseA = c.id;
     await call(SEC, 'POST', `/api/cases/${c.id}/schedule`, { meetingId: m.id });
     await call(SEC, 'POST', `/api/meetings/${m.id}/notice`, {});
@@ -71,13 +74,22 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
     for (const item of (await call(SEC, 'GET', `/api/meetings/${m.id}`)).agenda as { caseId: string; type: string }[]) {
       await call(SEC, 'POST', `/api/cases/${item.caseId}/present`, { presenter: 'Bjørn Inge Larsen' });
       if (item.caseId === c.id) await call(SEC, 'POST', `/api/cases/${item.caseId}/record-discussion`, { summary: 'Drøftet.', followUps: ['Status settes på agendaen for neste møte.', { text: 'Avklare finansiering', owner: 'Helse Sør-Øst RHF', due: `${year}-01-20` }] });
-      await call(SEC, 'POST', `/api/cases/${item.caseId}/${item.type === 'orientation' ? 'note' : 'endorse'}`, { resolution: 'Vedtatt som foreslått.' });
+      // issue 11: a vote with the deputy standing in, a dissent and a vedtak per sub-item
+      if (item.caseId === c.id) await call(SEC, 'POST', `/api/cases/${item.caseId}/vote`, { for: [members[0]], against: [deputy] });
+      const extras = item.caseId === c.id ? { dissent: [{ memberId: deputy, text: 'Helse Sør-Øst kan ikke slutte seg til finansieringen.' }], items: [{ label: 'NR. 1', resolution: 'Tilslutning.' }, { label: 'NR. 2', resolution: 'Over statsbudsjettet.' }] } : {};
+      await call(SEC, 'POST', `/api/cases/${item.caseId}/${item.type === 'orientation' ? 'note' : 'endorse'}`, { resolution: 'Vedtatt som foreslått.', ...extras });
     }
     await call(SEC, 'POST', `/api/meetings/${m.id}/adjourn`, {});
     // an extraordinary webinar over two days, and a meeting cancelled (Avlyst on the timeline)
     await call(SEC, 'POST', '/api/committees/NEHS/meetings', { date: `${year}-06-10`, endDate: `${year}-06-11`, place: 'Teams', kind: 'extraordinary', format: 'webinar' });
     const cancelled = await call(SEC, 'POST', '/api/committees/NEHS/meetings', { date: `${year}-09-15`, place: 'Helsedirektoratet' });
     await call(SEC, 'POST', `/api/meetings/${cancelled.id}/cancel`, { reason: 'For få saker' });
+    // issue 11: the vedtak referred on to NUIT (Oversendt fra, with the dissent), and an open written procedure with a member's answer
+    await call(ADMIN, 'POST', '/api/committees', { code: 'NUIT', name: 'Nasjonalt utvalg for IT-prioritering' });
+    ids.referred = (await call(SEC, 'POST', `/api/cases/${c.id}/refer`, { toCommittee: 'NUIT', type: 'endorsement' })).referredCaseId;
+    ids.written = (await call(SEC, 'POST', '/api/cases', { committee: 'NEHS', title: 'Høring: forskrift om e-helseløsninger', type: 'endorsement', proposedResolution: 'NEHS støtter høringssvaret.' })).id;
+    await call(SEC, 'POST', `/api/cases/${ids.written}/written-procedure`, { deadline: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) });
+    await call('tok-lofthus', 'POST', `/api/cases/${ids.written}/written-procedure/responses`, { answer: 'disagree', comment: 'Personvernet må utredes.' });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
@@ -104,7 +116,7 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
   }
 
   it('every view has no serious or critical axe violation (WCAG 2.1 A/AA), in bokmål and English, at desktop and phone width; a screenshot of each', async () => {
-    const views = ['#/arshjul', '#/saker', `#/mote/${ids.meeting1}`, `#/sak/${ids.caseA}`, '#/vedtak', '#/portefolje', '#/oppfolging', '#/medlemmer', '#/revisjon'];
+    const views = ['#/arshjul', '#/saker', `#/mote/${ids.meeting1}`, `#/sak/${ids.caseA}`, '#/vedtak', '#/portefolje', '#/oppfolging', '#/medlemmer', '#/revisjon', `#/sak/${ids.referred}`, `#/sak/${ids.written}`];
     const found: string[] = [];
     // one page per width and language; the views are reached the way a user does (the hash route), not by reloading the page
     const t0 = Date.now();
@@ -127,7 +139,7 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
             axeMs += Date.now() - ta;
             for (const v of result.violations)
               if (v.impact === 'serious' || v.impact === 'critical') found.push(`${view} ${lang} ${width}px: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-            const name = view.replace(/^#\//, '').replace(/\/.*/, '');
+            const name = view === `#/sak/${ids.referred}` ? 'sak-oversendt' : view === `#/sak/${ids.written}` ? 'sak-skriftlig' : view.replace(/^#\//, '').replace(/\/.*/, '');
             await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}-${width}.png`), fullPage: true });
             // the page itself never scrolls sideways (tables scroll in their own box)
             expect({ view, width, overflow: await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth) }).toEqual({ view, width, overflow: 0 });
