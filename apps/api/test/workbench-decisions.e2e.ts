@@ -3,7 +3,7 @@
  * against a real server on an empty store: a case with two sub-items created on the *Ny sak* form;
  * in møtemodus, with a member absent and her deputy standing in, a vote (*Votering*: the tally and
  * the names, the deputy among them) and an endorsement with a dissent and a vedtak per sub-item,
- * all shown in the minutes; then a written procedure (*skriftlig behandling*) opened by the
+ * all shown in the minutes; a later case citing "N/YY NR. 2" on the *Ny sak* form; then a written procedure (*skriftlig behandling*) opened by the
  * secretariat on the Sak page, answered by a member signed in with her own token in her own
  * browser page (the first write members make), the answers and the tally seen by the secretariat,
  * and concluded with *Vedta*.
@@ -192,9 +192,20 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
     expect(await inMinutes.locator('[data-items] li[data-item="NR. 2"]').innerText()).toContain('Finansieres over statsbudsjettet.');
     await page.screenshot({ path: path.join(SHOTS, 'mote-votering-dissens-1280.png'), fullPage: true });
 
-    // Skriftlig behandling: opened by the secretariat on the Sak page of a draft case.
-    const w = (await call(SEC, 'POST', '/api/cases', { committee: 'NEHS', title: 'Høring: forskrift om e-helseløsninger', type: 'endorsement', proposedResolution: 'NEHS støtter høringssvaret.' })).id as string;
-    await page.goto(`${server.url}/#/sak/${encodeURIComponent(w)}`);
+    // A new case citing the decided case's NR. 2 ("N/YY NR. 2" in meetsFollowUps), shown linked on its page.
+    const citation = `${decided.number} NR. 2`;
+    await page.goto(`${server.url}/#/saker`);
+    await page.click('#new-case-button');
+    await form.locator('[data-field="title"]').fill('Høring: forskrift om e-helseløsninger');
+    await form.locator('[data-field="proposedResolution"]').fill('NEHS støtter høringssvaret.');
+    await form.locator('textarea[name="meetsFollowUps"]').fill(citation);
+    await form.locator('button[type=submit]').click();
+    await page.waitForURL(/#\/sak\//, WAIT);
+    const w = decodeURIComponent(new URL(page.url()).hash.replace('#/sak/', ''));
+    await page.waitForSelector(`[data-cited-items] a[href="#/sak/${encodeURIComponent(caseId)}"]:has-text("${citation}")`, WAIT);
+    expect((await call(SEC, 'GET', `/api/cases/${w}`)).citedItems).toMatchObject([{ citation, caseId, label: 'NR. 2', title: 'Finansiering' }]);
+
+    // Skriftlig behandling: opened by the secretariat on the Sak page of that draft case.
     await page.locator('[data-command-button="written-procedure"]').click(WAIT);
     const open = page.locator('form[data-command="written-procedure"]');
     await open.locator('[data-field="deadline"]').fill(isoDay(14));

@@ -335,6 +335,8 @@ const nb = {
   noOpenWritten: 'Ingen saker til skriftlig behandling.',
   writtenInMinutes: 'Saker behandlet ved skriftlig behandling',
   deadline: 'Svarfrist',
+  citeItems: 'Viser til underpunkter',
+  citeItemsHelp: 'Én per linje, f.eks. «50/18 NR. 2» eller «NUFA 12/19 NR. 1».',
 };
 
 export type Key = keyof typeof nb;
@@ -661,6 +663,8 @@ const en: Record<Key, string> = {
   noOpenWritten: 'No cases in written procedure.',
   writtenInMinutes: 'Cases decided by written procedure',
   deadline: 'Deadline for answers',
+  citeItems: 'Cites sub-items',
+  citeItemsHelp: 'One per line, e.g. “50/18 NR. 2” or “NUFA 12/19 NR. 1”.',
 };
 
 export type Lang = 'nb' | 'en';

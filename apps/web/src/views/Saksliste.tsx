@@ -12,7 +12,7 @@ import { useCommitteeChoice, useCommittees } from '../api/hooks';
 import type { CaseState, FollowUp, MeetingSummary, PortfolioProject, WorklistItem, WorklistPage } from '../api/types';
 import { useAuth } from '../auth';
 import { CASE_TYPE_VALUES, PaperItemsField, paperItemsOf } from '../components/commands';
-import { CaseStateTag, Loading, ProblemAlert, SelectField, TextField } from '../components/ui';
+import { CaseStateTag, lines, Loading, ProblemAlert, SelectField, TextField } from '../components/ui';
 import { useI18n, type Key } from '../i18n';
 import { go, href } from '../router';
 
@@ -38,7 +38,9 @@ function NewCase({ committee, onCreated }: { committee: string; onCreated(id: st
     const body: Record<string, unknown> = { committee, title: v.title ?? '', type: v.type, proposedResolution: v.proposedResolution ?? '' };
     for (const k of ['background', 'purpose', 'caseOfficer', 'responsible', 'matterId']) if (v[k]) body[k] = v[k];
     if (pick.projectIds.size) body.projectIds = [...pick.projectIds];
-    if (pick.meetsFollowUps.size) body.meetsFollowUps = [...pick.meetsFollowUps];
+    // meetsFollowUps takes follow-up ids and sub-item citations ("50/18 NR. 2")
+    const cited = lines(v.citations ?? '');
+    if (pick.meetsFollowUps.size || cited.length) body.meetsFollowUps = [...pick.meetsFollowUps, ...cited];
     if (exempt) body.exemption = { basis: 'offl. § 14' };
     const items = paperItemsOf(v, 'items');
     if (items.length) body.items = items;
@@ -84,6 +86,7 @@ function NewCase({ committee, onCreated }: { committee: string; onCreated(id: st
           ))}
         </Fieldset>
       ) : null}
+      <TextField label={t('citeItems')} name="meetsFollowUps" description={t('citeItemsHelp')} multiline value={v.citations ?? ''} onChange={set('citations')} error={apiError} />
       <Checkbox label={t('exempt')} value="exempt" checked={exempt} onChange={(e) => setExempt(e.target.checked)} data-field="exemption" />
       <Button type="submit">{t('createCase')}</Button>
     </form>
