@@ -51,6 +51,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
     writeFileSync(tokens, JSON.stringify({ ...TEST_TOKENS, [LOFTHUS]: { name: 'Cathrine M. Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] } }));
     server = await startServer({ dataDir, env: { AUTH_TOKENS_FILE: tokens } });
     await call(ADMIN, 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });
+    await call(ADMIN, 'POST', '/api/committees', { code: 'NUIT', name: 'Nasjonalt utvalg for IT-prioritering' });
     for (const [key, name, organisation, role] of [
       ['chair', 'Bjørn Inge Larsen', 'Helse- og omsorgsdepartementet', 'chair'],
       ['lofthus', 'Cathrine M. Lofthus', 'Helse Sør-Øst RHF', 'member'],
@@ -165,6 +166,14 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
     await panel.locator('[data-votes] li[data-vote="for"]:has-text("For (2)")').waitFor(WAIT);
     expect(await panel.locator('[data-votes] li[data-vote="for"]').innerText()).toContain('Ingrid Vara');
     expect(await panel.locator('[data-votes] li[data-vote="against"]').innerText()).toContain('Mot (1): Cathrine M. Lofthus');
+
+    // Oversend from discussion (before a decision) asks for a reason; left unsent here.
+    await panel.locator('[data-command-button="refer"]').click(WAIT);
+    const refer = panel.locator('form[data-command="refer"]');
+    expect(await refer.locator('[data-field="reason"]').getAttribute('required')).not.toBeNull();
+    expect(await refer.locator('[data-field="toCommittee"] option').allInnerTexts()).toEqual(['NUIT – Nasjonalt utvalg for IT-prioritering']);
+    await refer.locator('button[type=button]:has-text("Avbryt")').click();
+    await refer.waitFor({ state: 'detached', ...WAIT });
 
     // Vedta with a dissent (Lofthus) and a vedtak per sub-item (prefilled from the proposals).
     await run(

@@ -14,7 +14,7 @@
 import { Alert, Button, Heading, Paragraph, Tag } from '@digdir/designsystemet-react';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { get, getBlob, openBlob, post, request, saveBlob } from '../api/client';
-import { useGet } from '../api/hooks';
+import { useCommittees, useGet } from '../api/hooks';
 import { useFeed } from '../api/live';
 import type { CaseDoc, Committee, MeetingDoc, Minutes, MinutesCase } from '../api/types';
 import { useAuth } from '../auth';
@@ -51,6 +51,7 @@ function Documents({ meeting, kind }: { meeting: MeetingDoc; kind: 'notice' | 'm
 /** One case in møtemodus: its allowed commands (from the API), each a form. */
 function CasePanel({ item, approves, minutes, onDone }: { item: MinutesCase; approves?: ReactNode; minutes: Minutes | null; onDone(position: number, finished: boolean): void }) {
   const { t } = useI18n();
+  const committees = useCommittees();
   const [doc, setDoc] = useState<CaseDoc | null>(null);
   const [etag, setEtag] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
@@ -102,6 +103,7 @@ function CasePanel({ item, approves, minutes, onDone }: { item: MinutesCase; app
           key={open}
           spec={caseCommandSpec(open, {
             typeLabel: (v) => t(`caseType.${v}` as Key),
+            committees: committees.filter((x) => x.code !== minutes?.committee).map((x) => ({ value: x.code, label: `${x.code} – ${x.name}` })),
             minutesApproval: item.standardItem === 'minutes-approval',
             items: (doc?.items ?? []).map((it) => ({ label: it.label, title: it.title })),
             members: item.standardItem ? [] : presentMemberOptions(minutes),

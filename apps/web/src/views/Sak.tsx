@@ -147,7 +147,8 @@ export function Sak({ id }: { id: string }) {
       const label = `${t('meetingN', { n: m.number })} (${m.date})`;
       return { value: m.id, label: lateIds.has(m.id) ? t('lateOption', { label }) : label };
     });
-  const committeeOptions = committees.map((x) => ({ value: x.code, label: `${x.code} – ${x.name}` }));
+  // refer goes to another committee (the API refuses its own)
+  const committeeOptions = committees.filter((x) => x.code !== doc.committee).map((x) => ({ value: x.code, label: `${x.code} – ${x.name}` }));
   const commands = doc.allowedCommands ?? [];
   const written = !doc.meetingId && !!doc.writtenProcedure;
   const items = (doc.items ?? []).map((it) => ({ label: it.label, title: it.title }));
