@@ -19,7 +19,7 @@ async function doc(s: Server, path: string, accept: string, token = MEMBER) {
 
 describe('votes, dissent and referral over HTTP', () => {
   let s: Server;
-  const m: Record<'chair' | 'member' | 'absent' | 'observer', string> = { chair: '', member: '', absent: '', observer: '' };
+  const m: Record<'chair' | 'member' | 'absent' | 'observer' | 'deputy' | 'idleDeputy', string> = { chair: '', member: '', absent: '', observer: '', deputy: '', idleDeputy: '' };
   let meetingId = '';
   let voted = ''; // the case that is voted on and endorsed with dissent
   let sentBack = ''; // referred from discussion
@@ -28,8 +28,8 @@ describe('votes, dissent and referral over HTTP', () => {
 
   const newCase = async (title: string, committee = 'NEHS', token = SEC) =>
     (await ok(s, 'POST', '/api/cases', { token, json: { committee, title, type: 'endorsement', proposedResolution: `${title}: forslag.` } }, 201)).json.id as string;
-  const join = async (name: string, organisation: string, role: string) =>
-    (await ok(s, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name, organisation, role } }, 201)).json.id as string;
+  const join = async (name: string, organisation: string, role: string, deputyFor?: string) =>
+    (await ok(s, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name, organisation, role, ...(deputyFor ? { deputyFor } : {}) } }, 201)).json.id as string;
   const revision = async (caseId: string) => (await ok(s, 'GET', `/api/cases/${caseId}`, { token: SEC })).json.revision as number;
 
   beforeAll(async () => {
@@ -40,6 +40,9 @@ describe('votes, dissent and referral over HTTP', () => {
     m.member = await join('Lars Vorland', 'Helse Nord RHF', 'member');
     m.absent = await join('Cathrine Lofthus', 'Helse Sør-Øst RHF', 'member');
     m.observer = await join('Håkon Grimstad', 'Norsk Helsenett SF', 'observer');
+    // vara: one for the absent member (stands in, may vote), one for a member who is present (may not)
+    m.deputy = await join('Terje Wistner', 'Helse Sør-Øst RHF', 'deputy', m.absent);
+    m.idleDeputy = await join('Marit Lund', 'Helse Nord RHF', 'deputy', m.member);
     meetingId = (await ok(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: '2018-12-06', place: 'Oslo' } }, 201)).json.id;
     voted = await newCase('Nasjonal e-helseportefølje 2019');
     sentBack = await newCase('Felles grunnmur');
@@ -49,7 +52,7 @@ describe('votes, dissent and referral over HTTP', () => {
     approval = (await ok(s, 'GET', `/api/meetings/${meetingId}`, { token: SEC })).json.agenda[0].caseId;
     await ok(s, 'POST', `/api/meetings/${meetingId}/open`, {
       token: SEC,
-      json: { present: [m.chair, m.member, m.observer], absent: [m.absent], guests: ['Gjest Gjestesen'] },
+      json: { present: [m.chair, m.member, m.observer, m.deputy, m.idleDeputy], absent: [m.absent], guests: ['Gjest Gjestesen'] },
     });
     for (const id of [voted, sentBack, approval]) await ok(s, 'POST', `/api/cases/${id}/present`, { token: SEC, json: { presenter: 'Karl Vestli' } });
   });
@@ -71,6 +74,19 @@ describe('votes, dissent and referral over HTTP', () => {
     expect(fields(twice)).toEqual(['against.0']);
     expect(fields(await refused(s, 400, 'POST', `/api/cases/${voted}/vote`, { token: SEC, json: { for: [], against: [] } }))).toEqual(['for']);
     expect(await revision(voted)).toBe(rev);
+  });
+
+  it('a deputy standing in for an absent member votes; a deputy whose member is present does not (400), and nothing is written', async () => {
+    const rev = await revision(sentBack);
+    const idle = await refused(s, 400, 'POST', `/api/cases/${sentBack}/vote`, { token: SEC, json: { for: [m.chair, m.idleDeputy], against: [] } });
+    expect(fields(idle)).toEqual(['for.1']);
+    expect(idle.errors[0].message).toMatch(/Marit Lund/);
+    expect(await revision(sentBack)).toBe(rev);
+    const r = await ok(s, 'POST', `/api/cases/${sentBack}/vote`, { token: SEC, json: { for: [m.chair, m.deputy], against: [m.member] } });
+    expect(r.status).toBe(200);
+    const votes = (await ok(s, 'GET', `/api/cases/${sentBack}`, { token: SEC })).json.votes;
+    expect(votes.for.map((v: { name: string }) => v.name)).toEqual(['Bjørn Guldvog', 'Terje Wistner']);
+    expect(votes.for[1]).toMatchObject({ memberId: m.deputy, standingInFor: m.absent });
   });
 
   it('refuses a vote on a case not in discussion and on a standard item (409 with allowedCommands)', async () => {
