@@ -1,3 +1,17 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { webDir } from '../src/web/web.module.js';
+
 /** Debian's Chromium for the browser tests (playwright-core, no browser download) and the env entry's flags; playwright gives each launch a fresh --user-data-dir. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Where the browser tests write a screenshot of every view (git-ignored; named in the README). */
+export const SHOTS = path.join(process.cwd(), 'screenshots');
+
+/** The browser tests' preconditions, said plainly when missing: Chromium installed, the workbench built; and the screenshots folder. */
+export function readyForBrowserTests(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (npm test installs it; or apt-get install chromium).`);
+  if (!existsSync(path.join(webDir(), 'index.html'))) throw new Error(`The workbench is not built (${webDir()}): run npm run build (npm test builds it first).`);
+  mkdirSync(SHOTS, { recursive: true });
+}

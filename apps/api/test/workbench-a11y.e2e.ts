@@ -11,13 +11,12 @@
  * (`Last-Event-ID`) and shows the change it missed, without a reload.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { LiveService } from '../src/live/live.service.js';
-import { webDir } from '../src/web/web.module.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, readyForBrowserTests } from './browser.js';
 import { startServer, tempDir, TEST_TOKENS, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -27,7 +26,6 @@ const SEC = 'tok-secretariat-nehs';
 const AUDITOR = 'tok-auditor';
 const ADMIN = 'tok-admin';
 const WAIT = { timeout: 15_000 };
-const SHOTS = path.join(process.cwd(), 'screenshots');
 
 describe('the workbench: universal design; feeds that survive a drop', () => {
   let server: Server;
@@ -43,9 +41,7 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (npm test installs it).`);
-    if (!existsSync(path.join(webDir(), 'index.html'))) throw new Error(`The workbench is not built (${webDir()}): run npm run build (npm test builds it first).`);
-    mkdirSync(SHOTS, { recursive: true });
+    readyForBrowserTests();
     dataDir = tempDir('saksflyt-workbench-a11y-');
     // a member's own token (issue 11: members answer a written procedure)
     const tokens = path.join(dataDir, 'tokens.json');

@@ -11,12 +11,11 @@
  * Needs Debian's Chromium at /usr/bin/chromium and the built web (`npm run build`).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { webDir } from '../src/web/web.module.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, readyForBrowserTests } from './browser.js';
 import { startServer, tempDir, TEST_TOKENS, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -25,7 +24,6 @@ const SEC = 'tok-secretariat-nehs';
 const ADMIN = 'tok-admin';
 const LOFTHUS = 'tok-lofthus';
 const WAIT = { timeout: 15_000 };
-const SHOTS = path.join(process.cwd(), 'screenshots');
 const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe("the workbench: issue 11's votes, dissent, sub-items and written procedure through the page", () => {
@@ -43,9 +41,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (npm test installs it).`);
-    if (!existsSync(path.join(webDir(), 'index.html'))) throw new Error(`The workbench is not built (${webDir()}): run npm run build (npm test builds it first).`);
-    mkdirSync(SHOTS, { recursive: true });
+    readyForBrowserTests();
     dataDir = tempDir('saksflyt-workbench-decisions-');
     const tokens = path.join(dataDir, 'tokens.json');
     writeFileSync(tokens, JSON.stringify({ ...TEST_TOKENS, [LOFTHUS]: { name: 'Cathrine M. Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] } }));

@@ -13,12 +13,11 @@
  * Needs Debian's Chromium at /usr/bin/chromium and the built web (`npm run build`).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { webDir } from '../src/web/web.module.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, readyForBrowserTests } from './browser.js';
 import { startServer, tempDir, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -26,7 +25,6 @@ import { startServer, tempDir, type Server } from './harness.js';
 const SEC = 'tok-secretariat-nehs';
 const ADMIN = 'tok-admin';
 const WAIT = { timeout: 15_000 };
-const SHOTS = path.join(process.cwd(), 'screenshots');
 const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe("the workbench: issue 10's meetings, worklist, members, attendance and follow-ups through the page", () => {
@@ -43,9 +41,7 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (npm test installs it).`);
-    if (!existsSync(path.join(webDir(), 'index.html'))) throw new Error(`The workbench is not built (${webDir()}): run npm run build (npm test builds it first).`);
-    mkdirSync(SHOTS, { recursive: true });
+    readyForBrowserTests();
     dataDir = tempDir('saksflyt-workbench-year-');
     server = await startServer({ dataDir });
     await call(ADMIN, 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });

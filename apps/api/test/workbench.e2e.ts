@@ -16,12 +16,12 @@
  * (`npm test` builds it first; by hand: `npm run build`).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { webDir, webFiles } from '../src/web/web.module.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, readyForBrowserTests } from './browser.js';
 import { startServer, tempDir, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -31,7 +31,6 @@ const SEC = 'tok-secretariat-nehs';
 const AUDITOR = 'tok-auditor';
 const ADMIN = 'tok-admin';
 const WAIT = { timeout: 15_000 };
-const SHOTS = path.join(process.cwd(), 'screenshots');
 
 /** A one-page PDF (the attachment route checks the file's signature against its type). */
 const MINIMAL_PDF =
@@ -62,9 +61,7 @@ describe('the workbench in the browser', () => {
   const ids = { meeting1: '', meeting2: '', caseA: '', caseB: '' };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (npm test installs it; or apt-get install chromium).`);
-    if (!existsSync(path.join(webDir(), 'index.html'))) throw new Error(`The workbench is not built (${webDir()}): run npm run build (npm test builds it first).`);
-    mkdirSync(SHOTS, { recursive: true });
+    readyForBrowserTests();
     dataDir = tempDir('saksflyt-workbench-');
     server = await startServer({ dataDir });
     // the committee and its members: admin work, not the case officer's (through the API)
