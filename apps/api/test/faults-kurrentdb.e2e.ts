@@ -126,6 +126,16 @@ describe('KurrentDB configured but unreachable', () => {
     const read = await timed(() => s.req('GET', `/api/cases/${randomUUID()}`, { token: SEC }));
     expectUnavailable(read.r, 'read a case');
     expect(read.ms).toBeLessThan(1000);
+    // the registers are the local projections file's: readable (empty here) while the store is away
+    for (const p of ['/api/decisions', '/api/portfolio', '/api/followups']) {
+      const view = await timed(() => s.req('GET', p, { token: SEC }));
+      expect({ p, status: view.r.status, body: view.r.json }).toEqual({ p, status: 200, body: [] });
+      expect(view.ms).toBeLessThan(1000);
+    }
+    // a list that checks the committee first needs the store: 503 at once
+    const list = await timed(() => s.req('GET', '/api/cases?committee=NEHS', { token: SEC }));
+    expectUnavailable(list.r, 'the worklist');
+    expect(list.ms).toBeLessThan(1000);
     const h = await timed(() => s.req('GET', '/api/health'));
     expect(h.ms).toBeLessThan(1000);
     expect(h.r.status).toBe(200);
