@@ -12,7 +12,9 @@
  * - `disk full`: the data dir is a 48 MiB tmpfs the test mounts itself, then fills with a filler file
  *   until ENOSPC; removed: the filler is deleted. Needs mount(2) (root, as on this machine): skipped
  *   otherwise.
- * - NOT here, a read-only file system under the running server: Linux refuses to remount a file
+ * - `read-only data dir` (the last test): a read-only bind mount over the data dir while the server
+ *   runs. It reaches only files opened after it (uploads): SQLite's open files stay writable. A
+ *   read-only file system under SQLite's open files is NOT tested: Linux refuses to remount a file
  *   system read-only while files on it are open for writing (EBUSY), and as root a chmod'ed file
  *   stays writable; EROFS/SQLITE_READONLY map to the same 503 (faults.spec.ts).
  * - `file size limit`: RLIMIT_FSIZE of the running server lowered to 4 KiB with `prlimit --pid`
@@ -313,3 +315,48 @@ function require_write(file: string, text: string) {
   writeSync(fd, text);
   closeSync(fd);
 }
+
+/**
+ * The data dir made read-only while the server runs: a read-only bind mount over it. SQLite keeps
+ * the files it has open (their writes go on: a mount over a directory does not change open files),
+ * so case commands still answer 201; what needs a new file fails: an upload answers 503 (EROFS),
+ * adds no event and leaves no file. Unmounted, uploads answer 201 again, the same server.
+ */
+(CAN_MOUNT ? test : test.skip)(
+  'read-only data dir under the running server: an upload answers 503, writes no event and no file; then goes on',
+  async () => {
+    const dataDir = newDir();
+    const tokensFile = path.join(dataDir, 'tokens.json');
+    require_write(tokensFile, JSON.stringify(TOKENS));
+    const server = await startServer(dataDir, tokensFile);
+    expect((await req(server.url, 'POST', '/api/committees', { token: ADMIN, json: { code: 'NEHS', name: 'Nasjonalt e-helsestyre' } })).status).toBe(201);
+    const created = await req(server.url, 'POST', '/api/cases', { token: SEC, json: newCase('Sak med vedlegg') });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const etag = (await req(server.url, 'GET', `/api/cases/${id}`, { token: SEC })).headers.get('etag');
+    const blobsBefore = blobFiles(dataDir);
+    const bytes = Buffer.from('Skrivebeskyttet.\n'.repeat(3000));
+    execFileSync('mount', ['--bind', dataDir, dataDir]);
+    mounts.unshift(dataDir);
+    execFileSync('mount', ['-o', 'remount,bind,ro', dataDir]);
+    try {
+      const up = await req(server.url, 'POST', `/api/cases/${id}/attachments?filename=ro.txt`, { token: SEC, body: bytes, headers: { 'content-type': 'text/plain' } });
+      expectFaultAnswer(up, 'upload on a read-only data dir');
+      expect(up.body.detail).toMatch(/read-only/);
+      const c = await req(server.url, 'GET', `/api/cases/${id}`, { token: SEC });
+      expect(c.headers.get('etag')).toBe(etag);
+      expect(c.body.attachments).toEqual([]);
+    } finally {
+      execFileSync('umount', [dataDir]);
+      mounts.shift();
+    }
+    expect(blobFiles(dataDir)).toEqual(blobsBefore);
+    const up = await req(server.url, 'POST', `/api/cases/${id}/attachments?filename=ro.txt`, { token: SEC, body: bytes, headers: { 'content-type': 'text/plain' } });
+    expect(up.status).toBe(201);
+    expect(blobFiles(dataDir).filter((f) => f.startsWith('blobs/sha256/'))).toHaveLength(1);
+    expect(blobFiles(dataDir).filter((f) => f.startsWith('blobs/tmp/'))).toEqual([]);
+    server.proc.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+  },
+  60_000,
+);

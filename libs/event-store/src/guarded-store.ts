@@ -59,12 +59,18 @@ export function watchWrites<S extends EventStore>(store: S, condition: StoreCond
     );
   const append = (stream: string, events: NewEvent[], options: AppendOptions) => watch(store.append(stream, events, options));
   const appendMany = (writes: StreamWrite[]) => watch(store.appendMany(writes));
+  const bound = new Map<PropertyKey, { fn: unknown; bound: unknown }>();
   return new Proxy(store, {
     get(target, prop) {
       if (prop === 'append') return append;
       if (prop === 'appendMany') return appendMany;
       const v = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
+      if (typeof v !== 'function') return v;
+      const hit = bound.get(prop);
+      if (hit?.fn === v) return hit.bound;
+      const b = (v as (...a: unknown[]) => unknown).bind(target);
+      bound.set(prop, { fn: v, bound: b });
+      return b;
     },
   });
 }
