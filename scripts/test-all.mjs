@@ -24,7 +24,7 @@
 // environment as given: `SAKSFLYT_SPARSE_POSITIONS=1 npm test -- <pattern>` is the sparse run of a
 // pattern. SAKSFLYT_SPARSE_POSITIONS set without arguments runs the sparse pass only.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,12 +52,25 @@ if (!process.env.SAKSFLYT_SKIP_BUILD) {
   }
 }
 
+// The tests that run the built server as a child process (apps/api/test/child-server.ts: the kill,
+// fault and SIGTERM tests) share one private copy of this build instead of each compiling the
+// server again (a concurrent `npm run build` of dist/ cannot change the copy under them). Only after
+// this run's own build: with SAKSFLYT_SKIP_BUILD each file compiles its own, as when run alone.
+const serverCopy = path.join(root, '.tmp', `test-server-${process.pid}`);
+const serverEnv = {};
+if (!process.env.SAKSFLYT_SKIP_BUILD && existsSync(path.join(root, 'dist', 'apps', 'api', 'src', 'main.js'))) {
+  rmSync(serverCopy, { recursive: true, force: true });
+  cpSync(path.join(root, 'dist'), serverCopy, { recursive: true, filter: (src) => !src.startsWith(path.join(root, 'dist', 'web')) });
+  serverEnv.SAKSFLYT_TEST_SERVER_MAIN = path.join(serverCopy, 'apps', 'api', 'src', 'main.js');
+}
+process.on('exit', () => rmSync(serverCopy, { recursive: true, force: true }));
+
 const results = [];
 let status = 0;
 for (const run of runs) {
   if (runs.length > 1) console.log(`\n[saksflyt] jest, ${run.name}\n`);
   rmSync(summaryFile, { force: true });
-  const env = { ...process.env, ...run.env };
+  const env = { ...serverEnv, ...process.env, ...run.env };
   const child = spawnSync(process.execPath, ['--experimental-vm-modules', jest, ...(args.some((a) => a.startsWith('--maxWorkers') || a === '-i' || a === '--runInBand') ? [] : ['--maxWorkers=2']), ...args, ...(run.args ?? [])], { cwd: root, env, stdio: 'inherit' });
   const code = child.status ?? 1;
   if (code !== 0) status = code;
