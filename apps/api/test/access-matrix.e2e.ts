@@ -7,8 +7,8 @@
  * - the policy (`may`) answers each action as the table's `ALLOWED` says, for every caller;
  * - every row (query variants included) × every caller (no token; member and secretariat of the
  *   record's committee; member and secretariat of another; auditor; admin; each by the tokens file
- *   and by an OIDC token with the same roles) × a record of NEHS and of NUIT × private and public
- *   records gets `expectedAccess` (writes are sent a body their DTO refuses, so an allowed write
+ *   and by an OIDC token with the same roles) × a record of NEHS and of NUIT × private, noticed
+ *   (draft minutes) and public records gets `expectedAccess` (writes are sent a body their DTO refuses, so an allowed write
  *   answers 400 and nothing is written); an unknown record is 404 before any 403;
  * - no request of the sweep writes anything: the store's head is the same after it, and if it is
  *   not the events written are named by their correlation id (route and caller);
@@ -25,6 +25,7 @@ import {
   ALLOWED,
   CALLERS,
   CALLER_GRANT,
+  RECORD_STATES,
   ROUTES,
   WRITE_ROUTES,
   allowedCallers,
@@ -70,7 +71,7 @@ function declaredRoutes(): { method: string; path: string; rule: AccessRule | un
   return out;
 }
 
-/** The records of one committee: private (a planned meeting, a draft case) and public (approved minutes, a decided case). */
+/** The records of one committee: private (a planned meeting, a draft case), noticed (a meeting in session: draft minutes; a case on it), public (approved minutes, a decided case). */
 interface Records {
   member: string;
   meeting: Record<RecordState, string>;
@@ -124,6 +125,9 @@ describe('the access matrix, whole, over HTTP', () => {
     }
     await post(`/api/meetings/${m1}/adjourn`);
     const m2 = await plan('2019-02-10');
+    const onAgenda = await newCase(`Sak på dagsorden ${code}`);
+    const onAgendaAtt = await attach(onAgenda);
+    await post(`/api/cases/${onAgenda}/schedule`, { meetingId: m2 });
     await post(`/api/meetings/${m2}/notice`);
     await post(`/api/meetings/${m2}/open`, { present: [member] });
     const approval = (await agenda(m2)).find((c) => c.standardItem === 'minutes-approval')!.caseId;
@@ -135,13 +139,13 @@ describe('the access matrix, whole, over HTTP', () => {
     const draft = await newCase(`Utkast ${code}`);
     const draftAtt = await attach(draft);
     const view = async (id: string) => (await ok(s, 'GET', `/api/cases/${id}`, { token: sec })).json;
-    const [d, x] = [await view(draft), await view(decided)];
+    const [d, n, x] = [await view(draft), await view(onAgenda), await view(decided)];
     return {
       member,
-      meeting: { private: planned, public: m1 },
-      case: { private: draft, public: decided },
-      attachment: { private: draftAtt, public: decidedAtt },
-      matter: { private: d.matterId, public: x.matterId },
+      meeting: { private: planned, noticed: m2, public: m1 },
+      case: { private: draft, noticed: onAgenda, public: decided },
+      attachment: { private: draftAtt, noticed: onAgendaAtt, public: decidedAtt },
+      matter: { private: d.matterId, noticed: n.matterId, public: x.matterId },
       followup: x.discussion[0].followUps[0].id,
       // a position at which every record above exists (the store's head as the server reports it)
       position: String(await head(s)),
@@ -280,7 +284,7 @@ describe('the access matrix, whole, over HTTP', () => {
   const perCommittee = (row: RouteAccess) => /:(code|id|matterId)\b/.test(row.path) || row.committeeOf === 'query.committee' || row.committeeOf === 'body.committee';
   /**
    * Every caller (both sources) on the row, for a record of each committee (when its committee can
-   * matter) in each state (public only when the row has a public part: else it answers alike).
+   * matter) in each state (noticed and public only when the row has a public part: else it answers alike).
    */
   const probes = (rows: readonly RouteAccess[], states: readonly RecordState[], unknown = false): Probe[] =>
     rows.flatMap((row) =>
@@ -330,8 +334,8 @@ describe('the access matrix, whole, over HTTP', () => {
     expect(got).toEqual(wanted);
   });
 
-  it(`every read row × every caller (file and OIDC) × NEHS and NUIT records × private and public ones answers as the table says`, async () => {
-    const { got, want: wanted } = await sweep(probes(ROUTES.filter((r) => r.method === 'GET'), ['private', 'public']));
+  it(`every read row × every caller (file and OIDC) × NEHS and NUIT records × private, noticed and public ones answers as the table says`, async () => {
+    const { got, want: wanted } = await sweep(probes(ROUTES.filter((r) => r.method === 'GET'), RECORD_STATES));
     expect(got.length).toBeGreaterThan(700);
     expect(got).toEqual(wanted);
   });
@@ -388,7 +392,7 @@ describe('the access matrix, whole, over HTTP', () => {
       got.push([key, op['x-saksflyt-access'], op['x-saksflyt-roles'], !!op.responses['401'], /no token, or/.test(op.responses['401']?.description ?? ''), !!op.responses['403'], (op.description ?? '').includes('**Access**')]);
       wanted.push([
         key,
-        { action: base.action ?? null, committeeOf: base.committeeOf ?? null, allowed: [...allowedCallers(base)], ...(base.public ? { public: true } : {}), ...(base.denied ? { denied: base.denied } : {}) },
+        { action: base.action ?? null, committeeOf: base.committeeOf ?? null, allowed: [...allowedCallers(base)], ...(base.public ? { public: base.public } : {}), ...(base.denied ? { denied: base.denied } : {}) },
         base.action ? [...(base.public ? ['public'] : []), ...ALLOWED[base.action].map((c) => CALLER_GRANT[c])] : ['public'],
         true,
         unauthorized,

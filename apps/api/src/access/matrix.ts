@@ -4,7 +4,7 @@
  * - the matrix test (apps/api/test/access-matrix.e2e.ts): the routes of the running app's OpenAPI
  *   document must be exactly the table's rows, the controllers' `@Allow` / `@Public` must equal
  *   them, and every caller (tokens file and OIDC) on every route, on a record of their own and of
- *   another committee, private and public, gets `expectedAccess` over HTTP;
+ *   another committee, private, noticed and public, gets `expectedAccess` over HTTP;
  * - the OpenAPI document (apps/api/src/docs/docs.ts): each operation's 401 and 403 answers, its
  *   `x-saksflyt-access`, `x-saksflyt-roles` and the access sentence of its description.
  *
@@ -56,10 +56,11 @@ export interface RouteAccess {
    */
   committeeOf?: CommitteeOf;
   /**
-   * No token needed while the record is public (a noticed meeting, a numbered case, approved
-   * minutes); `action` decides its private part (a planned meeting, a draft case, draft minutes).
+   * No token needed while the record is public (a noticed meeting, a numbered case); `action`
+   * decides its private part (a planned meeting, a draft case). `'minutes-approved'`: public only
+   * once the meeting's minutes are approved (draft minutes are private from notice on).
    */
-  public?: true;
+  public?: true | 'minutes-approved';
   /**
    * What a caller the action does not allow gets on a private record instead of 401/403: `rows`
    * (200, a list without the rows they may not read), `unknown` (404, as if it did not exist).
@@ -130,15 +131,20 @@ export const ROUTES: readonly RouteAccess[] = [
   // public reads whose handler asks the policy for the private part (@Public, no committeeOf)
   { method: 'GET', path: '/api/followups', action: 'read.private', public: true, denied: 'rows' },
   { method: 'GET', path: '/api/matters/:matterId', action: 'read.private', public: true, denied: 'unknown' },
-  { method: 'GET', path: '/api/meetings/:id/minutes', action: 'read.private', public: true },
+  { method: 'GET', path: '/api/meetings/:id/minutes', action: 'read.private', public: 'minutes-approved' },
   { method: 'GET', path: '/api/meetings/:id/notice', action: 'read.private', public: true },
-  { method: 'GET', path: '/api/live/meetings/:id', action: 'read.private', public: true },
+  { method: 'GET', path: '/api/live/meetings/:id', action: 'read.private', public: 'minutes-approved' },
 ];
 
 export const WRITE_ROUTES: readonly RouteAccess[] = ROUTES.filter((r) => r.method !== 'GET');
 
-/** The state of the record a request names: private (a planned meeting, a draft case) or public. */
-export type RecordState = 'private' | 'public';
+/**
+ * The state of the record a request names: `private` (a planned meeting, a draft case), `noticed`
+ * (a noticed meeting whose minutes are a draft, a numbered case on it) or `public` (a meeting
+ * whose minutes are approved, a case decided in it).
+ */
+export const RECORD_STATES = ['private', 'noticed', 'public'] as const;
+export type RecordState = (typeof RECORD_STATES)[number];
 
 /**
  * What a caller gets on a known record: 401, 403, 404 (`denied: 'unknown'`), or 'allowed' (the
@@ -146,7 +152,7 @@ export type RecordState = 'private' | 'public';
  */
 export function expectedAccess(route: RouteAccess, caller: Caller, record: RecordState = 'private'): 401 | 403 | 404 | 'allowed' {
   if (!route.action) return 'allowed';
-  if (route.public && record === 'public') return 'allowed';
+  if (route.public && (record === 'public' || (record === 'noticed' && route.public === true))) return 'allowed';
   if (ALLOWED[route.action].includes(caller)) return 'allowed';
   if (route.denied === 'rows') return 'allowed';
   if (route.denied === 'unknown') return 404;
@@ -182,8 +188,7 @@ export function allowedCallers(route: RouteAccess): readonly Caller[] {
 
 /** Whether any caller with a token can be refused 403 by the row, and whether no token is 401. */
 export function refusals(route: RouteAccess): { unauthorized: boolean; forbidden: boolean } {
-  const states: RecordState[] = ['private', 'public'];
-  const answers = states.flatMap((st) => CALLERS.map((c) => [c, expectedAccess(route, c, st)] as const));
+  const answers = RECORD_STATES.flatMap((st) => CALLERS.map((c) => [c, expectedAccess(route, c, st)] as const));
   return {
     unauthorized: answers.some(([c, a]) => c === 'none' && a === 401),
     forbidden: answers.some(([c, a]) => c !== 'none' && a === 403),

@@ -42,7 +42,7 @@ function accessSentence(r: RouteAccess): string {
   const who = allowedCallers(r).map((c) => `\`${CALLER_GRANT[c]}\``).join(', ');
   const rest = r.denied === 'rows' ? 'others get the rows they may read' : r.denied === 'unknown' ? 'for others it is unknown (404)' : 'without a token 401, others 403';
   return r.public
-    ? `${variant}public while the record is public; its private part (\`${r.action}\`): ${who}; ${rest}.`
+    ? `${variant}public ${r.public === 'minutes-approved' ? 'once the minutes are approved' : 'while the record is public (noticed, numbered)'}; its private part (\`${r.action}\`): ${who}; ${rest}.`
     : `${variant}\`${r.action}\`: ${who}; ${rest}.`;
 }
 
@@ -68,7 +68,7 @@ export function withAccess(doc: OpenAPIObject): OpenAPIObject {
       action: base.action ?? null,
       committeeOf: base.committeeOf ?? null,
       allowed: [...allowedCallers(base)],
-      ...(base.public ? { public: true } : {}),
+      ...(base.public ? { public: base.public } : {}),
       ...(base.denied ? { denied: base.denied } : {}),
     };
     op['x-saksflyt-roles'] = grants(base);
