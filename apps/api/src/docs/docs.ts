@@ -80,7 +80,8 @@ export function withAccess(doc: OpenAPIObject): OpenAPIObject {
       refused.some((x) => x.unauthorized) ? 'Unauthorized: no token, or an unknown, invalid or expired one' : 'Unauthorized: an unknown, invalid or expired token (no token is needed)',
     );
     const forbidden = rows.filter((r, i) => refused[i]!.forbidden);
-    if (forbidden.length) op.responses['403'] = problemResponse(`Forbidden: the token's roles do not allow it (${forbidden.map((r) => `${r.query ? `${Object.keys(r.query).join(', ')}: ` : ''}${ALLOWED[r.action!].map((c) => CALLER_GRANT[c]).join(', ')}`).join('; ')})`);
+    const allowed = (r: RouteAccess) => `${r.query ? `with ${Object.keys(r.query).join(', ')}: ` : ''}${ALLOWED[r.action!].map((c) => CALLER_GRANT[c]).join(', ')}`;
+    if (forbidden.length) op.responses['403'] = problemResponse(`Forbidden: a token whose roles do not allow it (allowed: ${forbidden.map(allowed).join('; ')})`);
     else delete op.responses['403'];
   }
   return doc;
