@@ -48,7 +48,7 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const user = await authenticate(request, this.tokens);
     const declared = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
-    const rule = declared && withVariant(declared, request);
+    const rule = withVariant(declared, request);
     if (!rule) {
       enforceAuthPolicy(this.reflector, context, user);
       return true;
@@ -127,10 +127,15 @@ export class AccessGuard implements CanActivate {
   }
 }
 
-/** The route's rule, or its query variant's in the access matrix (`?atPosition=`: read like the history, never public). */
-function withVariant(rule: AccessRule, request: FastifyRequest): AccessRule {
+/**
+ * The route's rule, or its query variant's in the access matrix (`?atPosition=`: read like the
+ * history). A variant with a committee source applies on a `@Public()` route too, so a read that
+ * gains `atPosition` needs one row, no check of its own.
+ */
+function withVariant(rule: AccessRule | undefined, request: FastifyRequest): AccessRule | undefined {
   const v = variantOf(request.method, request.routeOptions?.url, request.query);
-  return v?.action ? { action: v.action, committeeOf: v.committeeOf ?? rule.committeeOf, public: !!v.public } : rule;
+  const committeeOf = v?.committeeOf ?? rule?.committeeOf;
+  return v?.action && committeeOf ? { action: v.action, committeeOf, public: !!v.public } : rule;
 }
 
 /** Registers the AccessGuard as the app's global guard (after the auth and workflow modules, which it reads). */

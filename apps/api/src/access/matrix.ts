@@ -68,8 +68,10 @@ export interface RouteAccess {
   denied?: 'rows' | 'unknown';
   /**
    * A variant of the route: these query parameters give it access of its own (`atPosition`: the
-   * record as it stood then, read like its history). Values are placeholders the test fills:
-   * `:position` (a global position), `:time` (an ISO time), else literal.
+   * record as it stood then, read like its history). The guard applies the variant's row when a
+   * request names one of them (`variantOf`), on a `@Public()` route too when the row has a
+   * `committeeOf`: 401, 404, 403 in API.md's order, with no check in the handler. Values are
+   * placeholders the tests fill: `:position` (a global position), `:time` (an ISO time), else literal.
    */
   query?: Readonly<Record<string, string>>;
 }
