@@ -77,7 +77,7 @@ export async function startAccessServer(env: Record<string, string> = {}): Promi
   }
   const s = await startServer({
     dataDir,
-    env: { AUTH_TOKENS_FILE: tokensFile, AUTH_JWKS: jwksFile, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, RATE_LIMIT_WRITES: '1000000', ...env },
+    env: { AUTH_TOKENS_FILE: tokensFile, AUTH_JWKS: jwksFile, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, ...env },
   });
   return Object.assign(s, {
     token(caller: Caller, committee: Code, source: Source): string | undefined {
