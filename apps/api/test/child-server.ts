@@ -91,6 +91,7 @@ export function startServer(main: string, dataDir: string, tokensFile: string, c
     AUTH_TOKENS_FILE: tokensFile,
     SAKSFLYT_DEMO: '0',
     NO_COLOR: '1',
+    RATE_LIMIT_WRITES: process.env.RATE_LIMIT_WRITES ?? '0', // the kill tests write fast with one token
   };
   delete env.EVENTSTORE_CONNECTION_STRING;
   const proc = spawn(process.execPath, [main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
