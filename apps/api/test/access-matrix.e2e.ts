@@ -347,8 +347,9 @@ describe('the access matrix, whole, over HTTP', () => {
   });
 
   it('an unknown record is 404 for every caller (before 403); without a token 401 first where the route needs one', async () => {
-    const { got, want: wanted } = await sweep(probes(ROUTES, ['private'], true).filter((p) => p.committee === 'NEHS'));
-    expect(got.length).toBeGreaterThan(400);
+    // the record is resolved before the token's roles are asked: one source stands for both here
+    const { got, want: wanted } = await sweep(probes(ROUTES, ['private'], true).filter((p) => p.committee === 'NEHS' && p.source === 'file'));
+    expect(got.length).toBeGreaterThan(200);
     expect(got).toEqual(wanted);
   });
 
