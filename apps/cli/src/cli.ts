@@ -8,12 +8,16 @@
 import { Command, CommanderError } from 'commander';
 import { CliExit, EXIT, printJson, type CliIo } from './io.js';
 import * as importVerb from './commands/import.js';
+import * as exportVerb from './commands/export.js';
+import * as rebuildVerb from './commands/rebuild.js';
 
 export type { CliIo } from './io.js';
 export { expandPaths } from './commands/import.js';
 
 const VERBS: { register(program: Command, io: CliIo): void }[] = [
   importVerb,
+  exportVerb,
+  rebuildVerb,
 ];
 
 /** Runs the CLI; resolves to the exit code. */
