@@ -109,7 +109,7 @@ describe('the round trip: export every committee-year, import the zips into an e
       writeFileSync(f, r.bytes);
       files.push(f);
     }
-    const env = { ...process.env, SAKSFLYT_DATA_DIR: dirB };
+    const env: NodeJS.ProcessEnv = { ...process.env, SAKSFLYT_DATA_DIR: dirB };
     delete env.EVENTSTORE_CONNECTION_STRING;
     const run = spawnSync(process.execPath, [CLI, 'import', ...files, '--json'], { cwd: ROOT, env, encoding: 'utf8', timeout: 50_000 });
     expect({ code: run.status, err: run.stderr }).toEqual({ code: 0, err: '' });

@@ -10,10 +10,6 @@ import type { Command } from 'commander';
 import { archiveToXml, buildArchive, committeeLog } from '@saksflyt/archive';
 import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
 import { ProjectionRunner, allProjections } from '@saksflyt/projections';
-import { loadConfig } from '../../../api/src/config/config.js';
-import { PROJECTIONS_DB_FILE } from '../../../api/src/projections/projections.module.js';
-import { DepositUnknownCommittee, exportDeposit } from '../../../api/src/audit/deposit.js';
-import { BlobStore } from '../../../api/src/attachments/blob-store.js';
 import { readFile } from 'node:fs/promises';
 import { CliExit, EXIT, openStore, printJson, storeEnv, withCommonOptions, type CliIo, type StoreOptions } from '../io.js';
 
@@ -26,26 +22,39 @@ interface ExportOptions extends StoreOptions {
 
 /** Starts the projections on the data directory's projection file and waits until they have caught up. */
 export async function startViews(store: EventStore, dataDir: string): Promise<ProjectionRunner> {
+  const { PROJECTIONS_DB_FILE } = await import('../../../api/src/projections/projections.module.js');
   const runner = await ProjectionRunner.start({ store, file: path.join(dataDir, PROJECTIONS_DB_FILE), projections: allProjections });
   await runner.whenCaughtUp();
   return runner;
 }
+
+class UnknownCommittee extends Error {}
 
 async function exportArchive(opts: ExportOptions, io: CliIo): Promise<void> {
   const year = Number(opts.year);
   if (!/^[0-9]{4}$/.test(opts.year)) throw new CliExit(EXIT.usage, `--year must be a four-digit year, not ${opts.year}`);
   if (!['json', 'xml', 'zip'].includes(opts.format)) throw new CliExit(EXIT.usage, `--format must be json, xml or zip, not ${opts.format}`);
   if (opts.format === 'zip' && !opts.out) throw new CliExit(EXIT.usage, '--format zip needs --out FILE');
-  const config = loadConfig(storeEnv(io, opts));
   const store = await openStore(io, opts);
   let result: { position: bigint; hash: string | null; bytes: number; files?: number };
   try {
     const position = await store.headPosition();
     if (opts.format === 'zip') {
+      // the server's modules, loaded only for the zip (they bring Nest): the same deposit as the API's
+      const { loadConfig } = await import('../../../api/src/config/config.js');
+      const { BlobStore } = await import('../../../api/src/attachments/blob-store.js');
+      const { DepositUnknownCommittee, exportDeposit } = await import('../../../api/src/audit/deposit.js');
+      const config = loadConfig(storeEnv(io, opts));
       const runner = await startViews(store, config.dataDir);
       try {
         const blobs = BlobStore.open(config.blobDir);
-        const built = await exportDeposit({ store, runner, blob: (sha) => readFile(blobs.pathOf(sha)).catch(() => null) }, { committee: opts.committee, year, generatedAt: new Date().toISOString(), position });
+        let built;
+        try {
+          built = await exportDeposit({ store, runner, blob: (sha) => readFile(blobs.pathOf(sha)).catch(() => null) }, { committee: opts.committee, year, generatedAt: new Date().toISOString(), position });
+        } catch (e) {
+          if (e instanceof DepositUnknownCommittee) throw new UnknownCommittee(e.message);
+          throw e;
+        }
         writeFileSync(opts.out!, built.zip);
         result = { ...built.builtFrom, bytes: built.zip.length, files: built.entries.length + 1 };
       } finally {
@@ -55,7 +64,7 @@ async function exportArchive(opts: ExportOptions, io: CliIo): Promise<void> {
       const all: RecordedEvent[] = [];
       for await (const e of store.readAll()) if (e.position <= position) all.push(e);
       const archive = buildArchive(committeeLog(all, opts.committee), { committee: opts.committee, year, generatedAt: new Date().toISOString() });
-      if (archive === null) throw new DepositUnknownCommittee(`unknown committee ${opts.committee}`);
+      if (archive === null) throw new UnknownCommittee(`unknown committee ${opts.committee}`);
       archive.header.position = Number(position);
       const text = opts.format === 'json' ? JSON.stringify(archive, null, 2) + '\n' : archiveToXml(archive);
       const last = all[all.length - 1];
@@ -67,7 +76,7 @@ async function exportArchive(opts: ExportOptions, io: CliIo): Promise<void> {
       }
     }
   } catch (e) {
-    if (e instanceof DepositUnknownCommittee) throw new CliExit(EXIT.failed, e.message);
+    if (e instanceof UnknownCommittee) throw new CliExit(EXIT.failed, e.message);
     throw e;
   } finally {
     await store.close();

@@ -18,7 +18,6 @@ import {
 } from '@saksflyt/records';
 import { isZip } from '@saksflyt/archive';
 import { CliExit, EXIT, describeStore, openStore, printJson, progress, storeEnv, withCommonOptions, type CliIo, type StoreOptions } from '../io.js';
-import { loadConfig } from '../../../api/src/config/config.js';
 import { DepositRefused, importDeposit } from '../deposit-import.js';
 
 /** True for a file that is a zip (a deposit), by its first bytes. */
@@ -33,6 +32,7 @@ async function importDeposits(zips: string[], opts: StoreOptions, io: CliIo): Pr
   const results = [];
   try {
     if (!opts.json) io.out(`store: ${describeStore(store, io, opts)} (head ${await store.headPosition()})`);
+    const { loadConfig } = await import('../../../api/src/config/config.js'); // the server's rule for the blob folder
     for (const zip of zips) {
       const r = await importDeposit(store, loadConfig(storeEnv(io, opts)).blobDir, readFileSync(zip), progress(io, `import ${path.basename(zip)}`, { json: opts.json, every: 5000 }));
       results.push({ file: zip, ...r });

@@ -8,13 +8,13 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ProjectionRunner, allProjections } from '@saksflyt/projections';
-import { loadConfig } from '../../../api/src/config/config.js';
-import { PROJECTIONS_DB_FILE } from '../../../api/src/projections/projections.module.js';
 import { CliExit, EXIT, openStore, printJson, progress, storeEnv, withCommonOptions, type CliIo, type StoreOptions } from '../io.js';
 
 const SIDE_FILES = ['', '-wal', '-shm'];
 
 async function rebuild(opts: StoreOptions, io: CliIo): Promise<void> {
+  const { loadConfig } = await import('../../../api/src/config/config.js');
+  const { PROJECTIONS_DB_FILE } = await import('../../../api/src/projections/projections.module.js');
   const { dataDir } = loadConfig(storeEnv(io, opts));
   const store = await openStore(io, opts);
   const target = path.join(dataDir, PROJECTIONS_DB_FILE);
