@@ -26,7 +26,7 @@ import { readFile } from 'node:fs/promises';
 import { AttachmentsModule, BLOB_STORE } from '../attachments/attachments.controller.js';
 import type { BlobStore } from '../attachments/blob-store.js';
 import { ProjectionsService } from '../projections/projections.module.js';
-import { DepositUnknownCommittee, exportDeposit } from './deposit.js';
+import { DepositUnknownCommittee, DepositViewsBehind, exportDeposit } from './deposit.js';
 
 const MAX_LIMIT = 1000;
 
@@ -143,8 +143,12 @@ export class AuditController {
   @ApiQuery({ name: 'committee', required: true })
   @ApiQuery({ name: 'year', required: true, description: "the meetings' year" })
   @ApiProduces('application/json', 'application/xml', 'application/zip')
-  @ApiOkResponse({ description: 'the archive: JSON, Noark 5 XML (Accept: application/xml), or the Noark 5-style deposit zip (Accept: application/zip; X-Saksflyt-Event-Hash names the hash of the last event it was built from)' })
-  @ApiProblems(400, 401, 403, 404, 406)
+  @ApiOkResponse({
+    description: 'the archive: JSON, Noark 5 XML (Accept: application/xml), or the Noark 5-style deposit zip (Accept: application/zip)',
+    schema: { oneOf: [{ type: 'object', description: 'the archive (JSON)' }, { type: 'string', description: 'Noark 5 XML' }, { type: 'string', format: 'binary', description: 'the deposit zip' }] },
+    headers: { 'X-Saksflyt-Event-Hash': { description: 'zip only: the hash of the last event the deposit was built from (X-Saksflyt-Position is its position)', schema: { type: 'string' } } },
+  })
+  @ApiProblems(400, 401, 403, 404, 406, 503)
   async export(
     @Query() query: Record<string, unknown>,
     @Req() req: FastifyRequest,
@@ -183,6 +187,7 @@ export class AuditController {
         );
       } catch (e) {
         if (e instanceof DepositUnknownCommittee) throw Problems.notFound(e.message);
+        if (e instanceof DepositViewsBehind) throw Problems.unavailable(`${e.message}; try again.`, { position: Number(e.reached) });
         throw e;
       }
     });

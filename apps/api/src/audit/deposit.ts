@@ -21,6 +21,12 @@ export interface DepositSource {
 }
 
 export class DepositUnknownCommittee extends Error {}
+/** The minutes views did not reach the export's position in time (the documents would be older than the log). */
+export class DepositViewsBehind extends Error {
+  constructor(readonly reached: bigint) {
+    super(`the views have reached position ${reached}, not the export's position, within 30 s`);
+  }
+}
 
 /**
  * HOOK(proof): the position and hash of the last event the export was built from. Helper `proof`
@@ -48,7 +54,8 @@ export async function exportDeposit(src: DepositSource, options: { committee: st
   const archive = buildArchive(log, { committee, year, generatedAt: options.generatedAt });
   if (archive === null) throw new DepositUnknownCommittee(`unknown committee ${committee}`);
   archive.header.position = Number(position);
-  await src.runner.waitFor(position, 30_000, ['minutes']);
+  const views = await src.runner.waitFor(position, 30_000, ['minutes']);
+  if (!views.reached) throw new DepositViewsBehind(views.position);
   const documents: DepositDocument[] = [];
   for (const meeting of archive.meetings) {
     const owner = { unit: 'moetemappe' as const, id: meeting.id };
