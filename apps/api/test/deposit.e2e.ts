@@ -20,6 +20,8 @@ import { startServer, tempDir, type Server } from './harness.js';
 const ROOT = process.cwd();
 const CLI = path.join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');
 const AUDITOR = 'tok-auditor';
+const SEC = 'tok-secretariat-nehs';
+const attached = { caseId: '', id: '', bytes: 'Vedlegg: notat til saken, æøå.\n' };
 
 let a: Server;
 let b: Server | null = null;
@@ -49,6 +51,19 @@ beforeAll(async () => {
   await store.close();
   a = await startServer({ dataDir: dirA });
   xsd = new ArchiveXsd();
+  // a case with an attachment on a meeting of a year of its own (the records carry no attachments)
+  const call = async (method: string, url: string, opts: Parameters<Server['req']>[2], status: number) => {
+    const r = await a.req(method, url, opts);
+    if (r.status !== status) throw new Error(`${method} ${url}: ${r.status} ${r.text}`);
+    return r.json;
+  };
+  const meeting = await call('POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: '2027-03-01', place: 'Oslo' } }, 201);
+  attached.caseId = (await call('POST', '/api/cases', { token: SEC, json: { committee: 'NEHS', title: 'Sak med vedlegg', type: 'discussion', proposedResolution: '' } }, 201)).id;
+  await call('POST', `/api/cases/${attached.caseId}/schedule`, { token: SEC, json: { meetingId: meeting.id } }, 200);
+  const att = await call('POST', `/api/cases/${attached.caseId}/attachments?filename=notat.txt`, { token: SEC, body: attached.bytes, headers: { 'content-type': 'text/plain' } }, 201);
+  attached.id = att.id;
+  await call('POST', `/api/meetings/${meeting.id}/notice`, { token: SEC }, 200);
+  pairs.push({ committee: 'NEHS', year: 2027 });
 }, 60_000);
 
 afterAll(async () => {
@@ -85,6 +100,19 @@ describe('GET /api/audit/export, Accept: application/zip', () => {
       const res = await fetch(`${a.url}/api/meetings/${m.id}/minutes`, { headers: { authorization: `Bearer ${AUDITOR}`, accept: 'application/pdf' } });
       expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(files[p]!))).toBe(true);
     }
+  });
+
+  it('holds every attachment of the year\'s cases by its SHA-256, listed in the XML with the case it belongs to', async () => {
+    const r = await getZip(a, 'NEHS', 2027);
+    expect(r.status).toBe(200);
+    const deposit = readDeposit(r.bytes);
+    expect(xsd.errorOf(deposit.xml)).toBeNull();
+    const sha = sha256Hex(Buffer.from(attached.bytes));
+    const entry = deposit.listed.find((l) => l.path === `dokumenter/vedlegg/${sha}/notat.txt`)!;
+    expect(entry).toMatchObject({ sha256: sha, mimeType: expect.stringMatching(/^text\/plain/) });
+    expect(Buffer.from(deposit.files.get(entry.path)!).toString('utf8')).toBe(attached.bytes);
+    expect(xmlTexts(deposit.xml, `//su:dokumentbeskrivelse[as:dokumentobjekt/as:dokumentobjekt/as:sjekksum='${sha}']/as:virksomhetsspesifikkeMetadata/su:tilhoerer/su:systemID`)).toEqual([attached.caseId]);
+    expect(deposit.listed.some((l) => l.path.endsWith('/innkalling.pdf'))).toBe(true);
   });
 
   it('406 names application/zip among the formats; 404 for an unknown committee; 403 for a non-auditor', async () => {
@@ -137,5 +165,9 @@ describe('the round trip: export every committee-year, import the zips into an e
       const tb = await b.req('GET', `/api/meetings/${id}/minutes`, { token: AUDITOR, headers: { accept: 'text/markdown' } });
       expect(builtLine(tb.text)).toEqual(builtLine(ta.text));
     }
+    // the attachment came with its deposit: the new store's server serves the same bytes
+    const att = await fetch(`${b.url}/api/cases/${attached.caseId}/attachments/${attached.id}`, { headers: { authorization: `Bearer ${AUDITOR}` } });
+    expect(att.status).toBe(200);
+    expect(await att.text()).toBe(attached.bytes);
   });
 });
