@@ -15,6 +15,7 @@ import { readDeposit, sha256Hex } from '@saksflyt/archive';
 import { openSqliteStore } from '@saksflyt/event-store';
 import { importRecords, loadRecordFile, recordFilesInOrder } from '@saksflyt/records';
 import { ArchiveXsd, xmlTexts } from '../../../libs/archive/test/support.js';
+import { pdfText } from '../../../libs/documents/test/pdf-text.js';
 import { startServer, tempDir, type Server } from './harness.js';
 
 const ROOT = process.cwd();
@@ -155,6 +156,7 @@ describe('the round trip: export every committee-year, import the zips into an e
     expect(meetings.size).toBeGreaterThan(3);
     const noPosition = ({ position: _p, ...rest }: { position: number }) => rest;
     const builtLine = (t: string) => t.replace(/Bygget fra hendelsesposisjon \d+/g, 'Bygget fra hendelsesposisjon N');
+    let compared = 0;
     for (const id of meetings) {
       const ja = await a.req('GET', `/api/meetings/${id}/minutes`, { token: AUDITOR });
       const jb = await b.req('GET', `/api/meetings/${id}/minutes`, { token: AUDITOR });
@@ -164,7 +166,16 @@ describe('the round trip: export every committee-year, import the zips into an e
       const ta = await a.req('GET', `/api/meetings/${id}/minutes`, { token: AUDITOR, headers: { accept: 'text/markdown' } });
       const tb = await b.req('GET', `/api/meetings/${id}/minutes`, { token: AUDITOR, headers: { accept: 'text/markdown' } });
       expect(builtLine(tb.text)).toEqual(builtLine(ta.text));
+      const pdf = async (s: Server) => {
+        const res = await fetch(`${s.url}/api/meetings/${id}/minutes`, { headers: { authorization: `Bearer ${AUDITOR}`, accept: 'application/pdf' } });
+        return builtLine((await pdfText(Buffer.from(await res.arrayBuffer()))).pages.join('\n'));
+      };
+      const [pa, pb] = [await pdf(a), await pdf(b)];
+      expect(pa).toMatch(/Bygget fra hendelsesposisjon N/);
+      expect(pb).toEqual(pa);
+      compared++;
     }
+    expect(compared).toBeGreaterThan(3);
     // the attachment came with its deposit: the new store's server serves the same bytes
     const att = await fetch(`${b.url}/api/cases/${attached.caseId}/attachments/${attached.id}`, { headers: { authorization: `Bearer ${AUDITOR}` } });
     expect(att.status).toBe(200);
