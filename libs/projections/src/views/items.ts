@@ -40,6 +40,8 @@ export interface WrittenMinutesCase {
   tally: WrittenProcedureOutcome['tally'];
   answers: WrittenProcedureOutcome['answers'];
   dissent?: Dissent[];
+  /** Unntatt offentlighet (null: public): the api's redaction empties the comments for readers outside the committee. */
+  exemption: { basis: string } | null;
 }
 
 /**
@@ -73,6 +75,7 @@ export function writtenProceduresFor(docs: DocReader, m: MeetingDoc): { writtenP
       tally: outcome.tally,
       answers: outcome.answers,
       ...(d.dissent?.length ? { dissent: d.dissent } : {}),
+      exemption: c.paper.exemption ? { basis: c.paper.exemption.basis } : null,
     });
   }
   out.sort((a, b) => (a.concludedOn < b.concludedOn ? -1 : a.concludedOn > b.concludedOn ? 1 : 0));
