@@ -341,6 +341,8 @@ export interface ReferralCarried {
   dissent?: Dissent[];
   /** Referred from discussion, before a decision: why. */
   reason?: string;
+  /** The referring paper's numbered sub-items, each with the referring committee's vedtak where it gave one. */
+  items?: { label: string; title: string; resolution?: string }[];
 }
 /** Skriftlig behandling opened on a draft case: its number given at once, answers until `deadline`. */
 export interface WrittenProcedureOpened {

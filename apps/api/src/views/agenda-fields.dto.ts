@@ -94,7 +94,7 @@ export class NoticeCaseDoc {
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true }) proposedResolution: string | null;
   @ApiPropertyOptional({ description: 'a late case (tilleggssak): marked Tilleggssak in the documents' }) late?: boolean;
-  @ApiPropertyOptional({ type: Object, description: 'opened by refer: { fromCaseId, committee, number, resolution?, conditions?, input?, dissent?, reason? }' }) referral?: unknown;
+  @ApiPropertyOptional({ type: Object, description: 'opened by refer: { fromCaseId, committee, number, resolution?, conditions?, input?, dissent?, reason?, items?: [{ label, title, resolution? }] }' }) referral?: unknown;
   @ApiPropertyOptional({ type: [Object], description: 'numbered sub-items { label, title, proposedResolution? }' }) items?: unknown[];
 }
 
