@@ -61,7 +61,7 @@ describe('exemption from public access on every read path', () => {
     s = await startWorkflowServer();
     await ok(s, 'POST', '/api/committees', { token: ADMIN, json: { code: 'NEHS', name: 'Nasjonalt e-helsestyre' } }, 201);
     await ok(s, 'POST', '/api/committees', { token: ADMIN, json: { code: 'NUIT', name: 'Nasjonalt utvalg for IT-prioritering' } }, 201);
-    id.member = (await ok(s, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name: 'Bjørn Guldvog', organisation: 'Helsedirektoratet', role: 'chair' } }, 201)).json.id;
+    id.member = (await ok(s, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name: 'Bjørn Guldvog', organisation: 'Helsedirektoratet', role: 'chair', userId: 'u-member-nehs' } }, 201)).json.id;
     await ok(s, 'POST', '/api/portfolio/projects', { token: SEC, json: { id: id.project, name: 'Prosjekt', owner: 'Direktoratet' } }, 201);
     id.meeting1 = (await ok(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: '2018-12-06', place: 'Oslo' } }, 201)).json.id;
     const exempt = await ok(s, 'POST', '/api/cases', {

@@ -44,7 +44,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
     readyForBrowserTests();
     dataDir = tempDir('saksflyt-workbench-decisions-');
     const tokens = path.join(dataDir, 'tokens.json');
-    writeFileSync(tokens, JSON.stringify({ ...TEST_TOKENS, [LOFTHUS]: { name: 'Cathrine M. Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] } }));
+    writeFileSync(tokens, JSON.stringify({ ...TEST_TOKENS, [LOFTHUS]: { id: 'u-lofthus', name: 'Cathrine M. Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] } }));
     server = await startServer({ dataDir, env: { AUTH_TOKENS_FILE: tokens } });
     await call(ADMIN, 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });
     await call(ADMIN, 'POST', '/api/committees', { code: 'NUIT', name: 'Nasjonalt utvalg for IT-prioritering' });
@@ -54,7 +54,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
       ['stoltenberg', 'Camilla Stoltenberg', 'Folkehelseinstituttet', 'member'],
       ['observer', 'Håkon Grimstad', 'Norsk Helsenett SF', 'observer'],
     ])
-      members[key!] = (await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role })).id;
+      members[key!] = (await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role, ...(key === 'lofthus' ? { userId: 'u-lofthus' } : {}) })).id;
     members.deputy = (await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name: 'Ingrid Vara', organisation: 'Helse Sør-Øst RHF', role: 'deputy', deputyFor: members.stoltenberg })).id;
     meetingId = (await call(SEC, 'POST', '/api/committees/NEHS/meetings', { date: isoDay(0), place: 'Helsedirektoratet' })).id;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -66,10 +66,14 @@ export interface CommitteeCreated {
   type: 'CommitteeCreated';
   data: { v: 1; code: string; name: string };
 }
-/** v2: `role` may be `deputy` (with `deputyFor`), and `from`/`to` give the term (v1 had none of them). */
+/**
+ * v2: `role` may be `deputy` (with `deputyFor`), and `from`/`to` give the term (v1 had none of them).
+ * `userId` (optional, added within v2: older events simply have none): the identity the member signs
+ * in with (an OIDC token's `sub`, a tokens-file entry's `id`), which links their token to this seat.
+ */
 export interface MemberJoined {
   type: 'MemberJoined';
-  data: { v: 2; memberId: string; name: string; organisation: string; role: MemberRole; deputyFor?: string; from?: string; to?: string };
+  data: { v: 2; memberId: string; name: string; organisation: string; role: MemberRole; deputyFor?: string; from?: string; to?: string; userId?: string };
 }
 export interface MemberLeft {
   type: 'MemberLeft';

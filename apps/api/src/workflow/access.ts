@@ -21,7 +21,7 @@ export function commandContext(ctx: RequestCtx): CommandContext {
   const user = requireUser(ctx.user);
   const ifMatch = ctx.ifMatch.revision();
   return {
-    actor: { name: user.name, roles: user.roles },
+    actor: { name: user.name, roles: user.roles, ...(user.id !== undefined ? { id: user.id } : {}) },
     correlationId: ctx.correlationId,
     ...(ctx.idempotencyKey !== undefined ? { commandId: commandIdFor(user.name, ctx.idempotencyKey) } : {}),
     ...(ifMatch !== undefined ? { ifMatch } : {}),
