@@ -337,6 +337,9 @@ const nb = {
   deadline: 'Svarfrist',
   citeItems: 'Viser til underpunkter',
   citeItemsHelp: 'Én per linje, f.eks. «50/18 NR. 2» eller «NUFA 12/19 NR. 1».',
+  // the decisions register's rows (issue 11)
+  rowVotes: 'Votering: {f} for, {a} mot, {b} avstår',
+  rowWritten: 'Skriftlig behandling',
 };
 
 export type Key = keyof typeof nb;
@@ -665,6 +668,8 @@ const en: Record<Key, string> = {
   deadline: 'Deadline for answers',
   citeItems: 'Cites sub-items',
   citeItemsHelp: 'One per line, e.g. “50/18 NR. 2” or “NUFA 12/19 NR. 1”.',
+  rowVotes: 'Vote: {f} for, {a} against, {b} abstained',
+  rowWritten: 'Written procedure',
 };
 
 export type Lang = 'nb' | 'en';
