@@ -299,4 +299,30 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
     expect(found).toEqual([]);
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it("Medlemmer links a new member's seat to the identity they sign in with (userId); a second seat for it is refused beside the field", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
+    const page: Page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/#/medlemmer`);
+    await page.fill('#token', SEC);
+    await page.click('form.signin button[type=submit]');
+    await page.waitForSelector('table.members', WAIT);
+    const add = page.locator('#add-member');
+    await add.locator('[data-field="name"]').fill('Marit Helsing');
+    await add.locator('[data-field="organisation"]').fill('KS');
+    await add.locator('[data-field="userId"]').fill('u-helsing');
+    await add.locator('button[type=submit]').click();
+    await page.locator('table.members tr:has-text("Marit Helsing")').waitFor(WAIT);
+    const seat = ((await call(SEC, 'GET', '/api/committees/NEHS')).members as any[]).find((m) => m.name === 'Marit Helsing');
+    expect(seat).toMatchObject({ organisation: 'KS', role: 'member', userId: 'u-helsing' });
+    await add.locator('[data-field="name"]').fill('Marit Helsing');
+    await add.locator('[data-field="organisation"]').fill('Kommunene');
+    await add.locator('[data-field="userId"]').fill('u-helsing');
+    await add.locator('button[type=submit]').click();
+    await add.locator('[data-problem="409"]').waitFor(WAIT);
+    expect(await add.locator('[data-field="userId"]').getAttribute('aria-invalid')).toBe('true');
+    await ctx.close();
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

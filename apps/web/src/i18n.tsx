@@ -340,6 +340,8 @@ const nb = {
   // the decisions register's rows (issue 11)
   rowVotes: 'Votering: {f} for, {a} mot, {b} avstår',
   rowWritten: 'Skriftlig behandling',
+  memberUserId: 'Bruker-ID for innlogging',
+  memberUserIdHelp: 'Identiteten medlemmet logger inn med (sub i OIDC-tokenet, eller id i tokenfila). Trengs for å svare ved skriftlig behandling.',
 };
 
 export type Key = keyof typeof nb;
@@ -670,6 +672,8 @@ const en: Record<Key, string> = {
   citeItemsHelp: 'One per line, e.g. “50/18 NR. 2” or “NUFA 12/19 NR. 1”.',
   rowVotes: 'Vote: {f} for, {a} against, {b} abstained',
   rowWritten: 'Written procedure',
+  memberUserId: 'Sign-in user id',
+  memberUserIdHelp: 'The identity the member signs in with (sub in the OIDC token, or id in the tokens file). Needed to answer written procedures.',
 };
 
 export type Lang = 'nb' | 'en';
