@@ -33,6 +33,11 @@ export class DecisionRowDoc {
   @ApiPropertyOptional({ type: [Object], description: 'numbered sub-items { label, title, proposedResolution?, resolution? }; q=50/18 NR. 2 finds the row' }) items?: unknown[];
   @ApiPropertyOptional({ description: 'decided by written procedure (skriftlig behandling)' }) writtenProcedure?: boolean;
   @ApiPropertyOptional({ type: Object, description: 'written procedure: { deadline, tally: { agree, disagree }, answers: [{ memberId, name, organisation, answer, comment? }] }' }) writtenProcedureOutcome?: unknown;
+  @ApiPropertyOptional({
+    type: Object,
+    description: "unntatt offentlighet { basis } (only on an exempt case's row): outside the committee the comments, dissent texts and sub-item proposals are null",
+  })
+  exemption?: { basis: string };
 }
 
 export class MinutesReasonDoc {
@@ -80,7 +85,7 @@ export class MinutesDoc {
   @ApiProperty({ type: String, nullable: true, format: 'date', description: 'the date of the meeting that approved them' }) approvedOn: string | null;
   @ApiProperty({ type: [MinutesCaseDoc], description: 'every case that stood on the noticed agenda, in agenda order' }) cases: MinutesCaseDoc[];
   @ApiProperty() position: number;
-  @ApiPropertyOptional({ type: [Object], description: 'Saker behandlet ved skriftlig behandling: { caseId, number, title, outcome, resolution, concludedOn, deadline, tally, answers, dissent? }' }) writtenProcedures?: unknown[];
+  @ApiPropertyOptional({ type: [Object], description: 'Saker behandlet ved skriftlig behandling: { caseId, number, title, outcome, resolution, concludedOn, deadline, tally, answers, dissent?, exemption } (exemption { basis } or null: outside the committee an exempt case\'s comments are null)' }) writtenProcedures?: unknown[];
 }
 
 export class NoticeCaseDoc {
@@ -89,7 +94,7 @@ export class NoticeCaseDoc {
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true }) proposedResolution: string | null;
   @ApiPropertyOptional({ description: 'a late case (tilleggssak): marked Tilleggssak in the documents' }) late?: boolean;
-  @ApiPropertyOptional({ type: Object, description: 'opened by refer: { fromCaseId, committee, number, resolution?, conditions?, input?, dissent?, reason? }' }) referral?: unknown;
+  @ApiPropertyOptional({ type: Object, description: 'opened by refer: { fromCaseId, committee, number, resolution?, conditions?, input?, dissent?, reason?, items?: [{ label, title, resolution? }] }' }) referral?: unknown;
   @ApiPropertyOptional({ type: [Object], description: 'numbered sub-items { label, title, proposedResolution? }' }) items?: unknown[];
 }
 

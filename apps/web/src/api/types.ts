@@ -67,6 +67,13 @@ export interface DecisionRow {
   historyId?: string;
   conditions?: string | null;
   amended?: true;
+  /** Votering: the tally and the names (issue 11). */
+  votes?: Schemas['VotesDoc'];
+  /** Dissens with the vedtak (texts null for an exempt case's row outside the committee). */
+  dissent?: Schemas['DissentDoc'][];
+  /** Decided by written procedure (skriftlig behandling), with its answers' tally. */
+  writtenProcedure?: true;
+  writtenProcedureOutcome?: { deadline: string; tally: { agree: number; disagree: number } };
 }
 
 export interface PortfolioProject {
