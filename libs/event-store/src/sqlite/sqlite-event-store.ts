@@ -38,7 +38,7 @@ import { offloadCheckpoints, type Checkpointer } from './checkpointer.js';
 
 export { DuplicateEventId } from './group-commit-writer.js';
 export { offloadCheckpoints, type Checkpointer } from './checkpointer.js';
-export { requestedPositionMode, SPARSE_FIRST_POSITION, SPARSE_ROW_HEADER, sparseRowSize, type PositionMode } from './positions.js';
+export { requestedPositionMode, storedPositionMode, SPARSE_FIRST_POSITION, SPARSE_ROW_HEADER, sparseRowSize, type PositionMode } from './positions.js';
 export { applyWritePragmas, chainHash, GENESIS_HASH, SCHEMA_SQL } from './schema.js';
 export type { VerifyChainResult } from './verify-chain.js';
 
