@@ -3,9 +3,10 @@
  * projection) and `GET /api/meetings/{id}/notice` (the notice: agenda with the proposed
  * resolutions). JSON by default; `Accept: text/markdown`, `text/html` or `application/pdf` give
  * the document rendered by `@saksflyt/documents`. Each states the event position it was built from
- * (`position` in JSON, `X-Saksflyt-Position`) and the last event at or before it with its hash
- * (`builtFrom` in JSON, "Bygget fra hendelse N, sjekksum …" in the document, the store's
- * `lastEvent`): the same position always gives the same bytes.
+ * (`position` in JSON, `X-Saksflyt-Position`); approved minutes and notices also the last event at
+ * or before it with its hash (`builtFrom` in JSON, "Bygget fra hendelse N, sjekksum …" in the
+ * document, the store's `lastEvent`; drafts say "Bygget fra hendelsesposisjon N", as the live feed's
+ * minutes carry no `builtFrom`): the same position always gives the same bytes.
  *
  * Reads: approved minutes and noticed meetings' notices are public; draft minutes and a planned
  * meeting's notice are `read.private` of the meeting's committee (401/403, `requirePrivateRead`).
@@ -280,9 +281,10 @@ export class DocumentsController {
     const minutes = redactExempt(read.minutes, reader);
     const format = this.format(req);
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');
-    const builtFrom = await builtFromAt(this.store, position);
-    if (format === 'json') return { ...minutesJson(minutes, position), builtFrom };
-    const doc = { ...minutesDocument(minutes, position), builtFrom };
+    // approved minutes are the record: they name the event they were built from and its hash
+    const proof = minutes.status === 'approved' ? { builtFrom: await builtFromAt(this.store, position) } : {};
+    if (format === 'json') return { ...minutesJson(minutes, position), ...proof };
+    const doc = { ...minutesDocument(minutes, position), ...proof };
     return this.send(reply, format, `minutes:${id}:${position}:${minutes === read.minutes ? 'all' : reader.key}`, `referat-${minutes.committee}-${minutes.number.replace('/', '-')}`, {
       markdown: () => renderMinutesMarkdown(doc),
       html: () => renderMinutesHtml(doc),

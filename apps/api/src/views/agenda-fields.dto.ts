@@ -85,7 +85,7 @@ export class MinutesDoc {
   @ApiProperty({ type: String, nullable: true, format: 'date', description: 'the date of the meeting that approved them' }) approvedOn: string | null;
   @ApiProperty({ type: [MinutesCaseDoc], description: 'every case that stood on the noticed agenda, in agenda order' }) cases: MinutesCaseDoc[];
   @ApiProperty() position: number;
-  @ApiProperty({ type: BuiltFromDoc, nullable: true, description: 'Bygget fra hendelse N, sjekksum …: the last event at or before `position` and its hash' }) builtFrom: BuiltFromDoc | null;
+  @ApiPropertyOptional({ type: BuiltFromDoc, nullable: true, description: 'approved minutes only: Bygget fra hendelse N, sjekksum …, the last event at or before `position` and its hash' }) builtFrom?: BuiltFromDoc | null;
   @ApiPropertyOptional({ type: [Object], description: 'Saker behandlet ved skriftlig behandling: { caseId, number, title, outcome, resolution, concludedOn, deadline, tally, answers, dissent? }' }) writtenProcedures?: unknown[];
 }
 
