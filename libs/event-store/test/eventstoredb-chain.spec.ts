@@ -138,9 +138,8 @@ describe('verify finds what was changed behind the adapter, with the SQLite stor
     const m0 = userRecords(fake)[8];
     fake.records.splice(fake.records.indexOf(m0), 1);
     fake.records.splice(fake.records.indexOf(userRecords(fake)[2]) + 1, 0, { ...m0, position: at - 1n }, forged);
-    const v = await store.verify();
-    expect(v).toMatchObject({ ok: false, firstBadPosition: events[0].position });
-    expect(['inserted', 'reordered']).toContain((v as { kind: string }).kind);
+    // the first seal's range now holds two events more than it sealed (the moved one and the forged one)
+    expect(await store.verify()).toEqual({ ok: false, firstBadPosition: events[0].position, kind: 'inserted' });
   });
 
   test('two events of different streams that trade places are reordered (the stream chains still hold)', async () => {
