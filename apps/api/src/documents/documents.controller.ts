@@ -3,13 +3,15 @@
  * projection) and `GET /api/meetings/{id}/notice` (the notice: agenda with the proposed
  * resolutions). JSON by default; `Accept: text/markdown`, `text/html` or `application/pdf` give
  * the document rendered by `@saksflyt/documents`. Each states the event position it was built from
- * (`position` in JSON, "Bygget fra hendelsesposisjon N" in the document, `X-Saksflyt-Position`):
- * the same position always gives the same bytes.
+ * (`position` in JSON, `X-Saksflyt-Position`); approved minutes and notices also the last event at
+ * or before it with its hash (`builtFrom` in JSON, "Bygget fra hendelse N, sjekksum …" in the
+ * document, the store's `lastEvent`; drafts say "Bygget fra hendelsesposisjon N", as the live feed's
+ * minutes carry no `builtFrom`): the same position always gives the same bytes.
  *
  * Reads: approved minutes and noticed meetings' notices are public; draft minutes and a planned
  * meeting's notice are `read.private` of the meeting's committee (401/403, `requirePrivateRead`).
  */
-import { Controller, Get, Module, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Module, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -25,14 +27,27 @@ import {
 } from '@saksflyt/documents';
 import type { Minutes, MinutesWithPapers, NoticeAttachment } from '@saksflyt/projections';
 import { exemptReader, redactExempt, type ReferralCarried } from '@saksflyt/workflow';
-import { ApiProblems, CurrentUser, ProblemError, Problems, Public, requirePrivateRead, type User } from '../platform.js';
+import type { EventStore } from '@saksflyt/event-store';
+import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Public, requirePrivateRead, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
 import { negotiate, type DocFormat } from '../http/accept.js';
 import { MinutesDoc, NoticeDoc } from '../views/agenda-fields.dto.js';
 
 
-export type MinutesJson = Minutes & { position: number };
+export type MinutesJson = Minutes & { position: number; builtFrom?: BuiltFromJson | null };
+
+/** The last event a document was built from and its hash ("Bygget fra hendelse N, sjekksum …"). */
+export interface BuiltFromJson {
+  position: number;
+  hash: string | null;
+}
+
+/** The store's last event at or before the position the document reflects, as the documents print it. */
+export async function builtFromAt(store: EventStore, position: bigint): Promise<BuiltFromJson | null> {
+  const from = await store.lastEvent({ atOrBefore: position });
+  return from ? { position: Number(from.position), hash: from.hash } : null;
+}
 
 export interface NoticeCaseJson {
   caseId: string;
@@ -78,6 +93,7 @@ export interface NoticeJson {
   /** Changes after notice: a changed notice (endret innkalling). */
   changedNotice: boolean;
   changes: Minutes['noticeChanges'];
+  builtFrom?: BuiltFromJson | null;
 }
 
 /** The minutes JSON with the position it was built from (also the SSE snapshot/change rows). */
@@ -177,11 +193,12 @@ export function noticeDocument(n: NoticeJson): NoticeDocument {
       ...(c.items ? { items: c.items } : {}),
     })),
     builtAtPosition: n.position,
+    builtFrom: n.builtFrom ?? null,
   };
 }
 
 /** The notice JSON of a meeting (every case's paper, unredacted) at the view's position. */
-export function noticeJson(view: MinutesWithPapers, position: bigint): NoticeJson {
+export function noticeJson(view: MinutesWithPapers, position: bigint, builtFrom?: NoticeJson['builtFrom']): NoticeJson {
   const m = view.minutes;
   const cases: NoticeCaseJson[] = m.cases.map((c, i) => ({
     caseId: c.caseId,
@@ -215,6 +232,7 @@ export function noticeJson(view: MinutesWithPapers, position: bigint): NoticeJso
     cancelledReason: m.cancelledReason,
     changedNotice: m.noticeChanges.length > 0,
     changes: m.noticeChanges,
+    ...(builtFrom !== undefined ? { builtFrom } : {}),
   };
 }
 
@@ -243,7 +261,10 @@ const MIN_POSITION = { name: 'minPosition', required: false, description: 'wait 
 export class DocumentsController {
   private readonly cache = new RenderCache();
 
-  constructor(private readonly views: ProjectionsService) {}
+  constructor(
+    private readonly views: ProjectionsService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
   /** The read rule (404, then 401/403): public when `privateUnless` holds, else `read.private` of the meeting's committee. */
   private mayRead(id: string, minutes: Minutes | undefined, user: User | null, privateUnless: (m: Minutes) => boolean): Minutes {
@@ -299,8 +320,10 @@ export class DocumentsController {
     const minutes = redactExempt(read.minutes, reader);
     const format = this.format(req);
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');
-    if (format === 'json') return minutesJson(minutes, position);
-    const doc = minutesDocument(minutes, position);
+    // approved minutes are the record: they name the event they were built from and its hash
+    const proof = minutes.status === 'approved' ? { builtFrom: await builtFromAt(this.store, position) } : {};
+    if (format === 'json') return { ...minutesJson(minutes, position), ...proof };
+    const doc = { ...minutesDocument(minutes, position), ...proof };
     return this.send(reply, format, `minutes:${id}:${position}:${minutes === read.minutes ? 'all' : reader.key}`, `referat-${minutes.committee}-${minutes.number.replace('/', '-')}`, {
       markdown: () => renderMinutesMarkdown(doc),
       html: () => renderMinutesHtml(doc),
@@ -326,7 +349,7 @@ export class DocumentsController {
     const { position, view } = this.views.runner.query<MinutesWithPapers | null>('minutes-papers', { meetingId: id });
     const m = this.mayRead(id, view?.minutes, user, (x) => x.state !== 'planned');
     const format = this.format(req);
-    const full = noticeJson(view!, position);
+    const full = noticeJson(view!, position, await builtFromAt(this.store, position));
     const reader = exemptReader(user);
     const notice = redactExempt(full, reader);
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');

@@ -75,6 +75,11 @@ export class MinutesCaseDoc {
   @ApiPropertyOptional({ type: [Object], description: 'numbered sub-items { label, title, proposedResolution?, resolution? }' }) items?: unknown[];
 }
 
+export class BuiltFromDoc {
+  @ApiProperty({ description: 'the global position of the last event the document was built from' }) position: number;
+  @ApiProperty({ type: String, nullable: true, description: "that event's SHA-256 hash as `GET /api/audit/verify` and `saksflyt verify --position N --at-hash H` check it" }) hash: string | null;
+}
+
 export class MinutesDoc {
   @ApiProperty() meetingId: string;
   @ApiProperty() committee: string;
@@ -85,6 +90,7 @@ export class MinutesDoc {
   @ApiProperty({ type: String, nullable: true, format: 'date', description: 'the date of the meeting that approved them' }) approvedOn: string | null;
   @ApiProperty({ type: [MinutesCaseDoc], description: 'every case that stood on the noticed agenda, in agenda order' }) cases: MinutesCaseDoc[];
   @ApiProperty() position: number;
+  @ApiPropertyOptional({ type: BuiltFromDoc, nullable: true, description: 'approved minutes only: Bygget fra hendelse N, sjekksum …, the last event at or before `position` and its hash' }) builtFrom?: BuiltFromDoc | null;
   @ApiPropertyOptional({ type: [Object], description: 'Saker behandlet ved skriftlig behandling: { caseId, number, title, outcome, resolution, concludedOn, deadline, tally, answers, dissent?, exemption } (exemption { basis } or null: outside the committee an exempt case\'s comments are null)' }) writtenProcedures?: unknown[];
 }
 
@@ -104,4 +110,5 @@ export class NoticeDoc {
   @ApiProperty({ example: '8/2018' }) number: string;
   @ApiProperty({ type: [NoticeCaseDoc] }) cases: NoticeCaseDoc[];
   @ApiProperty() position: number;
+  @ApiProperty({ type: BuiltFromDoc, nullable: true, description: 'Bygget fra hendelse N, sjekksum …: the last event at or before `position` and its hash' }) builtFrom: BuiltFromDoc | null;
 }
