@@ -1,0 +1,423 @@
+/**
+ * The auditor's time machine (API.md "Extensions: the auditor's time machine"): any view of any
+ * projection as it stood at a global position or a time, computed by replaying the log up to that
+ * point through the SAME projection definitions the runner serves (`projection.evolve`, then the
+ * view's `query`), so a view added later answers for every past moment too.
+ *
+ * Speed, on a store of a million events (stored beside the projections, in the runner's SQLite file;
+ * the same tables whichever event store is used):
+ * - a time index (`projection_time_index`): per event position, the latest `metadata.at` up to it
+ *   (a running maximum, so the index is monotonic): `asOf` T is the last position whose events were
+ *   all recorded at or before T (a prefix of the log, never a log with holes);
+ * - periodic snapshots (`projection_snapshots`, every `snapshotEvery` events): at each, the documents
+ *   changed since the previous one (`projection_snapshot_docs`, null = deleted), keyed by the
+ *   projection's name and version (a new version drops the old rows and is snapshotted afresh).
+ *   A document at snapshot S is its latest row at or before S.
+ *
+ * A read at P = the nearest snapshot at or before P (read lazily: only the documents the query and
+ * the tail ask for) + replay of the events after it up to P into an overlay. Positions are the
+ * store's: compared, never computed.
+ */
+import Database from 'better-sqlite3';
+import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
+import type { DocReader, DocStore, Projection } from './types.js';
+import { Unit } from './unit.js';
+
+export const TIME_MACHINE_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS projection_time_index (
+  position INTEGER PRIMARY KEY,
+  at_ms    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS projection_time_index_at ON projection_time_index (at_ms, position);
+CREATE TABLE IF NOT EXISTS projection_snapshots (
+  name     TEXT    NOT NULL,
+  version  INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (name, version, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS projection_snapshot_docs (
+  name       TEXT    NOT NULL,
+  version    INTEGER NOT NULL,
+  collection TEXT    NOT NULL,
+  id         TEXT    NOT NULL,
+  position   INTEGER NOT NULL,
+  doc        TEXT,
+  PRIMARY KEY (name, version, collection, id, position)
+) WITHOUT ROWID;
+`;
+
+export interface TimeMachineOptions {
+  store: EventStore;
+  /** The runner's SQLite file (the tables above are kept beside the projections' own). */
+  file: string;
+  projections: readonly Projection<any, any>[];
+  /** Events between snapshots (default 5 000). */
+  snapshotEvery?: number;
+  /** Replayed moments kept in memory (default 16). */
+  cacheSize?: number;
+}
+
+/** A moment of the log: the position answered and the time it stood for (ms since the epoch). */
+export interface Moment {
+  position: bigint;
+  atMs: number;
+}
+
+/** Thrown for a position the store never gave (or one past its head). */
+export class UnknownPosition extends Error {
+  constructor(readonly position: bigint) {
+    super(`position ${position} is not a position of this store`);
+    this.name = 'UnknownPosition';
+  }
+}
+
+const DELETED = Symbol('deleted');
+type Layer = Map<string, Map<string, unknown>>;
+
+/** Documents at a snapshot, read lazily from its rows (each document and collection once). */
+class SnapshotReader implements DocReader {
+  private readonly docs = new Map<string, unknown>();
+  private readonly lists = new Map<string, Map<string, unknown>>();
+  constructor(
+    private readonly tm: TimeMachineTables,
+    private readonly name: string,
+    private readonly version: number,
+    readonly position: bigint | null,
+  ) {}
+
+  get<T>(collection: string, id: string): T | undefined {
+    if (this.position === null) return undefined;
+    const listed = this.lists.get(collection);
+    if (listed) return listed.get(id) as T | undefined;
+    const key = collection + '\u0000' + id;
+    if (this.docs.has(key)) return this.docs.get(key) as T | undefined;
+    const row = this.tm.docAt.get(this.name, this.version, collection, id, this.position) as { doc: string | null } | undefined;
+    const doc = row?.doc != null ? JSON.parse(row.doc) : undefined;
+    this.docs.set(key, doc);
+    return doc as T | undefined;
+  }
+
+  map(collection: string): Map<string, unknown> {
+    let m = this.lists.get(collection);
+    if (m) return m;
+    m = new Map();
+    if (this.position !== null)
+      for (const [id, doc] of this.tm.listAt.iterate(this.name, this.version, collection, this.position) as Iterable<[string, string | null, bigint]>)
+        if (doc !== null) m.set(id, JSON.parse(doc));
+    this.lists.set(collection, m);
+    return m;
+  }
+
+  list<T>(collection: string): T[] {
+    return Array.from(this.map(collection).values()) as T[];
+  }
+}
+
+/** The documents after replaying a tail over a snapshot: writes land here, reads fall through. */
+class Overlay implements DocStore {
+  private readonly layer: Layer = new Map();
+  constructor(private readonly base: SnapshotReader) {}
+
+  get<T>(collection: string, id: string): T | undefined {
+    const m = this.layer.get(collection);
+    if (m?.has(id)) {
+      const d = m.get(id);
+      return (d === DELETED ? undefined : d) as T | undefined;
+    }
+    return this.base.get<T>(collection, id);
+  }
+
+  list<T>(collection: string): T[] {
+    const base = this.base.map(collection);
+    const m = this.layer.get(collection);
+    if (!m) return Array.from(base.values()) as T[];
+    const all = new Map(base);
+    for (const [id, d] of m) {
+      if (d === DELETED) all.delete(id);
+      else all.set(id, d);
+    }
+    return Array.from(all.values()) as T[];
+  }
+
+  put(collection: string, id: string, doc: unknown): void {
+    if (doc === undefined || doc === null) throw new Error(`put ${collection}/${id}: document is ${String(doc)}`);
+    let m = this.layer.get(collection);
+    if (!m) this.layer.set(collection, (m = new Map()));
+    m.set(id, doc);
+  }
+
+  delete(collection: string, id: string): void {
+    let m = this.layer.get(collection);
+    if (!m) this.layer.set(collection, (m = new Map()));
+    m.set(id, DELETED);
+  }
+}
+
+/** The prepared statements over the time machine's tables. */
+class TimeMachineTables {
+  readonly db: Database.Database;
+  readonly docAt;
+  readonly listAt;
+  readonly snapshotBefore;
+  readonly lastSnapshot;
+  readonly insertSnapshot;
+  readonly insertDoc;
+  readonly collections;
+  readonly indexHead;
+  readonly insertIndex;
+  readonly positionAt;
+  readonly indexRow;
+  readonly dropOtherVersions;
+
+  constructor(file: string) {
+    const db = (this.db = new Database(file));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 10000');
+    db.exec(TIME_MACHINE_SCHEMA_SQL);
+    const big = <S extends Database.Statement>(s: S): S => s.safeIntegers(true) as S;
+    this.docAt = db.prepare(
+      'SELECT doc FROM projection_snapshot_docs WHERE name = ? AND version = ? AND collection = ? AND id = ? AND position <= ? ORDER BY position DESC LIMIT 1',
+    );
+    // SQLite's bare columns with MAX(): the row of the latest position per id
+    this.listAt = big(
+      db.prepare('SELECT id, doc, MAX(position) FROM projection_snapshot_docs WHERE name = ? AND version = ? AND collection = ? AND position <= ? GROUP BY id').raw(true),
+    );
+    this.snapshotBefore = big(db.prepare('SELECT MAX(position) AS p FROM projection_snapshots WHERE name = ? AND version = ? AND position <= ?'));
+    this.lastSnapshot = big(db.prepare('SELECT MAX(position) AS p FROM projection_snapshots WHERE name = ? AND version = ?'));
+    this.insertSnapshot = db.prepare('INSERT OR IGNORE INTO projection_snapshots (name, version, position) VALUES (?, ?, ?)');
+    this.insertDoc = db.prepare('INSERT OR REPLACE INTO projection_snapshot_docs (name, version, collection, id, position, doc) VALUES (?, ?, ?, ?, ?, ?)');
+    this.collections = db.prepare('SELECT DISTINCT collection FROM projection_snapshot_docs WHERE name = ? AND version = ?').pluck();
+    this.indexHead = big(db.prepare('SELECT position, at_ms FROM projection_time_index ORDER BY position DESC LIMIT 1'));
+    this.insertIndex = db.prepare('INSERT OR IGNORE INTO projection_time_index (position, at_ms) VALUES (?, ?)');
+    this.positionAt = big(db.prepare('SELECT MAX(position) AS p FROM projection_time_index WHERE at_ms <= ?'));
+    this.indexRow = big(db.prepare('SELECT position, at_ms FROM projection_time_index WHERE position = ?'));
+    this.dropOtherVersions = {
+      snapshots: db.prepare('DELETE FROM projection_snapshots WHERE name = ? AND version <> ?'),
+      docs: db.prepare('DELETE FROM projection_snapshot_docs WHERE name = ? AND version <> ?'),
+    };
+  }
+}
+
+/** One projection's head state: the fold the snapshots are taken from. */
+interface Head {
+  projection: Projection<any, any>;
+  types: Set<string> | null;
+  unit: Unit;
+  sinceSnapshot: number;
+  error: string | null;
+}
+
+export class TimeMachine {
+  private readonly tables: TimeMachineTables;
+  private readonly heads = new Map<string, Head>();
+  /** View name → its projection and query. */
+  private readonly views = new Map<string, { projection: Projection<any, any>; query: (d: DocReader, q: any) => unknown }>();
+  private readonly every: number;
+  private readonly cacheSize: number;
+  private readonly cache = new Map<string, DocReader>();
+  private readonly snapshotReaders = new Map<string, SnapshotReader>();
+  private indexed: bigint;
+  private indexedAt: number;
+  private syncing: Promise<number> | null = null;
+  private closed = false;
+
+  constructor(private readonly options: TimeMachineOptions) {
+    this.every = options.snapshotEvery ?? 5000;
+    this.cacheSize = options.cacheSize ?? 16;
+    this.tables = new TimeMachineTables(options.file);
+    const head = this.tables.indexHead.get() as { position: bigint; at_ms: bigint } | undefined;
+    this.indexed = head?.position ?? 0n;
+    this.indexedAt = head ? Number(head.at_ms) : Number.NEGATIVE_INFINITY;
+    for (const p of options.projections) {
+      this.views.set(p.name, { projection: p, query: (d, q) => p.query(d, q) });
+      for (const [n, v] of Object.entries(p.views ?? {})) this.views.set(n, { projection: p, query: (d, q) => v.query(d, q) });
+      this.heads.set(p.name, this.openHead(p));
+    }
+  }
+
+  /** The head fold of a projection, restored from its last snapshot (rows of other versions dropped). */
+  private openHead(projection: Projection<any, any>): Head {
+    const t = this.tables;
+    t.db.transaction(() => {
+      t.dropOtherVersions.snapshots.run(projection.name, projection.version);
+      t.dropOtherVersions.docs.run(projection.name, projection.version);
+    })();
+    const last = (t.lastSnapshot.get(projection.name, projection.version) as { p: bigint | null }).p;
+    const unit = new Unit(projection, 0, projection.version, last ?? 0n, 'running', undefined, true, null);
+    if (last !== null) {
+      const r = new SnapshotReader(t, projection.name, projection.version, last);
+      for (const c of t.collections.all(projection.name, projection.version) as string[]) unit.cache.set(c, new Map(r.map(c)));
+    }
+    return { projection, types: projection.eventTypes ? new Set(projection.eventTypes) : null, unit, sinceSnapshot: 0, error: null };
+  }
+
+  /** Index and snapshot the log up to the store's head (one run at a time; callers share it). */
+  async sync(): Promise<void> {
+    const target = await this.options.store.headPosition();
+    while (!this.closed && this.behind(target)) {
+      this.syncing ??= this.run().finally(() => (this.syncing = null));
+      if ((await this.syncing) === 0) break; // nothing more to read (a head that is no event's position)
+    }
+  }
+
+  private behind(target: bigint): boolean {
+    if (this.indexed < target) return true;
+    for (const h of this.heads.values()) if (h.error === null && h.unit.position < target) return true;
+    return false;
+  }
+
+  /** One pass over the log after the lowest cursor; resolves to the number of events read. */
+  private async run(): Promise<number> {
+    let read = 0;
+    let from = this.indexed;
+    for (const h of this.heads.values()) if (h.unit.position < from) from = h.unit.position;
+    const t = this.tables;
+    let batch: Array<() => void> = [];
+    const commit = () => {
+      const work = batch;
+      batch = [];
+      t.db.transaction(() => {
+        for (const w of work) w();
+      })();
+    };
+    for await (const e of this.options.store.readAll({ after: from })) {
+      if (this.closed) return read;
+      read++;
+      if (e.position > this.indexed) {
+        const ms = Date.parse(e.metadata.at);
+        if (!Number.isNaN(ms) && ms > this.indexedAt) this.indexedAt = ms;
+        const at = this.indexedAt === Number.NEGATIVE_INFINITY ? 0 : this.indexedAt;
+        const p = e.position;
+        batch.push(() => t.insertIndex.run(p, at));
+        this.indexed = p;
+      }
+      for (const h of this.heads.values()) this.advance(h, e, batch);
+      if (batch.length >= 10_000) commit();
+    }
+    commit();
+    return read;
+  }
+
+  private advance(h: Head, e: RecordedEvent, batch: Array<() => void>): void {
+    const u = h.unit;
+    if (h.error !== null || e.position <= u.position) return;
+    if (h.types !== null && !h.types.has(e.type)) u.position = e.position;
+    else if (!u.apply(e, false)) {
+      h.error = u.error ?? 'evolve failed';
+      return;
+    }
+    if (++h.sinceSnapshot < this.every) return;
+    h.sinceSnapshot = 0;
+    const rows: Array<[string, string, string | null]> = [];
+    for (const [collection, ids] of u.dirty) {
+      const map = u.cache.get(collection);
+      for (const id of ids) {
+        const doc = map?.get(id);
+        rows.push([collection, id, doc === undefined ? null : JSON.stringify(doc)]);
+      }
+    }
+    u.dirty.clear();
+    const { name, version } = h.projection;
+    const position = u.position;
+    const t = this.tables;
+    batch.push(() => {
+      for (const [c, id, doc] of rows) t.insertDoc.run(name, version, c, id, position, doc);
+      t.insertSnapshot.run(name, version, position);
+    });
+  }
+
+  /** The moment `asOf` names: the last position whose events were all recorded at or before it (0n: before every event). */
+  async momentAt(asOf: string): Promise<Moment> {
+    const ms = Date.parse(asOf);
+    if (Number.isNaN(ms)) throw new RangeError(`asOf is not a time: ${asOf}`);
+    await this.sync();
+    const p = (this.tables.positionAt.get(ms) as { p: bigint | null }).p;
+    return { position: p ?? 0n, atMs: ms };
+  }
+
+  /** The moment of a position the store gave (0n: before every event); UnknownPosition otherwise. */
+  async momentOf(position: bigint): Promise<Moment> {
+    await this.sync();
+    if (position === 0n) return { position, atMs: 0 };
+    const row = this.tables.indexRow.get(position) as { position: bigint; at_ms: bigint } | undefined;
+    if (!row) throw new UnknownPosition(position);
+    return { position, atMs: Number(row.at_ms) };
+  }
+
+  /** The named view's query answered from the documents as they stood at `position` (a position of `momentAt`/`momentOf`). */
+  async query<V = unknown, Q = unknown>(name: string, position: bigint, params?: Q): Promise<V> {
+    const v = this.views.get(name);
+    if (!v) throw new Error(`Unknown projection or view ${name}`);
+    const docs = await this.documentsAt(v.projection, position);
+    return v.query(docs, params ?? {}) as V;
+  }
+
+  /** The documents the named view reads, as they stood at `position`. */
+  async reader(name: string, position: bigint): Promise<DocReader> {
+    const v = this.views.get(name);
+    if (!v) throw new Error(`Unknown projection or view ${name}`);
+    return this.documentsAt(v.projection, position);
+  }
+
+  /** The projection's documents at `position`: nearest snapshot + the tail replayed through `evolve`. */
+  async documentsAt(projection: Projection<any, any>, position: bigint, options: { fromScratch?: boolean } = {}): Promise<DocReader> {
+    const key = `${projection.name}:${position}`;
+    const hit = options.fromScratch ? undefined : this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    await this.sync();
+    const h = this.heads.get(projection.name);
+    if (h?.error) throw new Error(`projection ${projection.name} failed: ${h.error}`);
+    const t = this.tables;
+    const snap = options.fromScratch ? null : (t.snapshotBefore.get(projection.name, projection.version, position) as { p: bigint | null }).p;
+    const docs = new Overlay(this.snapshotReader(projection, snap));
+    const types = projection.eventTypes;
+    for await (const e of this.options.store.readAll({ after: snap ?? 0n, ...(types ? { types } : {}) })) {
+      if (e.position > position) break;
+      if (types && !types.includes(e.type)) continue;
+      projection.evolve(docs, e);
+    }
+    if (!options.fromScratch) {
+      this.cache.set(key, docs);
+      if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    }
+    return docs;
+  }
+
+  private snapshotReader(projection: Projection<any, any>, position: bigint | null): SnapshotReader {
+    const key = `${projection.name}:${position}`;
+    let r = this.snapshotReaders.get(key);
+    if (r) {
+      this.snapshotReaders.delete(key);
+      this.snapshotReaders.set(key, r);
+      return r;
+    }
+    r = new SnapshotReader(this.tables, projection.name, projection.version, position);
+    this.snapshotReaders.set(key, r);
+    if (this.snapshotReaders.size > 4) this.snapshotReaders.delete(this.snapshotReaders.keys().next().value!);
+    return r;
+  }
+
+  /** Positions of the snapshots taken of a projection (oldest first), for tests and the CLI. */
+  snapshots(name: string): bigint[] {
+    const h = this.heads.get(name);
+    if (!h) return [];
+    return (
+      this.tables.db
+        .prepare('SELECT position FROM projection_snapshots WHERE name = ? AND version = ? ORDER BY position')
+        .pluck()
+        .safeIntegers(true)
+        .all(name, h.projection.version) as bigint[]
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.syncing?.catch(() => undefined);
+    this.tables.db.close();
+  }
+}
