@@ -28,6 +28,7 @@ import {
 import { awaitMinPosition, commandContext, parsePosition, singleQuery } from '../workflow/access.js';
 import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
+import { AtMoment } from '../projections/time-machine.js';
 import {
   AmendDto,
   CaseDoc,
@@ -84,8 +85,7 @@ export class CasesController {
 
   @Get(':id')
   @Allow('read.private', { committeeOf: 'case', public: true })
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 time: the case as it stood then' })
-  @ApiQuery({ name: 'atPosition', required: false, description: 'global position: the case as it stood then' })
+  @AtMoment('the case (with the rights of its history)')
   @ApiQuery({ name: 'minPosition', required: false })
   @ApiOkResponse({ type: CaseDoc, headers: { ETag: { description: '"<revision>" of the case stream' } } })
   @ApiProblems(400, 401, 403, 404, 503)
