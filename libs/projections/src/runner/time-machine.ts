@@ -14,9 +14,10 @@
  *   projection's name and version (a new version drops the old rows and is snapshotted afresh).
  *   A document at snapshot S is its latest row at or before S.
  *
- * A read at P = the nearest snapshot at or before P (read lazily: only the documents the query and
- * the tail ask for) + replay of the events after it up to P into an overlay. Positions are the
- * store's: compared, never computed.
+ * The snapshotted versions are also held in memory (`History`: loaded once from the rows, added to
+ * as snapshots are taken; they share the fold's immutable documents). A read at P = the nearest
+ * snapshot at or before P + replay of the events after it up to P into an overlay (the snapshot is
+ * never copied). Positions are the store's: compared, never computed.
  */
 import Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
@@ -74,14 +75,36 @@ export class UnknownPosition extends Error {
 const DELETED = Symbol('deleted');
 type Layer = Map<string, Map<string, unknown>>;
 
-/** Documents at a snapshot, read lazily from its rows (each document and collection once). */
+/**
+ * Every snapshotted version of a projection's documents, in memory (loaded once from the snapshot
+ * rows, then added to as snapshots are taken): per collection and id, the snapshot positions at
+ * which the document changed (ascending) and its content then (null: deleted). Documents are never
+ * changed after `put` (the projection contract), so versions share the objects the fold made.
+ */
+class History {
+  readonly collections = new Map<string, Map<string, { positions: bigint[]; docs: unknown[] }>>();
+
+  add(collection: string, id: string, position: bigint, doc: unknown): void {
+    let c = this.collections.get(collection);
+    if (!c) this.collections.set(collection, (c = new Map()));
+    let v = c.get(id);
+    if (!v) c.set(id, (v = { positions: [], docs: [] }));
+    v.positions.push(position);
+    v.docs.push(doc);
+  }
+
+  /** The document as it was at snapshot `position`. */
+  at(v: { positions: bigint[]; docs: unknown[] }, position: bigint): unknown {
+    for (let i = v.positions.length - 1; i >= 0; i--) if (v.positions[i]! <= position) return v.docs[i] ?? undefined;
+    return undefined;
+  }
+}
+
+/** Documents at a snapshot (each collection listed once per reader). */
 class SnapshotReader implements DocReader {
-  private readonly docs = new Map<string, unknown>();
   private readonly lists = new Map<string, Map<string, unknown>>();
   constructor(
-    private readonly tm: TimeMachineTables,
-    private readonly name: string,
-    private readonly version: number,
+    private readonly history: History,
     readonly position: bigint | null,
   ) {}
 
@@ -89,21 +112,20 @@ class SnapshotReader implements DocReader {
     if (this.position === null) return undefined;
     const listed = this.lists.get(collection);
     if (listed) return listed.get(id) as T | undefined;
-    const key = collection + '\u0000' + id;
-    if (this.docs.has(key)) return this.docs.get(key) as T | undefined;
-    const row = this.tm.docAt.get(this.name, this.version, collection, id, this.position) as { doc: string | null } | undefined;
-    const doc = row?.doc != null ? JSON.parse(row.doc) : undefined;
-    this.docs.set(key, doc);
-    return doc as T | undefined;
+    const v = this.history.collections.get(collection)?.get(id);
+    return (v ? this.history.at(v, this.position) : undefined) as T | undefined;
   }
 
   map(collection: string): Map<string, unknown> {
     let m = this.lists.get(collection);
     if (m) return m;
     m = new Map();
-    if (this.position !== null)
-      for (const [id, doc] of this.tm.listAt.iterate(this.name, this.version, collection, this.position) as Iterable<[string, string | null, bigint]>)
-        if (doc !== null) m.set(id, JSON.parse(doc));
+    const c = this.position === null ? undefined : this.history.collections.get(collection);
+    if (c)
+      for (const [id, v] of c) {
+        const doc = this.history.at(v, this.position!);
+        if (doc !== undefined) m.set(id, doc);
+      }
     this.lists.set(collection, m);
     return m;
   }
@@ -156,13 +178,11 @@ class Overlay implements DocStore {
 /** The prepared statements over the time machine's tables. */
 class TimeMachineTables {
   readonly db: Database.Database;
-  readonly docAt;
-  readonly listAt;
+  readonly allDocs;
   readonly snapshotBefore;
   readonly lastSnapshot;
   readonly insertSnapshot;
   readonly insertDoc;
-  readonly collections;
   readonly indexHead;
   readonly insertIndex;
   readonly positionAt;
@@ -176,18 +196,11 @@ class TimeMachineTables {
     db.pragma('busy_timeout = 10000');
     db.exec(TIME_MACHINE_SCHEMA_SQL);
     const big = <S extends Database.Statement>(s: S): S => s.safeIntegers(true) as S;
-    this.docAt = db.prepare(
-      'SELECT doc FROM projection_snapshot_docs WHERE name = ? AND version = ? AND collection = ? AND id = ? AND position <= ? ORDER BY position DESC LIMIT 1',
-    );
-    // SQLite's bare columns with MAX(): the row of the latest position per id
-    this.listAt = big(
-      db.prepare('SELECT id, doc, MAX(position) FROM projection_snapshot_docs WHERE name = ? AND version = ? AND collection = ? AND position <= ? GROUP BY id').raw(true),
-    );
+    this.allDocs = big(db.prepare('SELECT collection, id, position, doc FROM projection_snapshot_docs WHERE name = ? AND version = ? ORDER BY collection, id, position').raw(true));
     this.snapshotBefore = big(db.prepare('SELECT MAX(position) AS p FROM projection_snapshots WHERE name = ? AND version = ? AND position <= ?'));
     this.lastSnapshot = big(db.prepare('SELECT MAX(position) AS p FROM projection_snapshots WHERE name = ? AND version = ?'));
     this.insertSnapshot = db.prepare('INSERT OR IGNORE INTO projection_snapshots (name, version, position) VALUES (?, ?, ?)');
     this.insertDoc = db.prepare('INSERT OR REPLACE INTO projection_snapshot_docs (name, version, collection, id, position, doc) VALUES (?, ?, ?, ?, ?, ?)');
-    this.collections = db.prepare('SELECT DISTINCT collection FROM projection_snapshot_docs WHERE name = ? AND version = ?').pluck();
     this.indexHead = big(db.prepare('SELECT position, at_ms FROM projection_time_index ORDER BY position DESC LIMIT 1'));
     this.insertIndex = db.prepare('INSERT OR IGNORE INTO projection_time_index (position, at_ms) VALUES (?, ?)');
     this.positionAt = big(db.prepare('SELECT MAX(position) AS p FROM projection_time_index WHERE at_ms <= ?'));
@@ -204,6 +217,7 @@ interface Head {
   projection: Projection<any, any>;
   types: Set<string> | null;
   unit: Unit;
+  history: History;
   sinceSnapshot: number;
   error: string | null;
 }
@@ -245,11 +259,14 @@ export class TimeMachine {
     })();
     const last = (t.lastSnapshot.get(projection.name, projection.version) as { p: bigint | null }).p;
     const unit = new Unit(projection, 0, projection.version, last ?? 0n, 'running', undefined, true, null);
+    const history = new History();
+    for (const [collection, id, position, doc] of t.allDocs.iterate(projection.name, projection.version) as Iterable<[string, string, bigint, string | null]>)
+      history.add(collection, id, position, doc === null ? null : JSON.parse(doc));
     if (last !== null) {
-      const r = new SnapshotReader(t, projection.name, projection.version, last);
-      for (const c of t.collections.all(projection.name, projection.version) as string[]) unit.cache.set(c, new Map(r.map(c)));
+      const r = new SnapshotReader(history, last);
+      for (const c of history.collections.keys()) unit.cache.set(c, new Map(r.map(c)));
     }
-    return { projection, types: projection.eventTypes ? new Set(projection.eventTypes) : null, unit, sinceSnapshot: 0, error: null };
+    return { projection, types: projection.eventTypes ? new Set(projection.eventTypes) : null, unit, history, sinceSnapshot: 0, error: null };
   }
 
   /** Index and snapshot the log up to the store's head (one run at a time; callers share it). */
@@ -310,16 +327,17 @@ export class TimeMachine {
     if (++h.sinceSnapshot < this.every) return;
     h.sinceSnapshot = 0;
     const rows: Array<[string, string, string | null]> = [];
+    const position = u.position;
     for (const [collection, ids] of u.dirty) {
       const map = u.cache.get(collection);
       for (const id of ids) {
         const doc = map?.get(id);
         rows.push([collection, id, doc === undefined ? null : JSON.stringify(doc)]);
+        h.history.add(collection, id, position, doc ?? null);
       }
     }
     u.dirty.clear();
     const { name, version } = h.projection;
-    const position = u.position;
     const t = this.tables;
     batch.push(() => {
       for (const [c, id, doc] of rows) t.insertDoc.run(name, version, c, id, position, doc);
@@ -371,14 +389,15 @@ export class TimeMachine {
     }
     await this.sync();
     const h = this.heads.get(projection.name);
-    if (h?.error) throw new Error(`projection ${projection.name} failed: ${h.error}`);
+    if (!h || h.projection.version !== projection.version) throw new Error(`the time machine does not run ${projection.name} version ${projection.version}`);
+    if (h.error) throw new Error(`projection ${projection.name} failed: ${h.error}`);
     const t = this.tables;
     const snap = options.fromScratch ? null : (t.snapshotBefore.get(projection.name, projection.version, position) as { p: bigint | null }).p;
-    const docs = new Overlay(this.snapshotReader(projection, snap));
-    const types = projection.eventTypes;
-    for await (const e of this.options.store.readAll({ after: snap ?? 0n, ...(types ? { types } : {}) })) {
+    const docs = new Overlay(this.snapshotReader(projection, h.history, snap));
+    const types = h.types;
+    for await (const e of this.options.store.readAll({ after: snap ?? 0n })) {
       if (e.position > position) break;
-      if (types && !types.includes(e.type)) continue;
+      if (types && !types.has(e.type)) continue;
       projection.evolve(docs, e);
     }
     if (!options.fromScratch) {
@@ -388,7 +407,7 @@ export class TimeMachine {
     return docs;
   }
 
-  private snapshotReader(projection: Projection<any, any>, position: bigint | null): SnapshotReader {
+  private snapshotReader(projection: Projection<any, any>, history: History, position: bigint | null): SnapshotReader {
     const key = `${projection.name}:${position}`;
     let r = this.snapshotReaders.get(key);
     if (r) {
@@ -396,7 +415,7 @@ export class TimeMachine {
       this.snapshotReaders.set(key, r);
       return r;
     }
-    r = new SnapshotReader(this.tables, projection.name, projection.version, position);
+    r = new SnapshotReader(history, position);
     this.snapshotReaders.set(key, r);
     if (this.snapshotReaders.size > 4) this.snapshotReaders.delete(this.snapshotReaders.keys().next().value!);
     return r;
