@@ -35,7 +35,7 @@ export interface ProjectionsOptions {
   sseMaxBufferedBytes?: number;
   /** The projections to run (default `allProjections`); tests bump versions with it. */
   projections?: readonly Projection<any, any>[];
-  /** Events between the time machine's snapshots (default 5 000; time-machine.ts). */
+  /** Events between the time machine's snapshots (default 1 000; time-machine.ts). */
   snapshotEvery?: number;
 }
 

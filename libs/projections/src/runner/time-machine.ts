@@ -52,7 +52,7 @@ export interface TimeMachineOptions {
   /** The runner's SQLite file (the tables above are kept beside the projections' own). */
   file: string;
   projections: readonly Projection<any, any>[];
-  /** Events between snapshots (default 5 000). */
+  /** Events between snapshots (default 1 000: the most a read replays). */
   snapshotEvery?: number;
   /** Replayed moments kept in memory (default 16). */
   cacheSize?: number;
@@ -237,7 +237,7 @@ export class TimeMachine {
   private closed = false;
 
   constructor(private readonly options: TimeMachineOptions) {
-    this.every = options.snapshotEvery ?? 5000;
+    this.every = options.snapshotEvery ?? 1000;
     this.cacheSize = options.cacheSize ?? 16;
     this.tables = new TimeMachineTables(options.file);
     const head = this.tables.indexHead.get() as { position: bigint; at_ms: bigint } | undefined;
