@@ -19,6 +19,7 @@ import {
   type ImportResult,
   type RecordFile,
 } from '@saksflyt/records';
+import { register as registerReplay } from './commands/replay.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -88,6 +89,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         await store.close();
       }
     });
+  registerReplay(program, io, env);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
