@@ -153,12 +153,11 @@ class Overlay implements DocStore {
     const base = this.base.map(collection);
     const m = this.layer.get(collection);
     if (!m) return Array.from(base.values()) as T[];
-    const all = new Map(base);
-    for (const [id, d] of m) {
-      if (d === DELETED) all.delete(id);
-      else all.set(id, d);
-    }
-    return Array.from(all.values()) as T[];
+    // no copy of the snapshot's map: its documents not written since, then the ones written (no particular order)
+    const out: unknown[] = [];
+    for (const [id, d] of base) if (!m.has(id)) out.push(d);
+    for (const d of m.values()) if (d !== DELETED) out.push(d);
+    return out as T[];
   }
 
   put(collection: string, id: string, doc: unknown): void {
@@ -197,13 +196,15 @@ class TimeMachineTables {
     db.exec(TIME_MACHINE_SCHEMA_SQL);
     const big = <S extends Database.Statement>(s: S): S => s.safeIntegers(true) as S;
     this.allDocs = big(db.prepare('SELECT collection, id, position, doc FROM projection_snapshot_docs WHERE name = ? AND version = ? ORDER BY collection, id, position').raw(true));
-    this.snapshotBefore = big(db.prepare('SELECT MAX(position) AS p FROM projection_snapshots WHERE name = ? AND version = ? AND position <= ?'));
+    // (ORDER BY … LIMIT 1: one index seek; MAX() with a range would walk the range)
+    this.snapshotBefore = big(db.prepare('SELECT position AS p FROM projection_snapshots WHERE name = ? AND version = ? AND position <= ? ORDER BY position DESC LIMIT 1'));
     this.lastSnapshot = big(db.prepare('SELECT MAX(position) AS p FROM projection_snapshots WHERE name = ? AND version = ?'));
     this.insertSnapshot = db.prepare('INSERT OR IGNORE INTO projection_snapshots (name, version, position) VALUES (?, ?, ?)');
     this.insertDoc = db.prepare('INSERT OR REPLACE INTO projection_snapshot_docs (name, version, collection, id, position, doc) VALUES (?, ?, ?, ?, ?, ?)');
     this.indexHead = big(db.prepare('SELECT position, at_ms FROM projection_time_index ORDER BY position DESC LIMIT 1'));
     this.insertIndex = db.prepare('INSERT OR IGNORE INTO projection_time_index (position, at_ms) VALUES (?, ?)');
-    this.positionAt = big(db.prepare('SELECT MAX(position) AS p FROM projection_time_index WHERE at_ms <= ?'));
+    // the times are a running maximum, so the last row by time is the last position recorded by then
+    this.positionAt = big(db.prepare('SELECT position AS p FROM projection_time_index WHERE at_ms <= ? ORDER BY at_ms DESC, position DESC LIMIT 1'));
     this.indexRow = big(db.prepare('SELECT position, at_ms FROM projection_time_index WHERE position = ?'));
     this.dropOtherVersions = {
       snapshots: db.prepare('DELETE FROM projection_snapshots WHERE name = ? AND version <> ?'),
@@ -350,7 +351,7 @@ export class TimeMachine {
     const ms = Date.parse(asOf);
     if (Number.isNaN(ms)) throw new RangeError(`asOf is not a time: ${asOf}`);
     await this.sync();
-    const p = (this.tables.positionAt.get(ms) as { p: bigint | null }).p;
+    const p = (this.tables.positionAt.get(ms) as { p: bigint } | undefined)?.p;
     return { position: p ?? 0n, atMs: ms };
   }
 
@@ -392,7 +393,7 @@ export class TimeMachine {
     if (!h || h.projection.version !== projection.version) throw new Error(`the time machine does not run ${projection.name} version ${projection.version}`);
     if (h.error) throw new Error(`projection ${projection.name} failed: ${h.error}`);
     const t = this.tables;
-    const snap = options.fromScratch ? null : (t.snapshotBefore.get(projection.name, projection.version, position) as { p: bigint | null }).p;
+    const snap = options.fromScratch ? null : ((t.snapshotBefore.get(projection.name, projection.version, position) as { p: bigint } | undefined)?.p ?? null);
     const docs = new Overlay(this.snapshotReader(projection, h.history, snap));
     const types = h.types;
     for await (const e of this.options.store.readAll({ after: snap ?? 0n })) {
