@@ -11,6 +11,7 @@ import * as importVerb from './commands/import.js';
 import * as exportVerb from './commands/export.js';
 import * as rebuildVerb from './commands/rebuild.js';
 import * as verifyVerb from './commands/verify.js';
+import * as replayVerb from './commands/replay.js';
 
 export type { CliIo } from './io.js';
 export { expandPaths } from './commands/import.js';
@@ -20,6 +21,7 @@ const VERBS: { register(program: Command, io: CliIo): void }[] = [
   exportVerb,
   rebuildVerb,
   verifyVerb,
+  replayVerb,
 ];
 
 /** Runs the CLI; resolves to the exit code. */

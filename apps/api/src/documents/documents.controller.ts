@@ -30,6 +30,7 @@ import { exemptReader, redactExempt, type ReferralCarried } from '@saksflyt/work
 import type { EventStore } from '@saksflyt/event-store';
 import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Public, requirePrivateRead, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
+import { AtMoment, TimeMachineService, askedMoment } from '../projections/time-machine.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
 import { negotiate, type DocFormat } from '../http/accept.js';
 import { MinutesDoc, NoticeDoc } from '../views/agenda-fields.dto.js';
@@ -264,7 +265,25 @@ export class DocumentsController {
   constructor(
     private readonly views: ProjectionsService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly timeMachine: TimeMachineService,
   ) {}
+
+  /**
+   * The named view of the meeting now (the runner), or at the moment `?asOf` / `?atPosition` asks
+   * for: a past moment has the rights of the meeting's history (`read.private` of its committee,
+   * as the meeting is now; 404 when it is unknown now, or did not exist then).
+   */
+  private async source<V>(id: string, query: Record<string, unknown>, user: User | null, name: string, committeeOf: (v: V) => string): Promise<{ position: bigint; view: V | null }> {
+    const asked = askedMoment(query);
+    if (!asked) return this.views.runner.query<V | null>(name, { meetingId: id });
+    const now = this.views.runner.query<V | null>(name, { meetingId: id }).view;
+    if (!now) throw Problems.notFound(`unknown meeting ${id}`);
+    requirePrivateRead(user, committeeOf(now));
+    const moment = await this.timeMachine.resolve(asked);
+    const view = await this.timeMachine.machine.query<V | null>(name, moment.position, { meetingId: id });
+    if (!view) throw Problems.notFound(`meeting ${id} did not exist at position ${moment.position}`);
+    return { position: moment.position, view };
+  }
 
   /** The read rule (404, then 401/403): public when `privateUnless` holds, else `read.private` of the meeting's committee. */
   private mayRead(id: string, minutes: Minutes | undefined, user: User | null, privateUnless: (m: Minutes) => boolean): Minutes {
@@ -273,9 +292,9 @@ export class DocumentsController {
     return minutes;
   }
 
-  /** The minutes doc at the served position, with the read rule applied. */
-  private readMinutes(id: string, user: User | null, privateUnless: (m: Minutes) => boolean): { minutes: Minutes; position: bigint } {
-    const { position, view } = this.views.runner.query<Minutes | null>('minutes', { meetingId: id });
+  /** The minutes doc at the served position (or the moment asked for), with the read rule applied. */
+  private async readMinutes(id: string, query: Record<string, unknown>, user: User | null, privateUnless: (m: Minutes) => boolean): Promise<{ minutes: Minutes; position: bigint }> {
+    const { position, view } = await this.source<Minutes>(id, query, user, 'minutes', (m) => m.committee);
     return { minutes: this.mayRead(id, view ?? undefined, user, privateUnless), position };
   }
 
@@ -301,19 +320,20 @@ export class DocumentsController {
 
   @Get(':id/minutes')
   @Public()
+  @AtMoment('the minutes')
   @ApiQuery(MIN_POSITION)
   @ApiProduces('application/json', 'text/markdown', 'text/html', 'application/pdf')
   @ApiOkResponse({ type: MinutesDoc, description: 'the minutes projection (JSON, with `position`), or the document by Accept' })
   @ApiProblems(401, 403, 404, 406, 503)
   async minutes(
     @Param('id') id: string,
-    @Query('minPosition') minPosition: unknown,
+    @Query() query: Record<string, unknown>,
     @CurrentUser() user: User | null,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MinutesJson | string | Buffer> {
-    await this.views.awaitMinPosition(minPosition, ['minutes']);
-    const read = this.readMinutes(id, user, (m) => m.status === 'approved');
+    await this.views.awaitMinPosition(query.minPosition, ['minutes']);
+    const read = await this.readMinutes(id, query, user, (m) => m.status === 'approved');
     const position = read.position;
     // the one redaction (exempt cases' paper and discussion) for this reader, before JSON or rendering
     const reader = exemptReader(user);
@@ -333,20 +353,21 @@ export class DocumentsController {
 
   @Get(':id/notice')
   @Public()
+  @AtMoment('the notice')
   @ApiQuery(MIN_POSITION)
   @ApiProduces('application/json', 'text/markdown', 'text/html', 'application/pdf')
   @ApiOkResponse({ type: NoticeDoc, description: 'the notice (innkalling og dagsorden): JSON with `position`, or the document by Accept' })
   @ApiProblems(401, 403, 404, 406, 503)
   async notice(
     @Param('id') id: string,
-    @Query('minPosition') minPosition: unknown,
+    @Query() query: Record<string, unknown>,
     @CurrentUser() user: User | null,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NoticeJson | string | Buffer> {
-    await this.views.awaitMinPosition(minPosition, ['minutes']);
+    await this.views.awaitMinPosition(query.minPosition, ['minutes']);
     // The minutes and the cases' papers from the same served documents (the case records carry the whole paper).
-    const { position, view } = this.views.runner.query<MinutesWithPapers | null>('minutes-papers', { meetingId: id });
+    const { position, view } = await this.source<MinutesWithPapers>(id, query, user, 'minutes-papers', (v) => v.minutes.committee);
     const m = this.mayRead(id, view?.minutes, user, (x) => x.state !== 'planned');
     const format = this.format(req);
     const full = noticeJson(view!, position, await builtFromAt(this.store, position));
