@@ -9,7 +9,8 @@
  * - answers the OpenAPI document did not name: 401 on public routes (an unknown token),
  *   400 on reads (a malformed or repeated query parameter, a malformed URL), 414 (a path parameter
  *   over 100 characters), 415 on writes without a body, 503 of `minPosition` outside the views,
- *   409 of planning a meeting that would re-target a frozen agenda's approval item.
+ *   409 of planning a meeting that would re-target a frozen agenda's approval item;
+ * - `HEAD` of a live feed never answered (the stream's headers wait for a body a HEAD never sends).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MAX_JSON_DEPTH, isWellFormedText, jsonDepth } from '../src/validation/rules.js';
@@ -120,5 +121,12 @@ describe('bad input the fuzz found', () => {
     const p = await refused(s, 409, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: '2019-06-01', place: 'Oslo' } });
     expect(p.detail).toMatch(/agenda is frozen/);
     expect(documented('POST', '/api/committees/{code}/meetings')).toEqual(expect.arrayContaining(['409']));
+  });
+
+  it('HEAD of a live feed answers its headers at once (it hung, unanswered, holding the connection)', async () => {
+    for (const path of ['/api/live/decisions', '/api/live/portfolio']) {
+      const res = await fetch(s.url + path, { method: 'HEAD', signal: AbortSignal.timeout(3000) });
+      expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 200, 'text/event-stream; charset=utf-8']);
+    }
   });
 });
