@@ -10,6 +10,7 @@
  *   400 on reads (a malformed or repeated query parameter, a malformed URL), 414 (a path parameter
  *   over 100 characters), 415 on writes without a body, 503 of `minPosition` outside the views,
  *   409 of planning a meeting that would re-target a frozen agenda's approval item;
+ * - the document's Idempotency-Key said at most 200 characters, the server takes 255;
  * - `HEAD` of a live feed never answered (the stream's headers wait for a body a HEAD never sends).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -128,5 +129,14 @@ describe('bad input the fuzz found', () => {
       const res = await fetch(s.url + path, { method: 'HEAD', signal: AbortSignal.timeout(3000) });
       expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 200, 'text/event-stream; charset=utf-8']);
     }
+  });
+
+  it('Idempotency-Key: the document says what the server takes (1 to 255 visible ASCII; it said at most 200)', async () => {
+    const param = doc.paths['/api/cases'].post.parameters.find((p: { name: string }) => p.name === 'Idempotency-Key');
+    expect(param.schema).toEqual({ type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' });
+    const body = { committee: 'NEHS', title: 'Sak med nøkkel', type: 'discussion', proposedResolution: 'x' };
+    await ok(s, 'POST', '/api/cases', { token: SEC, json: body, headers: { 'idempotency-key': 'k'.repeat(255) } }, 201);
+    expect(fields(await refused(s, 400, 'POST', '/api/cases', { token: SEC, json: body, headers: { 'idempotency-key': 'k'.repeat(256) } }))).toEqual(['Idempotency-Key']);
+    expect(fields(await refused(s, 400, 'POST', '/api/cases', { token: SEC, json: body, headers: { 'idempotency-key': 'æ' } }))).toEqual(['Idempotency-Key']);
   });
 });

@@ -74,8 +74,8 @@ export function withPlatform(doc: OpenAPIObject): OpenAPIObject {
             name: 'Idempotency-Key',
             in: 'header',
             required: false,
-            description: 'the same key and body again returns the first answer and writes nothing; another body is 422',
-            schema: { type: 'string', maxLength: 200 },
+            description: 'the same key and body again returns the first answer and writes nothing; another body is 422; 1 to 255 visible ASCII characters (else 400)',
+            schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
           });
         }
         op.responses['413'] ??= problemResponse('Payload Too Large: a body over 1 MiB');
