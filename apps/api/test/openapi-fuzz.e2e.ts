@@ -29,9 +29,9 @@ import type { Server } from './harness.js';
 import { anyRequest, operations, type FuzzRequest, type Operation, type World } from './openapi-fuzz.js';
 import { ADMIN, AUDITOR, MEMBER, OTHER, SEC, approveMinutesOf8, call, driveNehs8, meetingInSession, projectionsOptions, setupNehs, startViewsServer } from './views-driver.js';
 
-const REQUESTS = Number(process.env.OPENAPI_FUZZ_RUNS ?? 10_400);
+const REQUESTS = Number(process.env.OPENAPI_FUZZ_RUNS ?? 10_080);
 const BATCH = 80;
-const CONCURRENCY = 8;
+const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 8);
 /** FUZZ_COLLECT=1: run on after a defect and list one example of each kind at the end (while fixing). */
 const COLLECT = !!process.env.FUZZ_COLLECT;
 const PROFILE = !!process.env.FUZZ_PROFILE;
@@ -61,9 +61,9 @@ function describeRequest(a: Answer): string {
  * a quoted revision (nor `*`), `Idempotency-Key` not 1 to 255 visible ASCII characters, a
  * `Last-Event-ID` that is not a position. fetch trims header values, as a server would.
  */
-function malformed(req: FuzzRequest): string | undefined {
+function malformed(req: FuzzRequest, op: Operation | undefined): string | undefined {
   const h = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v.trim()]));
-  const declares = (name: string) => req.op.params.some((p) => p.in === 'header' && p.name.toLowerCase() === name);
+  const declares = (name: string) => !!op?.params.some((p) => p.in === 'header' && p.name.toLowerCase() === name);
   if (h['if-match'] && h['if-match'] !== '*' && declares('if-match') && !/^(W\/)?"(0|[1-9][0-9]{0,18})"$/.test(h['if-match'])) return `If-Match ${JSON.stringify(h['if-match'])}`;
   if (h['idempotency-key'] !== undefined && WRITES.has(req.method) && !/^[\x21-\x7e]{1,255}$/.test(h['idempotency-key'])) return `Idempotency-Key ${JSON.stringify(h['idempotency-key'])}`;
   if (h['last-event-id'] && declares('last-event-id') && !/^(0|[1-9][0-9]{0,18})$/.test(h['last-event-id'])) return `Last-Event-ID ${JSON.stringify(h['last-event-id'])}`;
@@ -92,8 +92,8 @@ function answerDefects(a: Answer, ops: Operation[]): string[] {
       if (p?.status !== a.status) out.push(`a problem whose status ${p?.status} is not the answer's ${a.status}`);
       if (p?.errors !== undefined && !(Array.isArray(p.errors) && p.errors.every((e: any) => typeof e?.field === 'string' && typeof e?.message === 'string'))) out.push('errors not [{ field, message }]');
     }
-  } else if (a.status >= 200 && a.status < 300 && malformed(a.req) !== undefined) {
-    out.push(`a malformed ${malformed(a.req)} accepted`);
+  } else if (a.status >= 200 && a.status < 300 && malformed(a.req, same) !== undefined) {
+    out.push(`a malformed ${malformed(a.req, same)} accepted`);
   } else if (a.status >= 200 && a.status < 300 && a.req.body.unknownMember !== undefined && WRITES.has(a.req.method)) {
     out.push(`an unknown member ${JSON.stringify(a.req.body.unknownMember)} accepted (API.md: unknown fields are 400)`);
   } else if (a.status >= 200 && a.status < 300 && same) {
@@ -258,7 +258,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     console.log(
       `openapi fuzz: ${sent} requests (${unsent} not sendable by fetch) to ${perOp.size} operations in ${seconds.toFixed(1)} s (${Math.round(sent / seconds)}/s, ${cpuSeconds.toFixed(1)} s of CPU, client and server); statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
     );
-    expect(sent).toBeGreaterThanOrEqual(Math.min(REQUESTS, 10_000) * 0.97);
+    expect(sent).toBeGreaterThanOrEqual(Math.min(REQUESTS, 10_000));
     // every operation was reached, and the run reached the answers that matter, not one kind of refusal
     expect(ops.filter((o) => !perOp.has(`${o.method} ${o.path}`)).map((o) => `${o.method} ${o.path}`)).toEqual([]);
     if (REQUESTS >= 10_000) for (const status of [200, 201, 400, 401, 403, 404, 409, 412, 413, 415, 422]) expect([status, (statuses.get(status) ?? 0) > 0]).toEqual([status, true]);
@@ -267,5 +267,5 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // what the successful fuzzed writes stored still verifies
     expect((await call(s, 'GET', '/api/audit/verify', { token: AUDITOR })).ok).toBe(true);
-  }, 240_000);
+  }, 600_000);
 });

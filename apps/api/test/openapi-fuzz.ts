@@ -51,6 +51,8 @@ export interface Operation {
   stream: boolean;
   /** a view read: its `minPosition` waits briefly in the tests (the projections' option), not 5 s */
   view: boolean;
+  /** who may call it (`x-saksflyt-access.allowed`: member, secretariat, otherSecretariat, auditor, admin), when it says */
+  allowed: string[];
 }
 
 /** Every operation of the document under /api/ (the docs routes themselves left out). */
@@ -80,6 +82,7 @@ export function operations(doc: Json): Operation[] {
         produces,
         stream: path.startsWith('/api/live/'),
         view: ((op.tags ?? []) as string[]).includes('views'),
+        allowed: ((op['x-saksflyt-access']?.allowed ?? []) as string[]),
       });
     }
   }
@@ -425,7 +428,12 @@ export function requestFor(doc: Json, op: Operation, w: World): fc.Arbitrary<Fuz
       query: queryFor(op, w, doc),
       headers: fc.tuple(...headers.map((p) => headerValue(p, w))),
       body: bodyFor(doc, op, w),
-      role: fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...roles, 'secretariat', 'secretariat', 'secretariat', 'admin') }, { weight: 1, arbitrary: fc.constantFrom('none', 'none', 'junk') }),
+      // mostly a caller the operation allows (so that the request reaches validation), else anyone
+      role: fc.oneof(
+        { weight: 8, arbitrary: fc.constantFrom(...(op.allowed.filter((r) => r in w.tokens).length ? op.allowed.filter((r) => r in w.tokens) : ['secretariat', 'admin'])) },
+        { weight: 4, arbitrary: fc.constantFrom(...roles) },
+        { weight: 1, arbitrary: fc.constantFrom('none', 'none', 'junk') },
+      ),
       junkAuth: fc.constantFrom('Bearer nope', 'Basic YWRtaW46YWRtaW4=', 'Bearer', '', 'bearer', 'Bearer  x y', 'Bearer æøå'),
       contentType: fc.oneof({ weight: 8, arbitrary: fc.constant('right') }, { weight: 1, arbitrary: fc.constant('none') }, { weight: 2, arbitrary: fc.constantFrom(...WRONG_TYPES, ...JSON_TYPES) }),
       accept: fc.option(fc.constantFrom(...ACCEPTS), { freq: 3, nil: undefined }),
