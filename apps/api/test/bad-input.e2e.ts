@@ -11,6 +11,7 @@
  *   over 100 characters), 415 on writes without a body, 503 of `minPosition` outside the views,
  *   409 of planning a meeting that would re-target a frozen agenda's approval item;
  * - the document's Idempotency-Key said at most 200 characters, the server takes 255;
+ * - an attachment upload took a malformed Idempotency-Key (the check skipped streamed bodies);
  * - `HEAD` of a live feed never answered (the stream's headers wait for a body a HEAD never sends).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -138,5 +139,15 @@ describe('bad input the fuzz found', () => {
     await ok(s, 'POST', '/api/cases', { token: SEC, json: body, headers: { 'idempotency-key': 'k'.repeat(255) } }, 201);
     expect(fields(await refused(s, 400, 'POST', '/api/cases', { token: SEC, json: body, headers: { 'idempotency-key': 'k'.repeat(256) } }))).toEqual(['Idempotency-Key']);
     expect(fields(await refused(s, 400, 'POST', '/api/cases', { token: SEC, json: body, headers: { 'idempotency-key': 'æ' } }))).toEqual(['Idempotency-Key']);
+  });
+
+  it('a malformed Idempotency-Key on an attachment upload is 400 and keeps nothing (the upload skipped the check and stored it)', async () => {
+    const draft = (await ok(s, 'POST', '/api/cases', json(`{${CASE}}`), 201)).json.id;
+    for (const key of ['æøå', 'k'.repeat(256), '']) {
+      const p = await refused(s, 400, 'POST', `/api/cases/${draft}/attachments?filename=Saksfremlegg.txt`, { token: SEC, body: Buffer.from('Saksfremlegg\n'), headers: { 'content-type': 'text/plain', 'idempotency-key': key } });
+      expect([key, fields(p)]).toEqual([key, ['Idempotency-Key']]);
+    }
+    expect((await ok(s, 'GET', `/api/cases/${draft}`, { token: SEC })).json.attachments ?? []).toEqual([]);
+    await ok(s, 'POST', `/api/cases/${draft}/attachments?filename=Saksfremlegg.txt`, { token: SEC, body: Buffer.from('Saksfremlegg\n'), headers: { 'content-type': 'text/plain', 'idempotency-key': 'vedlegg-1' } }, 201);
   });
 });
