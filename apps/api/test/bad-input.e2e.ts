@@ -12,6 +12,8 @@
  *   409 of planning a meeting that would re-target a frozen agenda's approval item;
  * - the document's Idempotency-Key said at most 200 characters, the server takes 255;
  * - an attachment upload took a malformed Idempotency-Key (the check skipped streamed bodies);
+ * - `prototype` was deleted by Nest's ValidationPipe and the command carried out;
+ * - headers over 16 KiB answered 431 as plain JSON (Fastify's default), undocumented;
  * - `HEAD` of a live feed never answered (the stream's headers wait for a body a HEAD never sends).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -57,7 +59,7 @@ describe('bad input the fuzz found', () => {
 
   it('members named like Object.prototype members are refused, not dropped (the command was carried out)', async () => {
     for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
-      const p = await refused(s, 400, 'POST', '/api/cases', json(`{${CASE},"${key}":{"prototype":{"polluted":true}}}`));
+      const p = await refused(s, 400, 'POST', '/api/cases', json(`{${CASE},"${key}":{"polluted":true}}`));
       expect([key, fields(p)]).toEqual([key, [key]]);
       expect(p.detail).toBe(`The member "${key}" is refused: not allowed.`);
     }
@@ -149,5 +151,21 @@ describe('bad input the fuzz found', () => {
     }
     expect((await ok(s, 'GET', `/api/cases/${draft}`, { token: SEC })).json.attachments ?? []).toEqual([]);
     await ok(s, 'POST', `/api/cases/${draft}/attachments?filename=Saksfremlegg.txt`, { token: SEC, body: Buffer.from('Saksfremlegg\n'), headers: { 'content-type': 'text/plain', 'idempotency-key': 'vedlegg-1' } }, 201);
+  });
+
+  it('a member named "prototype" is refused (Nest’s pipe deleted it and POST /api/committees answered 201)', async () => {
+    const p = await refused(s, 400, 'POST', '/api/committees', { token: ADMIN, body: '{"code":"DF","name":"Nasjonalt e-helsestyre","prototype":{"polluted":true}}', headers: { 'content-type': 'application/json' } });
+    expect(fields(p)).toEqual(['prototype']);
+    expect(fields(await refused(s, 400, 'POST', '/api/cases', json(`{${CASE},"prototype":1}`)))).toEqual(['prototype']);
+  });
+
+  it('a request line and headers over 16 KiB answer 431 problem JSON with the security headers (was plain JSON), and documented', async () => {
+    const res = await fetch(`${s.url}/api/followups?q=${'x'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await res.json()).toEqual({ type: 'about:blank', title: 'Request Header Fields Too Large', status: 431, detail: 'The request line and headers are larger than the server takes (16 KiB).' });
+    expect(documented('GET', '/api/followups')).toEqual(expect.arrayContaining(['431']));
+    expect(documented('POST', '/api/cases')).toEqual(expect.arrayContaining(['431']));
   });
 });

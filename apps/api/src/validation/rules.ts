@@ -73,9 +73,10 @@ export const MAX_JSON_DEPTH = 32;
 /**
  * Member names no body may use: `__proto__` (prototype poisoning) and the other names of
  * `Object.prototype` (`constructor`, `toString`, ...), which class-transformer skips without a word,
- * so that an unknown field of that name would pass as if it were not there.
+ * so that an unknown field of that name would pass as if it were not there; and `prototype`, which
+ * Nest's ValidationPipe deletes (with `constructor`) before it validates, with the same effect.
  */
-export const RESERVED_MEMBERS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+export const RESERVED_MEMBERS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 /** A C0 control character other than tab, line feed and carriage return, or a lone surrogate. */
 const BAD_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
