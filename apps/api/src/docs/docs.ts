@@ -54,7 +54,7 @@ const POSITION_PATHS = ['/api/meetings/{id}/minutes', '/api/meetings/{id}/notice
  * one; client generators and validators refuse the document without it); every write documents
  * `Idempotency-Key` (the global idempotency interceptor) and its 422, 413 for a body over the
  * limit, 415 for one that is not JSON and 429 with `Retry-After` (the per-token write limit);
- * every route documents 400 and 401 (malformed URLs and tokens are refused before routing), 414
+ * every route documents 400, 401 and 431 (malformed URLs and tokens, oversized headers are refused before routing), 414
  * when it has path parameters, 503 when it takes `minPosition`; the views, documents and audit reads answer `X-Saksflyt-Position`.
  */
 export function withPlatform(doc: OpenAPIObject): OpenAPIObject {
@@ -87,9 +87,11 @@ export function withPlatform(doc: OpenAPIObject): OpenAPIObject {
       }
       // the platform's own refusals, before any route sees the request: a malformed URL (`%ZZ`),
       // query string or header is 400; an Authorization header that is not a known bearer token is
-      // 401 on every route, public ones too; a path parameter over 100 characters is 414
+      // 401 on every route, public ones too; a path parameter over 100 characters is 414; a request
+      // line and headers over 16 KiB is 431
       op.responses['400'] ??= problemResponse('Bad Request');
       op.responses['401'] ??= problemResponse('Unauthorized');
+      op.responses['431'] ??= problemResponse('Request Header Fields Too Large: the request line and headers over 16 KiB');
       if ((op.parameters ?? []).some((p: any) => p?.in === 'path')) op.responses['414'] ??= problemResponse('URI Too Long: a path parameter over 100 characters');
       // `?minPosition=N` waits up to 5 s for the position, else 503 with the position reached
       if ((op.parameters ?? []).some((p: any) => p?.in === 'query' && p.name === 'minPosition')) op.responses['503'] ??= problemResponse('Service Unavailable: `minPosition` not reached within 5 s');
