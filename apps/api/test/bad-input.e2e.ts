@@ -14,6 +14,8 @@
  * - an attachment upload took a malformed Idempotency-Key (the check skipped streamed bodies);
  * - `prototype` was deleted by Nest's ValidationPipe and the command carried out;
  * - headers over 16 KiB answered 431 as plain JSON (Fastify's default), undocumented;
+ * - `items: [[]]` (a list where a record was expected) passed class-validator's ValidateNested and
+ *   was a 500 in endorse and note;
  * - `HEAD` of a live feed never answered (the stream's headers wait for a body a HEAD never sends).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -167,5 +169,15 @@ describe('bad input the fuzz found', () => {
     expect(await res.json()).toEqual({ type: 'about:blank', title: 'Request Header Fields Too Large', status: 431, detail: 'The request line and headers are larger than the server takes (16 KiB).' });
     expect(documented('GET', '/api/followups')).toEqual(expect.arrayContaining(['431']));
     expect(documented('POST', '/api/cases')).toEqual(expect.arrayContaining(['431']));
+  });
+
+  it('a list of records whose elements are lists is 400 naming each (items: [[]] passed class-validator and was a 500)', async () => {
+    const p = await refused(s, 400, 'POST', '/api/cases', json(`{${CASE},"items":[[],[{"label":"NR. 1","title":"t"}]]}`));
+    expect(fields(p)).toEqual(['items.0', 'items.1']);
+    const body = (list: string) => ({ token: SEC, body: `{"resolution":"Styret tar saken til orientering.",${list}}`, headers: { 'content-type': 'application/json' } });
+    for (const command of ['endorse', 'note']) {
+      expect(fields(await refused(s, 400, 'POST', `/api/cases/${caseId}/${command}`, body('"items":[[]]')))).toEqual(['items.0']);
+      expect(fields(await refused(s, 400, 'POST', `/api/cases/${caseId}/${command}`, body('"dissent":[[]]')))).toEqual(['dissent.0']);
+    }
   });
 });
