@@ -100,6 +100,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
         .header(CORRELATION_HEADER, randomUUID())
         .send(JSON.stringify({ ...problem.toBody(), status, title: statusTitle(status) }));
     },
+    // Errors Node's HTTP parser meets before Fastify has a request (headers over 16 KiB, a request
+    // line that is not HTTP, a timeout): answered as problem JSON too, then the connection is closed.
+    clientErrorHandler: clientErrorAnswer,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: options.logger === false ? false : new PinoNestLogger(adapter.getInstance().log),
@@ -129,4 +132,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     new Logger('Auth').log(`wrote a tokens file with an admin and a NEHS secretariat token: ${tokens.file}`);
   }
   return app;
+}
+
+/** Fastify's `clientErrorHandler`: its default answers 431/408/400 as plain JSON; this answers problem JSON. */
+function clientErrorAnswer(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail =
+    status === 431 ? 'The request line and headers are larger than the server takes (16 KiB).' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.';
+  const body = JSON.stringify({ type: 'about:blank', title: statusTitle(status), status, detail });
+  const headers = { ...FALLBACK_SECURITY_HEADERS, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': String(Buffer.byteLength(body)), connection: 'close', [CORRELATION_HEADER]: randomUUID() };
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${statusTitle(status)}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
+  socket.destroy(err);
 }

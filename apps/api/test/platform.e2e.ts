@@ -156,8 +156,8 @@ describe('HTTP platform', () => {
     test('@ApiProblems documents problem answers in the OpenAPI document', async () => {
       const doc = (await s.req('GET', '/api/docs-json')).json;
       const op = doc.paths['/api/test-platform/committees/{code}/open'].post;
-      // 413, 422, 429: on every write (docs.ts withPlatform)
-      expect(Object.keys(op.responses).sort()).toEqual(['400', '401', '403', '404', '412', '413', '422', '429']);
+      // 413, 415, 422, 429: on every write; 431: on every route; 414: with path parameters (docs.ts withPlatform)
+      expect(Object.keys(op.responses).sort()).toEqual(['400', '401', '403', '404', '412', '413', '414', '415', '422', '429', '431']);
       expect(op.responses['412'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/ProblemDoc');
       expect(doc.components.schemas.ProblemDoc.properties).toHaveProperty('allowedCommands');
     });

@@ -122,13 +122,14 @@ export class AttachmentsController {
       const name = checkFilename(filename);
       const why = await mismatch(declared.type, got.temp, got);
       if (why) throw Problems.unsupportedMediaType(why);
+      const context = commandContext(ctx); // (a malformed If-Match or Idempotency-Key: 400 before any byte is kept)
       // Store the bytes only when the case takes attachments now; else the command answers 409 and nothing is kept.
       const c = await this.wf.getCase(id);
       if (c.state === 'draft' || (c.state === 'scheduled' && c.meetingState === 'planned' && c.number === null)) {
         await this.blobs.commit(got);
         committed = true;
       }
-      const r = await this.wf.addAttachment(id, { filename: name, contentType: declared.type, size: got.size, sha256: got.sha256 }, commandContext(ctx));
+      const r = await this.wf.addAttachment(id, { filename: name, contentType: declared.type, size: got.size, sha256: got.sha256 }, context);
       setETag(reply, r.revision);
       return r;
     } finally {

@@ -83,7 +83,7 @@ export class CreateCaseDto {
   @ValidateNested()
   @Type(() => ExemptionDto)
   exemption?: ExemptionDto;
-  @ApiPropertyOptional(PAPER_ITEMS) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PaperItemDto) items?: PaperItemDto[];
+  @ApiPropertyOptional(PAPER_ITEMS) @Omittable() @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => PaperItemDto) items?: PaperItemDto[];
 
   static crossFieldErrors(dto: CreateCaseDto): FieldError[] {
     return labelErrors(dto.items);
@@ -107,7 +107,7 @@ export class EditCaseDto {
   @ValidateNested()
   @Type(() => ExemptionDto)
   exemption?: ExemptionDto | null;
-  @ApiPropertyOptional(PAPER_ITEMS) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => PaperItemDto) items?: PaperItemDto[];
+  @ApiPropertyOptional(PAPER_ITEMS) @Omittable() @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => PaperItemDto) items?: PaperItemDto[];
 
   /** A PATCH that names no field changes nothing: 400 (field `body`, as the workflow named it). */
   static crossFieldErrors(dto: EditCaseDto): FieldError[] {
@@ -208,8 +208,8 @@ export class EndorseDto {
   @IsString()
   @NotBlank()
   corrections?: string;
-  @ApiPropertyOptional(DISSENT_DOC) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DissentDto) dissent?: DissentDto[];
-  @ApiPropertyOptional(ITEM_RESOLUTIONS) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ItemResolutionDto) items?: ItemResolutionDto[];
+  @ApiPropertyOptional(DISSENT_DOC) @Omittable() @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => DissentDto) dissent?: DissentDto[];
+  @ApiPropertyOptional(ITEM_RESOLUTIONS) @Omittable() @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ItemResolutionDto) items?: ItemResolutionDto[];
 
   static crossFieldErrors(dto: EndorseDto): FieldError[] {
     return [...dissentErrors(dto.dissent), ...labelErrors(dto.items)];
@@ -219,8 +219,8 @@ export class EndorseDto {
 export class NoteDto {
   @ApiProperty({ description: 'the vedtak' }) @IsString() @NotBlank() resolution: string;
   @ApiPropertyOptional({ type: [String] }) @Omittable() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) input?: string[];
-  @ApiPropertyOptional(DISSENT_DOC) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DissentDto) dissent?: DissentDto[];
-  @ApiPropertyOptional(ITEM_RESOLUTIONS) @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ItemResolutionDto) items?: ItemResolutionDto[];
+  @ApiPropertyOptional(DISSENT_DOC) @Omittable() @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => DissentDto) dissent?: DissentDto[];
+  @ApiPropertyOptional(ITEM_RESOLUTIONS) @Omittable() @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ItemResolutionDto) items?: ItemResolutionDto[];
 
   static crossFieldErrors(dto: NoteDto): FieldError[] {
     return [...dissentErrors(dto.dissent), ...labelErrors(dto.items)];

@@ -102,7 +102,7 @@ export class HistorySourceDto {
   @Omittable() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(200, { each: true })
   citedByCaseIds?: string[];
   @ApiProperty({ required: false, type: [HistorySeedDto] })
-  @Omittable() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => HistorySeedDto)
+  @Omittable() @IsArray() @ArrayMaxSize(100) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => HistorySeedDto)
   seeds?: HistorySeedDto[];
 }
 

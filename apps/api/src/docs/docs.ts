@@ -102,8 +102,9 @@ const POSITION_PATHS = ['/api/meetings/{id}/minutes', '/api/meetings/{id}/notice
  * routes cannot forget it): a header without a schema gets `{ type: string }` (OpenAPI 3 requires
  * one; client generators and validators refuse the document without it); every write documents
  * `Idempotency-Key` (the global idempotency interceptor) and its 422, 413 for a body over the
- * limit and 429 with `Retry-After` (the per-token write limit); every route behind a token
- * documents 401; the views, documents and audit reads answer `X-Saksflyt-Position`.
+ * limit, 415 for one that is not JSON and 429 with `Retry-After` (the per-token write limit);
+ * every route documents 400, 401 and 431 (malformed URLs and tokens, oversized headers are refused before routing), 414
+ * when it has path parameters, 503 when it takes `minPosition`; the views, documents and audit reads answer `X-Saksflyt-Position`.
  */
 export function withPlatform(doc: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(doc.paths)) {
@@ -122,17 +123,27 @@ export function withPlatform(doc: OpenAPIObject): OpenAPIObject {
             name: 'Idempotency-Key',
             in: 'header',
             required: false,
-            description: 'the same key and body again returns the first answer and writes nothing; another body is 422',
-            schema: { type: 'string', maxLength: 200 },
+            description: 'the same key and body again returns the first answer and writes nothing; another body is 422; 1 to 255 visible ASCII characters (else 400)',
+            schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
           });
         }
         op.responses['413'] ??= problemResponse('Payload Too Large: a body over 1 MiB');
+        op.responses['415'] ??= problemResponse('Unsupported Media Type: a body that is not JSON');
         op.responses['422'] ??= problemResponse('Unprocessable Entity: the Idempotency-Key was used with another body');
         op.responses['429'] ??= problemResponse('Too Many Requests: the per-token write limit', {
           'Retry-After': { description: 'seconds until writes are accepted again', schema: { type: 'integer' } },
         });
       }
-      if (Array.isArray(op.security) && op.security.length > 0) op.responses['401'] ??= problemResponse('Unauthorized');
+      // the platform's own refusals, before any route sees the request: a malformed URL (`%ZZ`),
+      // query string or header is 400; an Authorization header that is not a known bearer token is
+      // 401 on every route, public ones too; a path parameter over 100 characters is 414; a request
+      // line and headers over 16 KiB is 431
+      op.responses['400'] ??= problemResponse('Bad Request');
+      op.responses['401'] ??= problemResponse('Unauthorized');
+      op.responses['431'] ??= problemResponse('Request Header Fields Too Large: the request line and headers over 16 KiB');
+      if ((op.parameters ?? []).some((p: any) => p?.in === 'path')) op.responses['414'] ??= problemResponse('URI Too Long: a path parameter over 100 characters');
+      // `?minPosition=N` waits up to 5 s for the position, else 503 with the position reached
+      if ((op.parameters ?? []).some((p: any) => p?.in === 'query' && p.name === 'minPosition')) op.responses['503'] ??= problemResponse('Service Unavailable: `minPosition` not reached within 5 s');
       if (method === 'get' && (op.tags?.includes('views') || POSITION_PATHS.includes(path))) {
         for (const [status, r] of Object.entries(op.responses as Record<string, any>)) {
           if (!status.startsWith('2') || !r) continue;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SetMetadata } from '@nestjs/common';
 import { ProblemError, Problems } from '../problem/problem.js';
+import { MAX_JSON_DEPTH, RESERVED_MEMBERS, jsonDepth, jsonMemberError } from '../validation/rules.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -57,12 +58,24 @@ export function acceptRawBody(method: string, url: string): void {
   RAW_BODY_ROUTES.add(`${method} ${url}`);
 }
 
-/** Prototype poisoning guard: a `__proto__` member is refused (400) rather than passed on. */
-function noProtoKeys(key: string, value: unknown): unknown {
-  if (key === '__proto__') {
-    throw Problems.badRequest('The member "__proto__" is not allowed.', [{ field: '__proto__', message: 'not allowed' }]);
-  }
+/**
+ * The rules of every JSON body (validation/rules.ts): reserved member names (`__proto__`,
+ * `constructor`, ...) and text that is not well-formed, refused (400) rather than passed on.
+ */
+function checkMembers(key: string, value: unknown): unknown {
+  const error = jsonMemberError(key, value);
+  if (error) throw Problems.badRequest(`The member "${error.field}" is refused: ${error.message}.`, [error]);
   return value;
+}
+
+/** The reviver is needed only when the text may hold what it refuses: a `\\u` escape (the one way to a control character or a lone surrogate in a JSON string), or a reserved name. */
+const NEEDS_REVIVER = new RegExp(`\\\\u|"(${[...RESERVED_MEMBERS].join('|')})"`);
+
+/** JSON.parse with the rules of every body: at most MAX_JSON_DEPTH deep, the reviver when needed. */
+export function parseJsonBody(text: string): unknown {
+  if (jsonDepth(text) > MAX_JSON_DEPTH)
+    throw Problems.badRequest(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`, [{ field: '', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
+  return NEEDS_REVIVER.test(text) ? JSON.parse(text, checkMembers) : JSON.parse(text);
 }
 
 function isJsonType(contentType: string): boolean {
@@ -123,7 +136,7 @@ export function installBodyParser(fastify: FastifyInstance): void {
       if (!isJsonType(contentType)) return finish(new RejectedBody(Problems.unsupportedMediaType()));
       try {
         const text = raw.toString('utf8');
-        finish(text.includes('__proto__') ? JSON.parse(text, noProtoKeys) : JSON.parse(text));
+        finish(parseJsonBody(text));
       } catch (e) {
         if (e instanceof ProblemError) return finish(new RejectedBody(e));
         finish(new RejectedBody(Problems.badRequest(`Malformed JSON: ${(e as Error).message}`)));

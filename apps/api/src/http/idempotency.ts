@@ -85,6 +85,15 @@ const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 /** Response headers replayed with the first answer. */
 const KEPT_HEADERS = ['etag', 'location'];
 
+/** The one rule of the key's form: 1 to 255 visible ASCII characters, else 400. */
+export function assertIdempotencyKey(key: string): void {
+  if (!KEY_RE.test(key)) {
+    throw Problems.badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.', [
+      { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
+    ]);
+  }
+}
+
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (v && typeof v === 'object') {
@@ -119,11 +128,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return next.handle();
     }
     const key = Array.isArray(header) ? header.join(',') : header;
-    if (!KEY_RE.test(key)) {
-      throw Problems.badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.', [
-        { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
-      ]);
-    }
+    assertIdempotencyKey(key);
     const scope = idempotencyScope(request.user);
     const fingerprint = createHash('sha256')
       .update(JSON.stringify([request.method, request.url, canonical(request.body ?? null)]))

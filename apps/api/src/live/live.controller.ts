@@ -51,6 +51,11 @@ export class LiveController {
   ) {}
 
   private start(req: FastifyRequest, reply: FastifyReply, spec: TopicSpec, resumeFrom: bigint | undefined): void {
+    if (req.method === 'HEAD') {
+      // the headers only (a stream opened for a HEAD sends nothing, not even its headers: it hung)
+      void reply.code(200).header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache, no-transform').send();
+      return;
+    }
     this.live.open(
       reply.raw,
       () => {

@@ -34,7 +34,7 @@ export class MeetingsController {
   @DeferBody()
   @ApiBody({ type: PlanMeetingDto })
   @ApiCreatedResponse({ type: MeetingWriteResultDoc, description: 'planned, with its standard agenda items as scheduled cases' })
-  @ApiProblems(400, 401, 403, 404, 415)
+  @ApiProblems(400, 401, 403, 404, 409, 415)
   async plan(@Param('code') code: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
     const dto = await validateBody(PlanMeetingDto, body);
     const { date, place, ...optional } = dto;

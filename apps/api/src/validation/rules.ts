@@ -62,3 +62,55 @@ export interface CrossFieldRules<T> {
 export function hasCrossFieldRules<T>(dto: unknown): dto is CrossFieldRules<T> {
   return typeof (dto as Partial<CrossFieldRules<T>>)?.crossFieldErrors === 'function';
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rules of every JSON body, whatever its DTO (the body parser, http/body.ts, applies them once,
+// before any DTO sees the body; a break answers 400 like any bad field):
+
+/** How deep a body may nest arrays and objects (the deepest DTO nests 3; class-transformer recurses). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Member names no body may use: `__proto__` (prototype poisoning) and the other names of
+ * `Object.prototype` (`constructor`, `toString`, ...), which class-transformer skips without a word,
+ * so that an unknown field of that name would pass as if it were not there; and `prototype`, which
+ * Nest's ValidationPipe deletes (with `constructor`) before it validates, with the same effect.
+ */
+export const RESERVED_MEMBERS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** A C0 control character other than tab, line feed and carriage return, or a lone surrogate. */
+const BAD_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text that can be stored, printed and archived (XML 1.0 has no NUL, no other C0 control, no lone surrogate). */
+export function isWellFormedText(s: string): boolean {
+  return !BAD_TEXT.test(s);
+}
+
+/** The deepest nesting of arrays and objects in JSON text (strings skipped), stopping once past `limit`. */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // skip the string
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+      if (max > limit) return max;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/** The first break of the rules of every JSON body in `key: value` of a parsed body (JSON.parse's reviver), or undefined. */
+export function jsonMemberError(key: string, value: unknown): FieldError | undefined {
+  if (RESERVED_MEMBERS.has(key)) return { field: key, message: 'not allowed' };
+  if (typeof value === 'string' && !isWellFormedText(value)) return { field: key, message: 'must not contain control characters (other than tab and line breaks) or lone surrogates' };
+  if (!isWellFormedText(key)) return { field: key.replace(BAD_TEXT, '\uFFFD'), message: 'a member name must not contain control characters or lone surrogates' };
+  return undefined;
+}

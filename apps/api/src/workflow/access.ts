@@ -9,6 +9,7 @@ import { catchError, throwError, type Observable } from 'rxjs';
 import type { CommandContext, Workflow } from '@saksflyt/workflow';
 import { Problems, assertJsonBody, requireUser, type RequestCtx } from '../platform.js';
 import { commandIdFor, idempotencyScope } from './command-id.js';
+import { assertIdempotencyKey } from '../http/idempotency.js';
 
 /**
  * The workflow's command context: the acting user (the guard has answered 401/403 already), the
@@ -20,6 +21,8 @@ import { commandIdFor, idempotencyScope } from './command-id.js';
 export function commandContext(ctx: RequestCtx): CommandContext {
   const user = requireUser(ctx.user);
   const ifMatch = ctx.ifMatch.revision();
+  // the interceptor checked it, except on a streamed upload (which it leaves to its route)
+  if (ctx.idempotencyKey !== undefined) assertIdempotencyKey(ctx.idempotencyKey);
   return {
     actor: { name: user.name, roles: user.roles, ...(user.id !== undefined ? { id: user.id } : {}) },
     correlationId: ctx.correlationId,
