@@ -180,4 +180,11 @@ describe('bad input the fuzz found', () => {
       expect(fields(await refused(s, 400, 'POST', `/api/cases/${caseId}/${command}`, body('"dissent":[[]]')))).toEqual(['dissent.0']);
     }
   });
+  it('an atPosition past a 64-bit integer is 400 on every read that takes it (it was a 500 from the store on matters)', async () => {
+    const huge = '9223372036854775808';
+    for (const path of [`/api/cases/${caseId}`, '/api/decisions', '/api/cases?committee=NEHS', '/api/followups']) {
+      const p = await refused(s, 400, 'GET', `${path}${path.includes('?') ? '&' : '?'}atPosition=${huge}`, { token: SEC });
+      expect([path, fields(p)]).toEqual([path, ['atPosition']]);
+    }
+  });
 });

@@ -19,10 +19,10 @@ import { storeAtPosition, type EventStore } from '@saksflyt/event-store';
 import { TimeMachine, UnknownPosition, type DocReader, type Moment, type Projection } from '@saksflyt/projections';
 import { Workflow } from '@saksflyt/workflow';
 import { Problems } from '../problem/problem.js';
+import { parsePosition } from '../workflow/access.js';
 
 export const AT_MOMENT = 'saksflyt:at-moment';
 const POSITION_HEADER = 'x-saksflyt-position';
-const NON_NEGATIVE_INT = /^(0|[1-9][0-9]{0,18})$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
 /** Marks a read that answers for a past moment and documents its two parameters. */
@@ -66,9 +66,8 @@ export function askedMoment(query: Record<string, unknown>): AskedMoment | undef
       throw Problems.badRequest('asOf must be an ISO 8601 time with offset.', [{ field: 'asOf', message: 'must be an ISO 8601 time with offset' }]);
     return { asOf };
   }
-  if (typeof atPosition !== 'string' || !NON_NEGATIVE_INT.test(atPosition))
-    throw Problems.badRequest('atPosition must be a position the server gave, given once.', [{ field: 'atPosition', message: 'must be a non-negative integer' }]);
-  return { atPosition: BigInt(atPosition) };
+  if (typeof atPosition !== 'string') throw Problems.badRequest('atPosition must be given once.', [{ field: 'atPosition', message: 'must be given once' }]);
+  return { atPosition: parsePosition('atPosition', atPosition)! };
 }
 
 /** The time machine of the running server (one per app; its tables are in the projections' file). */

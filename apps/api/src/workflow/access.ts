@@ -44,8 +44,13 @@ export function parsePosition(name: string, value: string | undefined): bigint |
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !NON_NEGATIVE_INT.test(value))
     throw Problems.badRequest(`${name} must be a non-negative integer.`, [{ field: name, message: 'must be a non-negative integer' }]);
-  return BigInt(value);
+  const position = BigInt(value);
+  // no store gives a position past a signed 64-bit integer (SQLite's and KurrentDB's limit)
+  if (position > MAX_POSITION) throw Problems.badRequest(`${name} ${value} is not a position of this store.`, [{ field: name, message: 'is not a position the server gave' }]);
+  return position;
 }
+
+const MAX_POSITION = 2n ** 63n - 1n;
 
 /**
  * `?minPosition=N`: the aggregate reads come from the store itself, so they are current as soon as
