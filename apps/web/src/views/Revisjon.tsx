@@ -16,7 +16,7 @@ import { DecisionsTable } from './Vedtak';
 
 const PAGE = 1000;
 const MAX_PAGES = 50;
-const atOf = (e: AuditEvent) => (e.metadata?.at as string | undefined) ?? e.at ?? '';
+const atOf = (e: AuditEvent) => e.metadata.at ?? '';
 
 export function Revisjon() {
   const { t, lang } = useI18n();
