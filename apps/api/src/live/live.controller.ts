@@ -7,14 +7,20 @@
  * `Last-Event-ID: N` (or `?lastEventId=N`, for a first EventSource connect) every change after N.
  * Comment lines every 15 s keep proxies from closing the connection.
  *
- * Reads: the decisions and portfolio feeds are public; a meeting's feed follows its minutes
+ * Beyond API.md's three, `/api/live/committees/{code}/annual-cycle?year=` (the Årshjul) and
+ * `/api/live/followups` (the Oppfølging) in the same style.
+ *
+ * Reads: the decisions, portfolio and annual-cycle feeds are public; the follow-ups feed gives what
+ * GET /api/followups gives the caller; a meeting's feed follows its minutes
  * (approved: public; draft: member/secretariat of the committee, auditor, admin).
  */
 import { Controller, Get, Module, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Minutes } from '@saksflyt/projections';
-import { ApiProblems, CurrentUser, Problems, Public, requirePrivateRead, type User } from '../platform.js';
+import { ApiProblems, CurrentUser, Problems, Public, mayReadPrivate, requirePrivateRead, type User } from '../platform.js';
+import { yearParam } from '../views/query.js';
+import { osloToday } from '../views/views.controller.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { LiveService, TOPICS, type TopicSpec } from './live.service.js';
 import { exemptReader } from '@saksflyt/workflow';
@@ -103,6 +109,37 @@ export class LiveController {
     if (!m) throw Problems.notFound(`unknown meeting ${id}`);
     if (m.status !== 'approved') requirePrivateRead(user, m.committee);
     this.start(req, reply, TOPICS.meeting(this.views, id, exemptReader(user)), lastEventId(req, q));
+  }
+
+  @Get('committees/:code/annual-cycle')
+  @Public()
+  @ApiHeader(LAST_EVENT_ID)
+  @ApiQuery({ name: 'lastEventId', required: false })
+  @ApiQuery({ name: 'year', required: false, description: 'the meetings of this year (all years when omitted)' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: "snapshot: the committee's annual cycle (as GET /api/committees/{code}/annual-cycle); change: its meetings that changed" })
+  @ApiProblems(400, 404)
+  annualCycle(
+    @Param('code') code: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('year') y: unknown,
+    @Query('lastEventId') q: unknown,
+  ): void {
+    const year = yearParam('year', y);
+    if (this.views.runner.reader('minutes').get('committee', code) === undefined) throw Problems.notFound(`unknown committee ${code}`);
+    this.start(req, reply, TOPICS.annualCycle(this.views, code, year), lastEventId(req, q));
+  }
+
+  @Get('followups')
+  @Public()
+  @ApiHeader(LAST_EVENT_ID)
+  @ApiQuery({ name: 'lastEventId', required: false })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'snapshot: the follow-ups the caller may read (as GET /api/followups); change: the follow-ups that changed, and those of minutes just approved' })
+  @ApiProblems(400)
+  followUps(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: User | null, @Query('lastEventId') q: unknown): void {
+    this.start(req, reply, TOPICS.followUps(this.views, exemptReader(user), (committee) => mayReadPrivate(user, committee), () => osloToday()), lastEventId(req, q));
   }
 }
 
