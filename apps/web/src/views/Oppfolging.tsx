@@ -6,12 +6,13 @@
  * *Forfalt* when it is open past its due date; the secretariat closes one no case will meet with
  * *Lukk* and a reason (POST /api/followups/{id}/close), shown on the row as *Lukket: …*.
  */
-import { Button, Heading, Paragraph, Switch, Table, Tag } from '@digdir/designsystemet-react';
+import { Button, Heading, Paragraph, Switch, Tag } from '@digdir/designsystemet-react';
 import { useState, type FormEvent } from 'react';
 import { ApiError, post } from '../api/client';
 import { useFeed } from '../api/live';
 import type { CloseFollowUp, FollowUp, FollowUpWriteResult } from '../api/types';
 import { useAuth } from '../auth';
+import { DataTable } from '../components/DataTable';
 import { Loading, ProblemAlert, TextField } from '../components/ui';
 import { formatDate, useI18n } from '../i18n';
 import { href } from '../router';
@@ -92,65 +93,56 @@ export function Oppfolging() {
       ) : rows.length === 0 ? (
         <Paragraph>{t('none')}</Paragraph>
       ) : (
-        <div className="table-scroll" tabIndex={0} role="region" aria-label={t('view.oppfolging')}>
-          <Table zebra data-size="sm" className="followups">
-            <Table.Head>
-              <Table.Row>
-                <Table.HeaderCell>{t('text')}</Table.HeaderCell>
-                <Table.HeaderCell>{t('committee')}</Table.HeaderCell>
-                <Table.HeaderCell>{t('view.sak')}</Table.HeaderCell>
-                <Table.HeaderCell>{t('owner')}</Table.HeaderCell>
-                <Table.HeaderCell>{t('due')}</Table.HeaderCell>
-                <Table.HeaderCell>{t('state')}</Table.HeaderCell>
-              </Table.Row>
-            </Table.Head>
-            <Table.Body>
-              {rows.map((f) => (
-                <Table.Row key={f.id} data-key={f.id}>
-                  <Table.Cell>{f.text}</Table.Cell>
-                  <Table.Cell>{f.committee}</Table.Cell>
-                  <Table.Cell>
-                    <a href={href({ view: 'sak', id: f.caseId })}>{t('openCase')}</a>
-                  </Table.Cell>
-                  <Table.Cell>{f.owner ?? t('dash')}</Table.Cell>
-                  <Table.Cell>{f.due ? formatDate(f.due, lang) : t('dash')}</Table.Cell>
-                  <Table.Cell>
-                    {f.open ? (
-                      f.overdue ? (
-                        <Tag data-color="danger" data-overdue="true">
-                          {t('overdue')}
-                        </Tag>
-                      ) : (
-                        <Tag data-color="warning">{t('open')}</Tag>
-                      )
-                    ) : f.closed ? (
-                      <Tag data-color="neutral" data-closed="true">
-                        {t('closed')}
+        <DataTable
+          rows={rows}
+          rowKey={(f) => f.id}
+          label={t('view.oppfolging')}
+          className="followups"
+          columns={[
+            { header: 'text', cell: (f) => f.text },
+            { header: 'committee', cell: (f) => f.committee },
+            { header: 'view.sak', cell: (f) => <a href={href({ view: 'sak', id: f.caseId })}>{t('openCase')}</a> },
+            { header: 'owner', cell: (f) => f.owner ?? t('dash') },
+            { header: 'due', cell: (f) => (f.due ? formatDate(f.due, lang) : t('dash')) },
+            {
+              header: 'state',
+              cell: (f) => (
+                <>
+                  {f.open ? (
+                    f.overdue ? (
+                      <Tag data-color="danger" data-overdue="true">
+                        {t('overdue')}
                       </Tag>
                     ) : (
-                      <Tag data-color="success">{t('met')}</Tag>
-                    )}
-                    {f.closed ? <span className="closed-reason"> {t('closedBecause', { r: f.closed.reason })}</span> : null}
-                    {f.open && auth.signedIn ? (
-                      <>
-                        {' '}
-                        <Button variant="tertiary" data-size="sm" data-close={f.id} aria-label={t('closeFollowUpOf', { text: f.text })} aria-expanded={closing === f.id} onClick={() => setClosing(closing === f.id ? null : f.id)}>
-                          {t('closeFollowUp')}
-                        </Button>
-                      </>
-                    ) : null}
-                    {f.metBy ? (
-                      <>
-                        {' '}
-                        <a href={href({ view: 'sak', id: f.metBy })}>{t('openCase')}</a>
-                      </>
-                    ) : null}
-                  </Table.Cell>
-                </Table.Row>
-              ))}
-            </Table.Body>
-          </Table>
-        </div>
+                      <Tag data-color="warning">{t('open')}</Tag>
+                    )
+                  ) : f.closed ? (
+                    <Tag data-color="neutral" data-closed="true">
+                      {t('closed')}
+                    </Tag>
+                  ) : (
+                    <Tag data-color="success">{t('met')}</Tag>
+                  )}
+                  {f.closed ? <span className="closed-reason"> {t('closedBecause', { r: f.closed.reason })}</span> : null}
+                  {f.open && auth.signedIn ? (
+                    <>
+                      {' '}
+                      <Button variant="tertiary" data-size="sm" data-close={f.id} aria-label={t('closeFollowUpOf', { text: f.text })} aria-expanded={closing === f.id} onClick={() => setClosing(closing === f.id ? null : f.id)}>
+                        {t('closeFollowUp')}
+                      </Button>
+                    </>
+                  ) : null}
+                  {f.metBy ? (
+                    <>
+                      {' '}
+                      <a href={href({ view: 'sak', id: f.metBy })}>{t('openCase')}</a>
+                    </>
+                  ) : null}
+                </>
+              ),
+            },
+          ]}
+        />
       )}
     </>
   );
