@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 import path from 'node:path';
 import { webDir } from '../src/web/web.module.js';
 
@@ -14,4 +15,14 @@ export function readyForBrowserTests(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (npm test installs it; or apt-get install chromium).`);
   if (!existsSync(path.join(webDir(), 'index.html'))) throw new Error(`The workbench is not built (${webDir()}): run npm run build (npm test builds it first).`);
   mkdirSync(SHOTS, { recursive: true });
+}
+
+/** Debian's Chromium with the env entry's flags. */
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+
+/** A browser test's teardown: the browser, the server, its data folder (each as far as it got). */
+export async function closeAll(browser: Browser | undefined, server: { close(): Promise<void> } | undefined, dataDir: string | undefined): Promise<void> {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 /**
  * The workbench's client types come from the OpenAPI document (issue 12): every GET the web's
- * sources make (`get<T>('/api/…')`, `useGet<T>(…)`) names a path whose 200 answer has a JSON
+ * sources make (`get<T>('/api/…')`, `useGet<T>(…)`, and `useFeed<T, …>` for a feed, whose snapshot is
+ * the JSON of the GET it follows) names a path whose 200 answer has a JSON
  * schema in /api/docs-json (read over a real HTTP server), and the type `T` is the generated type of
  * exactly that schema (apps/web/src/api/types.ts names `Schemas['X']`, nothing hand-copied: no
  * interface or object type there that is not built from the generated schemas).
@@ -25,18 +26,34 @@ function sources(dir: string): string[] {
 /** `/api/cases/${encodeURIComponent(id)}/history` → `/api/cases/{}/history` */
 const shape = (p: string) => p.replace(/\$\{[^}]*\}\)?\}?/g, '{}').replace(/\{[A-Za-z]+\}/g, '{}');
 
+/** Each live feed and the GET whose JSON its snapshot is (API.md "Live feeds", and the two beyond it). */
+const FEEDS: Array<[RegExp, string]> = [
+  [/^\/api\/live\/decisions$/, '/api/decisions'],
+  [/^\/api\/live\/portfolio$/, '/api/portfolio'],
+  [/^\/api\/live\/meetings\/\{\}$/, '/api/meetings/{}/minutes'],
+  [/^\/api\/live\/committees\/\{\}\/annual-cycle$/, '/api/committees/{}/annual-cycle'],
+  [/^\/api\/live\/followups$/, '/api/followups'],
+];
+
 /** Every GET of the web's sources: the type argument and the path (a template's `${…}` as `{}`). */
 export function webGets(): Array<{ file: string; type: string; path: string }> {
   const out: Array<{ file: string; type: string; path: string }> = [];
   for (const file of sources(WEB_SRC)) {
     const src = readFileSync(file, 'utf8');
     const consts = new Map<string, string>();
-    for (const m of src.matchAll(/const (\w+) = `(\/api\/[^`]*)`/g)) consts.set(m[1]!, m[2]!);
-    for (const m of src.matchAll(/\b(?:useGet|get)<([A-Za-z[\]]+)>\(\s*([^;]*?)(?:,|\)\s*[;.\n])/g)) {
-      const arg = m[2]!;
+    for (const m of src.matchAll(/const (\w+) = [^;\n]*?`(\/api\/[^`]*)`/g)) consts.set(m[1]!, m[2]!);
+    // a GET, or a feed (its snapshot is the JSON of the GET it follows: FEEDS)
+    for (const m of src.matchAll(/\b(useGet|get|useFeed)<([A-Za-z[\]]+)(?: \| null)?(?:, [^>]*)?>\(\s*([^;]*?)(?:,|\)\s*[;.\n])/g)) {
+      const arg = m[3]!;
       const lit = /['`](\/api\/[^'`]*)['`]/.exec(arg)?.[1] ?? /`\$\{(\w+)\}([^`]*)`/.exec(arg)?.slice(1).reduce((a, b) => (consts.get(a) ?? a) + b) ?? consts.get(arg.trim());
       if (!lit || !lit.startsWith('/api/')) continue;
-      out.push({ file: path.relative(WEB_SRC, file), type: m[1]!, path: shape(lit) });
+      let p = shape(lit.split('?')[0]!);
+      if (m[1] === 'useFeed') {
+        const twin = FEEDS.find(([feed]) => feed.test(p));
+        if (!twin) throw new Error(`${file}: a feed ${p} without its GET twin in FEEDS`);
+        p = p.replace(twin[0], twin[1]);
+      }
+      out.push({ file: path.relative(WEB_SRC, file), type: m[2]!, path: p });
     }
   }
   return out;
@@ -75,8 +92,8 @@ describe("the web's client types are the OpenAPI document's", () => {
 
   it("has a JSON schema for the 200 answer of every GET the web makes, and the web's type is that schema's", () => {
     const gets = webGets();
-    // the finder finds the reads (registers, cycle, follow-ups, audit, cases, meetings, committees)
-    for (const p of ['/api/portfolio', '/api/followups', '/api/committees/{}/annual-cycle', '/api/audit/events', '/api/audit/verify', '/api/decisions', '/api/cases/{}', '/api/cases/{}/history', '/api/meetings/{}'])
+    // the finder finds the reads and the feeds (registers, cycle, follow-ups, minutes, audit, cases, meetings, committees)
+    for (const p of ['/api/portfolio', '/api/followups', '/api/committees/{}/annual-cycle', '/api/meetings/{}/minutes', '/api/audit/events', '/api/audit/verify', '/api/decisions', '/api/cases/{}', '/api/cases/{}/history', '/api/meetings/{}'])
       expect(gets.map((g) => g.path)).toContain(p);
     const aliases = typeAliases();
     const byShape = new Map(Object.keys(doc.paths).map((p) => [shape(p), p]));

@@ -9,10 +9,9 @@
  * Needs Debian's Chromium at /usr/bin/chromium and the built web (`npm run build`).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, readyForBrowserTests } from './browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { SHOTS, closeAll, launchChromium, readyForBrowserTests } from './browser.js';
 import { startServer, tempDir, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -80,14 +79,10 @@ describe('the workbench: Årshjul and Oppfølging apply their feeds’ change ro
     ])
       members.push((await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role })).id);
     await call(SEC, 'POST', '/api/committees/NEHS/meetings', { date: `${YEAR}-03-05`, place: 'Helsedirektoratet' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(browser, server, dataDir));
 
   it('Årshjul: a meeting planned over HTTP appears on the open page without a request', async () => {
     const { page, requests } = await openPage('');

@@ -14,7 +14,7 @@
  * GET /api/followups gives the caller; a meeting's feed follows its minutes
  * (approved: public; draft: member/secretariat of the committee, auditor, admin).
  */
-import { Controller, Get, Module, Param, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Module, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Minutes } from '@saksflyt/projections';
@@ -48,6 +48,18 @@ function outgoingHeaders(reply: FastifyReply): Record<string, string> {
 
 const LAST_EVENT_ID = { name: 'Last-Event-ID', required: false, description: 'resume: every change after this global position' } as const;
 
+/** A feed's route: public (each says who may read what), resumable, text/event-stream, with its answers. */
+function Feed(description: string, ...problems: Parameters<typeof ApiProblems>): MethodDecorator {
+  return applyDecorators(
+    Public(),
+    ApiHeader(LAST_EVENT_ID),
+    ApiQuery({ name: 'lastEventId', required: false }),
+    ApiProduces('text/event-stream'),
+    ApiOkResponse({ description }),
+    ApiProblems(...problems),
+  );
+}
+
 @ApiTags('live')
 @Controller('live')
 export class LiveController {
@@ -70,34 +82,19 @@ export class LiveController {
   }
 
   @Get('decisions')
-  @Public()
-  @ApiHeader(LAST_EVENT_ID)
-  @ApiQuery({ name: 'lastEventId', required: false })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'snapshot: the register; change: the changed rows' })
-  @ApiProblems(400)
+  @Feed('snapshot: the register; change: the changed rows', 400)
   decisions(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: User | null, @Query('lastEventId') q: unknown): void {
     this.start(req, reply, TOPICS.decisions(this.views, exemptReader(user)), lastEventId(req, q));
   }
 
   @Get('portfolio')
-  @Public()
-  @ApiHeader(LAST_EVENT_ID)
-  @ApiQuery({ name: 'lastEventId', required: false })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'snapshot: the portfolio; change: the changed projects' })
-  @ApiProblems(400)
+  @Feed('snapshot: the portfolio; change: the changed projects', 400)
   portfolio(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: User | null, @Query('lastEventId') q: unknown): void {
     this.start(req, reply, TOPICS.portfolio(this.views, exemptReader(user)), lastEventId(req, q));
   }
 
   @Get('meetings/:id')
-  @Public()
-  @ApiHeader(LAST_EVENT_ID)
-  @ApiQuery({ name: 'lastEventId', required: false })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: "snapshot and change: the meeting's minutes JSON" })
-  @ApiProblems(400, 401, 403, 404)
+  @Feed("snapshot and change: the meeting's minutes JSON", 400, 401, 403, 404)
   meeting(
     @Param('id') id: string,
     @Req() req: FastifyRequest,
@@ -112,13 +109,8 @@ export class LiveController {
   }
 
   @Get('committees/:code/annual-cycle')
-  @Public()
-  @ApiHeader(LAST_EVENT_ID)
-  @ApiQuery({ name: 'lastEventId', required: false })
   @ApiQuery({ name: 'year', required: false, description: 'the meetings of this year (all years when omitted)' })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: "snapshot: the committee's annual cycle (as GET /api/committees/{code}/annual-cycle); change: its meetings that changed" })
-  @ApiProblems(400, 404)
+  @Feed("snapshot: the committee's annual cycle (as GET /api/committees/{code}/annual-cycle); change: its meetings that changed", 400, 404)
   annualCycle(
     @Param('code') code: string,
     @Req() req: FastifyRequest,
@@ -132,12 +124,7 @@ export class LiveController {
   }
 
   @Get('followups')
-  @Public()
-  @ApiHeader(LAST_EVENT_ID)
-  @ApiQuery({ name: 'lastEventId', required: false })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'snapshot: the follow-ups the caller may read (as GET /api/followups); change: the follow-ups that changed, and those of minutes just approved' })
-  @ApiProblems(400)
+  @Feed('snapshot: the follow-ups the caller may read (as GET /api/followups); change: the follow-ups that changed, and those of minutes just approved', 400)
   followUps(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: User | null, @Query('lastEventId') q: unknown): void {
     this.start(req, reply, TOPICS.followUps(this.views, exemptReader(user), (committee) => mayReadPrivate(user, committee), () => osloToday()), lastEventId(req, q));
   }

@@ -4,7 +4,8 @@
  * JSON (members, attendance, follow-ups, sub-items, written procedures). The workbench's client
  * types are generated from these (openapi-typescript), so a field the web reads is a field here.
  */
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { MeetingSummaryDoc } from '../meetings/meetings.dto.js';
 import { DissentDoc, WrittenAnswerDoc, WrittenTallyDoc } from '../cases/cases.dto.js';
 
 const OUTCOMES = ['endorsement', 'orientation'];
@@ -27,22 +28,15 @@ export class PortfolioProjectDoc {
   @ApiProperty({ type: [ProjectDecisionDoc], description: 'the decisions that touched the project' }) decisions: ProjectDecisionDoc[];
 }
 
-export class AnnualCycleMeetingDoc {
+/** A meeting of the annual cycle: the meeting's summary (by `meetingId`) with its times, place and case counts. */
+export class AnnualCycleMeetingDoc extends OmitType(MeetingSummaryDoc, ['id', 'endDate', 'cancelledReason'] as const) {
   @ApiProperty() meetingId: string;
-  @ApiProperty() committee: string;
-  @ApiProperty({ example: '8/2018' }) number: string;
-  @ApiProperty() year: number;
-  @ApiProperty({ format: 'date' }) date: string;
   @ApiProperty({ type: String, nullable: true }) startTime: string | null;
   @ApiProperty({ type: String, nullable: true }) endTime: string | null;
   @ApiProperty() place: string;
-  @ApiProperty({ enum: MEETING_STATES }) state: string;
-  @ApiProperty({ enum: ['draft', 'approved'] }) minutes: 'draft' | 'approved';
   @ApiProperty({ description: 'cases on the agenda, standard items included' }) cases: number;
   @ApiProperty({ description: 'of those: endorsed or noted' }) decided: number;
-  @ApiProperty({ enum: ['ordinary', 'extraordinary'] }) kind: 'ordinary' | 'extraordinary';
   @ApiProperty({ type: String, nullable: true, format: 'date', description: 'the last day of a meeting over several days' }) endDate: string | null;
-  @ApiProperty({ enum: ['physical', 'webinar', 'hybrid'] }) format: 'physical' | 'webinar' | 'hybrid';
   @ApiProperty({ type: String, nullable: true, description: 'state cancelled: why' }) cancelledReason: string | null;
 }
 
