@@ -9,20 +9,22 @@ import { useT, type Key } from '../i18n';
 
 export interface Column<R> {
   header: Key;
+  /** shown instead of the header's label (a symbol such as "#") */
+  title?: string;
   cell(row: R): ReactNode;
   className?: string;
 }
 
-export function DataTable<R>({ rows, columns, rowKey, label, className, caption }: { rows: R[]; columns: Column<R>[]; rowKey(row: R): string; label: string; className: string; caption?: boolean }) {
+export function DataTable<R>({ rows, columns, rowKey, label, className, caption, zebra = true }: { rows: R[]; columns: Column<R>[]; rowKey(row: R): string; label: string; className: string; caption?: boolean; zebra?: boolean }) {
   const t = useT();
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label={label}>
-      <Table zebra data-size="sm" className={className}>
+      <Table zebra={zebra} data-size="sm" className={className}>
         {caption ? <caption className="visually-hidden">{label}</caption> : null}
         <Table.Head>
           <Table.Row>
             {columns.map((c) => (
-              <Table.HeaderCell key={c.header}>{t(c.header)}</Table.HeaderCell>
+              <Table.HeaderCell key={c.header}>{c.title ?? t(c.header)}</Table.HeaderCell>
             ))}
           </Table.Row>
         </Table.Head>

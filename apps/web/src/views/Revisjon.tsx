@@ -5,11 +5,12 @@
  * (the portfolio, a meeting and its minutes at a moment come with the time-machine extension);
  * chain verification with its result; the export download (JSON or Noark 5-style XML).
  */
-import { Alert, Button, Heading, Paragraph, Table } from '@digdir/designsystemet-react';
+import { Alert, Button, Heading, Paragraph } from '@digdir/designsystemet-react';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, get, getBlob, saveBlob } from '../api/client';
 import { useCommittees } from '../api/hooks';
 import type { AuditEvent, AuditPage, CaseDoc, DecisionRow, Verify } from '../api/types';
+import { DataTable } from '../components/DataTable';
 import { CaseStateTag, ProblemAlert, SelectField, TextField, Loading } from '../components/ui';
 import { formatTime, useI18n, type Key } from '../i18n';
 import { DecisionsTable } from './Vedtak';
@@ -190,33 +191,19 @@ export function Revisjon() {
         <Paragraph data-size="sm">
           {filtered.length} / {events?.length ?? 0}
         </Paragraph>
-        <div className="table-scroll" tabIndex={0} role="region" aria-label={t('log')}>
-          <Table data-size="sm" zebra className="log">
-            <Table.Head>
-              <Table.Row>
-                <Table.HeaderCell>#</Table.HeaderCell>
-                <Table.HeaderCell>{t('at')}</Table.HeaderCell>
-                <Table.HeaderCell>{t('eventType')}</Table.HeaderCell>
-                <Table.HeaderCell>{t('stream')}</Table.HeaderCell>
-                <Table.HeaderCell>{t('actor')}</Table.HeaderCell>
-              </Table.Row>
-            </Table.Head>
-            <Table.Body>
-              {filtered
-                .slice(-200)
-                .reverse()
-                .map((e) => (
-                  <Table.Row key={e.position}>
-                    <Table.Cell>{e.position}</Table.Cell>
-                    <Table.Cell>{formatTime(atOf(e), lang)}</Table.Cell>
-                    <Table.Cell>{e.type}</Table.Cell>
-                    <Table.Cell>{e.stream}</Table.Cell>
-                    <Table.Cell>{String(e.metadata?.actor ?? '')}</Table.Cell>
-                  </Table.Row>
-                ))}
-            </Table.Body>
-          </Table>
-        </div>
+        <DataTable
+          rows={filtered.slice(-200).reverse()}
+          rowKey={(e) => String(e.position)}
+          label={t('log')}
+          className="log"
+          columns={[
+            { header: 'position', title: '#', cell: (e) => e.position },
+            { header: 'at', cell: (e) => formatTime(atOf(e), lang) },
+            { header: 'eventType', cell: (e) => e.type },
+            { header: 'stream', cell: (e) => e.stream },
+            { header: 'actor', cell: (e) => String(e.metadata.actor ?? '') },
+          ]}
+        />
       </section>
       <section aria-labelledby="export-h">
         <h2 id="export-h">{t('export')}</h2>
