@@ -58,7 +58,7 @@ interface Child {
 }
 
 function startChild(script: string, env: NodeJS.ProcessEnv, pattern: RegExp): Promise<Child> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, NO_COLOR: '1' };
+  const childEnv: NodeJS.ProcessEnv = { RATE_LIMIT_WRITES: '0', ...process.env, ...env, NO_COLOR: '1' }; // the load is one token's
   delete childEnv.EVENTSTORE_CONNECTION_STRING; // the embedded SQLite store, always
   delete childEnv.BENCH_CHILD_OUT;
   // BENCH_CPU_PROF=<dir>: the children write V8 CPU profiles there (for attribution, not for figures)

@@ -120,7 +120,7 @@ export async function run(): Promise<BenchFigures> {
       [ADMIN]: { name: 'Admin', roles: [{ role: 'admin' }] },
     }),
   );
-  const app = await createApp({ dataDir, env: { AUTH_TOKENS_FILE: tokensFile, SAKSFLYT_DEMO: 'off' }, logger: false });
+  const app = await createApp({ dataDir, env: { AUTH_TOKENS_FILE: tokensFile, SAKSFLYT_DEMO: 'off', RATE_LIMIT_WRITES: '0' }, logger: false });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const workers: WorkerHandle[] = [];

@@ -20,7 +20,11 @@ class SummaryReporter {
     };
     const line = `tests: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`;
     fs.mkdirSync(path.join(this.rootDir, '.tmp'), { recursive: true });
-    fs.writeFileSync(path.join(this.rootDir, '.tmp', 'jest-summary.json'), JSON.stringify({ ...summary, line }) + '\n');
+    // each suite's wall time, slowest first: where the suite's minutes go (scripts/test-all.mjs prints the top)
+    const times = (r.testResults || [])
+      .map((t) => ({ file: path.relative(this.rootDir, t.testFilePath), seconds: Math.round(((t.perfStats?.end ?? 0) - (t.perfStats?.start ?? 0)) / 100) / 10 }))
+      .sort((a, b) => b.seconds - a.seconds);
+    fs.writeFileSync(path.join(this.rootDir, '.tmp', 'jest-summary.json'), JSON.stringify({ ...summary, line, times }) + '\n');
     process.stdout.write(`\n${line}\n`);
   }
 }

@@ -7,6 +7,13 @@
 //          run in the dense pass only: they take minutes (a real Chromium, axe on every view in both
 //          languages at two widths), and the page never computes with a position: it passes the ids
 //          and positions the server gave back unchanged (`minPosition`, `Last-Event-ID`, `atPosition`).
+// The agenda kill test (apps/api/test/crash-agenda.e2e.ts, ten SIGKILLs under load, over a minute)
+// also runs in the dense pass only: what it proves (all-or-nothing commands across a crash) does not
+// depend on how positions are spaced, and recovery over sparse positions after a kill is what
+// libs/event-store/test/crash.e2e.ts and apps/api/test/server-crash.e2e.ts prove in the sparse pass.
+// Jest runs two workers (`--maxWorkers=2`; its default on a 2-core machine is one): most suites wait
+// on fsyncs, child servers and the browser, so two at a time use the machine and keep the suite
+// under its 20 minutes.
 // Before jest: `npm run build` (the server's tsc build and the web build, scripts/build-web.mjs),
 // because the browser tests drive the built workbench (dist/web). SAKSFLYT_SKIP_BUILD=1 skips it.
 // Exit code non-zero when either run fails. The totals of both runs are added up into
@@ -17,7 +24,7 @@
 // environment as given: `SAKSFLYT_SPARSE_POSITIONS=1 npm test -- <pattern>` is the sparse run of a
 // pattern. SAKSFLYT_SPARSE_POSITIONS set without arguments runs the sparse pass only.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +38,7 @@ const runs =
     ? [{ name: 'one run, environment as given', env: {} }]
     : [
         { name: 'run 1 of 2: dense positions', env: {} },
-        { name: 'run 2 of 2: sparse positions (SAKSFLYT_SPARSE_POSITIONS=1), without the browser tests', env: { SAKSFLYT_SPARSE_POSITIONS: '1' }, args: ['--testPathIgnorePatterns', 'workbench(-[a-z0-9]+)?\\.e2e\\.ts$'] },
+        { name: 'run 2 of 2: sparse positions (SAKSFLYT_SPARSE_POSITIONS=1), without the browser tests and the agenda kill test', env: { SAKSFLYT_SPARSE_POSITIONS: '1' }, args: ['--testPathIgnorePatterns', 'workbench(-[a-z0-9]+)?\\.e2e\\.ts$', 'crash-agenda\\.e2e\\.ts$'] },
       ];
 
 if (!process.env.SAKSFLYT_SKIP_BUILD) {
@@ -45,13 +52,26 @@ if (!process.env.SAKSFLYT_SKIP_BUILD) {
   }
 }
 
+// The tests that run the built server as a child process (apps/api/test/child-server.ts: the kill,
+// fault and SIGTERM tests) share one private copy of this build instead of each compiling the
+// server again (a concurrent `npm run build` of dist/ cannot change the copy under them). Only after
+// this run's own build: with SAKSFLYT_SKIP_BUILD each file compiles its own, as when run alone.
+const serverCopy = path.join(root, '.tmp', `test-server-${process.pid}`);
+const serverEnv = {};
+if (!process.env.SAKSFLYT_SKIP_BUILD && existsSync(path.join(root, 'dist', 'apps', 'api', 'src', 'main.js'))) {
+  rmSync(serverCopy, { recursive: true, force: true });
+  cpSync(path.join(root, 'dist'), serverCopy, { recursive: true, filter: (src) => !src.startsWith(path.join(root, 'dist', 'web')) });
+  serverEnv.SAKSFLYT_TEST_SERVER_MAIN = path.join(serverCopy, 'apps', 'api', 'src', 'main.js');
+}
+process.on('exit', () => rmSync(serverCopy, { recursive: true, force: true }));
+
 const results = [];
 let status = 0;
 for (const run of runs) {
   if (runs.length > 1) console.log(`\n[saksflyt] jest, ${run.name}\n`);
   rmSync(summaryFile, { force: true });
-  const env = { ...process.env, ...run.env };
-  const child = spawnSync(process.execPath, ['--experimental-vm-modules', jest, ...args, ...(run.args ?? [])], { cwd: root, env, stdio: 'inherit' });
+  const env = { ...serverEnv, ...process.env, ...run.env };
+  const child = spawnSync(process.execPath, ['--experimental-vm-modules', jest, ...(args.some((a) => a.startsWith('--maxWorkers') || a === '-i' || a === '--runInBand') ? [] : ['--maxWorkers=2']), ...args, ...(run.args ?? [])], { cwd: root, env, stdio: 'inherit' });
   const code = child.status ?? 1;
   if (code !== 0) status = code;
   let summary;
@@ -63,6 +83,11 @@ for (const run of runs) {
   }
   // (the reporter's `success` is not final when jest calls it: go by the exit code and the counts)
   if (code === 0 && summary.failed > 0) status = 1;
+  if (Array.isArray(summary.times) && summary.times.length > 1) {
+    console.log(`[saksflyt] slowest suites of ${run.name}:`);
+    for (const t of summary.times.slice(0, 12)) console.log(`  ${String(t.seconds).padStart(6)} s  ${t.file}`);
+  }
+  delete summary.times;
   results.push({ run: run.name, exitCode: code, ...summary });
 }
 

@@ -38,6 +38,8 @@ export interface CreateAppOptions {
   extraModules?: ModuleImport[];
   /** More controllers (e.g. test-only ones), in a module that sees every global provider. */
   extraControllers?: Type<unknown>[];
+  /** Nest's own signal handlers (default true); main.ts handles SIGTERM/SIGINT itself (exit 0). */
+  shutdownHooks?: boolean;
 }
 
 /** The running configuration and tokens file of an app made by createApp. */
@@ -116,7 +118,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   fastify.decorateRequest('user', null);
 
   app.setGlobalPrefix('api');
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(new ProblemValidationPipe());
   app.useGlobalInterceptors(new BodyCheckInterceptor(app.get(Reflector)), app.get(IdempotencyInterceptor), new RedactInterceptor());

@@ -7,7 +7,7 @@ import { describeCounts, importRecords, loadRecordFile, recordFilesInOrder } fro
 import { APP_INFO, createApp, type AppInfo } from './bootstrap.js';
 import { EVENT_STORE } from './store/store.module.js';
 
-const app = await createApp();
+const app = await createApp({ shutdownHooks: false });
 const info = app.get<AppInfo>(APP_INFO);
 const logger = new Logger('Saksflyt');
 
@@ -19,7 +19,9 @@ if (info.config.demo) {
   const recordsDir = [process.cwd(), path.resolve(here, '../../..'), path.resolve(here, '../../../..')]
     .map((root) => path.join(root, 'fixtures', 'records'))
     .find((d) => existsSync(d));
-  if ((await store.headPosition()) !== 0n) logger.log('demo records: the store is not empty, nothing imported');
+  const head = await store.headPosition().catch(() => null); // KurrentDB may be unreachable at start
+  if (head === null) logger.warn('demo records: the store cannot be read now, nothing imported');
+  else if (head !== 0n) logger.log('demo records: the store is not empty, nothing imported');
   else if (!recordsDir) logger.warn('demo records: fixtures/records not found, starting empty');
   else {
     try {
@@ -32,6 +34,32 @@ if (info.config.demo) {
     }
   }
 }
+
+// SIGTERM/SIGINT: stop listening (new connections are refused, requests on open connections 503),
+// finish the requests in flight, flush the projections, close the store, exit 0; after 9 s, exit 1.
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  logger.log(`${signal}: stopping (finishing requests in flight, flushing the views)`);
+  const started = Date.now();
+  setTimeout(() => {
+    logger.error('not stopped within 9 s: exiting anyway');
+    process.exit(1);
+  }, 9000).unref();
+  app.close().then(
+    () => {
+      logger.log(`stopped in ${Date.now() - started} ms`);
+      process.exit(0);
+    },
+    (e: unknown) => {
+      logger.error(`stopping failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.exit(1);
+    },
+  );
+};
+process.once('SIGTERM', () => stop('SIGTERM'));
+process.once('SIGINT', () => stop('SIGINT'));
 
 await app.listen(info.config.port, info.config.host);
 logger.log(`listening on ${await app.getUrl()}/api (docs: /api/docs)`);

@@ -1,7 +1,7 @@
 /**
  * The real server as a child process, for the tests that kill it (server-crash.e2e.ts,
- * crash-agenda.e2e.ts): `apps/api/src/main.ts` compiled once per test file into a private outDir
- * under `.tmp/` (the same two steps as `npm run build`, so a concurrent build of dist/ cannot
+ * crash-agenda.e2e.ts, faults-*.e2e.ts): `apps/api/src/main.ts` compiled once per jest run by
+ * `npm test` (SAKSFLYT_TEST_SERVER_MAIN), else once per test file into a private outDir under `.tmp/` (the same two steps as `npm run build`, so a concurrent build of dist/ cannot
  * change it under the test), started with `node main.js` on PORT=0 on a temp SQLite data dir.
  *
  * `childServers(name)` registers the build (beforeAll) and the clean-up (afterAll: SIGKILL to every
@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,7 @@ export function startServer(main: string, dataDir: string, tokensFile: string, c
     AUTH_TOKENS_FILE: tokensFile,
     SAKSFLYT_DEMO: '0',
     NO_COLOR: '1',
+    RATE_LIMIT_WRITES: process.env.RATE_LIMIT_WRITES ?? '0', // the kill tests write fast with one token
   };
   delete env.EVENTSTORE_CONNECTION_STRING;
   const proc = spawn(process.execPath, [main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -139,7 +140,10 @@ export function childServers(name: string): ChildServers {
   let main: string | undefined;
 
   beforeAll(async () => {
-    main = await buildServer(out);
+    // `npm test` (scripts/test-all.mjs) builds the server once, into a private copy of its build,
+    // and names its main.js here: no test file then compiles the server again
+    const shared = process.env.SAKSFLYT_TEST_SERVER_MAIN;
+    main = shared && existsSync(shared) ? shared : await buildServer(out);
   }, 240_000);
 
   afterAll(async () => {

@@ -34,6 +34,7 @@ export async function startServer(
 ): Promise<Server> {
   const dataDir = options.dataDir ?? tempDir();
   const env: Record<string, string | undefined> = { ...(options.env ?? {}) };
+  env.RATE_LIMIT_WRITES ??= '0'; // tests write fast with one token; the limit's own test (hygiene.e2e.ts) sets its own
   if (!options.defaultTokens && !env.AUTH_TOKENS_FILE) {
     const file = join(dataDir, 'test-tokens.json');
     writeFileSync(file, JSON.stringify(TEST_TOKENS));

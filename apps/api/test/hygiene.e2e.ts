@@ -255,7 +255,7 @@ describe('hygiene settings', () => {
   it('defaults and refusals of the write limit and log level', async () => {
     const { loadRateLimitConfig } = await import('../src/security/rate-limit.js');
     const { loggerOptions, redactUrl } = await import('../src/security/logging.js');
-    expect(loadRateLimitConfig({})).toEqual({ max: 600_000, windowMs: 60_000 });
+    expect(loadRateLimitConfig({})).toEqual({ max: 1200, windowMs: 60_000 });
     expect(loadRateLimitConfig({ RATE_LIMIT_WRITES: '0' }).max).toBe(0);
     expect(() => loadRateLimitConfig({ RATE_LIMIT_WRITES: 'lots' })).toThrow(/RATE_LIMIT_WRITES/);
     expect(() => loggerOptions(true, { LOG_LEVEL: 'chatty' })).toThrow(/LOG_LEVEL/);

@@ -54,4 +54,14 @@ describe('saksflyt import', () => {
     const missing = await run(['import', 'no/such/file.json']);
     expect(missing.code).toBe(1);
   });
+
+  it('exits 2 on bad usage, 3 when the store cannot be opened, and says so as JSON with --json', async () => {
+    expect((await run(['import'])).code).toBe(2);
+    expect((await run(['no-such-verb'])).code).toBe(2);
+    expect((await run(['import', 'fixtures/records', '--no-such-option'])).code).toBe(2);
+    const out: string[] = [];
+    const code = await runCli(['import', 'fixtures/records/nehs-2018-2019.json', '--json', '--data-dir', 'package.json'], {}, { out: (l) => out.push(l), err: () => {} });
+    expect(code).toBe(3);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ ok: false, exitCode: 3, error: expect.stringMatching(/store cannot be opened/) });
+  });
 });

@@ -7,3 +7,5 @@ export * from './model.js';
 export { buildArchive, fieldText } from './build.js';
 export { archiveToXml, ARCHIVE_XML_NAMESPACE } from './xml.js';
 export { escapeXml, uuidV5, systemId } from './xml-writer.js';
+export * from './deposit.js';
+export type { DepositSection } from './deposit-xml.js';

@@ -7,6 +7,7 @@
  */
 import type { Archive, ArchiveCase, ArchiveChange, ArchiveDecision, ArchiveMeeting, ArchivePerson } from './model.js';
 import { XmlWriter, systemId, uuidV5 } from './xml-writer.js';
+import { depositSection, type DepositSection } from './deposit-xml.js';
 
 export const ARCHIVE_XML_NAMESPACE = 'https://saksflyt.no/xmlns/arkivuttrekk/1';
 
@@ -248,7 +249,7 @@ function endring(w: XmlWriter, a: Archive, c: ArchiveChange): void {
 }
 
 /** The archive as one XML document that validates against libs/archive/schema/saksflyt-arkivuttrekk.xsd. */
-export function archiveToXml(archive: Archive): string {
+export function archiveToXml(archive: Archive, deposit?: DepositSection): string {
   const a = archive;
   const w = new XmlWriter();
   w.start('su:arkivuttrekk', NS);
@@ -278,6 +279,7 @@ export function archiveToXml(archive: Archive): string {
   w.start('su:endringslogg');
   for (const c of a.changeLog) endring(w, a, c);
   w.end();
+  if (deposit) depositSection(w, deposit); // the zip deposit's files and their SHA-256 (deposit.ts)
   w.end();
   return w.toString();
 }

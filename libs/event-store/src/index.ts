@@ -5,6 +5,8 @@ import { openSqliteStore } from './sqlite/sqlite-event-store.js';
 
 export * from './port.js';
 export * from './sqlite/sqlite-event-store.js';
+export * from './faults.js';
+export * from './guarded-store.js';
 
 /**
  * The store the environment asks for: EventStoreDB when EVENTSTORE_CONNECTION_STRING is set (the

@@ -9,6 +9,8 @@
  *    `POST /api/cases`.
  * 3. 403: unless `may(actor, action, committee)` (libs/workflow/src/access/policy.ts). A route
  *    with `public: true` is not refused here: its handler asks for the record's private part.
+ *    A request naming a query variant of the access matrix (`GET /api/cases/:id?atPosition=`)
+ *    is decided by the variant's row instead (matrix.ts `variantOf`).
  * 4. `request.access = { action, committee, user }` for the handler (`@CurrentAccess()`).
  *
  * Routes without `@Allow` keep the platform's `@Public()` / default token / `@Roles()` policy.
@@ -27,6 +29,7 @@ import { Problems } from '../problem/problem.js';
 import { EVENT_STORE } from '../store/store.module.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
 import { ACCESS_RULE, type Access, type AccessRule, type CommitteeOf } from './allow.js';
+import { variantOf } from './matrix.js';
 import { requireAllowed } from './require.js';
 
 const PROJECT_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -44,7 +47,8 @@ export class AccessGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const user = await authenticate(request, this.tokens);
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+    const declared = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+    const rule = withVariant(declared, request);
     if (!rule) {
       enforceAuthPolicy(this.reflector, context, user);
       return true;
@@ -121,6 +125,17 @@ export class AccessGuard implements CanActivate {
       }
     }
   }
+}
+
+/**
+ * The route's rule, or its query variant's in the access matrix (`?atPosition=`: read like the
+ * history). A variant with a committee source applies on a `@Public()` route too, so a read that
+ * gains `atPosition` needs one row, no check of its own.
+ */
+function withVariant(rule: AccessRule | undefined, request: FastifyRequest): AccessRule | undefined {
+  const v = variantOf(request.method, request.routeOptions?.url, request.query);
+  const committeeOf = v?.committeeOf ?? rule?.committeeOf;
+  return v?.action && committeeOf ? { action: v.action, committeeOf, public: !!v.public } : rule;
 }
 
 /** Registers the AccessGuard as the app's global guard (after the auth and workflow modules, which it reads). */

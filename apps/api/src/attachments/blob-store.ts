@@ -38,6 +38,15 @@ export type Received =
   | { kind: 'too-large'; size: number }
   | { kind: 'broken' };
 
+/** Reads a body to its end and drops it. */
+async function drainBody(body: NodeJS.ReadableStream): Promise<void> {
+  try {
+    for await (const _ of body as AsyncIterable<unknown>) void _;
+  } catch {
+    /* the client went away */
+  }
+}
+
 async function fsyncDir(dir: string): Promise<void> {
   const fh = await open(dir, constants.O_RDONLY);
   try {
@@ -106,7 +115,15 @@ export class BlobStore {
    */
   async receive(body: NodeJS.ReadableStream, limit: number): Promise<Received> {
     const temp = join(this.tmp, `${hostname()}-${process.pid}-${randomUUID()}`);
-    const fh = await open(temp, 'wx', 0o644);
+    let fh: Awaited<ReturnType<typeof open>>;
+    try {
+      fh = await open(temp, 'wx', 0o644);
+    } catch (error) {
+      await drainBody(body); // a read-only or full disk: the client still gets its answer
+      throw error;
+    }
+    /** A write of ours failed (disk full, read-only, size limit): the rest is drained, nothing kept. */
+    let writeError: unknown = null;
     const hash = createHash('sha256');
     const decoder = new TextDecoder('utf-8', { fatal: true });
     let size = 0;
@@ -138,8 +155,13 @@ export class BlobStore {
             } catch {
               utf8 = false;
             }
-          let off = 0;
-          while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
+          if (writeError !== null) continue;
+          try {
+            let off = 0;
+            while (off < chunk.length) off += (await fh.write(chunk, off, chunk.length - off)).bytesWritten;
+          } catch (error) {
+            writeError = error;
+          }
         }
       } catch {
         broken = true; // the client went away or the body broke off
@@ -150,9 +172,13 @@ export class BlobStore {
         } catch {
           utf8 = false;
         }
-      if (!tooLarge && !broken) await fh.sync();
+      if (!tooLarge && !broken && writeError === null) await fh.sync().catch((error: unknown) => (writeError = error));
     } finally {
-      await fh.close();
+      await fh.close().catch((error: unknown) => (writeError ??= error));
+    }
+    if (writeError !== null && !tooLarge) {
+      await unlink(temp).catch(() => undefined);
+      throw writeError; // a store fault: 503 (problem.filter.ts, storeFault)
     }
     if (tooLarge || broken) {
       await unlink(temp).catch(() => undefined);

@@ -7,6 +7,8 @@
  *   off or rewritten up to there.
  * - `GET /api/audit/export?committee=&year=`: the committee's year as an archive (`@saksflyt/archive`):
  *   JSON by default, Noark 5 XML with `Accept: application/xml`. Reads only the committee's streams.
+ *   With `Accept: application/zip` the Noark 5-style deposit (`deposit.ts`: the XML, the change log,
+ *   the event log, every notice and minutes PDF and attachment, each with its SHA-256 in the XML).
  * Exports and verifications run one at a time.
  */
 import { Controller, Get, Inject, Module, Query, Req, Res } from '@nestjs/common';
@@ -21,6 +23,11 @@ import { negotiateArchive } from '../http/accept.js';
 import { bad, intParam, textParam, yearParam } from '../views/query.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
+import { readFile } from 'node:fs/promises';
+import { AttachmentsModule, BLOB_STORE } from '../attachments/attachments.controller.js';
+import type { BlobStore } from '../attachments/blob-store.js';
+import { ProjectionsService } from '../projections/projections.module.js';
+import { DepositUnknownCommittee, DepositViewsBehind, exportDeposit } from './deposit.js';
 
 const MAX_LIMIT = 1000;
 
@@ -53,6 +60,8 @@ export class AuditController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(WORKFLOW) private readonly wf: Workflow,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly views: ProjectionsService,
   ) {}
 
   /**
@@ -135,14 +144,18 @@ export class AuditController {
   @Allow('audit.read', { committeeOf: 'query.committee' })
   @ApiQuery({ name: 'committee', required: true })
   @ApiQuery({ name: 'year', required: true, description: "the meetings' year" })
-  @ApiProduces('application/json', 'application/xml')
-  @ApiOkResponse({ description: 'the archive: JSON, or Noark 5 XML (Accept: application/xml)' })
-  @ApiProblems(400, 401, 403, 404, 406)
+  @ApiProduces('application/json', 'application/xml', 'application/zip')
+  @ApiOkResponse({
+    description: 'the archive: JSON, Noark 5 XML (Accept: application/xml), or the Noark 5-style deposit zip (Accept: application/zip)',
+    schema: { oneOf: [{ type: 'object', description: 'the archive (JSON)' }, { type: 'string', description: 'Noark 5 XML' }, { type: 'string', format: 'binary', description: 'the deposit zip' }] },
+    headers: { 'X-Saksflyt-Event-Hash': { description: 'zip only: the hash of the last event the deposit was built from (X-Saksflyt-Position is its position)', schema: { type: 'string' } } },
+  })
+  @ApiProblems(400, 401, 403, 404, 406, 503)
   async export(
     @Query() query: Record<string, unknown>,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Archive | string> {
+  ): Promise<Archive | string | Buffer> {
     // API.md's order: 401, 404 (unknown committee), 403 (not an auditor) from the AccessGuard, then 400 and 406
     const committee = typeof query.committee === 'string' ? query.committee : undefined;
     const position = await this.wf.catalogue.catchUp();
@@ -150,7 +163,8 @@ export class AuditController {
     const year = yearParam('year', query.year);
     if (year === undefined) bad('year', 'is required');
     const format = negotiateArchive(req.headers.accept);
-    if (!format) throw new ProblemError(406, 'Acceptable formats: application/json, application/xml.');
+    if (!format) throw new ProblemError(406, 'Acceptable formats: application/json, application/xml, application/zip.');
+    if (format === 'zip') return this.deposit(committee!, year, position, reply);
     const body = await this.heavy.run(async () => {
       const built = buildArchive(await this.committeeLog(committee!, position), { committee: committee!, year, generatedAt: new Date().toISOString() });
       if (built === null) throw Problems.notFound(`unknown committee ${committee}`);
@@ -164,7 +178,31 @@ export class AuditController {
     reply.header('content-type', 'application/xml; charset=utf-8').header('content-disposition', `attachment; filename="${filename}.xml"`);
     return body;
   }
+
+  private async deposit(committee: string, year: number, position: bigint, reply: FastifyReply): Promise<Buffer> {
+    const blobs = this.blobs;
+    const built = await this.heavy.run(async () => {
+      try {
+        return await exportDeposit(
+          { store: this.store, runner: this.views.runner, blob: (sha) => readFile(blobs.pathOf(sha)).catch(() => null) },
+          { committee, year, generatedAt: new Date().toISOString(), position },
+        );
+      } catch (e) {
+        if (e instanceof DepositUnknownCommittee) throw Problems.notFound(e.message);
+        if (e instanceof DepositViewsBehind) throw Problems.unavailable(`${e.message}; try again.`, { position: Number(e.reached) });
+        throw e;
+      }
+    });
+    const filename = `saksflyt-${committee.replace(/[^A-Za-z0-9-]/g, '_')}-${year}`;
+    reply
+      .header(POSITION_HEADER, String(built.builtFrom.position))
+      .header('x-saksflyt-event-hash', built.builtFrom.hash ?? '')
+      .header('vary', 'Accept')
+      .header('content-type', 'application/zip')
+      .header('content-disposition', `attachment; filename="${filename}.zip"`);
+    return Buffer.from(built.zip);
+  }
 }
 
-@Module({ controllers: [AuditController] })
+@Module({ imports: [AttachmentsModule], controllers: [AuditController] })
 export class AuditModule {}

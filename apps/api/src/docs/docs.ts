@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ALLOWED, ROUTES } from '../access/matrix.js';
+import { ALLOWED, CALLER_GRANT, ROUTES, allowedCallers, openApiPath, refusals, type RouteAccess } from '../access/matrix.js';
 
 
 /** The Swagger UI assets, from swagger-ui-dist (a dependency of @nestjs/swagger). */
@@ -29,11 +29,60 @@ const ASSETS: Record<string, string> = {
  * and the UI at `/api/docs` served here from swagger-ui-dist: SwaggerModule's own UI needs
  * @fastify/static, which cannot be loaded under jest's ESM runtime on Node 20.
  */
-/** Each operation of the access matrix says who may call it: `x-saksflyt-access: { action, committeeOf, allowed, public? }`. */
+/** Who a row lets through, as role grants (`member:{committee}`, `secretariat:*`, `auditor`; `public`: no token needed). */
+function grants(r: RouteAccess): string[] {
+  if (!r.action) return ['public'];
+  return [...(r.public ? ['public'] : []), ...allowedCallers(r).map((c) => CALLER_GRANT[c])];
+}
+
+/** The access sentence of a row, for the operation's description. */
+function accessSentence(r: RouteAccess): string {
+  const variant = r.query ? `With \`${Object.keys(r.query).join('`, `')}\`: ` : '';
+  if (!r.action) return `${variant}public: every caller, no token needed.`;
+  const who = allowedCallers(r).map((c) => `\`${CALLER_GRANT[c]}\``).join(', ');
+  const rest = r.denied === 'rows' ? 'others get the rows they may read' : r.denied === 'unknown' ? 'for others it is unknown (404)' : 'without a token 401, others 403';
+  return r.public
+    ? `${variant}public ${r.public === 'minutes-approved' ? 'once the minutes are approved' : 'while the record is public (noticed, numbered)'}; its private part (\`${r.action}\`): ${who}; ${rest}.`
+    : `${variant}\`${r.action}\`: ${who}; ${rest}.`;
+}
+
+/**
+ * Each operation says who may call it, from the access matrix (apps/api/src/access/matrix.ts):
+ * `x-saksflyt-access: { action, committeeOf, allowed, public?, denied? }` (its row without a
+ * query variant), `x-saksflyt-roles` (the grants let through), an access sentence per row in the
+ * description, 401 (always: an unknown token is refused everywhere; without a token only where
+ * the table says so) and 403 exactly when the table refuses some token.
+ */
 export function withAccess(doc: OpenAPIObject): OpenAPIObject {
+  const byOperation = new Map<string, RouteAccess[]>();
   for (const r of ROUTES) {
-    const op = doc.paths[r.path.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase() as 'get'];
-    if (op) (op as unknown as Record<string, unknown>)['x-saksflyt-access'] = { action: r.action, committeeOf: r.committeeOf, allowed: ALLOWED[r.action], ...(r.public ? { public: true } : {}) };
+    const key = `${r.method.toLowerCase()} ${openApiPath(r.path)}`;
+    byOperation.set(key, [...(byOperation.get(key) ?? []), r]);
+  }
+  for (const [key, rows] of byOperation) {
+    const [method, path] = key.split(' ') as [string, string];
+    const op = doc.paths[path]?.[method as 'get'] as unknown as Record<string, any> | undefined;
+    if (!op) continue;
+    const base = rows.find((r) => !r.query) ?? rows[0]!;
+    op['x-saksflyt-access'] = {
+      action: base.action ?? null,
+      committeeOf: base.committeeOf ?? null,
+      allowed: [...allowedCallers(base)],
+      ...(base.public ? { public: base.public } : {}),
+      ...(base.denied ? { denied: base.denied } : {}),
+    };
+    op['x-saksflyt-roles'] = grants(base);
+    const sentence = rows.map(accessSentence).join(' ');
+    op.description = `${op.description ? `${op.description}\n\n` : ''}**Access**: ${sentence}`;
+    const refused = rows.map(refusals);
+    op.responses ??= {};
+    op.responses['401'] = problemResponse(
+      refused.some((x) => x.unauthorized) ? 'Unauthorized: no token, or an unknown, invalid or expired one' : 'Unauthorized: an unknown, invalid or expired token (no token is needed)',
+    );
+    const forbidden = rows.filter((r, i) => refused[i]!.forbidden);
+    const allowed = (r: RouteAccess) => `${r.query ? `with ${Object.keys(r.query).join(', ')}: ` : ''}${ALLOWED[r.action!].map((c) => CALLER_GRANT[c]).join(', ')}`;
+    if (forbidden.length) op.responses['403'] = problemResponse(`Forbidden: a token whose roles do not allow it (allowed: ${forbidden.map(allowed).join('; ')})`);
+    else delete op.responses['403'];
   }
   return doc;
 }

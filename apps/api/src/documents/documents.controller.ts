@@ -180,6 +180,44 @@ export function noticeDocument(n: NoticeJson): NoticeDocument {
   };
 }
 
+/** The notice JSON of a meeting (every case's paper, unredacted) at the view's position. */
+export function noticeJson(view: MinutesWithPapers, position: bigint): NoticeJson {
+  const m = view.minutes;
+  const cases: NoticeCaseJson[] = m.cases.map((c, i) => ({
+    caseId: c.caseId,
+    number: c.number,
+    title: c.title,
+    type: c.type,
+    standardItem: c.standardItem,
+    ...view.papers[i]!,
+    proposedResolution: c.proposedResolution || null,
+    ...(c.late ? { late: true as const } : {}),
+    exemption: c.exemption ?? null,
+  }));
+  return {
+    meetingId: m.meetingId,
+    committee: m.committee,
+    committeeName: m.committeeName,
+    number: m.number,
+    date: m.date,
+    startTime: m.startTime,
+    endTime: m.endTime,
+    place: m.place,
+    state: m.state,
+    members: m.members,
+    observers: m.observers,
+    deputies: m.deputies,
+    cases,
+    position: Number(position),
+    kind: m.kind,
+    endDate: m.endDate,
+    format: m.format,
+    cancelledReason: m.cancelledReason,
+    changedNotice: m.noticeChanges.length > 0,
+    changes: m.noticeChanges,
+  };
+}
+
 /** Rendered documents by (kind, meeting, position, format): the same position gives the same bytes. */
 class RenderCache {
   private readonly map = new Map<string, string | Buffer>();
@@ -288,39 +326,7 @@ export class DocumentsController {
     const { position, view } = this.views.runner.query<MinutesWithPapers | null>('minutes-papers', { meetingId: id });
     const m = this.mayRead(id, view?.minutes, user, (x) => x.state !== 'planned');
     const format = this.format(req);
-    const cases: NoticeCaseJson[] = m.cases.map((c, i) => ({
-      caseId: c.caseId,
-      number: c.number,
-      title: c.title,
-      type: c.type,
-      standardItem: c.standardItem,
-      ...view!.papers[i]!,
-      proposedResolution: c.proposedResolution || null,
-      ...(c.late ? { late: true as const } : {}),
-      exemption: c.exemption ?? null,
-    }));
-    const full: NoticeJson = {
-      meetingId: m.meetingId,
-      committee: m.committee,
-      committeeName: m.committeeName,
-      number: m.number,
-      date: m.date,
-      startTime: m.startTime,
-      endTime: m.endTime,
-      place: m.place,
-      state: m.state,
-      members: m.members,
-      observers: m.observers,
-      deputies: m.deputies,
-      cases,
-      position: Number(position),
-      kind: m.kind,
-      endDate: m.endDate,
-      format: m.format,
-      cancelledReason: m.cancelledReason,
-      changedNotice: m.noticeChanges.length > 0,
-      changes: m.noticeChanges,
-    };
+    const full = noticeJson(view!, position);
     const reader = exemptReader(user);
     const notice = redactExempt(full, reader);
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');

@@ -11,12 +11,13 @@ const DOC_TYPES: Array<[DocFormat, string]> = [
   ['pdf', 'application/pdf'],
 ];
 
-export type ArchiveFormat = 'json' | 'xml';
+export type ArchiveFormat = 'json' | 'xml' | 'zip';
 
 const ARCHIVE_TYPES: Array<[ArchiveFormat, string]> = [
   ['json', 'application/json'],
   ['xml', 'application/xml'],
   ['xml', 'text/xml'],
+  ['zip', 'application/zip'],
 ];
 
 interface Range {

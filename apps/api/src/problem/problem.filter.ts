@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { storeFault } from '@saksflyt/event-store';
 import { bigintAsNumber } from '../http/json.js';
 import { redactUrl } from '../security/logging.js';
 import { PROBLEM_CONTENT_TYPE, ProblemError, statusTitle, type FieldError } from './problem.js';
@@ -41,6 +42,8 @@ const SERVER_DETAIL = 'An unexpected error occurred on the server.';
  *   (400..599), optional `detail` (else `message`), `errors`, `allowedCommands`, `type`, `title`.
  * - Event store errors by `code`: WRONG_EXPECTED_REVISION → 412, STREAM_NOT_FOUND → 404.
  * - Fastify errors (`statusCode` 4xx with an FST_ code): that status.
+ * - Store faults (`storeFault`: disk full, read-only, I/O error, KurrentDB unreachable or slow):
+ *   503 with `Retry-After` and the fault in a few words (no path, SQL or host).
  * - Anything else: 500 with a generic detail (logged with its stack, never sent).
  */
 export function toProblem(err: unknown): { problem: ProblemError; unexpected: boolean } {
@@ -65,6 +68,15 @@ export function toProblem(err: unknown): { problem: ProblemError; unexpected: bo
         allowedCommands: isRecord(res) ? stringList(res.allowedCommands) : undefined,
       }),
       unexpected: status >= 500,
+    };
+  }
+  const fault = storeFault(err);
+  if (fault !== null) {
+    return {
+      problem: new ProblemError(503, `The event store cannot serve this request now: ${fault}. Try again later.`, {
+        headers: { 'retry-after': '1' },
+      }),
+      unexpected: true,
     };
   }
   if (isRecord(err) && typeof err.toProblem === 'function') {

@@ -3,8 +3,8 @@
  * EVENT_STORE. Inject with `@Inject(WORKFLOW) wf: Workflow`. Its catalogue catches up with the
  * store at start (every command and read catches up again anyway).
  */
-import { Global, Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import type { EventStore } from '@saksflyt/event-store';
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { storeFault, type EventStore } from '@saksflyt/event-store';
 import { Workflow } from '@saksflyt/workflow';
 import { EVENT_STORE } from '../platform.js';
 
@@ -14,7 +14,14 @@ export const WORKFLOW = Symbol('WORKFLOW');
 class WorkflowWarmUp implements OnApplicationBootstrap {
   constructor(@Inject(WORKFLOW) private readonly wf: Workflow) {}
   async onApplicationBootstrap(): Promise<void> {
-    await this.wf.catchUp();
+    try {
+      await this.wf.catchUp();
+    } catch (e) {
+      // a store that cannot be read at start (KurrentDB unreachable): start anyway, catch up later
+      const fault = storeFault(e);
+      if (fault === null) throw e;
+      new Logger('Workflow').warn(`warm-up skipped: ${fault}`);
+    }
   }
 }
 

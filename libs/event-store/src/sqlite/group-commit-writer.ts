@@ -247,6 +247,9 @@ export class GroupCommitWriter {
         try {
           outcomes.push({ ok: true, result: this.writeUnit(p, state) });
         } catch (error) {
+          // A write error (disk full, I/O) may have rolled the whole transaction back (SQLite does
+          // on SQLITE_FULL/IOERR): then no later call may run outside it, and none of this batch stands.
+          if (!this.writer.inTransaction) throw error;
           outcomes.push({ ok: false, error });
         }
       }
@@ -365,9 +368,18 @@ export class GroupCommitWriter {
       }
       if (guarded) this.sRelease.run();
     } catch (error) {
-      if (guarded) {
-        this.sRollbackTo.run();
-        this.sRelease.run();
+      if (guarded && this.writer.inTransaction) {
+        try {
+          this.sRollbackTo.run();
+          this.sRelease.run();
+        } catch {
+          // cannot undo this call alone: undo the whole batch (writeBatch then refuses all of it)
+          try {
+            this.sRollback.run();
+          } catch {
+            /* the write error is what counts */
+          }
+        }
       }
       throw error;
     }

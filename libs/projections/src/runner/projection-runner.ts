@@ -51,6 +51,9 @@ export class ProjectionRunner {
   private caughtUp = false;
   private caughtUpResolvers: Array<() => void> = [];
   private stopped = false;
+  /** The last flush that failed (cleared by the next that succeeds) and its retry timer. */
+  private flushError: string | null = null;
+  private flushRetry: NodeJS.Timeout | null = null;
   private readonly batchSize: number;
 
   private constructor(private readonly options: ProjectionRunnerOptions) {
@@ -121,7 +124,7 @@ export class ProjectionRunner {
       unit.apply(event, unit === entry.serving && (unit.logFrom !== null || entry.subject.observed));
     }
     if (!applied) return;
-    if (++this.flusher.sinceFlush >= this.batchSize) this.flush();
+    if (++this.flusher.sinceFlush >= this.batchSize) this.flushOrRetry();
     else if (this.caughtUp) this.scheduleIdleFlush();
     this.waiters.check();
   }
@@ -164,8 +167,27 @@ export class ProjectionRunner {
     this.idleFlushScheduled = true;
     setImmediate(() => {
       this.idleFlushScheduled = false;
-      if (!this.stopped) this.flush();
+      if (!this.stopped) this.flushOrRetry();
     });
+  }
+
+  /**
+   * A flush that cannot write (disk full, read-only file) keeps what it holds in memory (nothing is
+   * marked written) and is tried again a second later, instead of throwing out of the event loop.
+   */
+  private flushOrRetry(): void {
+    try {
+      this.flush();
+      this.flushError = null;
+    } catch (error) {
+      this.flushError = error instanceof Error ? error.message : String(error);
+      if (this.flushRetry || this.stopped) return;
+      this.flushRetry = setTimeout(() => {
+        this.flushRetry = null;
+        if (!this.stopped) this.flushOrRetry();
+      }, 1000);
+      this.flushRetry.unref?.();
+    }
   }
 
   /** Flushes every projection (see `Flusher.flush`); with `swap`, caught-up rebuilds replace the old generations. */
@@ -256,7 +278,7 @@ export class ProjectionRunner {
       version: e.live.version,
       status: e.live.status,
       position: e.live.position,
-      ...(e.live.error ? { error: e.live.error } : {}),
+      ...(e.live.error ? { error: e.live.error } : this.flushError ? { error: `cannot write the views now (retrying): ${this.flushError}` } : {}),
       serving: { version: e.serving.version, position: e.serving.position },
     }));
   }
@@ -290,6 +312,7 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.subscription?.unsubscribe();
+    if (this.flushRetry) clearTimeout(this.flushRetry);
     this.flush();
     this.flusher.drain();
     this.stopped = true;

@@ -1,0 +1,102 @@
+/**
+ * `saksflyt export --committee C --year Y --format json|xml|zip --out FILE`: the audit export of
+ * one committee's year, the same as `GET /api/audit/export` (JSON, Noark 5 XML, or the zip
+ * deposit). The zip needs the minutes and notice views: the verb runs the projections on the data
+ * directory's projection file (catching them up from their checkpoint) while it builds it.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { archiveToXml, buildArchive, committeeLog } from '@saksflyt/archive';
+import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
+import { ProjectionRunner, allProjections } from '@saksflyt/projections';
+import { readFile } from 'node:fs/promises';
+import { CliExit, EXIT, openStore, printJson, storeEnv, withCommonOptions, type CliIo, type StoreOptions } from '../io.js';
+
+interface ExportOptions extends StoreOptions {
+  committee: string;
+  year: string;
+  format: string;
+  out?: string;
+}
+
+/** Starts the projections on the data directory's projection file and waits until they have caught up. */
+export async function startViews(store: EventStore, dataDir: string): Promise<ProjectionRunner> {
+  const { PROJECTIONS_DB_FILE } = await import('../../../api/src/projections/projections.module.js');
+  const runner = await ProjectionRunner.start({ store, file: path.join(dataDir, PROJECTIONS_DB_FILE), projections: allProjections });
+  await runner.whenCaughtUp();
+  return runner;
+}
+
+class UnknownCommittee extends Error {}
+
+async function exportArchive(opts: ExportOptions, io: CliIo): Promise<void> {
+  const year = Number(opts.year);
+  if (!/^[0-9]{4}$/.test(opts.year)) throw new CliExit(EXIT.usage, `--year must be a four-digit year, not ${opts.year}`);
+  if (!['json', 'xml', 'zip'].includes(opts.format)) throw new CliExit(EXIT.usage, `--format must be json, xml or zip, not ${opts.format}`);
+  if (opts.format === 'zip' && !opts.out) throw new CliExit(EXIT.usage, '--format zip needs --out FILE');
+  const store = await openStore(io, opts);
+  let result: { position: bigint; hash: string | null; bytes: number; files?: number };
+  try {
+    const position = await store.headPosition();
+    if (opts.format === 'zip') {
+      // the server's modules, loaded only for the zip (they bring Nest): the same deposit as the API's
+      const { loadConfig } = await import('../../../api/src/config/config.js');
+      const { BlobStore } = await import('../../../api/src/attachments/blob-store.js');
+      const { DepositUnknownCommittee, exportDeposit } = await import('../../../api/src/audit/deposit.js');
+      const config = loadConfig(storeEnv(io, opts));
+      const runner = await startViews(store, config.dataDir);
+      try {
+        const blobs = BlobStore.open(config.blobDir);
+        let built;
+        try {
+          built = await exportDeposit({ store, runner, blob: (sha) => readFile(blobs.pathOf(sha)).catch(() => null) }, { committee: opts.committee, year, generatedAt: new Date().toISOString(), position });
+        } catch (e) {
+          if (e instanceof DepositUnknownCommittee) throw new UnknownCommittee(e.message);
+          throw e;
+        }
+        writeFileSync(opts.out!, built.zip);
+        result = { ...built.builtFrom, bytes: built.zip.length, files: built.entries.length + 1 };
+      } finally {
+        await runner.stop();
+      }
+    } else {
+      const all: RecordedEvent[] = [];
+      for await (const e of store.readAll()) if (e.position <= position) all.push(e);
+      const archive = buildArchive(committeeLog(all, opts.committee), { committee: opts.committee, year, generatedAt: new Date().toISOString() });
+      if (archive === null) throw new UnknownCommittee(`unknown committee ${opts.committee}`);
+      archive.header.position = Number(position);
+      const text = opts.format === 'json' ? JSON.stringify(archive, null, 2) + '\n' : archiveToXml(archive);
+      const last = all[all.length - 1];
+      result = { position: last?.position ?? 0n, hash: last?.hash ?? null, bytes: Buffer.byteLength(text) };
+      if (opts.out) writeFileSync(opts.out, text);
+      else {
+        io.out(text.trimEnd());
+        return;
+      }
+    }
+  } catch (e) {
+    if (e instanceof UnknownCommittee) throw new CliExit(EXIT.failed, e.message);
+    throw e;
+  } finally {
+    await store.close();
+  }
+  const summary = { ok: true, committee: opts.committee, year, format: opts.format, out: opts.out, builtFrom: { position: result.position, hash: result.hash }, bytes: result.bytes, ...(result.files !== undefined ? { files: result.files } : {}) };
+  if (opts.json) printJson(io, summary);
+  else {
+    io.out(`wrote ${opts.out}: ${opts.committee} ${year} as ${opts.format} (${result.bytes} bytes${result.files !== undefined ? `, ${result.files} files` : ''})`);
+    io.out(`built from event ${result.position}, sjekksum ${result.hash ?? '(none: the store keeps no hash chain)'}`);
+  }
+}
+
+export function register(program: Command, io: CliIo): void {
+  withCommonOptions(
+    program
+      .command('export')
+      .description("export one committee's year: the archive as JSON, Noark 5 XML, or the zip deposit (XML, change log, event log, PDFs, attachments with their SHA-256)")
+      .requiredOption('--committee <code>', 'committee code, e.g. NEHS')
+      .requiredOption('--year <year>', "the meetings' year")
+      .option('--format <format>', 'json, xml or zip', 'json')
+      .option('--out <file>', 'write to this file (json and xml: default standard output)'),
+  ).action(async (opts: ExportOptions) => exportArchive(opts, io));
+}
