@@ -6,20 +6,30 @@
  * concluded, concluded by `endorse` without a meeting (tally and comments in the decision and the
  * register row), listed in the committee's next meeting's minutes; after the deadline and after
  * conclusion an answer is 409.
+ *
+ * Who answers is the seat the token's identity holds (the member's `userId`): a tokens-file entry's
+ * `id`, or an OIDC access token's `sub` (the test is its own identity provider, as oidc.e2e.ts),
+ * never the display name (a namesake's token is refused; the OIDC token's name differs from the seat's).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { osloDate } from '@saksflyt/workflow';
 import { startServer, tempDir, type Server } from './harness.js';
 import { ADMIN, SEC, TOKENS, fields, head, ok, refused } from './workflow-helpers.js';
 
 const PEOPLE = {
-  'tok-m1': { name: 'Bjørn Guldvog', roles: [{ role: 'member', committee: 'NEHS' }] },
-  'tok-m2': { name: 'Lars Vorland', roles: [{ role: 'member', committee: 'NEHS' }] },
-  'tok-m3': { name: 'Cathrine Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] },
-  'tok-obs': { name: 'Håkon Grimstad', roles: [{ role: 'member', committee: 'NEHS' }] },
+  'tok-m1': { id: 'u-guldvog', name: 'Bjørn Guldvog', roles: [{ role: 'member', committee: 'NEHS' }] },
+  'tok-m3': { id: 'u-lofthus', name: 'Cathrine Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] },
+  'tok-obs': { id: 'u-grimstad', name: 'Håkon Grimstad', roles: [{ role: 'member', committee: 'NEHS' }] },
+  // the same display name as the chair, another person: not her seat
+  'tok-namesake': { id: 'u-namesake', name: 'Bjørn Guldvog', roles: [{ role: 'member', committee: 'NEHS' }] },
 };
+const ISSUER = 'https://idp.example.test/realms/saksflyt';
+const AUDIENCE = 'saksflyt-api';
+/** Lars Vorland's seat is linked to this OIDC subject; his token's name is not the seat's name. */
+const VORLAND_SUB = '7f3c2a9e-vorland';
 
 describe('written procedure over HTTP', () => {
   let s: Server;
@@ -30,21 +40,32 @@ describe('written procedure over HTTP', () => {
   const year = Number(today.slice(0, 4));
   const newCase = async (title: string) => (await ok(s, 'POST', '/api/cases', { token: SEC, json: { committee: 'NEHS', title, type: 'endorsement', proposedResolution: `${title}: forslag.` } }, 201)).json.id as string;
   const answer = (token: string, json: unknown) => s.req('POST', `/api/cases/${w}/written-procedure/responses`, { token, json });
+  let vorland = ''; // an OIDC access token minted here: sub VORLAND_SUB, name "L. Vorland"
 
   beforeAll(async () => {
     const dataDir = tempDir('saksflyt-written-');
     const file = join(dataDir, 'tokens.json');
     writeFileSync(file, JSON.stringify({ ...TOKENS, ...PEOPLE }));
-    s = await startServer({ dataDir, env: { AUTH_TOKENS_FILE: file } });
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    writeFileSync(join(dataDir, 'jwks.json'), JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] }));
+    vorland = await new SignJWT({ name: 'L. Vorland', saksflyt_roles: ['member:NEHS'] })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'JWT' })
+      .setSubject(VORLAND_SUB)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
+      .sign(privateKey);
+    s = await startServer({ dataDir, env: { AUTH_TOKENS_FILE: file, AUTH_JWKS: join(dataDir, 'jwks.json'), AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE } });
     await ok(s, 'POST', '/api/committees', { token: ADMIN, json: { code: 'NEHS', name: 'Nasjonalt e-helsestyre' } }, 201);
     await ok(s, 'POST', '/api/committees', { token: ADMIN, json: { code: 'NUIT', name: 'Nasjonalt utvalg for IT-prioritering' } }, 201);
-    for (const [name, organisation, role] of [
-      ['Bjørn Guldvog', 'Helsedirektoratet', 'chair'],
-      ['Lars Vorland', 'Helse Nord RHF', 'member'],
-      ['Cathrine Lofthus', 'Helse Sør-Øst RHF', 'member'],
-      ['Håkon Grimstad', 'Norsk Helsenett SF', 'observer'],
+    for (const [name, organisation, role, userId] of [
+      ['Bjørn Guldvog', 'Helsedirektoratet', 'chair', 'u-guldvog'],
+      ['Lars Vorland', 'Helse Nord RHF', 'member', VORLAND_SUB],
+      ['Cathrine Lofthus', 'Helse Sør-Øst RHF', 'member', 'u-lofthus'],
+      ['Håkon Grimstad', 'Norsk Helsenett SF', 'observer', 'u-grimstad'],
     ])
-      await ok(s, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name, organisation, role } }, 201);
+      await ok(s, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name, organisation, role, userId } }, 201);
     before = (await ok(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: `${year}-01-02`, place: 'Oslo' } }, 201)).json.id;
     next = (await ok(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: `${year + 1}-01-14`, place: 'Oslo' } }, 201)).json.id;
     w = await newCase('Høring: forskrift om nasjonal tjenesteleverandør');
@@ -79,10 +100,13 @@ describe('written procedure over HTTP', () => {
   it('three members answer with their own tokens, a later answer replaces the earlier; observer, secretariat, other committee refused', async () => {
     expect((await answer('tok-m1', { answer: 'disagree' })).status).toBe(200);
     expect((await answer('tok-m1', { answer: 'agree', comment: 'Enig etter avklaring.' })).status).toBe(200);
-    expect((await answer('tok-m2', { answer: 'disagree', comment: 'Regionene må involveres tidligere.' })).status).toBe(200);
+    expect((await answer(vorland, { answer: 'disagree', comment: 'Regionene må involveres tidligere.' })).status).toBe(200);
     expect((await answer('tok-m3', { answer: 'agree' })).status).toBe(200);
     const obs = await refused(s, 409, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: 'tok-obs', json: { answer: 'agree' } });
     expect(obs).toMatchObject({ detail: expect.stringMatching(/Håkon Grimstad is not a chair or member of NEHS/), allowedCommands: [] });
+    // a token with the chair's display name but another identity is not her seat
+    const namesake = await refused(s, 409, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: 'tok-namesake', json: { answer: 'disagree' } });
+    expect(namesake).toMatchObject({ detail: expect.stringMatching(/Bjørn Guldvog is not a chair or member of NEHS .*this one is u-namesake/), allowedCommands: [] });
     await refused(s, 403, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: SEC, json: { answer: 'agree' } });
     await refused(s, 403, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: 'tok-member-nuit', json: { answer: 'agree' } });
     await refused(s, 401, 'POST', `/api/cases/${w}/written-procedure/responses`, { json: { answer: 'agree' } });
@@ -95,6 +119,10 @@ describe('written procedure over HTTP', () => {
       ['Lars Vorland', 'disagree'],
       ['Cathrine Lofthus', 'agree'],
     ]);
+    // the event names the seat (its member id and name); its actor is the token's name
+    const history = (await ok(s, 'GET', `/api/cases/${w}/history`, { token: SEC })).json as any[];
+    const byOidc = history.find((e) => e.type === 'WrittenProcedureAnswered' && e.data.name === 'Lars Vorland');
+    expect(byOidc).toMatchObject({ actor: 'L. Vorland', data: { memberId: expect.any(String), organisation: 'Helse Nord RHF', answer: 'disagree' } });
     // the public sees the case (it has a number) but not the answers
     const pub = (await ok(s, 'GET', `/api/cases/${w}`, {})).json.writtenProcedure;
     expect(pub).toEqual({ deadline: '2099-01-31', openedAt: expect.any(String), concludedAt: null });
@@ -103,7 +131,7 @@ describe('written procedure over HTTP', () => {
   it('concluded by endorse without a meeting: tally and comments in the decision and the register row; later answers 409', async () => {
     const r = await ok(s, 'POST', `/api/cases/${w}/endorse`, { token: SEC, json: { resolution: 'NEHS slutter seg til høringssvaret.' } });
     expect(r.json.state).toBe('endorsement');
-    const late = await refused(s, 409, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: 'tok-m2', json: { answer: 'agree' } });
+    const late = await refused(s, 409, 'POST', `/api/cases/${w}/written-procedure/responses`, { token: vorland, json: { answer: 'agree' } });
     expect(late.detail).toMatch(/its written procedure was concluded \(endorsement\)/);
     const rows = (await ok(s, 'GET', '/api/decisions?committee=NEHS', {})).json as any[];
     const row = rows.find((x) => x.caseId === w);
@@ -125,6 +153,15 @@ describe('written procedure over HTTP', () => {
     expect(md).toContain('Saker behandlet ved skriftlig behandling');
     expect(md).toContain('Uenig (1): Lars Vorland (Helse Nord RHF)');
     expect(md).toContain('Lars Vorland (Helse Nord RHF): Regionene må involveres tidligere.');
+  });
+
+  it('one active seat per userId in a committee: a second member with the same userId is 409 and writes nothing', async () => {
+    const p = await refused(s, 409, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name: 'Lars Vorland', organisation: 'Helse Vest RHF', role: 'member', userId: VORLAND_SUB } });
+    expect(p.detail).toMatch(new RegExp(`^user ${VORLAND_SUB} signs in as Lars Vorland \\(member [^)]+\\) of NEHS already`));
+    expect(p.allowedCommands).toEqual(['remove-member']);
+    expect(fields(await refused(s, 400, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name: 'Ny', organisation: 'X', role: 'member', userId: ' ' } }))).toEqual(['userId']);
+    // the same userId in another committee is another seat
+    await ok(s, 'POST', '/api/committees/NUIT/members', { token: ADMIN, json: { name: 'Lars Vorland', organisation: 'Helse Nord RHF', role: 'member', userId: VORLAND_SUB } }, 201);
   });
 
   it('after the deadline an answer is 409 and writes nothing', async () => {

@@ -26,8 +26,20 @@ const SECRET = {
   followUp: 'HEMMELIG-OPPFOLGING-7789',
   filename: 'HEMMELIG-VEDLEGG-7790.txt',
   bytes: 'HEMMELIG-INNHOLD-7791',
+  // a case of the same committee decided by written procedure, exempt too: its paper, attachment and the members' comments
+  writtenProposal: 'HEMMELIG-SKRIFTLIG-FORSLAG-7792',
+  writtenBackground: 'HEMMELIG-SKRIFTLIG-BAKGRUNN-7793',
+  writtenFilename: 'HEMMELIG-SKRIFTLIG-VEDLEGG-7794.txt',
+  writtenBytes: 'HEMMELIG-SKRIFTLIG-INNHOLD-7795',
+  comment: 'HEMMELIG-KOMMENTAR-7796',
 };
-const PUBLIC = { title: 'Anskaffelse av nasjonal løsning', resolution: 'Nasjonalt e-helsestyre slutter seg til anbefalingen.' };
+const PUBLIC = {
+  title: 'Anskaffelse av nasjonal løsning',
+  resolution: 'Nasjonalt e-helsestyre slutter seg til anbefalingen.',
+  writtenTitle: 'Høring: sikkerhetsarkitektur for helsenettet',
+  writtenResolution: 'NEHS slutter seg til høringssvaret om sikkerhetsarkitektur.',
+};
+const YEAR = Number(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo', year: 'numeric' }).format(new Date()));
 const SECRETS = Object.values(SECRET);
 const ACCEPTS = ['application/json', 'text/markdown', 'text/html', 'application/pdf', 'text/event-stream'];
 
@@ -35,7 +47,7 @@ type Probe = { route: string; url: string; accept: string; status: number; text:
 
 describe('exemption from public access on every read path', () => {
   let s: Server;
-  const id = { meeting1: '', meeting2: '', exempt: '', open: '', matter: '', att: '', member: '', project: 'exempt-project' };
+  const id = { meeting1: '', meeting2: '', meeting3: '', exempt: '', written: '', open: '', matter: '', att: '', writtenAtt: '', member: '', project: 'exempt-project' };
 
   async function drive(meetingId: string, decide: (c: { caseId: string; type: string; standardItem?: string }) => Promise<void>) {
     const m = (await ok(s, 'GET', `/api/meetings/${meetingId}`, { token: SEC })).json;
@@ -49,7 +61,7 @@ describe('exemption from public access on every read path', () => {
     s = await startWorkflowServer();
     await ok(s, 'POST', '/api/committees', { token: ADMIN, json: { code: 'NEHS', name: 'Nasjonalt e-helsestyre' } }, 201);
     await ok(s, 'POST', '/api/committees', { token: ADMIN, json: { code: 'NUIT', name: 'Nasjonalt utvalg for IT-prioritering' } }, 201);
-    id.member = (await ok(s, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name: 'Bjørn Guldvog', organisation: 'Helsedirektoratet', role: 'chair' } }, 201)).json.id;
+    id.member = (await ok(s, 'POST', '/api/committees/NEHS/members', { token: ADMIN, json: { name: 'Bjørn Guldvog', organisation: 'Helsedirektoratet', role: 'chair', userId: 'u-member-nehs' } }, 201)).json.id;
     await ok(s, 'POST', '/api/portfolio/projects', { token: SEC, json: { id: id.project, name: 'Prosjekt', owner: 'Direktoratet' } }, 201);
     id.meeting1 = (await ok(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: '2018-12-06', place: 'Oslo' } }, 201)).json.id;
     const exempt = await ok(s, 'POST', '/api/cases', {
@@ -86,36 +98,68 @@ describe('exemption from public access on every read path', () => {
       }
     });
     await ok(s, 'POST', `/api/meetings/${id.meeting1}/adjourn`, { token: SEC });
-    // the next meeting approves the minutes: everything about meeting 1 that can be public, is
-    id.meeting2 = (await ok(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: '2019-02-07', place: 'Oslo' } }, 201)).json.id;
+    // an exempt case decided by written procedure (with an attachment and a member's comment), concluded today
+    id.written = (await ok(s, 'POST', '/api/cases', {
+      token: SEC,
+      json: { committee: 'NEHS', title: PUBLIC.writtenTitle, type: 'endorsement', proposedResolution: SECRET.writtenProposal, background: SECRET.writtenBackground, exemption: { basis: 'offl. § 14' } },
+    }, 201)).json.id;
+    id.writtenAtt = (await ok(s, 'POST', `/api/cases/${id.written}/attachments?filename=${SECRET.writtenFilename}`, { token: SEC, body: Buffer.from(SECRET.writtenBytes), headers: { 'content-type': 'text/plain' } }, 201)).json.id;
+    await ok(s, 'POST', `/api/cases/${id.written}/written-procedure`, { token: SEC, json: { deadline: `${YEAR + 1}-01-31` } });
+    await ok(s, 'POST', `/api/cases/${id.written}/written-procedure/responses`, { token: MEMBER, json: { answer: 'agree', comment: SECRET.comment } });
+    await endorse(id.written, PUBLIC.writtenResolution);
+    // the next meeting (after the conclusion: its minutes list the written procedure) approves meeting 1's minutes and is held;
+    // the one after approves its minutes: everything about meetings 1 and 2 that can be public, is
+    id.meeting2 = (await ok(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: `${YEAR + 1}-02-07`, place: 'Oslo' } }, 201)).json.id;
     await ok(s, 'POST', `/api/meetings/${id.meeting2}/notice`, { token: SEC });
     await ok(s, 'POST', `/api/meetings/${id.meeting2}/open`, { token: SEC, json: { present: [id.member] } });
-    let last = 0;
     await drive(id.meeting2, async (c) => {
+      await present(c.caseId);
+      if (c.type === 'orientation') await note(c.caseId);
+      else await endorse(c.caseId);
+    });
+    await ok(s, 'POST', `/api/meetings/${id.meeting2}/adjourn`, { token: SEC });
+    id.meeting3 = (await ok(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: `${YEAR + 1}-03-07`, place: 'Oslo' } }, 201)).json.id;
+    await ok(s, 'POST', `/api/meetings/${id.meeting3}/notice`, { token: SEC });
+    await ok(s, 'POST', `/api/meetings/${id.meeting3}/open`, { token: SEC, json: { present: [id.member] } });
+    let last = 0;
+    await drive(id.meeting3, async (c) => {
       if (c.standardItem !== 'minutes-approval') return;
       await present(c.caseId);
       last = (await endorse(c.caseId)).json.position;
     });
     const m1 = (await ok(s, 'GET', `/api/meetings/${id.meeting1}/minutes?minPosition=${last}`, {})).json;
     expect(m1.status).toBe('approved');
+    const m2 = (await ok(s, 'GET', `/api/meetings/${id.meeting2}/minutes`, {})).json;
+    expect(m2).toMatchObject({ status: 'approved', writtenProcedures: [{ caseId: id.written, resolution: PUBLIC.writtenResolution }] });
   });
   afterAll(async () => {
     await s?.close();
   });
 
-  /** A path template of the OpenAPI document with this test's records. Unknown parameters fail loudly. */
-  function fill(path: string): string {
-    return path.replace(/\{([A-Za-z]+)\}/g, (_, name: string) => {
-      if (name === 'id') {
-        if (path.startsWith('/api/cases/')) return id.exempt;
-        if (path.startsWith('/api/meetings/') || path.startsWith('/api/live/meetings/')) return id.meeting1;
-        if (path.startsWith('/api/portfolio/projects/')) return id.project;
-        if (path.startsWith('/api/committees/')) return id.member;
-      }
-      const value = ({ code: 'NEHS', year: '2018', matterId: id.matter, attId: id.att, memberId: id.member, meetingId: id.meeting1, caseId: id.exempt } as Record<string, string>)[name];
-      if (value === undefined) throw new Error(`exemption.e2e: give the path parameter {${name}} of ${path} a value (so the route is read too)`);
-      return value;
-    });
+  /**
+   * A path template of the OpenAPI document filled with this test's records: once with the case
+   * decided in meeting 1 (and its attachment), once with the case decided by written procedure (and
+   * its attachment, and meeting 2, whose minutes list it). Unknown parameters fail loudly.
+   */
+  function fill(path: string): string[] {
+    const sets = [
+      { caseId: id.exempt, attId: id.att, meetingId: id.meeting1 },
+      { caseId: id.written, attId: id.writtenAtt, meetingId: id.meeting2 },
+    ];
+    const urls = sets.map((set) =>
+      path.replace(/\{([A-Za-z]+)\}/g, (_, name: string) => {
+        if (name === 'id') {
+          if (path.startsWith('/api/cases/')) return set.caseId;
+          if (path.startsWith('/api/meetings/') || path.startsWith('/api/live/meetings/')) return set.meetingId;
+          if (path.startsWith('/api/portfolio/projects/')) return id.project;
+          if (path.startsWith('/api/committees/')) return id.member;
+        }
+        const value = ({ code: 'NEHS', year: String(set.meetingId === id.meeting1 ? 2018 : YEAR + 1), matterId: id.matter, memberId: id.member, ...set } as Record<string, string>)[name];
+        if (value === undefined) throw new Error(`exemption.e2e: give the path parameter {${name}} of ${path} a value (so the route is read too)`);
+        return value;
+      }),
+    );
+    return [...new Set(urls)];
   }
 
   /** The answer's text: JSON/Markdown/HTML as text, a PDF through pdf.js, an SSE feed up to its first message. */
@@ -144,16 +188,19 @@ describe('exemption from public access on every read path', () => {
 
   async function everyRoute(token?: string): Promise<Probe[]> {
     const doc = (await ok(s, 'GET', '/api/docs-json', {})).json as { paths: Record<string, Record<string, unknown>> };
-    const out: Probe[] = [];
+    const asks: { route: string; url: string; accept: string }[] = [];
     for (const [path, ops] of Object.entries(doc.paths)) {
       if (!ops.get) continue;
-      const url = fill(path);
       // every format any route gives (a route that has not got one answers 406 or its JSON)
-      for (const accept of ACCEPTS) {
-        const r = await read(url, accept, token);
-        out.push({ route: `GET ${path}`, url, accept, ...r });
-      }
+      for (const url of fill(path)) for (const accept of ACCEPTS) asks.push({ route: `GET ${path}`, url, accept });
     }
+    // a few at a time (the reads are independent), in the order asked
+    const out: Probe[] = new Array(asks.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < asks.length; i = next++) out[i] = { ...asks[i]!, ...(await read(asks[i]!.url, asks[i]!.accept, token)) };
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
     return out;
   }
 
@@ -173,6 +220,19 @@ describe('exemption from public access on every read path', () => {
     expect(minutes.status).toBe(200);
     expect(minutes.text.replace(/\\(.)/g, '$1')).toContain(PUBLIC.resolution);
     expect(minutes.text.replace(/\\(.)/g, '$1')).toContain('Unntatt offentlighet: offl. § 14');
+    // the written procedure: number, title, vedtak, who answered what are public; the comment is not
+    const written = (await ok(s, 'GET', `/api/cases/${id.written}`, {})).json;
+    expect(written).toMatchObject({ title: PUBLIC.writtenTitle, resolution: PUBLIC.writtenResolution, proposedResolution: null, background: null, attachments: [] });
+    expect(written.writtenProcedure).toMatchObject({ tally: { agree: 1, disagree: 0 }, answers: [{ memberId: id.member, answer: 'agree', comment: null }] });
+    const row = ((await ok(s, 'GET', '/api/decisions?committee=NEHS', {})).json as any[]).find((r) => r.caseId === id.written);
+    expect(row).toMatchObject({ writtenProcedure: true, resolution: PUBLIC.writtenResolution, exemption: { basis: 'offl. § 14' }, writtenProcedureOutcome: { tally: { agree: 1, disagree: 0 }, answers: [{ memberId: id.member, comment: null }] } });
+    const m2 = probes.find((p) => p.route === 'GET /api/meetings/{id}/minutes' && p.url.includes(id.meeting2) && p.accept === 'text/markdown')!;
+    expect(m2.status).toBe(200);
+    expect(m2.text.replace(/\\(.)/g, '$1')).toContain('Saker behandlet ved skriftlig behandling');
+    expect(m2.text.replace(/\\(.)/g, '$1')).toContain(PUBLIC.writtenResolution);
+    const m2pdf = probes.find((p) => p.route === 'GET /api/meetings/{id}/minutes' && p.url.includes(id.meeting2) && p.accept === 'application/pdf')!;
+    expect([m2pdf.status, m2pdf.text.includes('skriftlig behandling')]).toEqual([200, true]);
+    await refused(s, 401, 'GET', `/api/cases/${id.written}/attachments/${id.writtenAtt}`);
     // the bytes: refused to the public (401) and to another committee's member (403)
     await refused(s, 401, 'GET', `/api/cases/${id.exempt}/attachments/${id.att}`);
     await refused(s, 403, 'GET', `/api/cases/${id.exempt}/attachments/${id.att}`, { token: OTHER });
@@ -189,6 +249,10 @@ describe('exemption from public access on every read path', () => {
     const kase = (await ok(s, 'GET', `/api/cases/${id.exempt}`, { token: MEMBER })).json;
     expect(kase).toMatchObject({ proposedResolution: SECRET.proposedResolution, background: SECRET.background, presenter: SECRET.presenter, attachments: [{ filename: SECRET.filename }] });
     expect((await s.req('GET', `/api/cases/${id.exempt}/attachments/${id.att}`, { token: AUDITOR })).text).toBe(SECRET.bytes);
+    const written = (await ok(s, 'GET', `/api/cases/${id.written}`, { token: MEMBER })).json;
+    expect(written.writtenProcedure.answers).toMatchObject([{ memberId: id.member, answer: 'agree', comment: SECRET.comment }]);
+    const m2 = (await ok(s, 'GET', `/api/meetings/${id.meeting2}/minutes`, { token: MEMBER })).json;
+    expect(m2.writtenProcedures[0].answers).toMatchObject([{ comment: SECRET.comment }]);
     const notice = (await read(`/api/meetings/${id.meeting1}/notice`, 'text/markdown', MEMBER)).text.replace(/\\(.)/g, '$1');
     expect(notice).toContain(`Vedlegg 1: ${SECRET.filename}`);
   });

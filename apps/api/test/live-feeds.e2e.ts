@@ -156,6 +156,22 @@ describe('live feeds over SSE', () => {
     c.close();
   });
 
+  it("a written procedure concluded: the feed of the committee's next meeting (whose minutes list it) gets the change", async () => {
+    const year = Number(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Oslo', year: 'numeric' }).format(new Date()));
+    const nextMeeting = (await call(s, 'POST', '/api/committees/NEHS/meetings', { token: SEC, json: { date: `${year + 1}-01-14`, place: 'Oslo' } }, 201)).id;
+    const c = sse(`/api/live/meetings/${nextMeeting}`, { authorization: `Bearer ${MEMBER}` });
+    expect(JSON.parse((await snapshotOf(c)).data).writtenProcedures).toBeUndefined();
+    const w = (await call(s, 'POST', '/api/cases', { token: SEC, json: { committee: 'NEHS', title: 'Høring mellom møtene', type: 'endorsement', proposedResolution: 'Forslag.' } }, 201)).id;
+    await call(s, 'POST', `/api/cases/${w}/written-procedure`, { token: SEC, json: { deadline: `${year + 1}-01-10` } }, 200);
+    const r = await call(s, 'POST', `/api/cases/${w}/endorse`, { token: SEC, json: { resolution: 'Vedtatt ved skriftlig behandling.' } });
+    const m = await c.waitFor((x) => x.event === 'change' && x.id === String(r.position), 5000);
+    const minutes = JSON.parse(m.data);
+    expect(minutes.meetingId).toBe(nextMeeting);
+    expect(minutes.writtenProcedures).toMatchObject([{ caseId: w, resolution: 'Vedtatt ved skriftlig behandling.' }]);
+    expect(minutes).toEqual(await call(s, 'GET', `/api/meetings/${nextMeeting}/minutes?minPosition=${r.position}`, { token: MEMBER }));
+    c.close();
+  });
+
   it('a client that stops reading is dropped once its socket holds more than the bound, and can resume', async () => {
     const live = s.app.get(LiveService);
     const slow = sse(`/api/live/meetings/${meeting.meetingId}`, { authorization: `Bearer ${MEMBER}` });

@@ -33,7 +33,7 @@ const now = () => Math.floor(Date.now() / 1000);
 async function mint(key: Key, claims: Record<string, unknown> = {}, opts: { iss?: string; aud?: string; exp?: number; nbf?: number; kid?: string } = {}): Promise<string> {
   const jwt = new SignJWT({ name: 'Kari Revisor', saksflyt_roles: ['auditor'], ...claims })
     .setProtectedHeader({ alg: key.alg, kid: opts.kid ?? key.kid, typ: 'JWT' })
-    .setSubject('kari@example.test')
+    .setSubject(typeof claims.sub === 'string' ? claims.sub : 'kari@example.test')
     .setIssuer(opts.iss ?? ISSUER)
     .setAudience(opts.aud ?? AUDIENCE)
     .setIssuedAt()
@@ -84,6 +84,20 @@ describe('OIDC access tokens from a JWKS file', () => {
     const actors = JSON.stringify(log.json);
     expect(actors).toContain('"actor":"Ola Admin"');
     expect(actors).toContain('"actor":"kari@example.test"');
+  });
+
+  it("two people with the same name (different sub) do not share Idempotency-Keys: each gets their own answer", async () => {
+    const ola1 = await mint(rsa, { name: 'Ola Nordmann', sub: 'sub-ola-1', saksflyt_roles: ['admin'] });
+    const ola2 = await mint(rsa, { name: 'Ola Nordmann', sub: 'sub-ola-2', saksflyt_roles: ['admin'] });
+    const headers = { 'idempotency-key': 'same-key-1' };
+    const a = await server.req('POST', '/api/committees', { token: ola1, json: { code: 'IDA', name: 'A' }, headers });
+    const b = await server.req('POST', '/api/committees', { token: ola2, json: { code: 'IDB', name: 'B' }, headers });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect([a.json.id, b.json.id]).toEqual(['IDA', 'IDB']);
+    expect(b.headers.get('idempotent-replayed')).toBeNull();
+    // the same person again: the first answer
+    const again = await server.req('POST', '/api/committees', { token: ola1, json: { code: 'IDA', name: 'A' }, headers });
+    expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
   });
 
   it('unknown role entries are ignored: "secretariat:NEHS" with junk beside it is the secretariat only', async () => {

@@ -45,7 +45,7 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
     dataDir = tempDir('saksflyt-workbench-a11y-');
     // a member's own token (issue 11: members answer a written procedure)
     const tokens = path.join(dataDir, 'tokens.json');
-    writeFileSync(tokens, JSON.stringify({ ...TEST_TOKENS, 'tok-lofthus': { name: 'Cathrine M. Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] } }));
+    writeFileSync(tokens, JSON.stringify({ ...TEST_TOKENS, 'tok-lofthus': { id: 'u-lofthus', name: 'Cathrine M. Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] } }));
     server = await startServer({ dataDir, env: { AUTH_TOKENS_FILE: tokens } });
     await call(ADMIN, 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });
     const members: string[] = [];
@@ -54,7 +54,7 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
       ['Cathrine M. Lofthus', 'Helse Sør-Øst RHF', 'member'],
       ['Kristin Weidemann Wieland', 'Norsk Helsenett SF', 'observer'],
     ])
-      members.push((await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role })).id);
+      members.push((await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role, ...(name === 'Cathrine M. Lofthus' ? { userId: 'u-lofthus' } : {}) })).id);
     // a deputy (vara) for Lofthus, standing in for her at the meeting
     const deputy = (await call(SEC, 'POST', '/api/committees/NEHS/members', { name: 'Ingrid Vara', organisation: 'Helse Sør-Øst RHF', role: 'deputy', deputyFor: members[1], from: '2020-01-01' })).id;
     await call(SEC, 'POST', '/api/portfolio/projects', { id: '195', name: 'Digitalisert observasjon håndvask', owner: 'FHI', phase: 'Konsept', status: 'Pågår' });

@@ -33,6 +33,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
   let meetingId = '';
   const errors: string[] = [];
   const members: Record<string, string> = {};
+  const decidedIds = { voted: '', written: '' }; // the first test's cases, which the register test reads
 
   async function call(token: string, method: string, p: string, json?: unknown): Promise<any> {
     const r = await server.req(method, p, { token, json });
@@ -44,7 +45,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
     readyForBrowserTests();
     dataDir = tempDir('saksflyt-workbench-decisions-');
     const tokens = path.join(dataDir, 'tokens.json');
-    writeFileSync(tokens, JSON.stringify({ ...TEST_TOKENS, [LOFTHUS]: { name: 'Cathrine M. Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] } }));
+    writeFileSync(tokens, JSON.stringify({ ...TEST_TOKENS, [LOFTHUS]: { id: 'u-lofthus', name: 'Cathrine M. Lofthus', roles: [{ role: 'member', committee: 'NEHS' }] } }));
     server = await startServer({ dataDir, env: { AUTH_TOKENS_FILE: tokens } });
     await call(ADMIN, 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });
     await call(ADMIN, 'POST', '/api/committees', { code: 'NUIT', name: 'Nasjonalt utvalg for IT-prioritering' });
@@ -54,7 +55,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
       ['stoltenberg', 'Camilla Stoltenberg', 'Folkehelseinstituttet', 'member'],
       ['observer', 'Håkon Grimstad', 'Norsk Helsenett SF', 'observer'],
     ])
-      members[key!] = (await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role })).id;
+      members[key!] = (await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role, ...(key === 'lofthus' ? { userId: 'u-lofthus' } : {}) })).id;
     members.deputy = (await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name: 'Ingrid Vara', organisation: 'Helse Sør-Øst RHF', role: 'deputy', deputyFor: members.stoltenberg })).id;
     meetingId = (await call(SEC, 'POST', '/api/committees/NEHS/meetings', { date: isoDay(0), place: 'Helsedirektoratet' })).id;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -117,6 +118,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
     await form.locator('button[type=submit]').click();
     await page.waitForURL(/#\/sak\//, WAIT);
     const caseId = decodeURIComponent(new URL(page.url()).hash.replace('#/sak/', ''));
+    decidedIds.voted = caseId;
     await page.waitForSelector('[data-items] li[data-item="NR. 2"]', WAIT);
     const created = await call(SEC, 'GET', `/api/cases/${caseId}`);
     expect(created.items).toEqual([
@@ -207,6 +209,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
     await form.locator('button[type=submit]').click();
     await page.waitForURL(/#\/sak\//, WAIT);
     const w = decodeURIComponent(new URL(page.url()).hash.replace('#/sak/', ''));
+    decidedIds.written = w;
     await page.waitForSelector(`[data-cited-items] a[href="#/sak/${encodeURIComponent(caseId)}"]:has-text("${citation}")`, WAIT);
     expect((await call(SEC, 'GET', `/api/cases/${w}`)).citedItems).toMatchObject([{ citation, caseId, label: 'NR. 2', title: 'Finansiering' }]);
 
@@ -251,9 +254,75 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
     expect(concluded.writtenProcedure.tally).toEqual({ agree: 1, disagree: 0 });
     const row = ((await call(SEC, 'GET', '/api/decisions')) as any[]).find((r) => r.caseId === w);
     expect(row).toMatchObject({ writtenProcedure: true, resolution: 'NEHS støtter høringssvaret.' });
+
     await ctx.close();
 
     expect(found).toEqual([]);
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it("Vedtak shows per row the vote's tally, the dissent and the written-procedure flag, in both languages", async () => {
+    const { voted: caseId, written: w } = decidedIds;
+    expect([caseId, w].every(Boolean)).toBe(true);
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
+    const page: Page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    const found: string[] = [];
+    const axe = async (p: Page, where: string) => {
+      const r = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).options({ resultTypes: ['violations'] }).analyze();
+      for (const v of r.violations) if (v.impact === 'serious' || v.impact === 'critical') found.push(`${where}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    };
+    await page.goto(`${server.url}/#/vedtak`);
+    await page.fill('#token', SEC);
+    await page.click('form.signin button[type=submit]');
+    await page.waitForSelector('.signin[data-signed-in="true"]', WAIT);
+
+    const voted = page.locator(`table.decisions tr[data-key="${caseId}"]`);
+    await voted.locator('[data-row-votes]').waitFor(WAIT);
+    expect(await voted.locator('[data-row-votes]').innerText()).toBe('Votering: 2 for, 1 mot, 0 avstår');
+    expect(await voted.locator('[data-row-votes]').getAttribute('title')).toContain('For: Ingrid Vara');
+    expect(await voted.locator('[data-dissent-list]').innerText()).toContain('Cathrine M. Lofthus (Helse Sør-Øst RHF): Helse Sør-Øst kan ikke slutte seg til finansieringen.');
+    expect(await voted.locator('[data-row-written]').count()).toBe(0);
+    const byWritten = page.locator(`table.decisions tr[data-key="${w}"]`);
+    expect(await byWritten.locator('[data-row-written]').innerText()).toBe('Skriftlig behandling Enig: 1 · Uenig: 0');
+    expect(await byWritten.locator('[data-row-votes]').count()).toBe(0);
+    await axe(page, 'decisions register with votes, dissent and a written procedure (nb)');
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => (globalThis as any).document.documentElement.lang === 'en', undefined, WAIT);
+    await voted.locator('[data-row-votes]:has-text("Vote: 2 for, 1 against, 0 abstained")').waitFor(WAIT);
+    expect(await byWritten.locator('[data-row-written]').innerText()).toMatch(/^Written procedure/);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await axe(page, 'decisions register (en, 375 px)');
+    await page.screenshot({ path: path.join(SHOTS, 'vedtak-votering-dissens-skriftlig-375.png'), fullPage: true });
+    await page.click('#lang-switch');
+    await ctx.close();
+    expect(found).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("Medlemmer links a new member's seat to the identity they sign in with (userId); a second seat for it is refused beside the field", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
+    const page: Page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/#/medlemmer`);
+    await page.fill('#token', SEC);
+    await page.click('form.signin button[type=submit]');
+    await page.waitForSelector('table.members', WAIT);
+    const add = page.locator('#add-member');
+    await add.locator('[data-field="name"]').fill('Marit Helsing');
+    await add.locator('[data-field="organisation"]').fill('KS');
+    await add.locator('[data-field="userId"]').fill('u-helsing');
+    await add.locator('button[type=submit]').click();
+    await page.locator('table.members tr:has-text("Marit Helsing")').waitFor(WAIT);
+    const seat = ((await call(SEC, 'GET', '/api/committees/NEHS')).members as any[]).find((m) => m.name === 'Marit Helsing');
+    expect(seat).toMatchObject({ organisation: 'KS', role: 'member', userId: 'u-helsing' });
+    await add.locator('[data-field="name"]').fill('Marit Helsing');
+    await add.locator('[data-field="organisation"]').fill('Kommunene');
+    await add.locator('[data-field="userId"]').fill('u-helsing');
+    await add.locator('button[type=submit]').click();
+    await add.locator('[data-problem="409"]').waitFor(WAIT);
+    expect(await add.locator('[data-field="userId"]').getAttribute('aria-invalid')).toBe('true');
+    await ctx.close();
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

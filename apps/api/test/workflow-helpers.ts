@@ -7,7 +7,7 @@ import { startServer, tempDir, TEST_TOKENS, type Server } from './harness.js';
 /** API.md's tokens plus a NEHS member, a NUIT secretariat and a NUIT member ("others with a token" for NEHS). */
 export const TOKENS = {
   ...TEST_TOKENS,
-  'tok-member-nehs': { name: 'Bjørn Guldvog', roles: [{ role: 'member', committee: 'NEHS' }] },
+  'tok-member-nehs': { id: 'u-member-nehs', name: 'Bjørn Guldvog', roles: [{ role: 'member', committee: 'NEHS' }] },
   'tok-secretariat-nuit': { name: 'Sekretariat NUIT', roles: [{ role: 'secretariat', committee: 'NUIT' }] },
   'tok-member-nuit': { name: 'Medlem NUIT', roles: [{ role: 'member', committee: 'NUIT' }] },
 };

@@ -337,6 +337,11 @@ const nb = {
   deadline: 'Svarfrist',
   citeItems: 'Viser til underpunkter',
   citeItemsHelp: 'Én per linje, f.eks. «50/18 NR. 2» eller «NUFA 12/19 NR. 1».',
+  // the decisions register's rows (issue 11)
+  rowVotes: 'Votering: {f} for, {a} mot, {b} avstår',
+  rowWritten: 'Skriftlig behandling',
+  memberUserId: 'Bruker-ID for innlogging',
+  memberUserIdHelp: 'Identiteten medlemmet logger inn med (sub i OIDC-tokenet, eller id i tokenfila). Trengs for å svare ved skriftlig behandling.',
 };
 
 export type Key = keyof typeof nb;
@@ -665,6 +670,10 @@ const en: Record<Key, string> = {
   deadline: 'Deadline for answers',
   citeItems: 'Cites sub-items',
   citeItemsHelp: 'One per line, e.g. “50/18 NR. 2” or “NUFA 12/19 NR. 1”.',
+  rowVotes: 'Vote: {f} for, {a} against, {b} abstained',
+  rowWritten: 'Written procedure',
+  memberUserId: 'Sign-in user id',
+  memberUserIdHelp: 'The identity the member signs in with (sub in the OIDC token, or id in the tokens file). Needed to answer written procedures.',
 };
 
 export type Lang = 'nb' | 'en';

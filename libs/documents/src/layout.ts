@@ -314,7 +314,7 @@ function dissentBlocks(dissent: MinutesCase['dissent']): Block[] {
   return items.length ? [{ kind: 'list', label: LABELS.dissent, items }] : [];
 }
 
-/** The referring committee's case, vedtak, conditions, input and dissent, in the referred case's notice. */
+/** The referring committee's case, vedtak, conditions, input, sub-items and dissent, in the referred case's notice. */
 function referralBlocks(r: ReferralRef): Block[] {
   const blocks: Block[] = [{ kind: 'fact', label: LABELS.referral, text: `${oneLine(r.committee)}${present(r.number) ? ` ${oneLine(r.number)}` : ''}` }];
   if (present(r.reason)) blocks.push({ kind: 'text', label: LABELS.referralReason, text: clean(r.reason) });
@@ -322,6 +322,7 @@ function referralBlocks(r: ReferralRef): Block[] {
   if (present(r.conditions)) blocks.push({ kind: 'text', label: LABELS.conditions, text: clean(r.conditions) });
   const input = (r.input ?? []).filter(present).map(clean);
   if (input.length) blocks.push({ kind: 'list', label: LABELS.points, items: input });
+  blocks.push(...itemBlocks(r.items, 'resolution'));
   blocks.push(...dissentBlocks(r.dissent));
   return blocks;
 }

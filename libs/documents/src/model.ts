@@ -166,6 +166,8 @@ export interface ReferralRef {
   input?: string[] | null;
   dissent?: (VoterRef & { text: string })[] | null;
   reason?: string | null;
+  /** The referring paper's sub-items, each with the referring committee's vedtak where given. */
+  items?: SubItemRef[] | null;
 }
 
 export interface MinutesDocument {

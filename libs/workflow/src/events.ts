@@ -66,10 +66,10 @@ export interface CommitteeCreated {
   type: 'CommitteeCreated';
   data: { v: 1; code: string; name: string };
 }
-/** v2: `role` may be `deputy` (with `deputyFor`), and `from`/`to` give the term (v1 had none of them). */
+/** v2: `role` may be `deputy` (with `deputyFor`), `from`/`to` the term (v1 had none); `userId` (optional in v2): the sign-in identity (OIDC `sub`, tokens-file `id`) of the seat. */
 export interface MemberJoined {
   type: 'MemberJoined';
-  data: { v: 2; memberId: string; name: string; organisation: string; role: MemberRole; deputyFor?: string; from?: string; to?: string };
+  data: { v: 2; memberId: string; name: string; organisation: string; role: MemberRole; deputyFor?: string; from?: string; to?: string; userId?: string };
 }
 export interface MemberLeft {
   type: 'MemberLeft';
@@ -341,6 +341,8 @@ export interface ReferralCarried {
   dissent?: Dissent[];
   /** Referred from discussion, before a decision: why. */
   reason?: string;
+  /** The referring paper's sub-items, each with its vedtak where given. */
+  items?: { label: string; title: string; resolution?: string }[];
 }
 /** Skriftlig behandling opened on a draft case: its number given at once, answers until `deadline`. */
 export interface WrittenProcedureOpened {

@@ -93,13 +93,21 @@ describe('sub-items', () => {
 });
 
 describe('referral', () => {
-  const base = { caseId: 'c1', committee: 'NUFA', number: '36/20', lastNumber: '36/20', decision: null } as unknown as CaseRecord;
+  const base = { caseId: 'c1', committee: 'NUFA', number: '36/20', lastNumber: '36/20', decision: null, paper: { items: [] } } as unknown as CaseRecord;
   it('carries the vedtak, conditions, input and dissent of a decided case', () => {
     const decided = {
       ...base,
       decision: { outcome: 'orientation', resolution: 'Tatt til orientering.', conditions: null, input: ['i1'], dissent: [{ memberId: 'm', name: 'N', organisation: 'O', text: 'd' }], items: [], meetingId: 'M' },
     } as unknown as CaseRecord;
     expect(referralCarried(decided)).toEqual({ fromCaseId: 'c1', committee: 'NUFA', number: '36/20', resolution: 'Tatt til orientering.', input: ['i1'], dissent: [{ memberId: 'm', name: 'N', organisation: 'O', text: 'd' }] });
+  });
+  it("carries the paper's sub-items with the vedtak given per item", () => {
+    const decided = {
+      ...base,
+      paper: { items: [{ label: 'NR. 1', title: 'A', proposedResolution: 'p' }, { label: 'NR. 2', title: 'B' }] },
+      decision: { outcome: 'orientation', resolution: 'R', conditions: null, input: [], dissent: [], items: [{ label: 'NR. 2', resolution: 'r2' }], meetingId: 'M' },
+    } as unknown as CaseRecord;
+    expect(referralCarried(decided).items).toEqual([{ label: 'NR. 1', title: 'A' }, { label: 'NR. 2', title: 'B', resolution: 'r2' }]);
   });
   it('from discussion: the reason, and a reason is required', () => {
     expect(referralCarried(base, 'Må utredes')).toEqual({ fromCaseId: 'c1', committee: 'NUFA', number: '36/20', reason: 'Må utredes' });

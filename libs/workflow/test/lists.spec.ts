@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { decideAddMember } from '../src/committee/decide.js';
 import type { Folded, LoadedCommittee } from '../src/core/load.js';
 import { decideOpenMeeting } from '../src/meeting/decide.js';
+import { memberOf } from '../src/access/policy.js';
 import {
   InvalidCommand,
   NotFound,
@@ -69,6 +70,21 @@ describe('add member: deputies, terms, no twins', () => {
     // another organisation, or someone whose membership ended: a new member
     expect(decideAddMember({ code: 'NEHS', body: { name: 'Navn a', organisation: 'KS', role: 'member' }, ids }, given).writes).toHaveLength(1);
     expect(decideAddMember({ code: 'NEHS', body: { name: 'Lars Vorland', organisation: 'Helse Nord RHF', role: 'member' }, ids }, given).writes).toHaveLength(1);
+  });
+
+  it("a userId links the seat to a sign-in identity (memberOf maps the actor's id, never the name); one active seat per userId", () => {
+    const p = decideAddMember({ code: 'NEHS', body: { name: 'Ny', organisation: 'KS', role: 'member', userId: 'sub-1' }, ids }, given);
+    expect(p.writes[0]!.events[0]!.data).toMatchObject({ v: 2, userId: 'sub-1' });
+    const linked = committee([member('a', { userId: 'sub-1' }), member('old', { userId: 'sub-2', leftAt: '2018-06-01' })]);
+    const e = thrown(() => decideAddMember({ code: 'NEHS', body: { name: 'Navn b', organisation: 'KS', role: 'member', userId: 'sub-1' }, ids }, linked));
+    expect(e).toBeInstanceOf(InvalidCommand);
+    expect((e as InvalidCommand).message).toBe('user sub-1 signs in as Navn a (member a) of NEHS already: one seat per user; end that membership first');
+    expect((e as InvalidCommand).allowedCommands).toEqual(['remove-member']);
+    expect(decideAddMember({ code: 'NEHS', body: { name: 'Navn b', organisation: 'KS', role: 'member', userId: 'sub-2' }, ids }, linked).writes).toHaveLength(1);
+    const seats = [...linked.members.values()];
+    expect(memberOf({ id: 'sub-1', name: 'Someone else', roles: [] }, seats)?.id).toBe('a');
+    expect(memberOf({ name: 'Navn a', roles: [] }, seats)).toBeUndefined(); // the name alone is nobody
+    expect(memberOf({ id: 'sub-2', name: 'Navn old', roles: [] }, seats)).toBeUndefined(); // membership ended
   });
 
   it('checks the body against the records (400) before If-Match (412), and If-Match before the twin (409)', () => {

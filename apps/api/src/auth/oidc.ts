@@ -8,7 +8,8 @@
  * refresh (the URL is fetched again, at most every `AUTH_JWKS_COOLDOWN_SECONDS`, default 30; the
  * file is read again when it changed), so the identity provider can rotate its keys.
  *
- * The user: `name` claim, else `sub`; roles from the claim named by `AUTH_ROLES_CLAIM` (default
+ * The user: `name` claim, else `sub`; their identity (`id`, which links a committee member's seat
+ * by its `userId`) is `sub`; roles from the claim named by `AUTH_ROLES_CLAIM` (default
  * `saksflyt_roles`), an array of "admin", "auditor", "secretariat:NEHS", "member:NUIT". Unknown
  * entries are ignored (and logged once each).
  */
@@ -167,7 +168,8 @@ export class OidcVerifier {
     }
     const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name : typeof payload.sub === 'string' && payload.sub ? payload.sub : undefined;
     if (!name) throw Problems.unauthorized('The access token was refused: it has neither a "name" nor a "sub" claim.');
-    return { name, roles: this.roles(payload[this.config.rolesClaim], name) };
+    const sub = typeof payload.sub === 'string' && payload.sub ? { id: payload.sub } : {};
+    return { name, roles: this.roles(payload[this.config.rolesClaim], name), ...sub };
   }
 
   private roles(claim: unknown, who: string): RoleGrant[] {

@@ -16,6 +16,8 @@ export interface RoleGrant {
 export interface User {
   name: string;
   roles: RoleGrant[];
+  /** Who they are: an OIDC token's `sub`, a tokens-file entry's `id` (a committee member's `userId` links their seat). */
+  id?: string;
 }
 
 export interface TokenTable {
@@ -40,10 +42,11 @@ function parseTokens(file: string, text: string): Map<string, User> {
   }
   const users = new Map<string, User>();
   for (const [token, entry] of Object.entries(json as Record<string, unknown>)) {
-    const e = entry as { name?: unknown; roles?: unknown };
+    const e = entry as { name?: unknown; roles?: unknown; id?: unknown };
     if (!token || typeof e !== 'object' || e === null || typeof e.name !== 'string' || !Array.isArray(e.roles)) {
-      throw new Error(`Tokens file ${file}: entry for a token must be { "name": string, "roles": [...] }`);
+      throw new Error(`Tokens file ${file}: entry for a token must be { "name": string, "roles": [...], "id"?: string }`);
     }
+    if (e.id !== undefined && (typeof e.id !== 'string' || !e.id.trim())) throw new Error(`Tokens file ${file}: ${e.name}: id must be a non-empty string`);
     const roles: RoleGrant[] = e.roles.map((r: unknown) => {
       const g = r as { role?: unknown; committee?: unknown };
       if (typeof g !== 'object' || g === null || !ROLE_NAMES.includes(g.role as RoleName)) {
@@ -54,7 +57,7 @@ function parseTokens(file: string, text: string): Map<string, User> {
       }
       return g.committee === undefined ? { role: g.role as RoleName } : { role: g.role as RoleName, committee: g.committee };
     });
-    users.set(token, { name: e.name, roles });
+    users.set(token, { name: e.name, roles, ...(typeof e.id === 'string' ? { id: e.id } : {}) });
   }
   return users;
 }

@@ -335,6 +335,13 @@ export class ReferralDoc {
   @ApiPropertyOptional({ type: [String] }) input?: string[];
   @ApiPropertyOptional({ type: [DissentDoc] }) dissent?: DissentDoc[];
   @ApiPropertyOptional({ description: 'referred from discussion, before a decision: why' }) reason?: string;
+  @ApiPropertyOptional({ type: () => [ReferralItemDoc], description: "the referring paper's sub-items, each with the referring committee's vedtak where given" }) items?: ReferralItemDoc[];
+}
+
+export class ReferralItemDoc {
+  @ApiProperty({ example: 'NR. 2' }) label: string;
+  @ApiProperty() title: string;
+  @ApiPropertyOptional({ description: "the referring committee's vedtak of this sub-item" }) resolution?: string;
 }
 
 export class CitedItemDoc {

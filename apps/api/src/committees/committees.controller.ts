@@ -63,10 +63,10 @@ export class CommitteesController {
   @ApiProblems(400, 401, 403, 404, 409, 412, 415)
   async addMember(@Param('code') code: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
     const dto = await validateBody(AddMemberDto, body);
-    const { deputyFor, from, to } = dto;
+    const { deputyFor, from, to, userId } = dto;
     return this.wf.addMember(
       code,
-      { name: dto.name, organisation: dto.organisation, role: dto.role, ...(deputyFor !== undefined ? { deputyFor } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
+      { name: dto.name, organisation: dto.organisation, role: dto.role, ...(deputyFor !== undefined ? { deputyFor } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(userId !== undefined ? { userId } : {}) },
       commandContext(ctx),
     );
   }

@@ -34,6 +34,13 @@ export class AddMemberDto {
   @ApiProperty({ required: false, example: '2020-12-31', description: 'end of the term, YYYY-MM-DD (not before `from`)' })
   @Omittable() @IsString() @IsCalendarDate({ message: 'to must be a date YYYY-MM-DD' })
   to?: string;
+  @ApiProperty({
+    required: false,
+    example: 'c3f1e0a2-5b7d-4e8f-9a10-b2c3d4e5f607',
+    description: "the identity the member signs in with: an OIDC access token's `sub`, or a tokens-file entry's `id`; a written-procedure answer is the member whose userId is the caller's (one active seat per userId in a committee)",
+  })
+  @Omittable() @IsString() @NotBlank() @MaxLength(200)
+  userId?: string;
 
   /** `deputyFor` only for a deputy; the term does not end before it starts. */
   static crossFieldErrors(dto: AddMemberDto): FieldError[] {
@@ -64,6 +71,7 @@ export class MemberDoc {
   @ApiProperty({ required: false, description: 'a deputy: the member id they stand in for' }) deputyFor?: string;
   @ApiProperty({ required: false, description: 'start of the term, YYYY-MM-DD' }) from?: string;
   @ApiProperty({ required: false, description: 'end of the term, YYYY-MM-DD' }) to?: string;
+  @ApiProperty({ required: false, description: 'the identity the member signs in with (OIDC `sub`, tokens-file `id`)' }) userId?: string;
   @ApiProperty() joinedAt: string;
   @ApiProperty({ required: false }) leftAt?: string;
 }

@@ -19,6 +19,7 @@ import { mergeMap, tap } from 'rxjs/operators';
 import { Problems } from '../problem/problem.js';
 import { RejectedBody, RawUpload } from './body.js';
 import { bigintAsNumber } from './json.js';
+import { idempotencyScope } from '../workflow/command-id.js';
 
 export interface StoredAnswer {
   fingerprint: string;
@@ -123,7 +124,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
       ]);
     }
-    const scope = request.user?.name ?? '';
+    const scope = idempotencyScope(request.user);
     const fingerprint = createHash('sha256')
       .update(JSON.stringify([request.method, request.url, canonical(request.body ?? null)]))
       .digest('hex');

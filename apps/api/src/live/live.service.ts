@@ -141,7 +141,8 @@ export const TOPICS = {
     },
   }, reader),
   meeting: (svc: ProjectionsService, meetingId: string, reader: ExemptReader = PUBLIC_READER): TopicSpec => {
-    const touches = minutesFeedFilter(meetingId);
+    // the served documents as they are when a change is looked at (a case decided by written procedure touches the meeting that lists it)
+    const touches = (change: DocChange) => minutesFeedFilter(meetingId, svc.runner.reader('minutes'))(change);
     // The minutes are rendered from the served documents: `position` in the data is the position
     // they reflect (at or after the message's id when several events were committed together).
     const current = (): unknown => {

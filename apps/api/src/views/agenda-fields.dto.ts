@@ -7,7 +7,7 @@
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DissentDoc, VotesDoc } from '../cases/cases.dto.js';
-import { ExemptionDoc, MinutesAttendanceDoc, MinutesFollowUpDoc, MinutesItemDoc, MinutesMemberDoc, MinutesNoticeChangeDoc, MinutesWrittenCaseDoc } from './view-rows.dto.js';
+import { ExemptionDoc, WrittenOutcomeDoc, MinutesAttendanceDoc, MinutesFollowUpDoc, MinutesItemDoc, MinutesMemberDoc, MinutesNoticeChangeDoc, MinutesWrittenCaseDoc } from './view-rows.dto.js';
 
 export class DecisionRowDoc {
   @ApiProperty({ type: String, nullable: true }) caseId: string | null;
@@ -34,7 +34,12 @@ export class DecisionRowDoc {
   @ApiPropertyOptional({ type: VotesDoc, description: 'votering: { meetingId, tally: { for, against, abstained }, for, against, abstained } with names' }) votes?: VotesDoc;
   @ApiPropertyOptional({ type: [MinutesItemDoc], description: 'numbered sub-items { label, title, proposedResolution?, resolution? }; q=50/18 NR. 2 finds the row' }) items?: MinutesItemDoc[];
   @ApiPropertyOptional({ description: 'decided by written procedure (skriftlig behandling)' }) writtenProcedure?: boolean;
-  @ApiPropertyOptional({ type: Object, description: 'written procedure: { deadline, tally: { agree, disagree }, answers: [{ memberId, name, organisation, answer, comment? }] }' }) writtenProcedureOutcome?: unknown;
+  @ApiPropertyOptional({ type: WrittenOutcomeDoc, description: 'written procedure: { deadline, tally: { agree, disagree }, answers: [{ memberId, name, organisation, answer, comment? }] }' }) writtenProcedureOutcome?: WrittenOutcomeDoc;
+  @ApiPropertyOptional({
+    type: ExemptionDoc,
+    description: "unntatt offentlighet { basis } (only on an exempt case's row): outside the committee the comments, dissent texts and sub-item proposals are null",
+  })
+  exemption?: ExemptionDoc;
   @ApiPropertyOptional({ enum: [true], description: 'a decision from the records before Saksflyt (HistoricalDecisionRecorded)' }) history?: true;
   @ApiPropertyOptional({ description: "a historical row's key" }) historyId?: string;
 }
@@ -95,7 +100,7 @@ export class MinutesDoc {
   @ApiProperty({ type: String, nullable: true, format: 'date', description: 'the date of the meeting that approved them' }) approvedOn: string | null;
   @ApiProperty({ type: [MinutesCaseDoc], description: 'every case that stood on the noticed agenda, in agenda order' }) cases: MinutesCaseDoc[];
   @ApiProperty() position: number;
-  @ApiPropertyOptional({ type: [MinutesWrittenCaseDoc], description: 'Saker behandlet ved skriftlig behandling' }) writtenProcedures?: MinutesWrittenCaseDoc[];
+  @ApiPropertyOptional({ type: [MinutesWrittenCaseDoc], description: 'Saker behandlet ved skriftlig behandling (an exempt case\'s comments are null outside the committee)' }) writtenProcedures?: MinutesWrittenCaseDoc[];
   @ApiProperty() committeeName: string;
   @ApiProperty({ type: String, nullable: true }) startTime: string | null;
   @ApiProperty({ type: String, nullable: true }) endTime: string | null;
@@ -119,7 +124,7 @@ export class NoticeCaseDoc {
   @ApiProperty() title: string;
   @ApiProperty({ type: String, nullable: true }) proposedResolution: string | null;
   @ApiPropertyOptional({ description: 'a late case (tilleggssak): marked Tilleggssak in the documents' }) late?: boolean;
-  @ApiPropertyOptional({ type: Object, description: 'opened by refer: { fromCaseId, committee, number, resolution?, conditions?, input?, dissent?, reason? }' }) referral?: unknown;
+  @ApiPropertyOptional({ type: Object, description: 'opened by refer: { fromCaseId, committee, number, resolution?, conditions?, input?, dissent?, reason?, items?: [{ label, title, resolution? }] }' }) referral?: unknown;
   @ApiPropertyOptional({ type: [Object], description: 'numbered sub-items { label, title, proposedResolution? }' }) items?: unknown[];
 }
 

@@ -88,10 +88,18 @@ export class MinutesWrittenCaseDoc {
   @ApiProperty({ type: WrittenTallyDoc }) tally: WrittenTallyDoc;
   @ApiProperty({ type: [WrittenAnswerDoc] }) answers: WrittenAnswerDoc[];
   @ApiPropertyOptional({ type: [DissentDoc] }) dissent?: DissentDoc[];
+  @ApiProperty({ type: () => ExemptionDoc, nullable: true, description: "unntatt offentlighet: outside the committee an exempt case's comments are null" }) exemption: ExemptionDoc | null;
 }
 
 export class ExemptionDoc {
   @ApiProperty({ example: 'offl. § 14' }) basis: string;
+}
+
+/** A register row's written procedure: the deadline, the tally and the answers. */
+export class WrittenOutcomeDoc {
+  @ApiProperty() deadline: string;
+  @ApiProperty({ type: WrittenTallyDoc }) tally: WrittenTallyDoc;
+  @ApiProperty({ type: [WrittenAnswerDoc] }) answers: WrittenAnswerDoc[];
 }
 
 export class AuditEventMetadataDoc {

@@ -8,7 +8,7 @@ import type { EventStore } from '@saksflyt/event-store';
 import { catchError, throwError, type Observable } from 'rxjs';
 import type { CommandContext, Workflow } from '@saksflyt/workflow';
 import { Problems, assertJsonBody, requireUser, type RequestCtx } from '../platform.js';
-import { commandIdFor } from './command-id.js';
+import { commandIdFor, idempotencyScope } from './command-id.js';
 
 /**
  * The workflow's command context: the acting user (the guard has answered 401/403 already), the
@@ -21,9 +21,9 @@ export function commandContext(ctx: RequestCtx): CommandContext {
   const user = requireUser(ctx.user);
   const ifMatch = ctx.ifMatch.revision();
   return {
-    actor: { name: user.name, roles: user.roles },
+    actor: { name: user.name, roles: user.roles, ...(user.id !== undefined ? { id: user.id } : {}) },
     correlationId: ctx.correlationId,
-    ...(ctx.idempotencyKey !== undefined ? { commandId: commandIdFor(user.name, ctx.idempotencyKey) } : {}),
+    ...(ctx.idempotencyKey !== undefined ? { commandId: commandIdFor(idempotencyScope(user), ctx.idempotencyKey) } : {}),
     ...(ifMatch !== undefined ? { ifMatch } : {}),
   };
 }

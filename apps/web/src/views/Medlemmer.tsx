@@ -19,12 +19,14 @@ const ROLES: MemberRole[] = ['chair', 'member', 'observer', 'deputy'];
 function withConflictOnName(e: Error | null): ApiError | null {
   if (!(e instanceof ApiError)) return null;
   if (e.status !== 409) return e;
-  return new ApiError({ ...e.problem, errors: [...(e.problem.errors ?? []), { field: 'name', message: e.problem.detail ?? e.problem.title }] });
+  // a second seat for a sign-in identity ("user … signs in as …") is about the user id; the same person twice, about the name
+  const field = /^user .* signs in as /.test(e.problem.detail ?? '') ? 'userId' : 'name';
+  return new ApiError({ ...e.problem, errors: [...(e.problem.errors ?? []), { field, message: e.problem.detail ?? e.problem.title }] });
 }
 
 function AddMemberForm({ committee, onDone }: { committee: Committee; onDone(position: number, name: string): void }) {
   const { t } = useI18n();
-  const [v, setV] = useState<{ name: string; organisation: string; role: MemberRole; deputyFor: string; from: string; to: string }>({ name: '', organisation: '', role: 'member', deputyFor: '', from: '', to: '' });
+  const [v, setV] = useState<{ name: string; organisation: string; role: MemberRole; deputyFor: string; from: string; to: string; userId: string }>({ name: '', organisation: '', role: 'member', deputyFor: '', from: '', to: '', userId: '' });
   const [error, setError] = useState<Error | null>(null);
   const regular = committee.members.filter((m) => m.role !== 'deputy');
   const submit = async (e: FormEvent) => {
@@ -34,10 +36,11 @@ function AddMemberForm({ committee, onDone }: { committee: Committee; onDone(pos
     if (v.role === 'deputy' && v.deputyFor) body.deputyFor = v.deputyFor;
     if (v.from) body.from = v.from;
     if (v.to) body.to = v.to;
+    if (v.userId.trim()) body.userId = v.userId.trim();
     try {
       const a = await post<WriteResult>(`/api/committees/${encodeURIComponent(committee.code)}/members`, body);
       onDone(a.data.position, v.name);
-      setV({ name: '', organisation: '', role: 'member', deputyFor: '', from: '', to: '' });
+      setV({ name: '', organisation: '', role: 'member', deputyFor: '', from: '', to: '', userId: '' });
     } catch (err) {
       setError(err as Error);
     }
@@ -61,6 +64,7 @@ function AddMemberForm({ committee, onDone }: { committee: Committee; onDone(pos
       ) : null}
       <TextField label={t('termFrom')} name="from" type="date" value={v.from} error={apiError} onChange={(from) => setV({ ...v, from })} />
       <TextField label={t('termTo')} name="to" type="date" value={v.to} error={apiError} onChange={(to) => setV({ ...v, to })} />
+      <TextField label={t('memberUserId')} name="userId" description={t('memberUserIdHelp')} value={v.userId} error={apiError} onChange={(userId) => setV({ ...v, userId })} />
       <Button type="submit">{t('addMember')}</Button>
     </form>
   );

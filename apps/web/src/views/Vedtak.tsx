@@ -11,6 +11,7 @@ import { useCommittees } from '../api/hooks';
 import { useFeed } from '../api/live';
 import type { DecisionRow } from '../api/types';
 import { Loading, SelectField, TextField } from '../components/ui';
+import { DissentView } from '../components/decisions';
 import { formatDate, useI18n, type Key } from '../i18n';
 import { href } from '../router';
 
@@ -77,12 +78,36 @@ export function DecisionsTable({ rows, caption }: { rows: DecisionRow[]; caption
                     {t('amended')}
                   </Tag>
                 ) : null}
+                <RowExtras row={r} />
               </Table.Cell>
             </Table.Row>
           ))}
         </Table.Body>
       </Table>
     </div>
+  );
+}
+
+/** Per row, what issue 11 added to a decision: the vote's tally, the dissent, and whether it was decided by written procedure (with its tally). */
+function RowExtras({ row: r }: { row: DecisionRow }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {r.writtenProcedure ? (
+        <div data-row-written>
+          <Tag data-color="accent" data-size="sm">
+            {t('rowWritten')}
+          </Tag>
+          {r.writtenProcedureOutcome ? <span data-row-written-tally> {t('writtenTally', { a: r.writtenProcedureOutcome.tally.agree, d: r.writtenProcedureOutcome.tally.disagree })}</span> : null}
+        </div>
+      ) : null}
+      {r.votes ? (
+        <div data-row-votes title={[...r.votes.for.map((m) => `${t('vote.for')}: ${m.name}`), ...r.votes.against.map((m) => `${t('vote.against')}: ${m.name}`), ...r.votes.abstained.map((m) => `${t('vote.abstained')}: ${m.name}`)].join('\n')}>
+          {t('rowVotes', { f: r.votes.tally.for, a: r.votes.tally.against, b: r.votes.tally.abstained })}
+        </div>
+      ) : null}
+      {r.dissent?.length ? <DissentView dissent={r.dissent} /> : null}
+    </>
   );
 }
 

@@ -62,6 +62,12 @@ export interface DecisionRow {
   writtenProcedure?: true;
   /** The written procedure's answers when concluded (tally and comments are part of the decision). */
   writtenProcedureOutcome?: WrittenProcedureOutcome;
+  /**
+   * Unntatt offentlighet (only on an exempt case's row): number, title and vedtak stay public; the
+   * api's redaction empties what the row carries of the paper and discussion (sub-items' proposals,
+   * dissent texts, written-procedure comments) for readers outside the committee.
+   */
+  exemption?: { basis: string };
 }
 
 /** Stored row: the public row plus what ordering and `asOf` need. */
@@ -107,6 +113,7 @@ export function toDecisionRow(d: DecisionDoc, asOf?: number): DecisionRow {
     ...(d.votes ? { votes: d.votes } : {}),
     ...(d.items ? { items: d.items } : {}),
     ...(d.writtenProcedure ? { writtenProcedure: true as const, decidedOn: d.date!, ...(d.writtenProcedureOutcome ? { writtenProcedureOutcome: d.writtenProcedureOutcome } : {}) } : {}),
+    ...(d.exemption ? { exemption: d.exemption } : {}),
   };
 }
 
@@ -168,8 +175,11 @@ function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
     ...(decision.dissent?.length ? { dissent: decision.dissent } : {}),
     ...(c.vote ? { votes: votesOf(c.vote) } : {}),
     ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
+    ...exemptionOf(c),
   };
 }
+
+const exemptionOf = (c: CaseDoc): { exemption?: { basis: string } } => (c.paper.exemption ? { exemption: { basis: c.paper.exemption.basis } } : {});
 
 /** A case decided by written procedure: no meeting; dated the day it was concluded (Norwegian time). */
 function writtenRow(c: CaseDoc): DecisionDoc {
@@ -196,6 +206,7 @@ function writtenRow(c: CaseDoc): DecisionDoc {
     ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
     writtenProcedure: true,
     ...(decision.writtenProcedure ? { writtenProcedureOutcome: decision.writtenProcedure } : {}),
+    ...exemptionOf(c),
   };
 }
 
@@ -234,8 +245,8 @@ function historyRow(e: RecordedEvent): DecisionDoc {
 
 export const decisionsProjection: Projection<DecisionsQuery, DecisionRow[]> & { rows(changes: DocChange[]): DecisionRow[] } = {
   name: 'decisions',
-  /** 3: the meeting and case documents are the workflow's records. 4: rows carry conditions and decidedOn. */
-  version: 4,
+  /** 3: the meeting and case documents are the workflow's records. 4: rows carry conditions and decidedOn. 5: exemption. */
+  version: 5,
   eventTypes: [...MEETING_TYPES, ...CASE_TYPES, 'HistoricalDecisionRecorded'],
   evolve(docs: DocStore, e: RecordedEvent) {
     const meetingId = trackMeeting(docs, e);

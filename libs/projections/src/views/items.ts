@@ -40,6 +40,28 @@ export interface WrittenMinutesCase {
   tally: WrittenProcedureOutcome['tally'];
   answers: WrittenProcedureOutcome['answers'];
   dissent?: Dissent[];
+  /** Unntatt offentlighet (null: public): the api's redaction empties the comments for readers outside the committee. */
+  exemption: { basis: string } | null;
+}
+
+/** The committee's meetings that are not cancelled, by date (then start time). */
+function committeeMeetings(docs: DocReader, committee: string): MeetingDoc[] {
+  return docs
+    .list<MeetingDoc>('meeting')
+    .filter((x) => x.committee === committee && (x.status as string) !== 'cancelled')
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : (a.startTime ?? '') < (b.startTime ?? '') ? -1 : (a.startTime ?? '') > (b.startTime ?? '') ? 1 : 0));
+}
+
+/** The day a case decided by written procedure was concluded (Norwegian time); null for any other case. */
+function concludedOn(c: CaseDoc): string | null {
+  const at = c.writtenProcedure?.concluded?.at;
+  return at && c.decision && !c.decision.meetingId ? osloDate(at) : null;
+}
+
+/** The meeting whose minutes list a case decided by written procedure (see `writtenProceduresFor`); null: none (yet), or not such a case. */
+export function writtenListedAt(docs: DocReader, c: CaseDoc): string | null {
+  const on = concludedOn(c);
+  return on === null ? null : (committeeMeetings(docs, c.committee).find((x) => x.date >= on)?.meetingId ?? null);
 }
 
 /**
@@ -48,17 +70,13 @@ export interface WrittenMinutesCase {
  * (by date) on or after the day it was concluded that is not cancelled.
  */
 export function writtenProceduresFor(docs: DocReader, m: MeetingDoc): { writtenProcedures?: WrittenMinutesCase[] } {
-  const meetings = docs
-    .list<MeetingDoc>('meeting')
-    .filter((x) => x.committee === m.committee && (x.status as string) !== 'cancelled')
-    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : (a.startTime ?? '') < (b.startTime ?? '') ? -1 : (a.startTime ?? '') > (b.startTime ?? '') ? 1 : 0));
+  const meetings = committeeMeetings(docs, m.committee);
   const out: WrittenMinutesCase[] = [];
   for (const c of docs.list<CaseDoc>('case')) {
     const w = c.writtenProcedure;
     const d = c.decision;
-    if (c.committee !== m.committee || !w?.concluded?.at || !d || d.meetingId) continue;
-    const on = osloDate(w.concluded.at);
-    if (meetings.find((x) => x.date >= on)?.meetingId !== m.meetingId) continue;
+    const on = c.committee === m.committee ? concludedOn(c) : null;
+    if (on === null || !w || !d || meetings.find((x) => x.date >= on)?.meetingId !== m.meetingId) continue;
     const outcome = d.writtenProcedure ?? { deadline: w.deadline, tally: { agree: 0, disagree: 0 }, answers: [] };
     out.push({
       caseId: c.caseId,
@@ -73,6 +91,7 @@ export function writtenProceduresFor(docs: DocReader, m: MeetingDoc): { writtenP
       tally: outcome.tally,
       answers: outcome.answers,
       ...(d.dissent?.length ? { dissent: d.dissent } : {}),
+      exemption: c.paper.exemption ? { basis: c.paper.exemption.basis } : null,
     });
   }
   out.sort((a, b) => (a.concludedOn < b.concludedOn ? -1 : a.concludedOn > b.concludedOn ? 1 : 0));

@@ -18,7 +18,7 @@
 import type { RecordedEvent } from '@saksflyt/event-store';
 import { numberAttachments, votesOf, type AgendaRemoval, type CaseType, type Dissent, type ReferralCarried, type StandardItem, type VotesView } from '@saksflyt/workflow';
 import type { DocChange, DocReader, DocStore, Projection } from '../runner/types.js';
-import { itemsOf, writtenProceduresFor, type MinutesItem, type WrittenMinutesCase } from './items.js';
+import { itemsOf, writtenListedAt, writtenProceduresFor, type MinutesItem, type WrittenMinutesCase } from './items.js';
 import {
   approvedBy,
   caseMeetingId,
@@ -350,7 +350,7 @@ export const minutesProjection: Projection<MinutesQuery, Minutes | null> & {
   /** The minutes of every meeting the changes touched, rendered from the served documents (`runner.reader('minutes')`). */
   rows(changes, docs) {
     const ids = new Set<string>();
-    for (const id of meetingsTouched(changes)) ids.add(id);
+    for (const id of meetingsTouched(changes, docs)) ids.add(id);
     return Array.from(ids)
       .map((id) => docs.get<MeetingDoc>('meeting', id))
       .filter((m): m is MeetingDoc => m !== undefined)
@@ -358,7 +358,13 @@ export const minutesProjection: Projection<MinutesQuery, Minutes | null> & {
   },
 };
 
-function meetingsTouched(changes: DocChange[]): string[] {
+/**
+ * The meetings whose minutes a change may alter: a meeting's own document; for a case, its meeting,
+ * the last one it was on and those it was postponed from after notice; with `docs`, for a case
+ * decided by written procedure, the meeting whose minutes list it (*Saker behandlet ved skriftlig
+ * behandling*).
+ */
+function meetingsTouched(changes: DocChange[], docs?: DocReader): string[] {
   const out: string[] = [];
   for (const c of changes) {
     if (c.collection === 'meeting') out.push(c.id);
@@ -369,13 +375,15 @@ function meetingsTouched(changes: DocChange[]): string[] {
       if (d.lastMeetingId && d.lastMeetingId !== meetingId) out.push(d.lastMeetingId);
       // the meetings it was postponed from after notice list it too (with its state now)
       for (const p of d.postponements) if (p.numberLost !== null && p.meetingId !== meetingId && p.meetingId !== d.lastMeetingId) out.push(p.meetingId);
+      const listedAt = docs && !meetingId ? writtenListedAt(docs, d) : null;
+      if (listedAt) out.push(listedAt);
     }
   }
   return out;
 }
 
-/** Feed filter for `/api/live/meetings/{id}`: the changes that touch that meeting's minutes. */
+/** Feed filter for `/api/live/meetings/{id}`: the changes that touch that meeting's minutes (`docs`: the served documents, for the written procedures they list). */
 export const minutesFeedFilter =
-  (meetingId: string) =>
+  (meetingId: string, docs?: DocReader) =>
   (change: DocChange): boolean =>
-    meetingsTouched([change]).includes(meetingId);
+    meetingsTouched([change], docs).includes(meetingId);

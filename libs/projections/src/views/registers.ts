@@ -27,8 +27,10 @@ export const registersProjection: Projection<Record<string, never>, null> = {
    * 5: the case records keep the presenter of a postponement and the meeting of a referral; the
    *    register rows carry conditions and decidedOn; follow-ups carry owner, due and a closing by
    *    hand (FollowUpClosed); the worklist of cases.
+   * 6: the register rows of exempt cases carry `exemption` (so the redaction hides their
+   *    written-procedure comments, dissent texts and sub-item proposals).
    */
-  version: 5,
+  version: 6,
   eventTypes: [...COMMITTEE_TYPES, ...MEETING_TYPES, ...CASE_TYPES, ...PROJECT_EVENT_TYPES, 'HistoricalDecisionRecorded', ...FOLLOWUP_EVENT_TYPES],
   evolve(docs: DocStore, e: RecordedEvent) {
     trackCommittee(docs, e);

@@ -13,8 +13,25 @@ export interface RoleGrant {
 }
 
 export interface Actor {
+  /** The display name (every event's `actor`); never used to tell who someone is. */
   name: string;
   roles: readonly RoleGrant[];
+  /**
+   * The authenticated identity: an OIDC access token's `sub`, a tokens-file entry's `id`. A
+   * committee member whose `userId` is this is the actor (`memberOf`).
+   */
+  id?: string;
+}
+
+/**
+ * The committee seat the actor holds: the one mapping from an authenticated identity to a member
+ * id. The active member (membership not ended) whose `userId` is the actor's `id`; none without an
+ * id. Never by name: two people may share one, and a token's name is only what it displays.
+ */
+export function memberOf<M extends { userId?: string; leftAt?: string }>(actor: Actor | null | undefined, members: Iterable<M>): M | undefined {
+  if (!actor?.id) return undefined;
+  for (const m of members) if (!m.leftAt && m.userId === actor.id) return m;
+  return undefined;
 }
 
 /**

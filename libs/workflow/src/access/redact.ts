@@ -20,7 +20,8 @@ import { may, type Actor } from './policy.js';
 /**
  * What an exemption hides: the paper (proposed resolution, background, purpose, officer,
  * responsible, sub-items' texts), the discussion (presenter, summary, points, follow-ups and their
- * texts) and the attachments.
+ * texts), the attachments, and the members' comments in a written procedure (who answered what is
+ * part of the decision and stays).
  */
 export const EXEMPT_FIELDS = [
   'proposedResolution',
@@ -35,6 +36,7 @@ export const EXEMPT_FIELDS = [
   'followUps',
   'text',
   'attachments',
+  'comment',
 ] as const;
 const HIDDEN: ReadonlySet<string> = new Set(EXEMPT_FIELDS);
 

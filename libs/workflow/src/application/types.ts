@@ -52,6 +52,8 @@ export interface AddMemberBody {
   /** The term, YYYY-MM-DD. */
   from?: string;
   to?: string;
+  /** The identity the member signs in with (OIDC `sub`, a tokens-file `id`). */
+  userId?: string;
 }
 export interface NumberingBody {
   nextMeetingNumber: number;
@@ -155,6 +157,7 @@ export interface MemberView {
   deputyFor?: string;
   from?: string;
   to?: string;
+  userId?: string;
   joinedAt: string;
   leftAt?: string;
 }

@@ -1,6 +1,7 @@
 /**
  * Referral (oversendelse) that carries the decision: what the referred case takes with it from
- * the case that referred it, and referral from `discussion` (before a decision: sent back or
+ * the case that referred it (its vedtak, conditions, input points, dissent, and its sub-items with
+ * their vedtak), and referral from `discussion` (before a decision: sent back or
  * onward, with a reason). Pure; `decideCaseCommand` (decide.ts) dispatches here.
  *
  * From `discussion` the referring case leaves the meeting as a postponed case does (back to
@@ -24,8 +25,11 @@ export function referralCarried(c: CaseRecord, reason?: string): ReferralCarried
     ...(d && d.input.length ? { input: [...d.input] } : {}),
     ...(d && d.dissent.length ? { dissent: d.dissent.map((x) => ({ ...x })) } : {}),
     ...(reason !== undefined ? { reason } : {}),
+    ...(c.paper.items?.length ? { items: c.paper.items.map((it) => itemCarried(it.label, it.title, d?.items.find((x) => x.label === it.label)?.resolution)) } : {}),
   };
 }
+
+const itemCarried = (label: string, title: string, resolution: string | undefined) => ({ label, title, ...(resolution !== undefined ? { resolution } : {}) });
 
 /** Referring from discussion needs a reason (400 otherwise). */
 export function requireReferralReason(fromDiscussion: boolean, reason: unknown): void {

@@ -21,6 +21,8 @@ export interface Seat {
   deputyFor?: string | null;
   /** Set when the membership ended. */
   leftAt?: string;
+  /** The identity they sign in with (access/policy.ts `memberOf`). */
+  userId?: string;
 }
 
 /** Who is at the meeting (the meeting record's attendance, from `open`). */

@@ -15,6 +15,7 @@ import { assignCaseNumbers } from '../numbering/numbers.js';
 import type { CaseRecord } from './state.js';
 import type { Seat } from './vote.js';
 import { caseRefused, label } from './decide.js';
+import { memberOf } from '../access/policy.js';
 
 /** YYYY-MM-DD of an instant in Norwegian time. */
 export function osloDate(iso: string): string {
@@ -54,9 +55,10 @@ export function decideOpenWrittenProcedure(
   };
 }
 
-/** The committee member answering: an active chair or member with the token's name. */
+/** The committee member answering: the seat the caller's identity holds (`memberOf`), a chair or member. */
 function answeringMember(actor: Actor | undefined, members: ReadonlyMap<string, Seat>): Seat | undefined {
-  return [...members.values()].find((m) => !m.leftAt && m.name === actor?.name && (m.role === 'chair' || m.role === 'member'));
+  const m = memberOf(actor, members.values());
+  return m && (m.role === 'chair' || m.role === 'member') ? m : undefined;
 }
 
 export function decideAnswerWrittenProcedure(
@@ -73,7 +75,7 @@ export function decideAnswerWrittenProcedure(
   if (w.concluded) throw refuse(`its written procedure was concluded (${caseState(k.snapshot)})`);
   if (!beforeDeadline(w.deadline, when.now)) throw refuse(`the deadline ${w.deadline} has passed`);
   const m = answeringMember(when.actor, given.members);
-  if (!m) throw refuse(`${when.actor?.name ?? 'the caller'} is not a chair or member of ${c.committee} (observers and deputies do not answer)`);
+  if (!m) throw refuse(`${when.actor?.name ?? 'the caller'} is not a chair or member of ${c.committee} (observers and deputies do not answer; a member answers with a token whose identity is their seat's userId${when.actor?.id ? `, this one is ${when.actor.id}` : ', this one has none'})`);
   const data: WrittenProcedureAnswered['data'] = {
     v: 1,
     memberId: m.id,

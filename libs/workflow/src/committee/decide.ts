@@ -43,6 +43,10 @@ export function decideAddMember(
   const twin = [...committee.members.values()].find((m) => !m.leftAt && sameText(m.name, name) && sameText(m.organisation, organisation));
   if (twin)
     throw new InvalidCommand(`${twin.name} (${twin.organisation}) is a member of ${when.code} already (member ${twin.id}): end that membership before adding them again`, ['remove-member']);
+  const { userId } = when.body;
+  const linked = userId === undefined ? undefined : [...committee.members.values()].find((m) => !m.leftAt && m.userId === userId);
+  if (linked)
+    throw new InvalidCommand(`user ${userId} signs in as ${linked.name} (member ${linked.id}) of ${when.code} already: one seat per user; end that membership first`, ['remove-member']);
   const memberId = when.ids('member');
   return single(
     stream,
@@ -58,6 +62,7 @@ export function decideAddMember(
         ...(deputyFor !== undefined ? { deputyFor } : {}),
         ...(from !== undefined ? { from } : {}),
         ...(to !== undefined ? { to } : {}),
+        ...(userId !== undefined ? { userId } : {}),
       },
     },
     { id: memberId, state: 'member', revision: committee.revision + 1n, committee: when.code },

@@ -34,6 +34,7 @@ export function evolveCommittee(s: CommitteeRecord, e: CommitteeFact): Committee
           ...(d.deputyFor !== undefined ? { deputyFor: d.deputyFor } : {}),
           ...(d.from !== undefined ? { from: d.from } : {}),
           ...(d.to !== undefined ? { to: d.to } : {}),
+          ...(d.userId !== undefined ? { userId: d.userId } : {}),
           joined: stampOf(e),
           left: null,
         }],

@@ -12,6 +12,8 @@ export interface CommitteeMember {
   /** The term (YYYY-MM-DD), when given. */
   from?: string;
   to?: string;
+  /** The identity they sign in with (OIDC `sub`, a tokens-file `id`): how a token is linked to this seat (access/policy.ts `memberOf`). */
+  userId?: string;
   joined: Stamp;
   /** Null while a member; set when they left (kept: attendance and history name them). */
   left: Stamp | null;

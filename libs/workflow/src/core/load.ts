@@ -53,6 +53,7 @@ export function memberView(m: CommitteeMember): MemberView {
     ...(m.deputyFor !== undefined ? { deputyFor: m.deputyFor } : {}),
     ...(m.from !== undefined ? { from: m.from } : {}),
     ...(m.to !== undefined ? { to: m.to } : {}),
+    ...(m.userId !== undefined ? { userId: m.userId } : {}),
     joinedAt: m.joined.at ?? '',
     ...(m.left ? { leftAt: m.left.at ?? '' } : {}),
   };
