@@ -104,7 +104,7 @@ describe('audit endpoints on the real records', () => {
     const known = await server.req('GET', `/api/audit/verify?knownPosition=${mid.position}&knownHash=${mid.hash}`, { token: AUDITOR });
     expect(known.json).toEqual({ ok: true, events: stored.length, headHash: stored.at(-1)!.hash });
     const wrong = await server.req('GET', `/api/audit/verify?knownPosition=${mid.position}&knownHash=${'0'.repeat(64)}`, { token: AUDITOR });
-    expect(wrong.json).toEqual({ ok: false, firstBadPosition: Number(mid.position) });
+    expect(wrong.json).toEqual({ ok: false, firstBadPosition: Number(mid.position), kind: 'rewritten' });
     for (const q of ['knownPosition=3', `knownHash=${mid.hash}`, 'knownPosition=3&knownHash=xyz']) {
       expect((await server.req('GET', `/api/audit/verify?${q}`, { token: AUDITOR })).status).toBe(400);
     }
@@ -150,6 +150,9 @@ describe('audit endpoints on the real records', () => {
       expect(r.status).toBe(200);
       const whole = JSON.parse(JSON.stringify(buildArchive(stored, { committee, year, generatedAt: r.json.header.generatedAt })));
       whole.header.position = Number(head);
+      // printed proof: the last event it was built from, with its hash in the chain
+      const last = stored.at(-1)!;
+      whole.header.builtFrom = { position: Number(last.position), hash: last.hash, provenance: `Bygget fra hendelse ${last.position}, sjekksum ${last.hash}` };
       expect(r.json).toEqual(whole);
     }
   });
@@ -169,6 +172,9 @@ describe('audit endpoints on the real records', () => {
     const texts = doc.find('//su:vedtak/su:vedtakstekst', { su: 'https://saksflyt.no/xmlns/arkivuttrekk/1' }).map((n) => n.content);
     expect(texts).toEqual((json.decisions as Array<{ resolution: string }>).map((d) => d.resolution));
     expect(texts.some((t) => t.includes('Nasjonalt e-helsestyre'))).toBe(true);
+    const last = stored.at(-1)!;
+    expect(doc.get('//su:hode/su:byggetFraHendelse', { su: 'https://saksflyt.no/xmlns/arkivuttrekk/1' })?.content).toBe(String(last.position));
+    expect(doc.get('//su:hode/su:sjekksum', { su: 'https://saksflyt.no/xmlns/arkivuttrekk/1' })?.content).toBe(last.hash);
     doc.dispose();
     validator.dispose();
     schema.dispose();
@@ -181,7 +187,7 @@ describe('audit endpoints on the real records', () => {
     db.prepare('UPDATE events SET data = ? WHERE position = ?').run(JSON.stringify({ ...(victim.data as object), tampered: true }), Number(victim.position));
     db.close();
     const r = await server.req('GET', '/api/audit/verify', { token: AUDITOR });
-    expect(r.json).toEqual({ ok: false, firstBadPosition: Number(victim.position) });
+    expect(r.json).toEqual({ ok: false, firstBadPosition: Number(victim.position), kind: 'altered' });
   });
 
   it('a log cut off after the head an auditor kept is caught with knownPosition/knownHash', async () => {
@@ -198,6 +204,6 @@ describe('audit endpoints on the real records', () => {
     const kept = stored.at(-1)!;
     const r = await server.req('GET', `/api/audit/verify?knownPosition=${kept.position}&knownHash=${kept.hash}`, { token: AUDITOR });
     // where the first missing event should have been
-    expect(r.json).toEqual({ ok: false, firstBadPosition: Number(stored.at(-3)!.position) });
+    expect(r.json).toEqual({ ok: false, firstBadPosition: Number(stored.at(-3)!.position), kind: 'cut-off' });
   });
 });

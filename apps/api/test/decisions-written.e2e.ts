@@ -164,6 +164,15 @@ describe('written procedure over HTTP', () => {
     await ok(s, 'POST', '/api/committees/NUIT/members', { token: ADMIN, json: { name: 'Lars Vorland', organisation: 'Helse Nord RHF', role: 'member', userId: VORLAND_SUB } }, 201);
   });
 
+  it("a member's sign-in identity is shown to the committee, not to the public or another committee", async () => {
+    const read = async (token?: string) => (await (await fetch(`${s.url}/api/committees/NEHS`, { headers: token ? { authorization: `Bearer ${token}` } : {} })).json()) as { members: Array<{ name: string; userId?: string }> };
+    const vorland = (v: { members: Array<{ name: string; userId?: string }> }) => v.members.find((m) => m.name === 'Lars Vorland');
+    expect(vorland(await read(SEC))?.userId).toBe(VORLAND_SUB);
+    expect(vorland(await read())).toBeDefined();
+    expect(JSON.stringify(await read())).not.toContain(VORLAND_SUB);
+    expect(JSON.stringify(await read('tok-secretariat-nuit'))).not.toContain(VORLAND_SUB);
+  });
+
   it('after the deadline an answer is 409 and writes nothing', async () => {
     const id = await newCase('Kort frist');
     const deadline = new Date(Date.now() + 1500).toISOString();

@@ -281,7 +281,7 @@ describe('worklists, members, follow-ups over HTTP', () => {
     expect(props('FollowUpRowDoc')).toEqual(expect.arrayContaining(['owner', 'due', 'overdue', 'closed']));
     expect(props('WorklistPageDoc')).toEqual(['items', 'nextCursor']);
     expect(props('WorklistItemDoc')).toEqual(['id', 'committee', 'number', 'title', 'type', 'state', 'meetingId', 'updatedAt']);
-    expect(doc.paths['/api/cases'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['committee', 'cursor', 'limit', 'meetingId', 'minPosition', 'q', 'state', 'year']);
+    expect(doc.paths['/api/cases'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['asOf', 'atPosition', 'committee', 'cursor', 'limit', 'meetingId', 'minPosition', 'q', 'state', 'year']);
     expect(doc.paths['/api/followups/{id}/close'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CloseFollowUpDto' });
   });
 });

@@ -229,7 +229,10 @@ describe('complete minutes: every case of the noticed agenda, dated by the meeti
     const first = withReferral[0]!;
     expect(BigInt(first.id!)).toBeLessThanOrEqual(BigInt(referPosition));
     expect(frames.filter((m) => BigInt(m.id!) <= BigInt(referPosition) && m.event === 'change')).toHaveLength(1);
-    // the minutes the feed ends with are the query's
-    expect(JSON.parse(frames[frames.length - 1]!.data)).toEqual(minutes);
+    // the minutes the feed ends with are the query's; the query's approved minutes add the printed
+    // proof (builtFrom: the event at the position answered, and its hash), the feed's frames do not
+    const { builtFrom, ...query } = minutes as { builtFrom: { position: number; hash: string }; position: number };
+    expect(JSON.parse(frames[frames.length - 1]!.data)).toEqual(query);
+    expect(builtFrom).toEqual({ position: query.position, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 });

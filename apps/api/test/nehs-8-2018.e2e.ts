@@ -364,7 +364,11 @@ describe('NEHS Møte 8/2018 and 1/2019 over HTTP (real server, SQLite)', () => {
     const then = await ok(s, 'GET', `/api/cases/${caseId}?atPosition=${presentedAt}`, json(MEMBER));
     expect(then.json).toMatchObject({ state: 'discussion', revision: 3, resolution: null, number: '52/18' });
     expect(then.headers.get('etag')).toBe('"3"');
-    await refused(s, 404, 'GET', `/api/cases/${caseId}?atPosition=${(h[0].position as number) - 1}`, json(MEMBER));
+    // a position the store gave before the case existed (never one computed: positions are opaque)
+    const planned = ((await ok(s, 'GET', `/api/meetings/${st.meeting8}/history`, json(MEMBER))).json as any[])[0].position as number;
+    expect(planned).toBeLessThan(h[0].position);
+    await refused(s, 404, 'GET', `/api/cases/${caseId}?atPosition=${planned}`, json(MEMBER));
+    await refused(s, 400, 'GET', `/api/cases/${caseId}?atPosition=${h.at(-1).position * 1000}`, json(MEMBER)); // never given
     await refused(s, 404, 'GET', `/api/cases/${caseId}?asOf=2000-01-01T00:00:00Z`, json(MEMBER)); // before it existed
     const now = await ok(s, 'GET', `/api/cases/${caseId}?asOf=${encodeURIComponent(new Date().toISOString())}`, json(MEMBER));
     expect(now.json.state).toBe('endorsement');

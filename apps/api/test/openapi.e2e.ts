@@ -200,12 +200,6 @@ const PENDING = [
   'POST /api/meetings/{id}/open body secretariat',
   'POST /api/meetings/{id}/open body remote',
   'POST /api/cases/{id}/schedule body late',
-  // the auditor's time machine on every read (not built yet)
-  ...['GET /api/meetings/{id}', 'GET /api/meetings/{id}/minutes', 'GET /api/meetings/{id}/notice', 'GET /api/matters/{matterId}', 'GET /api/portfolio', 'GET /api/committees/{code}/annual-cycle', 'GET /api/followups', 'GET /api/decisions']
-    .flatMap((r) => [`${r} query asOf`, `${r} query atPosition`]),
-  'GET /api/meetings/{id} answer header X-Saksflyt-Position',
-  'GET /api/matters/{matterId} answer header X-Saksflyt-Position',
-  'GET /api/meetings/{id} answer 503',
 ];
 
 /** Creates answer 201; everything else that writes answers 200 (API.md "Conventions"). */

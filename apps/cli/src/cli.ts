@@ -10,6 +10,8 @@ import { CliExit, EXIT, printJson, type CliIo } from './io.js';
 import * as importVerb from './commands/import.js';
 import * as exportVerb from './commands/export.js';
 import * as rebuildVerb from './commands/rebuild.js';
+import * as verifyVerb from './commands/verify.js';
+import * as replayVerb from './commands/replay.js';
 
 export type { CliIo } from './io.js';
 export { expandPaths } from './commands/import.js';
@@ -18,6 +20,8 @@ const VERBS: { register(program: Command, io: CliIo): void }[] = [
   importVerb,
   exportVerb,
   rebuildVerb,
+  verifyVerb,
+  replayVerb,
 ];
 
 /** Runs the CLI; resolves to the exit code. */
@@ -37,7 +41,8 @@ export async function runCli(
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    // a verb's own exit (code `saksflyt.<verb>.<n>`, e.g. verify's 1 and 3) keeps its code; commander's usage errors are 2
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : e.code.startsWith('saksflyt.') ? e.exitCode : EXIT.usage;
     if (e instanceof CliExit) {
       if (argv.includes('--json')) printJson(io, { ok: false, exitCode: e.exitCode, error: e.message, ...(e.details !== undefined ? { details: e.details } : {}) });
       io.err(`saksflyt: ${e.message}`);

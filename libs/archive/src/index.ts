@@ -9,3 +9,4 @@ export { archiveToXml, ARCHIVE_XML_NAMESPACE } from './xml.js';
 export { escapeXml, uuidV5, systemId } from './xml-writer.js';
 export * from './deposit.js';
 export type { DepositSection } from './deposit-xml.js';
+export { withBuiltFrom } from './built-from.js';

@@ -41,6 +41,12 @@ export interface ArchiveHeader {
     /** Events of the archived meetings, cases and the year's committee events. */
     events: number;
   };
+  /**
+   * The last event of the log the export was built from (at or before `position`) and its hash, as
+   * the store's `lastEvent` names it: printed "Bygget fra hendelse N, sjekksum …" (`provenance`),
+   * checked with `saksflyt verify --position N --at-hash H`. Set by the caller that reads the store.
+   */
+  builtFrom?: { position: number; hash: string | null; provenance: string } | null;
 }
 
 /** The meeting record's status (the workflow's state names). */

@@ -263,6 +263,9 @@ export function archiveToXml(archive: Archive, deposit?: DepositSection): string
     .el('su:antallSaker', a.header.counts.cases)
     .el('su:antallVedtak', a.decisions.length)
     .el('su:antallEndringer', a.header.counts.changes)
+    .el('su:byggetFraHendelse', a.header.builtFrom?.position)
+    .el('su:sjekksum', a.header.builtFrom?.hash)
+    .el('su:proveniens', a.header.builtFrom?.provenance)
     .end();
   w.start('su:utvalgsenhet')
     .el('su:systemID', committeeSystemId(a.header.committee.code))

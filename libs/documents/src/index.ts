@@ -23,11 +23,13 @@ export type {
   NoticeDocument,
   PersonRef,
   StandardItem,
+  BuiltFromRef,
 } from './model.js';
 export { CASE_TYPE_LABELS, caseTypeLabel, formatDate, formatTime } from './text.js';
 export { escapeMarkdown } from './markdown.js';
 export { escapeHtml } from './html.js';
 export { toWinAnsi } from './pdf.js';
+export { provenanceText } from './layout.js';
 
 /** Media types of the three formats, for `Accept` negotiation. */
 export const DOCUMENT_MEDIA_TYPES = {

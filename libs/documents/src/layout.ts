@@ -127,6 +127,8 @@ export const LABELS = {
   withdrawn: 'Trukket',
   referredTo: 'Oversendt til',
   builtAt: 'Bygget fra hendelsesposisjon',
+  builtFromEvent: 'Bygget fra hendelse',
+  checksum: 'sjekksum',
   page: 'Side',
   of: 'av',
   attachments: 'Vedlegg',
@@ -135,6 +137,17 @@ export const LABELS = {
 
 function position(p: number | bigint): string {
   return typeof p === 'bigint' ? p.toString() : String(Math.trunc(Number(p)));
+}
+
+/**
+ * The document's provenance: "Bygget fra hendelse N, sjekksum H" when the event it was built from
+ * is known with its hash (a printed copy is checked with `saksflyt verify --position N --at-hash H`),
+ * else "Bygget fra hendelsesposisjon N".
+ */
+export function provenanceText(doc: { builtAtPosition: number | bigint; builtFrom?: { position: number | bigint; hash: string | null } | null }): string {
+  const from = doc.builtFrom;
+  if (from?.hash) return `${LABELS.builtFromEvent} ${position(from.position)}, ${LABELS.checksum} ${from.hash}`;
+  return `${LABELS.builtAt} ${position(from?.position ?? doc.builtAtPosition)}`;
 }
 
 /** "Name (Organisation)" when the person's organisation is given or the member is known and has one. */
@@ -365,7 +378,6 @@ export function minutesLayout(doc: MinutesDocument): Layout {
 
   const committee = oneLine(doc.committee.name);
   const draft = doc.status !== 'approved';
-  const pos = position(doc.builtAtPosition);
   return {
     title: `${LABELS.minutesTitle} ${committee}`,
     subtitle: `${committee} (${oneLine(doc.committee.code)}), ${LABELS.meeting.toLowerCase()} ${oneLine(doc.meeting.number)}`,
@@ -374,10 +386,10 @@ export function minutesLayout(doc: MinutesDocument): Layout {
     header,
     agenda: agendaRows(doc.cases),
     cases,
-    provenance: `${LABELS.builtAt} ${pos}.`,
+    provenance: `${provenanceText(doc)}.`,
     meta: {
       title: `${draft ? `${LABELS.draft}: ` : ''}${LABELS.minutesTitle} ${committee} ${oneLine(doc.meeting.number)}`,
-      subject: `${LABELS.builtAt} ${pos}`,
+      subject: provenanceText(doc),
       date: pdfDate(doc.meeting.date),
     },
   };
@@ -420,7 +432,6 @@ export function noticeLayout(doc: NoticeDocument): Layout {
   });
 
   const committee = oneLine(doc.committee.name);
-  const pos = position(doc.builtAtPosition);
   return {
     title: LABELS.noticeTitle,
     subtitle: `${LABELS.meeting} i ${committee} (${oneLine(doc.committee.code)}), ${LABELS.meeting.toLowerCase()} ${oneLine(doc.meeting.number)}`,
@@ -429,10 +440,10 @@ export function noticeLayout(doc: NoticeDocument): Layout {
     header,
     agenda: agendaRows(doc.cases),
     cases,
-    provenance: `${LABELS.builtAt} ${pos}.`,
+    provenance: `${provenanceText(doc)}.`,
     meta: {
       title: `${LABELS.noticeTitle}: ${committee} ${oneLine(doc.meeting.number)}`,
-      subject: `${LABELS.builtAt} ${pos}`,
+      subject: provenanceText(doc),
       date: pdfDate(doc.meeting.date),
     },
   };

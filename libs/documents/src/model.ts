@@ -187,6 +187,14 @@ export interface MinutesDocument {
   writtenProcedures?: WrittenProcedureRef[] | null;
   /** The global event position the projection had reached; printed in the document. */
   builtAtPosition: number | bigint;
+  /** The last event it was built from and its hash (the store's `lastEvent`): printed instead, "Bygget fra hendelse N, sjekksum …". */
+  builtFrom?: BuiltFromRef | null;
+}
+
+/** An event of the log and its tamper-evidence hash, as `saksflyt verify --position N --at-hash H` checks it. */
+export interface BuiltFromRef {
+  position: number | bigint;
+  hash: string | null;
 }
 
 /** A case decided by written procedure, listed in the next meeting's minutes. */
@@ -231,6 +239,8 @@ export interface NoticeDocument {
   members: MemberEntry[];
   cases: NoticeCase[];
   builtAtPosition: number | bigint;
+  /** As the minutes' `builtFrom`. */
+  builtFrom?: BuiltFromRef | null;
   /** Changes made after notice: the notice then says "Endret innkalling" and lists them. */
   changes?: NoticeChange[] | null;
 }

@@ -312,8 +312,12 @@ function decoratePages(doc: Doc, l: Layout): void {
     const full = toWinAnsi(`${l.meta.title}. ${l.provenance}`);
     // the provenance line always fits; the title goes first when the committee's name is long
     const left = doc.widthOfString(full) <= leftWidth ? full : toWinAnsi(l.provenance);
+    // a provenance with its checksum may be wider than the footer: smaller, never cut
+    const wide = doc.widthOfString(left);
+    if (wide > leftWidth) doc.fontSize((SIZE.footer * leftWidth) / wide);
     const right = `${LABELS.page} ${i - range.start + 1} ${LABELS.of} ${range.count}`;
     doc.text(left, MARGIN.left, y, { width: leftWidth, lineBreak: false });
+    doc.fontSize(SIZE.footer);
     doc.text(right, width - MARGIN.right - 70, y, { width: 70, align: 'right', lineBreak: false });
     doc.page.margins.bottom = saved;
   }

@@ -14,6 +14,9 @@
 import { Observable } from 'rxjs';
 import { StoreUnavailable, storeFault } from './faults.js';
 import type {
+  BuiltFrom,
+  VerifyOptions,
+  VerifyResult,
   AppendManyResult,
   AppendOptions,
   AppendResult,
@@ -177,6 +180,19 @@ export class ConnectingStore implements EventStore {
 
   headPosition(): Promise<bigint> {
     return this.call((s) => s.headPosition());
+  }
+
+  lastEvent(options?: { atOrBefore?: bigint }): Promise<BuiltFrom | null> {
+    return this.call((s) => s.lastEvent(options));
+  }
+
+  /** No deadline: verifying a whole log takes as long as it takes; only an unopened store is refused at once. */
+  verify(options?: VerifyOptions): Promise<VerifyResult> {
+    try {
+      return this.store().verify(options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {

@@ -24,3 +24,4 @@ export async function createEventStore(env: NodeJS.ProcessEnv = process.env): Pr
   mkdirSync(dir, { recursive: true });
   return openSqliteStore({ file: path.join(dir, 'saksflyt.db') });
 }
+export { storeAtPosition } from './at-position.js';

@@ -181,8 +181,48 @@ export interface EventStore {
    * committed since (`PRAGMA data_version` of its writer unchanged).
    */
   knownStreamRevision?(stream: string): bigint | undefined;
+  /**
+   * The last event at or before `atOrBefore` (default: the head) and its tamper-evidence hash: what a
+   * printed document or an export names as the event it was built from ("Bygget fra hendelse N,
+   * sjekksum …"). Null when no event lies at or before it. `atOrBefore` need not be an event's
+   * position. The hash is the one `verify` checks at that position (SQLite: the global chain's hash
+   * of that row; KurrentDB: the event's own hash in its stream's chain); null for an event written
+   * without one (KurrentDB events older than the chain).
+   */
+  lastEvent(options?: { atOrBefore?: bigint }): Promise<BuiltFrom | null>;
+  /**
+   * Recomputes the store's tamper evidence (API.md "Audit", `GET /api/audit/verify`): the same
+   * answer shape on every adapter. `knownHead`: a position and hash kept outside the store (printed
+   * on a document, an earlier verify's head): the event there must still have that hash. `upTo`:
+   * stop after that position (a printed copy's check: the log up to it).
+   */
+  verify(options?: VerifyOptions): Promise<VerifyResult>;
   close(): Promise<void>;
 }
+
+/** The event a document or an export was built from: its global position and its hash. */
+export interface BuiltFrom {
+  position: bigint;
+  hash: string | null;
+}
+
+export interface VerifyOptions {
+  knownHead?: { position: bigint; hash: string };
+  upTo?: bigint;
+}
+
+/**
+ * What `verify` found first, where `firstBadPosition` is:
+ * - `altered`: a stored event no longer matches its hash (data, metadata, type or the hash itself);
+ * - `deleted`: an event is missing where the chain needs one (the missing event's place);
+ * - `inserted`: an event the chain does not have (its position);
+ * - `reordered`: events out of the order they were chained in (where the first one is out of place);
+ * - `cut-off`: the log ends before the kept head (where the first missing event was due);
+ * - `rewritten`: the chain holds together but has another hash at the kept head (recomputed since).
+ */
+export type TamperKind = 'altered' | 'deleted' | 'inserted' | 'reordered' | 'cut-off' | 'rewritten';
+
+export type VerifyResult = { ok: true; events: number; headHash: string } | { ok: false; firstBadPosition: bigint; kind: TamperKind };
 
 export class WrongExpectedRevision extends Error {
   readonly code = 'WRONG_EXPECTED_REVISION';

@@ -222,19 +222,20 @@ describe.each(['dense', 'sparse'] as PositionMode[])('hash chain (%s positions)'
   });
 
   test.each([
-    ['an altered payload', (at: (k: number) => number) => `UPDATE events SET data = '{"v":1,"i":99}' WHERE position = ${at(4)}`, 4],
-    ['an altered type', (at: (k: number) => number) => `UPDATE events SET type = 'Forged' WHERE position = ${at(7)}`, 7],
-    ['a removed row', (at: (k: number) => number) => `DELETE FROM events WHERE position = ${at(5)}`, 5],
+    ['an altered payload', (at: (k: number) => number) => `UPDATE events SET data = '{"v":1,"i":99}' WHERE position = ${at(4)}`, 4, 'altered'],
+    ['an altered type', (at: (k: number) => number) => `UPDATE events SET type = 'Forged' WHERE position = ${at(7)}`, 7, 'altered'],
+    ['a removed row', (at: (k: number) => number) => `DELETE FROM events WHERE position = ${at(5)}`, 5, 'deleted'],
     [
       'two reordered rows',
       (at: (k: number) => number) =>
         `UPDATE events SET position = -1 WHERE position = ${at(3)}; UPDATE events SET position = ${at(3)} WHERE position = ${at(6)}; UPDATE events SET position = ${at(6)} WHERE position = -1;`,
       3,
+      'reordered',
     ],
-  ])('%s is detected at its position', async (_what, sql, bad) => {
+  ])('%s is detected at its position', async (_what, sql, bad, kind) => {
     const { file, store, at } = await seeded();
     tamper(file, sql(at));
-    expect(await store.verifyChain()).toEqual({ ok: false, firstBadPosition: BigInt(at(bad)) });
+    expect(await store.verifyChain()).toEqual({ ok: false, firstBadPosition: BigInt(at(bad)), kind });
     await store.close();
   });
 
@@ -249,7 +250,7 @@ describe.each(['dense', 'sparse'] as PositionMode[])('hash chain (%s positions)'
     // the shorter chain is internally consistent; only the kept head shows the cut, where the first
     // missing row was due
     expect(await store.verifyChain()).toMatchObject({ ok: true, events: 8 });
-    expect(await store.verifyChain({ knownHead })).toEqual({ ok: false, firstBadPosition: BigInt(at(9)) });
+    expect(await store.verifyChain({ knownHead })).toEqual({ ok: false, firstBadPosition: BigInt(at(9)), kind: 'cut-off' });
     await store.close();
   });
 
@@ -275,6 +276,7 @@ describe.each(['dense', 'sparse'] as PositionMode[])('hash chain (%s positions)'
     expect(await store.verifyChain({ knownHead: { position: BigInt(at(10)), hash: before.headHash } })).toEqual({
       ok: false,
       firstBadPosition: BigInt(at(10)),
+      kind: 'rewritten',
     }); // ...but not match a head published earlier
     await store.close();
   });
@@ -282,7 +284,7 @@ describe.each(['dense', 'sparse'] as PositionMode[])('hash chain (%s positions)'
   test('a recomputed hash without the rest of the chain is detected', async () => {
     const { file, store, at } = await seeded();
     tamper(file, `UPDATE events SET hash = '${'a'.repeat(64)}' WHERE position = ${at(2)}`);
-    expect(await store.verifyChain()).toEqual({ ok: false, firstBadPosition: BigInt(at(2)) });
+    expect(await store.verifyChain()).toEqual({ ok: false, firstBadPosition: BigInt(at(2)), kind: 'altered' });
     await store.close();
   });
 
@@ -300,8 +302,8 @@ describe.each(['dense', 'sparse'] as PositionMode[])('hash chain (%s positions)'
     raw.close();
     const v = await store.verifyChain();
     expect(v.ok).toBe(false);
-    const due = positions === 'dense' ? at(10) + 1 : p; // dense: where the next row was due; sparse: the forged row comes first
-    expect(v).toEqual({ ok: false, firstBadPosition: BigInt(due) });
+    // its hash chains, but no row goes there: an inserted row, at its position (both modes)
+    expect(v).toEqual({ ok: false, firstBadPosition: BigInt(p), kind: 'inserted' });
     await store.close();
   });
 });
@@ -345,7 +347,7 @@ describe('sparse positions', () => {
     raw.prepare('INSERT INTO events (position, id, stream, revision, type, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(between, 'forged', 'other', 0, 'Forged', '{}', '{}', 'x', chainHash(events[2].hash!, between, 'forged', 'other', 0, 'Forged', '{}', '{}', 'x'));
     raw.close();
-    expect(await store.verifyChain()).toEqual({ ok: false, firstBadPosition: BigInt(between) });
+    expect(await store.verifyChain()).toEqual({ ok: false, firstBadPosition: BigInt(between), kind: 'inserted' });
     await store.close();
   });
 

@@ -2,3 +2,4 @@ export * from './runner/types.js';
 export * from './runner/projection-runner.js';
 export { PROJECTION_SCHEMA_SQL } from './runner/sqlite-schema.js';
 export * from './views/index.js';
+export * from './runner/time-machine.js';

@@ -68,6 +68,8 @@ function gated(store: EventStore): { store: EventStore; close(): void; open(): v
     readAll: (options) => store.readAll(options),
     subscribeToStream: (stream, options) => store.subscribeToStream(stream, options),
     headPosition: () => store.headPosition(),
+    lastEvent: (options) => store.lastEvent(options),
+    verify: (options) => store.verify(options),
     close: () => store.close(),
     subscribeToAll: (options) =>
       new Observable<SubscriptionMessage>((subscriber) => {

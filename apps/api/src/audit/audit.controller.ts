@@ -2,7 +2,8 @@
  * Audit (API.md "Audit"), `audit.read` (auditors; everyone else with a token: 403; without: 401):
  * - `GET /api/audit/events?fromPosition=&limit=`: the global log, page by page, every stored field
  *   (hash included), with the position to ask for next.
- * - `GET /api/audit/verify`: recomputes the store's hash chain; with `knownPosition` + `knownHash`
+ * - `GET /api/audit/verify`: recomputes the store's tamper evidence (`EventStore.verify`: SQLite's
+ *   hash chain, KurrentDB's stream chains and seals), naming the first bad position and its kind; with `knownPosition` + `knownHash`
  *   (a head kept outside the server, e.g. from an earlier verify) it also proves the log was not cut
  *   off or rewritten up to there.
  * - `GET /api/audit/export?committee=&year=`: the committee's year as an archive (`@saksflyt/archive`):
@@ -15,7 +16,7 @@ import { Controller, Get, Inject, Module, Query, Req, Res } from '@nestjs/common
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AuditPageDoc, VerifyBadDoc, VerifyOkDoc } from '../views/view-rows.dto.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { archiveToXml, buildArchive, type Archive } from '@saksflyt/archive';
+import { archiveToXml, buildArchive, withBuiltFrom, type Archive } from '@saksflyt/archive';
 import { StreamNotFound, type EventStore, type RecordedEvent } from '@saksflyt/event-store';
 import type { Workflow } from '@saksflyt/workflow';
 import { Allow, ApiProblems, EVENT_STORE, ProblemError, Problems } from '../platform.js';
@@ -30,13 +31,6 @@ import { ProjectionsService } from '../projections/projections.module.js';
 import { DepositUnknownCommittee, DepositViewsBehind, exportDeposit } from './deposit.js';
 
 const MAX_LIMIT = 1000;
-
-interface VerifiableStore {
-  verifyChain(options?: { knownHead?: { position: bigint; hash: string } }): Promise<{ ok: true; events: number; headHash: string } | { ok: false; firstBadPosition: bigint }>;
-}
-
-const verifiable = (store: EventStore): store is EventStore & VerifiableStore =>
-  typeof (store as Partial<VerifiableStore>).verifyChain === 'function';
 
 /**
  * Exports and verifications read much of the log: they run one at a time (in arrival order), so a
@@ -126,18 +120,19 @@ export class AuditController {
   @ApiQuery({ name: 'knownPosition', required: false, description: 'with knownHash: a head kept outside the server (from an earlier verify)' })
   @ApiQuery({ name: 'knownHash', required: false, description: 'the headHash an earlier verify gave at knownPosition' })
   @ApiExtraModels(VerifyOkDoc, VerifyBadDoc)
-  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(VerifyOkDoc) }, { $ref: getSchemaPath(VerifyBadDoc) }] }, description: '`{ ok: true, events, headHash }`, or `{ ok: false, firstBadPosition }`' })
-  @ApiProblems(400, 401, 403, 501)
+  @ApiOkResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(VerifyOkDoc) }, { $ref: getSchemaPath(VerifyBadDoc) }] },
+    description:
+      '`{ ok: true, events, headHash }`, or `{ ok: false, firstBadPosition, kind }` with kind one of altered, deleted, inserted, reordered, cut-off (the log ends before the kept head), rewritten (another hash at the kept head). On both stores.',
+  })
+  @ApiProblems(400, 401, 403)
   async verify(@Query() query: Record<string, unknown>) {
     const knownPosition = intParam('knownPosition', query.knownPosition, 1);
     const knownHash = textParam('knownHash', query.knownHash, 64);
     if (knownHash !== undefined && !/^[0-9a-f]{64}$/.test(knownHash)) bad('knownHash', 'must be 64 lowercase hex digits');
     if ((knownPosition === undefined) !== (knownHash === undefined)) bad(knownPosition === undefined ? 'knownPosition' : 'knownHash', 'must be given with the other');
-    if (!verifiable(this.store)) {
-      throw new ProblemError(501, `The ${this.store.kind} store keeps no hash chain; verification needs the embedded store.`);
-    }
-    const store = this.store;
-    return this.heavy.run(() => store.verifyChain(knownPosition !== undefined ? { knownHead: { position: BigInt(knownPosition), hash: knownHash! } } : {}));
+    // both stores: SQLite's global chain; KurrentDB's stream chains and seals (the same answer)
+    return this.heavy.run(() => this.store.verify(knownPosition !== undefined ? { knownHead: { position: BigInt(knownPosition), hash: knownHash! } } : {}));
   }
 
   @Get('export')
@@ -168,8 +163,10 @@ export class AuditController {
     const body = await this.heavy.run(async () => {
       const built = buildArchive(await this.committeeLog(committee!, position), { committee: committee!, year, generatedAt: new Date().toISOString() });
       if (built === null) throw Problems.notFound(`unknown committee ${committee}`);
-      // the log position the archive reflects (every event up to it was considered)
+      // the log position the archive reflects (every event up to it was considered), and the last
+      // event up to it with its hash (printed proof: "Bygget fra hendelse N, sjekksum …")
       built.header.position = Number(position);
+      withBuiltFrom(built, await this.store.lastEvent({ atOrBefore: position }));
       return format === 'json' ? built : archiveToXml(built);
     });
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');

@@ -6,11 +6,11 @@
  * projection views (`@saksflyt/documents`, through the same mapping the documents route uses) and
  * takes every attachment's bytes from the blob store; `buildDeposit` zips and lists them.
  */
-import { attachmentPath, buildArchive, buildDeposit, committeeLog, meetingDocumentPath, type BuiltDeposit, type BuiltFrom, type DepositDocument } from '@saksflyt/archive';
+import { attachmentPath, buildArchive, buildDeposit, committeeLog, meetingDocumentPath, withBuiltFrom, type BuiltDeposit, type DepositDocument } from '@saksflyt/archive';
 import { renderMinutesPdf, renderNoticePdf } from '@saksflyt/documents';
 import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
 import type { Minutes, MinutesWithPapers, ProjectionRunner } from '@saksflyt/projections';
-import { minutesDocument, noticeDocument, noticeJson } from '../documents/documents.controller.js';
+import { builtFromAt, minutesDocument, noticeDocument, noticeJson } from '../documents/documents.controller.js';
 
 export interface DepositSource {
   store: EventStore;
@@ -28,14 +28,6 @@ export class DepositViewsBehind extends Error {
   }
 }
 
-/**
- * HOOK(proof): the position and hash of the last event the export was built from. Helper `proof`
- * owns this lookup (the printed-proof line, *Bygget fra hendelse N, sjekksum …*); until it lands
- * on main, this takes the last event read (its stored chain hash; null on a store that keeps none).
- */
-export function builtFromEvent(last: RecordedEvent | undefined): BuiltFrom {
-  return last ? { position: last.position, hash: last.hash ?? null } : { position: 0n, hash: null };
-}
 
 async function readLog(store: EventStore, head: bigint): Promise<RecordedEvent[]> {
   const all: RecordedEvent[] = [];
@@ -63,11 +55,13 @@ export async function exportDeposit(src: DepositSource, options: { committee: st
     if (!view) continue;
     const m: Minutes = view.minutes;
     if (m.state !== 'planned') {
-      const bytes = await renderNoticePdf(noticeDocument(noticeJson(view, at)));
+      const bytes = await renderNoticePdf(noticeDocument(noticeJson(view, at, await builtFromAt(src.store, at))));
       documents.push({ kind: 'innkalling', path: meetingDocumentPath(m.number, 'innkalling'), title: `Innkalling og saksliste, møte ${m.number}`, filename: `innkalling-${m.committee}-${m.number.replace('/', '-')}.pdf`, mimeType: 'application/pdf', owner, createdAt: meeting.noticedAt, createdBy: null, bytes });
     }
     if (!['planned', 'noticed', 'cancelled'].includes(m.state)) {
-      const bytes = await renderMinutesPdf(minutesDocument(m, at));
+      // the same bytes as the documents route: approved minutes name the event they were built from
+      const proof = m.status === 'approved' ? { builtFrom: await builtFromAt(src.store, at) } : {};
+      const bytes = await renderMinutesPdf({ ...minutesDocument(m, at), ...proof });
       documents.push({ kind: 'referat', path: meetingDocumentPath(m.number, 'referat'), title: `Referat${m.status === 'approved' ? '' : ' (utkast)'}, møte ${m.number}`, filename: `referat-${m.committee}-${m.number.replace('/', '-')}.pdf`, mimeType: 'application/pdf', owner, createdAt: m.approvedAt, createdBy: null, bytes });
     }
   }
@@ -79,6 +73,8 @@ export async function exportDeposit(src: DepositSource, options: { committee: st
     if (bytes === null) throw new Error(`attachment ${d.attachmentId} (${d.filename}): the blob store holds no file ${d.sha256}`);
     documents.push({ kind: 'vedlegg', path: attachmentPath(d.sha256, d.filename), title: d.filename, filename: d.filename, mimeType: d.contentType, owner: { unit: 'saksmappe', id: e.stream.slice('case-'.length) }, createdAt: e.metadata.at, createdBy: e.metadata.actor, bytes });
   }
-  return buildDeposit({ archive, events: log, documents, builtFrom: builtFromEvent(all[all.length - 1]) });
+  const builtFrom = (await src.store.lastEvent({ atOrBefore: position })) ?? { position: 0n, hash: null };
+  withBuiltFrom(archive, builtFrom.hash === null && builtFrom.position === 0n ? null : builtFrom);
+  return buildDeposit({ archive, events: log, documents, builtFrom });
 }
 

@@ -28,6 +28,7 @@ import {
 import { awaitMinPosition, commandContext, parsePosition, singleQuery } from '../workflow/access.js';
 import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
+import { AtMoment, TimeMachineService } from '../projections/time-machine.js';
 import {
   AmendDto,
   CaseDoc,
@@ -63,6 +64,7 @@ export class CasesController {
   constructor(
     @Inject(WORKFLOW) private readonly wf: Workflow,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly timeMachine: TimeMachineService,
   ) {}
 
   @Post()
@@ -84,8 +86,7 @@ export class CasesController {
 
   @Get(':id')
   @Allow('read.private', { committeeOf: 'case', public: true })
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 time: the case as it stood then' })
-  @ApiQuery({ name: 'atPosition', required: false, description: 'global position: the case as it stood then' })
+  @AtMoment('the case (with the rights of its history)')
   @ApiQuery({ name: 'minPosition', required: false })
   @ApiOkResponse({ type: CaseDoc, headers: { ETag: { description: '"<revision>" of the case stream' } } })
   @ApiProblems(400, 401, 403, 404, 503)
@@ -109,9 +110,14 @@ export class CasesController {
         throw Problems.badRequest('Give asOf or atPosition, not both.', [{ field: 'asOf', message: 'cannot be combined with atPosition' }]);
       if (a !== undefined && (!ISO_TIME.test(a) || Number.isNaN(Date.parse(a))))
         throw Problems.badRequest('asOf must be an ISO 8601 time.', [{ field: 'asOf', message: 'must be an ISO 8601 time' }]);
-      view = await this.wf.getCaseAt(id, a !== undefined ? { asOf: a } : { atPosition: p! }, { actor });
+      // the same moment as every other read: asOf is the log up to the last event recorded by then; an unknown position is 400
+      const moment = await this.timeMachine.resolve(a !== undefined ? { asOf: a } : { atPosition: p! });
+      view = await this.wf.getCaseAt(id, { atPosition: moment.position }, { actor });
+      reply.header('x-saksflyt-position', String(moment.position));
     } else {
+      const head = await this.store.headPosition();
       view = await this.wf.getCase(id, { actor });
+      reply.header('x-saksflyt-position', String(head));
       if (!view.public) requireAllowed(access);
       // a written procedure's answers are the committee's until it is concluded
       if (view.writtenProcedure && !mayReadPrivate(ctx.user, view.committee)) view = { ...view, writtenProcedure: publicWrittenProcedure(view.writtenProcedure) };

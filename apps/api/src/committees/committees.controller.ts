@@ -11,6 +11,7 @@ import type { FastifyReply } from 'fastify';
 import { Allow, ApiProblems, DeferBody, EVENT_STORE, Problems, Public, RequestCtx, setETag, validateBody } from '../platform.js';
 import { assertEmptyBody, awaitMinPosition, commandContext, requireCommittee, singleQuery } from '../workflow/access.js';
 import { FieldPathInterceptor } from '../workflow/access.js';
+import { mayReadPrivate } from '../access/require.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
 import { AddMemberDto, CommitteeDoc, CreateCommitteeDto, NumberingDto, RecordHistoryDto, WriteResultDoc } from './committees.dto.js';
 
@@ -46,12 +47,14 @@ export class CommitteesController {
   @ApiQuery({ name: 'minPosition', required: false })
   @ApiOkResponse({ type: CommitteeDoc, headers: { ETag: { description: '"<revision>" of the committee stream' } } })
   @ApiProblems(404)
-  async get(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply, @Query('minPosition') minPosition?: string) {
+  async get(@Param('code') code: string, @Res({ passthrough: true }) reply: FastifyReply, @RequestCtx() ctx: RequestCtx, @Query('minPosition') minPosition?: string) {
     await requireCommittee(this.wf, code);
     await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
     const view = await this.wf.getCommittee(code);
     setETag(reply, view.revision);
-    return view;
+    // a member's sign-in identity (OIDC `sub`, tokens-file id) is for the committee, not the public
+    if (mayReadPrivate(ctx.user, code)) return view;
+    return { ...view, members: view.members.map(({ userId: _hidden, ...m }) => m) };
   }
 
   @Post(':code/members')

@@ -3,13 +3,15 @@
  * projection) and `GET /api/meetings/{id}/notice` (the notice: agenda with the proposed
  * resolutions). JSON by default; `Accept: text/markdown`, `text/html` or `application/pdf` give
  * the document rendered by `@saksflyt/documents`. Each states the event position it was built from
- * (`position` in JSON, "Bygget fra hendelsesposisjon N" in the document, `X-Saksflyt-Position`):
- * the same position always gives the same bytes.
+ * (`position` in JSON, `X-Saksflyt-Position`); approved minutes and notices also the last event at
+ * or before it with its hash (`builtFrom` in JSON, "Bygget fra hendelse N, sjekksum …" in the
+ * document, the store's `lastEvent`; drafts say "Bygget fra hendelsesposisjon N", as the live feed's
+ * minutes carry no `builtFrom`): the same position always gives the same bytes.
  *
  * Reads: approved minutes and noticed meetings' notices are public; draft minutes and a planned
  * meeting's notice are `read.private` of the meeting's committee (401/403, `requirePrivateRead`).
  */
-import { Controller, Get, Module, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Module, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -25,14 +27,28 @@ import {
 } from '@saksflyt/documents';
 import type { Minutes, MinutesWithPapers, NoticeAttachment } from '@saksflyt/projections';
 import { exemptReader, redactExempt, type ReferralCarried } from '@saksflyt/workflow';
-import { ApiProblems, CurrentUser, ProblemError, Problems, Public, requirePrivateRead, type User } from '../platform.js';
+import type { EventStore } from '@saksflyt/event-store';
+import { ApiProblems, CurrentUser, EVENT_STORE, ProblemError, Problems, Public, requirePrivateRead, type User } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
+import { AtMoment, TimeMachineService, askedMoment } from '../projections/time-machine.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
 import { negotiate, type DocFormat } from '../http/accept.js';
 import { MinutesDoc, NoticeDoc } from '../views/agenda-fields.dto.js';
 
 
-export type MinutesJson = Minutes & { position: number };
+export type MinutesJson = Minutes & { position: number; builtFrom?: BuiltFromJson | null };
+
+/** The last event a document was built from and its hash ("Bygget fra hendelse N, sjekksum …"). */
+export interface BuiltFromJson {
+  position: number;
+  hash: string | null;
+}
+
+/** The store's last event at or before the position the document reflects, as the documents print it. */
+export async function builtFromAt(store: EventStore, position: bigint): Promise<BuiltFromJson | null> {
+  const from = await store.lastEvent({ atOrBefore: position });
+  return from ? { position: Number(from.position), hash: from.hash } : null;
+}
 
 export interface NoticeCaseJson {
   caseId: string;
@@ -78,6 +94,7 @@ export interface NoticeJson {
   /** Changes after notice: a changed notice (endret innkalling). */
   changedNotice: boolean;
   changes: Minutes['noticeChanges'];
+  builtFrom?: BuiltFromJson | null;
 }
 
 /** The minutes JSON with the position it was built from (also the SSE snapshot/change rows). */
@@ -177,11 +194,12 @@ export function noticeDocument(n: NoticeJson): NoticeDocument {
       ...(c.items ? { items: c.items } : {}),
     })),
     builtAtPosition: n.position,
+    builtFrom: n.builtFrom ?? null,
   };
 }
 
 /** The notice JSON of a meeting (every case's paper, unredacted) at the view's position. */
-export function noticeJson(view: MinutesWithPapers, position: bigint): NoticeJson {
+export function noticeJson(view: MinutesWithPapers, position: bigint, builtFrom?: NoticeJson['builtFrom']): NoticeJson {
   const m = view.minutes;
   const cases: NoticeCaseJson[] = m.cases.map((c, i) => ({
     caseId: c.caseId,
@@ -215,6 +233,7 @@ export function noticeJson(view: MinutesWithPapers, position: bigint): NoticeJso
     cancelledReason: m.cancelledReason,
     changedNotice: m.noticeChanges.length > 0,
     changes: m.noticeChanges,
+    ...(builtFrom !== undefined ? { builtFrom } : {}),
   };
 }
 
@@ -243,7 +262,28 @@ const MIN_POSITION = { name: 'minPosition', required: false, description: 'wait 
 export class DocumentsController {
   private readonly cache = new RenderCache();
 
-  constructor(private readonly views: ProjectionsService) {}
+  constructor(
+    private readonly views: ProjectionsService,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly timeMachine: TimeMachineService,
+  ) {}
+
+  /**
+   * The named view of the meeting now (the runner), or at the moment `?asOf` / `?atPosition` asks
+   * for: a past moment has the rights of the meeting's history (`read.private` of its committee,
+   * as the meeting is now; 404 when it is unknown now, or did not exist then).
+   */
+  private async source<V>(id: string, query: Record<string, unknown>, user: User | null, name: string, committeeOf: (v: V) => string): Promise<{ position: bigint; view: V | null }> {
+    const asked = askedMoment(query);
+    if (!asked) return this.views.runner.query<V | null>(name, { meetingId: id });
+    const now = this.views.runner.query<V | null>(name, { meetingId: id }).view;
+    if (!now) throw Problems.notFound(`unknown meeting ${id}`);
+    requirePrivateRead(user, committeeOf(now));
+    const moment = await this.timeMachine.resolve(asked);
+    const view = await this.timeMachine.machine.query<V | null>(name, moment.position, { meetingId: id });
+    if (!view) throw Problems.notFound(`meeting ${id} did not exist at position ${moment.position}`);
+    return { position: moment.position, view };
+  }
 
   /** The read rule (404, then 401/403): public when `privateUnless` holds, else `read.private` of the meeting's committee. */
   private mayRead(id: string, minutes: Minutes | undefined, user: User | null, privateUnless: (m: Minutes) => boolean): Minutes {
@@ -252,9 +292,9 @@ export class DocumentsController {
     return minutes;
   }
 
-  /** The minutes doc at the served position, with the read rule applied. */
-  private readMinutes(id: string, user: User | null, privateUnless: (m: Minutes) => boolean): { minutes: Minutes; position: bigint } {
-    const { position, view } = this.views.runner.query<Minutes | null>('minutes', { meetingId: id });
+  /** The minutes doc at the served position (or the moment asked for), with the read rule applied. */
+  private async readMinutes(id: string, query: Record<string, unknown>, user: User | null, privateUnless: (m: Minutes) => boolean): Promise<{ minutes: Minutes; position: bigint }> {
+    const { position, view } = await this.source<Minutes>(id, query, user, 'minutes', (m) => m.committee);
     return { minutes: this.mayRead(id, view ?? undefined, user, privateUnless), position };
   }
 
@@ -280,27 +320,30 @@ export class DocumentsController {
 
   @Get(':id/minutes')
   @Public()
+  @AtMoment('the minutes')
   @ApiQuery(MIN_POSITION)
   @ApiProduces('application/json', 'text/markdown', 'text/html', 'application/pdf')
   @ApiOkResponse({ type: MinutesDoc, description: 'the minutes projection (JSON, with `position`), or the document by Accept' })
   @ApiProblems(401, 403, 404, 406, 503)
   async minutes(
     @Param('id') id: string,
-    @Query('minPosition') minPosition: unknown,
+    @Query() query: Record<string, unknown>,
     @CurrentUser() user: User | null,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MinutesJson | string | Buffer> {
-    await this.views.awaitMinPosition(minPosition, ['minutes']);
-    const read = this.readMinutes(id, user, (m) => m.status === 'approved');
+    await this.views.awaitMinPosition(query.minPosition, ['minutes']);
+    const read = await this.readMinutes(id, query, user, (m) => m.status === 'approved');
     const position = read.position;
     // the one redaction (exempt cases' paper and discussion) for this reader, before JSON or rendering
     const reader = exemptReader(user);
     const minutes = redactExempt(read.minutes, reader);
     const format = this.format(req);
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');
-    if (format === 'json') return minutesJson(minutes, position);
-    const doc = minutesDocument(minutes, position);
+    // approved minutes are the record: they name the event they were built from and its hash
+    const proof = minutes.status === 'approved' ? { builtFrom: await builtFromAt(this.store, position) } : {};
+    if (format === 'json') return { ...minutesJson(minutes, position), ...proof };
+    const doc = { ...minutesDocument(minutes, position), ...proof };
     return this.send(reply, format, `minutes:${id}:${position}:${minutes === read.minutes ? 'all' : reader.key}`, `referat-${minutes.committee}-${minutes.number.replace('/', '-')}`, {
       markdown: () => renderMinutesMarkdown(doc),
       html: () => renderMinutesHtml(doc),
@@ -310,23 +353,24 @@ export class DocumentsController {
 
   @Get(':id/notice')
   @Public()
+  @AtMoment('the notice')
   @ApiQuery(MIN_POSITION)
   @ApiProduces('application/json', 'text/markdown', 'text/html', 'application/pdf')
   @ApiOkResponse({ type: NoticeDoc, description: 'the notice (innkalling og dagsorden): JSON with `position`, or the document by Accept' })
   @ApiProblems(401, 403, 404, 406, 503)
   async notice(
     @Param('id') id: string,
-    @Query('minPosition') minPosition: unknown,
+    @Query() query: Record<string, unknown>,
     @CurrentUser() user: User | null,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<NoticeJson | string | Buffer> {
-    await this.views.awaitMinPosition(minPosition, ['minutes']);
+    await this.views.awaitMinPosition(query.minPosition, ['minutes']);
     // The minutes and the cases' papers from the same served documents (the case records carry the whole paper).
-    const { position, view } = this.views.runner.query<MinutesWithPapers | null>('minutes-papers', { meetingId: id });
+    const { position, view } = await this.source<MinutesWithPapers>(id, query, user, 'minutes-papers', (v) => v.minutes.committee);
     const m = this.mayRead(id, view?.minutes, user, (x) => x.state !== 'planned');
     const format = this.format(req);
-    const full = noticeJson(view!, position);
+    const full = noticeJson(view!, position, await builtFromAt(this.store, position));
     const reader = exemptReader(user);
     const notice = redactExempt(full, reader);
     reply.header(POSITION_HEADER, String(position)).header('vary', 'Accept');

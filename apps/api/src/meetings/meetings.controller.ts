@@ -13,6 +13,7 @@ import { Allow, ApiProblems, CurrentAccess, DeferBody, EVENT_STORE, Problems, Pu
 import { assertEmptyBody, awaitMinPosition, commandContext, requireCommittee, singleQuery } from '../workflow/access.js';
 import { FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
+import { AtMoment, TimeMachineService, askedMoment } from '../projections/time-machine.js';
 import { CancelMeetingDto, ChangeMeetingDto, MeetingDoc, MeetingSummaryDoc, MeetingWriteResultDoc, OpenMeetingDto, PlanMeetingDto, ReorderAgendaDto } from './meetings.dto.js';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: '"<revision>" of the meeting; 412 when stale' } as const;
@@ -25,6 +26,7 @@ export class MeetingsController {
   constructor(
     @Inject(WORKFLOW) private readonly wf: Workflow,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly timeMachine: TimeMachineService,
   ) {}
 
   @Post('committees/:code/meetings')
@@ -56,20 +58,38 @@ export class MeetingsController {
   @Get('meetings/:id')
   @Allow('read.private', { committeeOf: 'meeting', public: true })
   @ApiQuery({ name: 'minPosition', required: false })
-  @ApiOkResponse({ type: MeetingDoc, headers: { ETag: { description: '"<revision>" of the meeting stream' } } })
-  @ApiProblems(401, 403, 404)
+  @AtMoment('the meeting (with the rights of its history)')
+  @ApiOkResponse({
+    type: MeetingDoc,
+    headers: {
+      ETag: { description: '"<revision>" of the meeting stream' },
+      'X-Saksflyt-Position': { description: 'the global position the answer was built at', schema: { type: 'integer' } },
+    },
+  })
+  @ApiProblems(400, 401, 403, 404, 503)
   async get(
     @Param('id') id: string,
     @RequestCtx() ctx: RequestCtx,
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentAccess() access: Access,
-    @Query('minPosition') minPosition?: string,
+    @Query() query: Record<string, unknown>,
   ) {
-    await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
+    await awaitMinPosition(this.store, singleQuery('minPosition', query.minPosition));
     const actor = ctx.user ? { name: ctx.user.name, roles: ctx.user.roles } : undefined;
+    const asked = askedMoment(query);
+    if (asked) {
+      requireAllowed(access);
+      const moment = await this.timeMachine.resolve(asked);
+      const then = await this.timeMachine.workflowAt(moment).getMeeting(id, { actor });
+      setETag(reply, then.revision);
+      reply.header('x-saksflyt-position', String(moment.position));
+      return then;
+    }
+    const position = await this.store.headPosition();
     const view = await this.wf.getMeeting(id, { actor });
     if (!view.public) requireAllowed(access);
     setETag(reply, view.revision);
+    reply.header('x-saksflyt-position', String(position));
     return view;
   }
 

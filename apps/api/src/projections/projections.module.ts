@@ -22,7 +22,9 @@ import {
 } from '@nestjs/common';
 import type { EventStore } from '@saksflyt/event-store';
 import { ProjectionRunner, allProjections, type Projection } from '@saksflyt/projections';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { APP_CONFIG, EVENT_STORE, HealthRegistry, Problems, type AppConfig } from '../platform.js';
+import { AtMomentInterceptor, TimeMachineService } from './time-machine.js';
 
 export interface ProjectionsOptions {
   /** How long `?minPosition=N` waits before 503 (ms). */
@@ -33,6 +35,8 @@ export interface ProjectionsOptions {
   sseMaxBufferedBytes?: number;
   /** The projections to run (default `allProjections`); tests bump versions with it. */
   projections?: readonly Projection<any, any>[];
+  /** Events between the time machine's snapshots (default 1 000; time-machine.ts). */
+  snapshotEvery?: number;
 }
 
 export const PROJECTIONS_OPTIONS = Symbol('PROJECTIONS_OPTIONS');
@@ -84,6 +88,7 @@ class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     private readonly health: HealthRegistry,
+    private readonly timeMachine: TimeMachineService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -105,6 +110,7 @@ class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     } catch (e) {
       this.logger.error(`stopping the projection runner failed: ${String(e)}`);
     }
+    await this.timeMachine.close().catch((e) => this.logger.error(`closing the time machine failed: ${String(e)}`));
   }
 }
 
@@ -125,7 +131,15 @@ class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     },
     ProjectionsService,
     ProjectionsLifecycle,
+    {
+      provide: TimeMachineService,
+      // after the runner (its tables are in the runner's file, created by it)
+      inject: [EVENT_STORE, APP_CONFIG, PROJECTION_RUNNER, { token: PROJECTIONS_OPTIONS, optional: true }],
+      useFactory: (store: EventStore, config: AppConfig, _runner: ProjectionRunner, options?: ProjectionsOptions) =>
+        new TimeMachineService(store, config.dataDir, PROJECTIONS_DB_FILE, options?.projections ?? allProjections, options?.snapshotEvery),
+    },
+    { provide: APP_INTERCEPTOR, useClass: AtMomentInterceptor },
   ],
-  exports: [PROJECTION_RUNNER, ProjectionsService],
+  exports: [PROJECTION_RUNNER, ProjectionsService, TimeMachineService],
 })
 export class ProjectionsModule {}

@@ -90,6 +90,11 @@ export class MinutesCaseDoc {
   @ApiProperty({ type: String, nullable: true, description: 'the approval of minutes endorsed with corrections' }) corrections: string | null;
 }
 
+export class BuiltFromDoc {
+  @ApiProperty({ description: 'the global position of the last event the document was built from' }) position: number;
+  @ApiProperty({ type: String, nullable: true, description: "that event's SHA-256 hash as `GET /api/audit/verify` and `saksflyt verify --position N --at-hash H` check it" }) hash: string | null;
+}
+
 export class MinutesDoc {
   @ApiProperty() meetingId: string;
   @ApiProperty() committee: string;
@@ -100,6 +105,7 @@ export class MinutesDoc {
   @ApiProperty({ type: String, nullable: true, format: 'date', description: 'the date of the meeting that approved them' }) approvedOn: string | null;
   @ApiProperty({ type: [MinutesCaseDoc], description: 'every case that stood on the noticed agenda, in agenda order' }) cases: MinutesCaseDoc[];
   @ApiProperty() position: number;
+  @ApiPropertyOptional({ type: BuiltFromDoc, nullable: true, description: 'approved minutes only: Bygget fra hendelse N, sjekksum …, the last event at or before `position` and its hash' }) builtFrom?: BuiltFromDoc | null;
   @ApiPropertyOptional({ type: [MinutesWrittenCaseDoc], description: 'Saker behandlet ved skriftlig behandling (an exempt case\'s comments are null outside the committee)' }) writtenProcedures?: MinutesWrittenCaseDoc[];
   @ApiProperty() committeeName: string;
   @ApiProperty({ type: String, nullable: true }) startTime: string | null;
@@ -134,4 +140,5 @@ export class NoticeDoc {
   @ApiProperty({ example: '8/2018' }) number: string;
   @ApiProperty({ type: [NoticeCaseDoc] }) cases: NoticeCaseDoc[];
   @ApiProperty() position: number;
+  @ApiProperty({ type: BuiltFromDoc, nullable: true, description: 'Bygget fra hendelse N, sjekksum …: the last event at or before `position` and its hash' }) builtFrom: BuiltFromDoc | null;
 }

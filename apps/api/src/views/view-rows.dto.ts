@@ -134,4 +134,5 @@ export class VerifyOkDoc {
 export class VerifyBadDoc {
   @ApiProperty({ enum: [false] }) ok: false;
   @ApiProperty() firstBadPosition: number;
+  @ApiProperty({ enum: ['altered', 'deleted', 'inserted', 'reordered', 'cut-off', 'rewritten'], description: 'what the check found' }) kind: string;
 }

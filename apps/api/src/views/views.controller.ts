@@ -25,10 +25,11 @@ import {
   type User,
 } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
+import { AtMoment, TimeMachineService, askedMoment } from '../projections/time-machine.js';
 import { RegisterProjectDto, ReportProjectStatusDto } from './portfolio.dto.js';
 import { DecisionRowDoc } from './agenda-fields.dto.js';
 import { AnnualCycleMeetingDoc, PortfolioProjectDoc } from './view-rows.dto.js';
-import { boolParam, textParam, timeParam, yearParam } from './query.js';
+import { boolParam, textParam, yearParam } from './query.js';
 import { FollowUpRowDoc } from '../worklists/worklists.dto.js';
 
 export const POSITION_HEADER = 'x-saksflyt-position';
@@ -46,10 +47,18 @@ export class ViewsController {
   constructor(
     private readonly views: ProjectionsService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly timeMachine: TimeMachineService,
   ) {}
 
-  private answer<V>(reply: FastifyReply, name: string, params: unknown): V {
-    const { position, view } = this.views.runner.query<V>(name, params);
+  /** The view now (the runner), or at the moment `?asOf` / `?atPosition` asks for (the time machine). */
+  private async answer<V>(reply: FastifyReply, query: Record<string, unknown>, name: string, params: unknown | ((atMs: number | null) => unknown)): Promise<V> {
+    const asked = askedMoment(query);
+    const paramsAt = (atMs: number | null) => (typeof params === 'function' ? (params as (a: number | null) => unknown)(atMs) : params);
+    if (asked) {
+      const moment = await this.timeMachine.resolve(asked);
+      return this.timeMachine.view<V>(reply, moment, name, paramsAt(moment.atMs));
+    }
+    const { position, view } = this.views.runner.query<V>(name, paramsAt(null));
     reply.header(POSITION_HEADER, String(position));
     return view;
   }
@@ -59,7 +68,7 @@ export class ViewsController {
   @ApiQuery({ name: 'committee', required: false })
   @ApiQuery({ name: 'year', required: false, description: "the meeting's year" })
   @ApiQuery({ name: 'q', required: false, description: 'free text over title and resolution' })
-  @ApiQuery({ name: 'asOf', required: false, description: 'ISO time: the register as it stood then' })
+  @AtMoment('the register')
   @ApiQuery(MIN_POSITION)
   @ApiOkResponse({ type: [DecisionRowDoc], description: 'one row per endorsed or noted case, newest meeting first, then agenda order' })
   @ApiProblems(400, 503)
@@ -67,26 +76,25 @@ export class ViewsController {
     const committee = textParam('committee', query.committee, 64);
     const year = yearParam('year', query.year);
     const q = textParam('q', query.q);
-    const asOf = timeParam('asOf', query.asOf);
     await this.views.awaitMinPosition(query.minPosition, ['decisions']);
-    return this.answer(reply, 'decisions', {
+    return this.answer(reply, query, 'decisions', {
       ...(committee !== undefined ? { committee } : {}),
       ...(year !== undefined ? { year } : {}),
       ...(q !== undefined ? { q } : {}),
-      ...(asOf !== undefined ? { asOf } : {}),
     });
   }
 
   @Get('portfolio')
   @Public()
   @ApiQuery({ name: 'year', required: false, description: 'keep only decisions of meetings in this year' })
+  @AtMoment('the portfolio')
   @ApiQuery(MIN_POSITION)
   @ApiOkResponse({ type: [PortfolioProjectDoc], description: 'portfolio projects with phase, status, risk and the decisions that touched them' })
   @ApiProblems(400, 503)
   async portfolio(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<PortfolioProject[]> {
     const year = yearParam('year', query.year);
     await this.views.awaitMinPosition(query.minPosition, ['portfolio']);
-    return this.answer(reply, 'portfolio', year !== undefined ? { year } : {});
+    return this.answer(reply, query, 'portfolio', year !== undefined ? { year } : {});
   }
 
   @Post('portfolio/projects')
@@ -120,6 +128,7 @@ export class ViewsController {
   @Get('committees/:code/annual-cycle')
   @Public()
   @ApiQuery({ name: 'year', required: false, description: 'the meetings of this year (all years when omitted)' })
+  @AtMoment('the annual cycle')
   @ApiQuery(MIN_POSITION)
   @ApiOkResponse({ type: [AnnualCycleMeetingDoc], description: "the year's meetings (planned ones too) with dates, states and case counts" })
   @ApiProblems(400, 404, 503)
@@ -130,13 +139,16 @@ export class ViewsController {
   ): Promise<AnnualCycleMeeting[]> {
     const year = yearParam('year', query.year);
     await this.views.awaitMinPosition(query.minPosition, ['annual-cycle', 'minutes']);
-    if (this.views.runner.reader('minutes').get('committee', code) === undefined) throw Problems.notFound(`unknown committee ${code}`);
-    return this.answer(reply, 'annual-cycle', { committee: code, ...(year !== undefined ? { year } : {}) });
+    const asked = askedMoment(query);
+    const docs = asked ? await this.timeMachine.reader(await this.timeMachine.resolve(asked), 'minutes') : this.views.runner.reader('minutes');
+    if (docs.get('committee', code) === undefined) throw Problems.notFound(`unknown committee ${code}`);
+    return this.answer(reply, query, 'annual-cycle', { committee: code, ...(year !== undefined ? { year } : {}) });
   }
 
   @Get('followups')
   @Public()
   @ApiQuery({ name: 'open', required: false, description: 'true: open ones; false: met ones' })
+  @AtMoment('the follow-ups (`overdue` against the date then)')
   @ApiQuery(MIN_POSITION)
   @ApiOkResponse({ type: [FollowUpRowDoc], description: 'follow-ups promised in minutes the caller may read, oldest first; `overdue` against the server\'s date' })
   @ApiProblems(400, 503)
@@ -147,11 +159,11 @@ export class ViewsController {
   ): Promise<FollowUp[]> {
     const open = boolParam('open', query.open);
     await this.views.awaitMinPosition(query.minPosition, ['followups']);
-    return this.answer(reply, 'followups', {
+    return this.answer(reply, query, 'followups', (atMs: number | null) => ({
       ...(open !== undefined ? { open } : {}),
       canReadDraft: (committee: string) => mayReadPrivate(user, committee),
-      today: osloToday(),
-    });
+      today: osloToday(atMs === null ? new Date() : new Date(atMs)),
+    }));
   }
 }
 

@@ -15,6 +15,7 @@ import { CASE_STATES, type CaseStatus, type Workflow } from '@saksflyt/workflow'
 import { Allow, ApiProblems, CurrentAccess, DeferBody, Problems, RequestCtx, mayReadPrivate, setETag, validateBody, type Access } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
+import { AtMoment, TimeMachineService, askedMoment } from '../projections/time-machine.js';
 import { bad, intParam, textParam, yearParam } from '../views/query.js';
 import { commandContext, FieldPathInterceptor } from '../workflow/access.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
@@ -28,6 +29,7 @@ export class WorklistController {
   constructor(
     private readonly views: ProjectionsService,
     @Inject(WORKFLOW) private readonly wf: Workflow,
+    private readonly timeMachine: TimeMachineService,
   ) {}
 
   @Get()
@@ -40,7 +42,8 @@ export class WorklistController {
   @ApiQuery({ name: 'limit', required: false, description: `1–${WORKLIST_MAX_LIMIT}, default 50` })
   @ApiQuery({ name: 'cursor', required: false, description: 'the nextCursor of the page before (opaque)' })
   @ApiQuery({ name: 'minPosition', required: false })
-  @ApiOkResponse({ type: WorklistPageDoc })
+  @AtMoment('the worklist')
+  @ApiOkResponse({ type: WorklistPageDoc, headers: { 'X-Saksflyt-Position': { description: 'the global position the answer was built at', schema: { type: 'integer' } } } })
   @ApiProblems(400, 404, 503)
   async list(@Query() query: Record<string, unknown>, @CurrentAccess() access: Access, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorklistPage> {
     const committee = textParam('committee', query.committee, 64);
@@ -51,7 +54,8 @@ export class WorklistController {
     const q = textParam('q', query.q);
     const limit = intParam('limit', query.limit, 1, WORKLIST_MAX_LIMIT);
     const cursor = textParam('cursor', query.cursor, 400);
-    const known = new Set(['committee', 'state', 'year', 'meetingId', 'q', 'limit', 'cursor', 'minPosition']);
+    const known = new Set(['committee', 'state', 'year', 'meetingId', 'q', 'limit', 'cursor', 'minPosition', 'asOf', 'atPosition']);
+    const asked = askedMoment(query);
     for (const k of Object.keys(query)) if (!known.has(k)) bad(k, 'is not a filter of the worklist');
     if (meetingId !== undefined) {
       if (!this.wf.catalogue.meetings.has(meetingId)) await this.wf.catalogue.catchUp();
@@ -60,7 +64,7 @@ export class WorklistController {
     await this.views.awaitMinPosition(query.minPosition, ['worklist']);
     const user = access.user;
     try {
-      const { position, view } = this.views.runner.query<WorklistPage>('worklist', {
+      const params = {
         ...(committee !== undefined ? { committee } : {}),
         ...(stateText !== undefined ? { state: stateText as CaseStatus } : {}),
         ...(year !== undefined ? { year } : {}),
@@ -69,7 +73,9 @@ export class WorklistController {
         ...(limit !== undefined ? { limit } : {}),
         ...(cursor !== undefined ? { cursor } : {}),
         canRead: (code: string) => mayReadPrivate(user, code),
-      });
+      };
+      if (asked) return await this.timeMachine.view<WorklistPage>(reply, await this.timeMachine.resolve(asked), 'worklist', params);
+      const { position, view } = this.views.runner.query<WorklistPage>('worklist', params);
       reply.header(POSITION_HEADER, String(position));
       return view;
     } catch (e) {

@@ -19,6 +19,10 @@
  * - Reads page (`pageSize` events per request, continuing from the last record), so a large read never
  *   holds more than one page. readAll and subscribeToAll never show system records (`$` streams,
  *   `$` types).
+ * - Tamper evidence (`chain.ts`): every event carries its stream's chain in its metadata, computed in
+ *   append/appendMany (`chained-writes.ts`: `any` expects the head it read; this process's writes
+ *   one stream at a time); the sealer (`sealer.ts`) seals ranges of the global log into a stream of
+ *   its own; `verify` checks both, `lastEvent` names an event and its hash.
  * - Subscriptions are the client's catch-up subscriptions wrapped in rxjs Observables (`catch-up.ts`):
  *   one `caughtUp` (never before the start), resubscription forever after the last delivered event
  *   with a capped, doubling delay, and nothing delivered twice.
@@ -26,7 +30,6 @@
 import {
   BACKWARDS,
   END,
-  FORWARDS,
   KurrentDBClient,
   START,
   AccessDeniedError,
@@ -35,7 +38,6 @@ import {
   type MultiAppendResult,
   type Position,
   type ReadPosition,
-  type ReadRevision,
 } from '@kurrent/kurrentdb-client';
 import { Observable, throwError } from 'rxjs';
 import {
@@ -43,6 +45,7 @@ import {
   type AppendManyResult,
   type AppendOptions,
   type AppendResult,
+  type BuiltFrom,
   type EventStore,
   type NewEvent,
   type ReadAllOptions,
@@ -50,8 +53,14 @@ import {
   type RecordedEvent,
   type StreamWrite,
   type SubscriptionMessage,
+  type VerifyOptions,
+  type VerifyResult,
 } from '../port.js';
 import { catchUpObservable, type CatchUpSpec } from './catch-up.js';
+import { chainOf, type ChainedEvent } from './chain.js';
+import { chainedRequests, CHAIN_RETRIES, jitter, retryable, StreamQueue, type ChainedRequest } from './chained-writes.js';
+import { readAllResolved, readStreamPaged } from './reads.js';
+import { Sealer, type SealerOptions } from './sealer.js';
 import {
   assertServerVersion,
   isUserEvent,
@@ -59,8 +68,6 @@ import {
   mapKurrentReadError,
   mapMultiAppendError,
   toActual,
-  toEventData,
-  toKurrentStreamState,
   toRecordedEvent,
   validateWrite,
   validateWrites,
@@ -80,6 +87,8 @@ export interface EventStoreDbOptions {
   pageSize?: number;
   /** Resubscription back-off: first delay and cap (ms). Resubscription never gives up. */
   resubscribe?: { baseDelayMs?: number; maxDelayMs?: number };
+  /** The sealer (`sealer.ts`): how often it seals in the background (off unless given) and the most events a seal covers. */
+  seal?: SealerOptions;
 }
 
 /** What the adapter reads of the client's server features (the client's own tests read it the same way). */
@@ -113,7 +122,7 @@ export async function openEventStoreDb(connectionString: string, options: EventS
     await client.dispose().catch(() => undefined);
     throw error;
   }
-  const store = new EventStoreDbEventStore(client, options);
+  const store = new EventStoreDbEventStore(client, { seal: { everyMs: 5000 }, ...options });
   try {
     await store.headPosition();
   } catch (error) {
@@ -141,6 +150,10 @@ export class EventStoreDbEventStore implements EventStore {
   /** Record boundaries seen, for reads after a position that is not one (see `positions.ts`). */
   readonly boundaries = new BoundaryCache();
   private closed = false;
+  /** Seals ranges of the global log into `SEAL_STREAM` (`sealer.ts`); `verify` checks them. */
+  readonly sealer: Sealer;
+  /** This process's writes one stream at a time, so each chains to the head it read (`chained-writes.ts`). */
+  private readonly queue = new StreamQueue();
 
   constructor(
     private readonly client: KurrentDBClient,
@@ -148,6 +161,7 @@ export class EventStoreDbEventStore implements EventStore {
   ) {
     this.pageSize = Math.max(2, options.pageSize ?? 1000);
     this.retry = options.resubscribe;
+    this.sealer = new Sealer(this, (o) => this.readChained(o), options.seal);
   }
 
   // ---------------------------------------------------------------- writes
@@ -156,14 +170,27 @@ export class EventStoreDbEventStore implements EventStore {
     if (this.closed) throw new Error('KurrentDB store is closed');
     const expectedRevision = options?.expectedRevision;
     validateWrite(stream, events, expectedRevision);
-    let result;
-    try {
-      result = await this.client.appendToStream(stream, events.map(toEventData), {
-        streamState: toKurrentStreamState(expectedRevision),
-      });
-    } catch (error) {
-      throw mapKurrentError(error, stream, expectedRevision);
-    }
+    const result = await this.queue.run([stream], async () => {
+      for (let attempt = 1; ; attempt++) {
+        const [request] = await chainedRequests(this.client, [{ stream, expectedRevision, events }]);
+        let answer;
+        try {
+          answer = await this.client.appendToStream(stream, request.events, { streamState: request.expectedState });
+        } catch (error) {
+          if (attempt < CHAIN_RETRIES && retryable(error, [request])) {
+            await jitter(attempt);
+            continue;
+          }
+          throw mapKurrentError(error, stream, expectedRevision);
+        }
+        // a conflict on a revision read here (another process's writer): read it again
+        if (answer.success === false && request.readHere && attempt < CHAIN_RETRIES) {
+          await jitter(attempt);
+          continue;
+        }
+        return answer;
+      }
+    });
     if (result.success === false) {
       // Only a revision conflict answers success: false; its nextExpectedRevision is the current one.
       throw new WrongExpectedRevision(stream, expectedRevision, toActual(result.nextExpectedRevision));
@@ -183,17 +210,23 @@ export class EventStoreDbEventStore implements EventStore {
   async appendMany(writes: StreamWrite[]): Promise<AppendManyResult> {
     if (this.closed) throw new Error('KurrentDB store is closed');
     validateWrites(writes);
-    const requests = writes.map((w) => ({
-      streamName: w.stream,
-      events: w.events.map(toEventData),
-      expectedState: toKurrentStreamState(w.expectedRevision),
-    }));
-    let result: MultiAppendResult;
-    try {
-      result = await this.client.multiStreamAppend(requests);
-    } catch (error) {
-      throw mapMultiAppendError(error, writes);
-    }
+    const result: MultiAppendResult = await this.queue.run(
+      writes.map((w) => w.stream),
+      async () => {
+        for (let attempt = 1; ; attempt++) {
+          const requests: ChainedRequest[] = await chainedRequests(this.client, writes);
+          try {
+            return await this.client.multiStreamAppend(requests.map(({ streamName, events, expectedState }) => ({ streamName, events, expectedState })));
+          } catch (error) {
+            if (attempt < CHAIN_RETRIES && retryable(error, requests)) {
+              await jitter(attempt);
+              continue;
+            }
+            throw mapMultiAppendError(error, writes);
+          }
+        }
+      },
+    );
     return this.appendManyResult(writes, result);
   }
 
@@ -246,140 +279,111 @@ export class EventStoreDbEventStore implements EventStore {
   // ---------------------------------------------------------------- reads
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
-    const client = this.client;
-    const pageSize = this.pageSize;
-    const backwards = options.direction === 'backwards';
+    return readStreamPaged(this.client, this.pageSize, stream, options);
+  }
+
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const resolvedEvents = this.readAllResolved(options);
     return {
       async *[Symbol.asyncIterator]() {
-        let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
-        let from: ReadRevision = options.fromRevision ?? (backwards ? END : START);
-        while (remaining > 0) {
-          const want = Math.min(pageSize, remaining);
-          let got = 0;
-          let last: bigint | undefined;
-          const page: RecordedEvent[] = [];
-          try {
-            const read = client.readStream(stream, {
-              fromRevision: from,
-              maxCount: want,
-              direction: backwards ? BACKWARDS : FORWARDS,
-            });
-            for await (const resolved of read) {
-              got++;
-              const event = toRecordedEvent(resolved as KurrentResolvedEventLike);
-              if (!event) continue;
-              last = event.revision;
-              page.push(event);
-            }
-          } catch (error) {
-            throw mapKurrentReadError(error, stream);
-          }
-          for (const event of page) {
-            remaining--;
-            yield event;
-          }
-          if (got < want || last === undefined) return;
-          if (backwards) {
-            if (last === 0n) return;
-            from = last - 1n;
-          } else {
-            from = last + 1n;
-          }
+        for await (const { event } of resolvedEvents) yield event;
+      },
+    };
+  }
+
+  /** readAll with each event's chain (`chain.ts`), for the sealer and `verify`. */
+  readChained(options: { after?: bigint } = {}): AsyncIterable<ChainedEvent> {
+    const resolvedEvents = this.readAllResolved(options);
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const { event, resolved } of resolvedEvents) {
+          const chain = chainOf(resolved.event!.metadata);
+          yield {
+            stream: event.stream,
+            revision: event.revision,
+            position: event.position,
+            id: event.id,
+            type: event.type,
+            dataText: JSON.stringify(event.data ?? null),
+            metadataText: chain.metadataText,
+            prev: chain.prev,
+            hash: chain.hash,
+          };
         }
       },
     };
   }
 
-  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    // The lower bound: exclusive `after`, or inclusive `fromPosition` (an event's own position).
-    const inclusive = options.after === undefined;
-    const bound = options.after ?? options.fromPosition ?? 0n;
-    const wanted = (p: bigint): boolean => (inclusive ? p >= bound : p > bound);
-    const client = this.client;
-    const pageSize = this.pageSize;
-    const boundaries = this.boundaries;
-    return {
-      async *[Symbol.asyncIterator]() {
-        if (options.after !== undefined && options.fromPosition !== undefined) {
-          throw new Error('readAll takes `after` or `fromPosition`, not both');
-        }
-        if (typeof bound !== 'bigint' || bound < 0n) throw new RangeError(`Invalid position: ${String(bound)}`);
-        let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
-        if (remaining <= 0) return;
-        // Where the first page starts: the bound itself, or (after a refusal) an earlier boundary.
-        let start = bound;
-        let from: ReadPosition = toReadPosition(start);
-        // The raw position of the last record handled; the next page starts there (inclusive), so
-        // that record comes again first and is skipped.
-        let cursor: Raw | undefined;
-        for (;;) {
-          let got = 0;
-          let lastRaw: Raw | undefined;
-          const page: RecordedEvent[] = [];
-          try {
-            for await (const resolved of client.readAll({ fromPosition: from, maxCount: pageSize, direction: FORWARDS })) {
-              got++;
-              const raw = resolved.event?.position;
-              if (raw) {
-                if (samePosition(raw, cursor)) continue;
-                lastRaw = raw;
-              }
-              if (!isUserEvent(resolved as KurrentResolvedEventLike)) continue;
-              const event = toRecordedEvent(resolved as KurrentResolvedEventLike);
-              if (!event) continue;
-              boundaries.remember(event.position);
-              if (wanted(event.position)) page.push(event);
-            }
-          } catch (error) {
-            // Refused before anything came: the start is not a record boundary; start earlier.
-            const earlier = cursor === undefined && got === 0 && isPositionRefused(error) ? fallbackStart(start, boundaries) : undefined;
-            if (earlier === undefined) throw error;
-            start = earlier;
-            from = toReadPosition(start);
-            continue;
-          }
-          for (const event of page) {
-            yield event;
-            if (--remaining <= 0) return;
-          }
-          if (got < pageSize || !lastRaw) return;
-          cursor = lastRaw;
-          from = lastRaw;
-        }
-      },
-    };
+  private readAllResolved(options: ReadAllOptions): AsyncIterable<{ event: RecordedEvent; resolved: KurrentResolvedEventLike }> {
+    return readAllResolved(this.client, this.pageSize, this.boundaries, options);
   }
 
   /** Position of the last user event on $all, reading backwards page by page; 0n when none. */
   async headPosition(): Promise<bigint> {
+    const found = await this.lastUserEvent();
+    return found ? found.position : 0n;
+  }
+
+  /**
+   * The last user event at or before `atOrBefore` (default: the head), reading $all backwards page
+   * by page from `from` (default: the end); undefined when none.
+   */
+  private async lastUserEvent(atOrBefore?: bigint, from: ReadPosition = END): Promise<{ position: bigint; resolved: KurrentResolvedEventLike } | undefined> {
     // Usually the first few records are enough; when a page holds only system records, read wider.
     let pageSize = Math.min(this.pageSize, 100);
-    let from: ReadPosition = END;
     let cursor: Raw | undefined;
     for (;;) {
       let got = 0;
       let lastRaw: Raw | undefined;
-      let found: bigint | undefined;
       for await (const resolved of this.client.readAll({ fromPosition: from, maxCount: pageSize, direction: BACKWARDS })) {
         got++;
         const raw = resolved.event?.position;
         if (!raw) continue;
         if (samePosition(raw, cursor)) continue;
         lastRaw = raw;
-        if (isUserEvent(resolved as KurrentResolvedEventLike)) {
-          found = toPortPosition(raw);
-          break;
+        const position = toPortPosition(raw);
+        if (isUserEvent(resolved as KurrentResolvedEventLike) && (atOrBefore === undefined || position <= atOrBefore)) {
+          this.boundaries.remember(position);
+          return { position, resolved: resolved as KurrentResolvedEventLike };
         }
       }
-      if (found !== undefined) {
-        this.boundaries.remember(found);
-        return found;
-      }
-      if (got < pageSize || !lastRaw) return 0n;
+      if (got < pageSize || !lastRaw) return undefined;
       cursor = lastRaw;
       from = lastRaw;
       pageSize = this.pageSize;
     }
+  }
+
+  /**
+   * The last event at or before the position and its own hash in its stream's chain (`chain.ts`).
+   * Reads backwards from the position itself when it is a record boundary (else from the nearest
+   * one after it this process has seen, else from the end).
+   */
+  async lastEvent(options: { atOrBefore?: bigint } = {}): Promise<BuiltFrom | null> {
+    const p = options.atOrBefore;
+    if (p !== undefined && p <= 0n) return null;
+    let found: { position: bigint; resolved: KurrentResolvedEventLike } | undefined;
+    if (p === undefined) found = await this.lastUserEvent();
+    else {
+      // the event at p itself (a forward read from a boundary includes it), else backwards from p
+      for await (const { event, resolved } of this.readAllResolved({ fromPosition: p, maxCount: 1 })) {
+        if (event.position === p) found = { position: p, resolved };
+      }
+      if (!found) {
+        try {
+          found = await this.lastUserEvent(p, toReadPosition(p));
+        } catch (error) {
+          if (!isPositionRefused(error)) throw error;
+          found = await this.lastUserEvent(p);
+        }
+      }
+    }
+    return found ? { position: found.position, hash: chainOf(found.resolved.event?.metadata).hash ?? null } : null;
+  }
+
+  /** The stream chains and the seals (`chain.ts`, `sealer.ts`): the same answer as the SQLite store's. */
+  verify(options: VerifyOptions = {}): Promise<VerifyResult> {
+    return this.sealer.verify(options);
   }
 
   private async streamHead(stream: string): Promise<bigint> {
@@ -461,6 +465,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.sealer.stop();
     this.closed = true;
     for (const complete of [...this.completers]) complete();
     this.completers.clear();

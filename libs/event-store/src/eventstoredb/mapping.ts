@@ -33,6 +33,7 @@ import {
   type RecordedEvent,
   type StreamWrite,
 } from '../port.js';
+import { chainOf, SEAL_STREAM } from './chain.js';
 import { NO_POSITION, toPortPosition } from './positions.js';
 
 /** The server version whose `multiStreamAppend` is atomic; older servers are refused at connect. */
@@ -214,10 +215,12 @@ export interface KurrentResolvedEventLike {
 /**
  * System records are never shown through the port: every event of a `$` stream (system streams,
  * `$$` metadata streams, projections' `$ce-`/`$et-` streams; also a user-typed event someone wrote
- * there), and system-typed events (`$metadata`, links `$>`, …) wherever they are.
+ * there), and system-typed events (`$metadata`, links `$>`, …) wherever they are; nor the seals
+ * (`SEAL_STREAM`), read only by the sealer and `verify`.
  */
 export function isSystemRecord(stream: string, type: string): boolean {
-  return stream.startsWith('$') || type.startsWith('$');
+  // the sealer's stream is the store's own bookkeeping too (`chain.ts`)
+  return stream.startsWith('$') || type.startsWith('$') || stream === SEAL_STREAM;
 }
 
 /** Whether a resolved event is one of ours to show (it carries an event, and not a system one). */
@@ -261,8 +264,11 @@ export function toRecordedEvent(resolved: KurrentResolvedEventLike): RecordedEve
     revision: event.revision,
     position,
     recordedAt,
+    ...withHash(chainOf(event.metadata).hash),
   };
 }
+
+const withHash = (hash: string | undefined): { hash?: string } => (hash === undefined ? {} : { hash });
 
 // ------------------------------------------------------------------ server version, back-off
 

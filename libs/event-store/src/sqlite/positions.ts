@@ -2,7 +2,7 @@
  * The position modes and the offset rule (the only position arithmetic there is), and how a file's
  * mode is asked for and fixed when the file is created.
  */
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 
 export type PositionMode = 'dense' | 'sparse';
 
@@ -79,5 +79,20 @@ export function fileMode(writer: Database.Database, requested: PositionMode, fil
     return mode;
   } finally {
     if (writer.inTransaction) writer.prepare('ROLLBACK').run();
+  }
+}
+
+/**
+ * The position mode an existing file keeps, read without writing (for tools that open a file they did
+ * not create, e.g. `saksflyt verify`); undefined when the file records none (then it is dense, or new).
+ */
+export function storedPositionMode(file: string): PositionMode | undefined {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'").pluck().get() !== undefined;
+    const mode = hasMeta ? (db.prepare("SELECT value FROM store_meta WHERE key = 'positions'").pluck().get() as string | undefined) : undefined;
+    return mode === 'dense' || mode === 'sparse' ? mode : undefined;
+  } finally {
+    db.close();
   }
 }

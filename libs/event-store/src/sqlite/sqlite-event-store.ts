@@ -18,6 +18,7 @@ import type {
   AppendManyResult,
   AppendOptions,
   AppendResult,
+  BuiltFrom,
   EventStore,
   NewEvent,
   ReadAllOptions,
@@ -25,18 +26,19 @@ import type {
   RecordedEvent,
   StreamWrite,
   SubscriptionMessage,
+  VerifyOptions,
 } from '../port.js';
 import { GroupCommitWriter, type WriteStats } from './group-commit-writer.js';
 import { fileMode, requestedPositionMode, type PositionMode } from './positions.js';
 import { ReadSide, type ReadStats } from './read-side.js';
 import { applyWritePragmas, SCHEMA_SQL } from './schema.js';
-import { verifyChain, type VerifyChainResult } from './verify-chain.js';
+import { lastRow, verifyChain, type VerifyChainResult } from './verify-chain.js';
 import { WalSync } from './wal-sync.js';
 import { offloadCheckpoints, type Checkpointer } from './checkpointer.js';
 
 export { DuplicateEventId } from './group-commit-writer.js';
 export { offloadCheckpoints, type Checkpointer } from './checkpointer.js';
-export { requestedPositionMode, SPARSE_FIRST_POSITION, SPARSE_ROW_HEADER, sparseRowSize, type PositionMode } from './positions.js';
+export { requestedPositionMode, storedPositionMode, SPARSE_FIRST_POSITION, SPARSE_ROW_HEADER, sparseRowSize, type PositionMode } from './positions.js';
 export { applyWritePragmas, chainHash, GENESIS_HASH, SCHEMA_SQL } from './schema.js';
 export type { VerifyChainResult } from './verify-chain.js';
 
@@ -140,8 +142,20 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** See `verifyChain` in verify-chain.ts: the hash chain and every row's position, on a snapshot of its own. */
-  verifyChain(options?: { knownHead?: { position: bigint; hash: string } }): Promise<VerifyChainResult> {
+  verify(options?: VerifyOptions): Promise<VerifyChainResult> {
     return verifyChain(this.file, this.positions, options);
+  }
+
+  /** The same as `verify` (its earlier name). */
+  verifyChain(options?: VerifyOptions): Promise<VerifyChainResult> {
+    return this.verify(options);
+  }
+
+  /** The last durable row at or before the position (default: the head) and its chain hash. */
+  async lastEvent(options: { atOrBefore?: bigint } = {}): Promise<BuiltFrom | null> {
+    const head = await this.headPosition();
+    const at = options.atOrBefore === undefined || options.atOrBefore > head ? head : options.atOrBefore;
+    return at <= 0n ? null : lastRow(this.reader, at);
   }
 
   async close(): Promise<void> {
