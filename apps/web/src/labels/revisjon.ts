@@ -18,4 +18,12 @@ export const revisjon = {
   export: { nb: 'Eksport', en: 'Export' },
   downloadExport: { nb: 'Last ned eksport', en: 'Download the export' },
   auditorOnly: { nb: 'Revisjon krever et revisortoken.', en: 'Audit needs an auditor token.' },
+  answeredAt: { nb: 'Svar ved hendelse {p}', en: 'Answered at event {p}' },
+  portfolioAsOf: { nb: 'Porteføljen slik den sto', en: 'The portfolio as it stood' },
+  cycleAsOf: { nb: 'Årshjulet for {c} {y} slik det sto', en: 'The annual cycle of {c} {y} as it stood' },
+  followUpsAsOf: { nb: 'Oppfølgingspunktene slik de sto', en: 'The follow-ups as they stood' },
+  meetingAsOf: { nb: 'Møtet slik det sto', en: 'The meeting as it stood' },
+  minutesAsOf: { nb: 'Referatet slik det sto', en: 'The minutes as they stood' },
+  notYet: { nb: 'Fantes ikke ennå.', en: 'Did not exist yet.' },
+  meetingIdLabel: { nb: 'Møte', en: 'Meeting' },
 } satisfies Labels;

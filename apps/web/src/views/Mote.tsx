@@ -131,7 +131,7 @@ function CasePanel({ item, approves, minutes, onDone }: { item: MinutesCase; app
   );
 }
 
-function MinutesView({ minutes }: { minutes: Minutes }) {
+export function MinutesView({ minutes }: { minutes: Minutes }) {
   const { t, lang } = useI18n();
   const people = [...minutes.members, ...minutes.observers, ...(minutes.deputies ?? []), ...(minutes.attendance?.present ?? []), ...(minutes.attendance?.absent ?? [])];
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? id;
