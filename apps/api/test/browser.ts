@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import path from 'node:path';
 import { webDir } from '../src/web/web.module.js';
+import type { Server } from './harness.js';
 
 /** Debian's Chromium for the browser tests (playwright-core, no browser download) and the env entry's flags; playwright gives each launch a fresh --user-data-dir. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -25,4 +26,24 @@ export async function closeAll(browser: Browser | undefined, server: { close(): 
   await browser?.close();
   await server?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** A request over HTTP that must succeed (a test's setup, or a change made beside the page): its JSON. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function apiCall(server: Pick<Server, 'req'>, token: string, method: string, p: string, json?: unknown): Promise<any> {
+  const r = await server.req(method, p, { token, json });
+  if (r.status >= 300) throw new Error(`${method} ${p} → ${r.status}: ${r.text}`);
+  return r.json;
+}
+
+/** NEHS with its chair and one member (the admin token): the member ids. */
+export async function nehsWithMembers(server: Pick<Server, 'req'>): Promise<string[]> {
+  await apiCall(server, 'tok-admin', 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });
+  const ids: string[] = [];
+  for (const [name, organisation, role] of [
+    ['Bjørn Inge Larsen', 'Helse- og omsorgsdepartementet', 'chair'],
+    ['Cathrine M. Lofthus', 'Helse Sør-Øst RHF', 'member'],
+  ])
+    ids.push((await apiCall(server, 'tok-admin', 'POST', '/api/committees/NEHS/members', { name, organisation, role })).id);
+  return ids;
 }

@@ -13,13 +13,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { SHOTS, closeAll, launchChromium, readyForBrowserTests } from './browser.js';
+import { SHOTS, apiCall, closeAll, launchChromium, nehsWithMembers, readyForBrowserTests } from './browser.js';
 import { startServer, tempDir, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const SEC = 'tok-secretariat-nehs';
-const ADMIN = 'tok-admin';
 const AUDITOR = 'tok-auditor';
 const WAIT = { timeout: 15_000 };
 const YEAR = new Date().getUTCFullYear();
@@ -31,23 +30,13 @@ describe('the workbench: the time slider shows every view as it stood, at the an
   let meetingId = '';
   let caseId = '';
 
-  async function call(token: string, method: string, p: string, json?: unknown): Promise<any> {
-    const r = await server.req(method, p, { token, json });
-    if (r.status >= 300) throw new Error(`${method} ${p} → ${r.status}: ${r.text}`);
-    return r.json;
-  }
+  const call = (token: string, method: string, p: string, json?: unknown) => apiCall(server, token, method, p, json);
 
   beforeAll(async () => {
     readyForBrowserTests();
     dataDir = tempDir('saksflyt-workbench-asof-');
     server = await startServer({ dataDir });
-    await call(ADMIN, 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });
-    const members: string[] = [];
-    for (const [name, organisation, role] of [
-      ['Bjørn Inge Larsen', 'Helse- og omsorgsdepartementet', 'chair'],
-      ['Cathrine M. Lofthus', 'Helse Sør-Øst RHF', 'member'],
-    ])
-      members.push((await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role })).id);
+    const members = await nehsWithMembers(server);
     await call(SEC, 'POST', '/api/portfolio/projects', { id: 'kjernejournal', name: 'Nasjonal kjernejournal', owner: 'Norsk helsenett' });
     meetingId = (await call(SEC, 'POST', '/api/committees/NEHS/meetings', { date: `${YEAR}-06-10`, place: 'Oslo' })).id;
     caseId = (await call(SEC, 'POST', '/api/cases', { committee: 'NEHS', title: 'Kjernejournal for alle', type: 'endorsement', proposedResolution: 'NEHS slutter seg til planen.', projectIds: ['kjernejournal'] })).id;

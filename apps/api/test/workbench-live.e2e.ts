@@ -11,13 +11,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { SHOTS, closeAll, launchChromium, readyForBrowserTests } from './browser.js';
+import { SHOTS, apiCall, closeAll, launchChromium, nehsWithMembers, readyForBrowserTests } from './browser.js';
 import { startServer, tempDir, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const SEC = 'tok-secretariat-nehs';
-const ADMIN = 'tok-admin';
 const WAIT = { timeout: 15_000 };
 const YEAR = new Date().getUTCFullYear();
 
@@ -28,11 +27,7 @@ describe('the workbench: Årshjul and Oppfølging apply their feeds’ change ro
   const members: string[] = [];
   const errors: string[] = [];
 
-  async function call(token: string, method: string, p: string, json?: unknown): Promise<any> {
-    const r = await server.req(method, p, { token, json });
-    if (r.status >= 300) throw new Error(`${method} ${p} → ${r.status}: ${r.text}`);
-    return r.json;
-  }
+  const call = (token: string, method: string, p: string, json?: unknown) => apiCall(server, token, method, p, json);
 
   /** Every request the page makes from now on (fetches, documents, scripts: anything). */
   function requestsOf(page: Page): { since(): string[]; reset(): void } {
@@ -72,12 +67,7 @@ describe('the workbench: Årshjul and Oppfølging apply their feeds’ change ro
     readyForBrowserTests();
     dataDir = tempDir('saksflyt-workbench-live-');
     server = await startServer({ dataDir });
-    await call(ADMIN, 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });
-    for (const [name, organisation, role] of [
-      ['Bjørn Inge Larsen', 'Helse- og omsorgsdepartementet', 'chair'],
-      ['Cathrine M. Lofthus', 'Helse Sør-Øst RHF', 'member'],
-    ])
-      members.push((await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role })).id);
+    members.push(...(await nehsWithMembers(server)));
     await call(SEC, 'POST', '/api/committees/NEHS/meetings', { date: `${YEAR}-03-05`, place: 'Helsedirektoratet' });
     browser = await launchChromium();
   });

@@ -1,5 +1,5 @@
 /** The labels of Årshjul: the annual cycle. */
-import type { Labels } from './types';
+import type { Labels } from './types.js';
 
 export const arshjul = {
   casesCount: { nb: '{decided} av {cases} saker behandlet', en: '{decided} of {cases} cases dealt with' },

@@ -1,5 +1,5 @@
 /** The labels of the case commands: the forms of the case's commands, used by Sak and Møte (votes, dissent, sub-items). */
-import type { Labels } from './types';
+import type { Labels } from './types.js';
 
 export const commands = {
   summary: { nb: 'Referat av drøftingen', en: 'Summary of the discussion' },

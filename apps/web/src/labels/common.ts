@@ -1,5 +1,5 @@
 /** The labels shared by several views: the shell (menu, sign-in, language, live status), the words every view uses (states, types, dates, fields) and the building blocks. */
-import type { Labels } from './types';
+import type { Labels } from './types.js';
 
 export const common = {
   appName: { nb: 'Saksflyt', en: 'Saksflyt' },

@@ -2,17 +2,17 @@
  * Every label of the workbench, one file per view (bokmål and English side by side in each);
  * a key belongs to the one view that uses it, or to `common` when several do.
  */
-import { common } from './common';
-import { arshjul } from './arshjul';
-import { saker } from './saker';
-import { mote } from './mote';
-import { sak } from './sak';
-import { commands } from './commands';
-import { vedtak } from './vedtak';
-import { portefolje } from './portefolje';
-import { oppfolging } from './oppfolging';
-import { revisjon } from './revisjon';
-import { medlemmer } from './medlemmer';
+import { common } from './common.js';
+import { arshjul } from './arshjul.js';
+import { saker } from './saker.js';
+import { mote } from './mote.js';
+import { sak } from './sak.js';
+import { commands } from './commands.js';
+import { vedtak } from './vedtak.js';
+import { portefolje } from './portefolje.js';
+import { oppfolging } from './oppfolging.js';
+import { revisjon } from './revisjon.js';
+import { medlemmer } from './medlemmer.js';
 
 export const LABELS = {
   ...common,

@@ -1,5 +1,5 @@
 /** The labels of Medlemmer: the committee's members. */
-import type { Labels } from './types';
+import type { Labels } from './types.js';
 
 export const medlemmer = {
   medlemmerIntro: { nb: 'Utvalgets medlemmer med rolle og periode. Administrator og utvalgets sekretariat legger til og avslutter medlemskap.', en: "The committee's members with their role and term. The admin and the committee's secretariat add members and end memberships." },

@@ -1,5 +1,5 @@
 /** The labels of Møte: the meeting, its agenda, notice, møtemodus and minutes. */
-import type { Labels } from './types';
+import type { Labels } from './types.js';
 
 export const mote = {
   'minutes.draft': { nb: 'Referat (utkast)', en: 'Minutes (draft)' },

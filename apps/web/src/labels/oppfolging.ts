@@ -1,5 +1,5 @@
 /** The labels of Oppfølging: the follow-ups. */
-import type { Labels } from './types';
+import type { Labels } from './types.js';
 
 export const oppfolging = {
   oppfolgingIntro: { nb: 'Oppfølgingspunkter lovet i referatene, og om en sak har møtt dem.', en: 'Follow-ups promised in the minutes, and whether a case has met them.' },

@@ -1,5 +1,5 @@
 /** The labels of Portefølje: the portfolio. */
-import type { Labels } from './types';
+import type { Labels } from './types.js';
 
 export const portefolje = {
   portefoljeIntro: { nb: 'Prosjektene i nasjonal e-helseportefølje etter fase og status, med risiko og vedtakene som berørte dem.', en: 'The projects of the national e-health portfolio by phase and status, with risk and the decisions that touched them.' },

@@ -1,5 +1,5 @@
 /** The labels of Revisjon: the auditor's view. */
-import type { Labels } from './types';
+import type { Labels } from './types.js';
 
 export const revisjon = {
   revisjonIntro: { nb: 'For revisor: hendelsesloggen, registeret og en sak slik de sto på et tidspunkt, kjedekontroll og eksport.', en: 'For auditors: the event log, the register and a case as they stood at a moment, chain verification and export.' },

@@ -1,5 +1,5 @@
 /** The labels of Sak: the case paper, its timeline and machine. */
-import type { Labels } from './types';
+import type { Labels } from './types.js';
 
 export const sak = {
   done: { nb: 'Utført', en: 'Done' },

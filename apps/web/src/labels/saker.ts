@@ -1,5 +1,5 @@
 /** The labels of Saksliste: the worklist and Ny sak. */
-import type { Labels } from './types';
+import type { Labels } from './types.js';
 
 export const saker = {
   matterId: { nb: 'Sakskompleks (matter-id)', en: 'Matter (matter id)' },

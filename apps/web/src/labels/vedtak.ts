@@ -1,5 +1,5 @@
 /** The labels of Vedtak: the decisions register. */
-import type { Labels } from './types';
+import type { Labels } from './types.js';
 
 export const vedtak = {
   outcome: { nb: 'Utfall', en: 'Outcome' },
