@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
 import path from 'node:path';
 import { webDir } from '../src/web/web.module.js';
+import type { Server } from './harness.js';
 
 /** Debian's Chromium for the browser tests (playwright-core, no browser download) and the env entry's flags; playwright gives each launch a fresh --user-data-dir. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -14,4 +16,34 @@ export function readyForBrowserTests(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (npm test installs it; or apt-get install chromium).`);
   if (!existsSync(path.join(webDir(), 'index.html'))) throw new Error(`The workbench is not built (${webDir()}): run npm run build (npm test builds it first).`);
   mkdirSync(SHOTS, { recursive: true });
+}
+
+/** Debian's Chromium with the env entry's flags. */
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+
+/** A browser test's teardown: the browser, the server, its data folder (each as far as it got). */
+export async function closeAll(browser: Browser | undefined, server: { close(): Promise<void> } | undefined, dataDir: string | undefined): Promise<void> {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** A request over HTTP that must succeed (a test's setup, or a change made beside the page): its JSON. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function apiCall(server: Pick<Server, 'req'>, token: string, method: string, p: string, json?: unknown): Promise<any> {
+  const r = await server.req(method, p, { token, json });
+  if (r.status >= 300) throw new Error(`${method} ${p} → ${r.status}: ${r.text}`);
+  return r.json;
+}
+
+/** NEHS with its chair and one member (the admin token): the member ids. */
+export async function nehsWithMembers(server: Pick<Server, 'req'>): Promise<string[]> {
+  await apiCall(server, 'tok-admin', 'POST', '/api/committees', { code: 'NEHS', name: 'Nasjonalt e-helsestyre' });
+  const ids: string[] = [];
+  for (const [name, organisation, role] of [
+    ['Bjørn Inge Larsen', 'Helse- og omsorgsdepartementet', 'chair'],
+    ['Cathrine M. Lofthus', 'Helse Sør-Øst RHF', 'member'],
+  ])
+    ids.push((await apiCall(server, 'tok-admin', 'POST', '/api/committees/NEHS/members', { name, organisation, role })).id);
+  return ids;
 }

@@ -136,6 +136,9 @@ export const ROUTES: readonly RouteAccess[] = [
   { method: 'GET', path: '/api/meetings/:id/minutes', action: 'read.private', public: 'minutes-approved' },
   { method: 'GET', path: '/api/meetings/:id/notice', action: 'read.private', public: true },
   { method: 'GET', path: '/api/live/meetings/:id', action: 'read.private', public: 'minutes-approved' },
+  // the workbench's two feeds beyond API.md's: the annual cycle (public) and the follow-ups (as GET /api/followups)
+  { method: 'GET', path: '/api/live/committees/:code/annual-cycle' },
+  { method: 'GET', path: '/api/live/followups', action: 'read.private', public: true, denied: 'rows' },
 ];
 
 export const WRITE_ROUTES: readonly RouteAccess[] = ROUTES.filter((r) => r.method !== 'GET');

@@ -13,7 +13,8 @@
  * Exports and verifications run one at a time.
  */
 import { Controller, Get, Inject, Module, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { AuditPageDoc, VerifyBadDoc, VerifyOkDoc } from '../views/view-rows.dto.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { archiveToXml, buildArchive, withBuiltFrom, type Archive } from '@saksflyt/archive';
 import { StreamNotFound, type EventStore, type RecordedEvent } from '@saksflyt/event-store';
@@ -89,7 +90,7 @@ export class AuditController {
   @Allow('audit.read')
   @ApiQuery({ name: 'fromPosition', required: false, description: 'first global position to return, inclusive: a nextPosition from an earlier page (default: the beginning of the log)' })
   @ApiQuery({ name: 'limit', required: false, description: `events per page, 1–${MAX_LIMIT} (default 100)` })
-  @ApiOkResponse({ description: '`{ events, headPosition, nextPosition }`: nextPosition (the position of the first event of the next page) is null on the last page' })
+  @ApiOkResponse({ type: AuditPageDoc, description: '`{ events, headPosition, nextPosition }`: nextPosition (the position of the first event of the next page) is null on the last page' })
   @ApiProblems(400, 401, 403)
   async events(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
     const from = intParam('fromPosition', query.fromPosition, 1);
@@ -118,7 +119,9 @@ export class AuditController {
   @Allow('audit.read')
   @ApiQuery({ name: 'knownPosition', required: false, description: 'with knownHash: a head kept outside the server (from an earlier verify)' })
   @ApiQuery({ name: 'knownHash', required: false, description: 'the headHash an earlier verify gave at knownPosition' })
+  @ApiExtraModels(VerifyOkDoc, VerifyBadDoc)
   @ApiOkResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(VerifyOkDoc) }, { $ref: getSchemaPath(VerifyBadDoc) }] },
     description:
       '`{ ok: true, events, headHash }`, or `{ ok: false, firstBadPosition, kind }` with kind one of altered, deleted, inserted, reordered, cut-off (the log ends before the kept head), rewritten (another hash at the kept head). On both stores.',
   })

@@ -378,13 +378,13 @@ export class WrittenProcedureDoc {
 export class CaseDoc {
   @ApiProperty() id: string;
   @ApiProperty() committee: string;
-  @ApiProperty({ nullable: true, example: '52/18' }) number: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '52/18' }) number: string | null;
   @ApiProperty() title: string;
   @ApiProperty({ enum: CASE_TYPES }) type: string;
   @ApiProperty({ enum: ['draft', 'scheduled', 'discussion', 'endorsement', 'orientation', 'withdrawn'] }) state: string;
   @ApiProperty() proposedResolution: string;
-  @ApiProperty({ nullable: true }) resolution: string | null;
-  @ApiProperty({ nullable: true }) meetingId: string | null;
+  @ApiProperty({ type: String, nullable: true }) resolution: string | null;
+  @ApiProperty({ type: String, nullable: true }) meetingId: string | null;
   @ApiProperty() matterId: string;
   @ApiProperty() revision: number;
   @ApiProperty({ type: [String] }) allowedCommands: string[];
@@ -409,7 +409,7 @@ export class AttachmentDoc {
   @ApiProperty({ example: 'application/pdf' }) contentType: string;
   @ApiProperty({ description: 'bytes' }) size: number;
   @ApiProperty({ description: 'SHA-256 of the bytes, hex; also the download ETag' }) sha256: string;
-  @ApiPropertyOptional({ nullable: true }) addedAt?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) addedAt?: string | null;
 }
 
 export class AttachmentWriteResultDoc {
@@ -436,10 +436,10 @@ export class HistoryEntryDoc {
   @ApiProperty() type: string;
   @ApiProperty() at: string;
   @ApiProperty() actor: string;
-  @ApiProperty({ type: Object }) data: unknown;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
   @ApiProperty() correlationId: string;
-  @ApiProperty({ nullable: true }) causationId: string | null;
-  @ApiProperty({ nullable: true }) hash: string | null;
+  @ApiProperty({ type: String, nullable: true }) causationId: string | null;
+  @ApiProperty({ type: String, nullable: true }) hash: string | null;
   @ApiPropertyOptional({ type: [AmendedChangeDoc], description: 'DecisionAmended: each field it replaced, from what to what' }) changes?: AmendedChangeDoc[];
 }
 

@@ -36,7 +36,7 @@ export class CommitteesController {
   @Get()
   @Public()
   @ApiQuery({ name: 'minPosition', required: false })
-  @ApiOkResponse({ description: 'every committee, in the order they were created' })
+  @ApiOkResponse({ type: [CommitteeDoc], description: 'every committee, in the order they were created' })
   async list(@Query('minPosition') minPosition?: string) {
     await awaitMinPosition(this.store, singleQuery('minPosition', minPosition));
     return this.wf.listCommittees();

@@ -7,14 +7,20 @@
  * `Last-Event-ID: N` (or `?lastEventId=N`, for a first EventSource connect) every change after N.
  * Comment lines every 15 s keep proxies from closing the connection.
  *
- * Reads: the decisions and portfolio feeds are public; a meeting's feed follows its minutes
+ * Beyond API.md's three, `/api/live/committees/{code}/annual-cycle?year=` (the Årshjul) and
+ * `/api/live/followups` (the Oppfølging) in the same style.
+ *
+ * Reads: the decisions, portfolio and annual-cycle feeds are public; the follow-ups feed gives what
+ * GET /api/followups gives the caller; a meeting's feed follows its minutes
  * (approved: public; draft: member/secretariat of the committee, auditor, admin).
  */
-import { Controller, Get, Module, Param, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Module, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Minutes } from '@saksflyt/projections';
-import { ApiProblems, CurrentUser, Problems, Public, requirePrivateRead, type User } from '../platform.js';
+import { ApiProblems, CurrentUser, Problems, Public, mayReadPrivate, requirePrivateRead, type User } from '../platform.js';
+import { yearParam } from '../views/query.js';
+import { osloToday } from '../views/views.controller.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { LiveService, TOPICS, type TopicSpec } from './live.service.js';
 import { exemptReader } from '@saksflyt/workflow';
@@ -41,6 +47,18 @@ function outgoingHeaders(reply: FastifyReply): Record<string, string> {
 }
 
 const LAST_EVENT_ID = { name: 'Last-Event-ID', required: false, description: 'resume: every change after this global position' } as const;
+
+/** A feed's route: public (each says who may read what), resumable, text/event-stream, with its answers. */
+function Feed(description: string, ...problems: Parameters<typeof ApiProblems>): MethodDecorator {
+  return applyDecorators(
+    Public(),
+    ApiHeader(LAST_EVENT_ID),
+    ApiQuery({ name: 'lastEventId', required: false }),
+    ApiProduces('text/event-stream'),
+    ApiOkResponse({ description }),
+    ApiProblems(...problems),
+  );
+}
 
 @ApiTags('live')
 @Controller('live')
@@ -69,34 +87,19 @@ export class LiveController {
   }
 
   @Get('decisions')
-  @Public()
-  @ApiHeader(LAST_EVENT_ID)
-  @ApiQuery({ name: 'lastEventId', required: false })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'snapshot: the register; change: the changed rows' })
-  @ApiProblems(400)
+  @Feed('snapshot: the register; change: the changed rows', 400)
   decisions(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: User | null, @Query('lastEventId') q: unknown): void {
     this.start(req, reply, TOPICS.decisions(this.views, exemptReader(user)), lastEventId(req, q));
   }
 
   @Get('portfolio')
-  @Public()
-  @ApiHeader(LAST_EVENT_ID)
-  @ApiQuery({ name: 'lastEventId', required: false })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'snapshot: the portfolio; change: the changed projects' })
-  @ApiProblems(400)
+  @Feed('snapshot: the portfolio; change: the changed projects', 400)
   portfolio(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: User | null, @Query('lastEventId') q: unknown): void {
     this.start(req, reply, TOPICS.portfolio(this.views, exemptReader(user)), lastEventId(req, q));
   }
 
   @Get('meetings/:id')
-  @Public()
-  @ApiHeader(LAST_EVENT_ID)
-  @ApiQuery({ name: 'lastEventId', required: false })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: "snapshot and change: the meeting's minutes JSON" })
-  @ApiProblems(400, 401, 403, 404)
+  @Feed("snapshot and change: the meeting's minutes JSON", 400, 401, 403, 404)
   meeting(
     @Param('id') id: string,
     @Req() req: FastifyRequest,
@@ -108,6 +111,27 @@ export class LiveController {
     if (!m) throw Problems.notFound(`unknown meeting ${id}`);
     if (m.status !== 'approved') requirePrivateRead(user, m.committee);
     this.start(req, reply, TOPICS.meeting(this.views, id, exemptReader(user)), lastEventId(req, q));
+  }
+
+  @Get('committees/:code/annual-cycle')
+  @ApiQuery({ name: 'year', required: false, description: 'the meetings of this year (all years when omitted)' })
+  @Feed("snapshot: the committee's annual cycle (as GET /api/committees/{code}/annual-cycle); change: its meetings that changed", 400, 404)
+  annualCycle(
+    @Param('code') code: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('year') y: unknown,
+    @Query('lastEventId') q: unknown,
+  ): void {
+    const year = yearParam('year', y);
+    if (this.views.runner.reader('minutes').get('committee', code) === undefined) throw Problems.notFound(`unknown committee ${code}`);
+    this.start(req, reply, TOPICS.annualCycle(this.views, code, year), lastEventId(req, q));
+  }
+
+  @Get('followups')
+  @Feed('snapshot: the follow-ups the caller may read (as GET /api/followups); change: the follow-ups that changed, and those of minutes just approved', 400)
+  followUps(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @CurrentUser() user: User | null, @Query('lastEventId') q: unknown): void {
+    this.start(req, reply, TOPICS.followUps(this.views, exemptReader(user), (committee) => mayReadPrivate(user, committee), () => osloToday()), lastEventId(req, q));
   }
 }
 

@@ -22,7 +22,7 @@ import type { ServerResponse } from 'node:http';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import type { ChangeMessage, DocChange, FeedMessage } from '@saksflyt/projections';
-import { decisionsProjection, minutesFeedFilter, portfolioProjection, type Minutes } from '@saksflyt/projections';
+import { annualCycleProjection, decisionsProjection, minutesFeedFilter, portfolioProjection, toFollowUp, type AnnualCycleMeeting, type FollowUp, type FollowUpDoc, type Minutes } from '@saksflyt/projections';
 import { bigintAsNumber } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { minutesJson } from '../documents/documents.controller.js';
@@ -43,7 +43,7 @@ export function forReader(spec: TopicSpec, reader: ExemptReader): TopicSpec {
   };
 }
 
-export type FeedProjection = 'decisions' | 'portfolio' | 'minutes';
+export type FeedProjection = 'decisions' | 'portfolio' | 'minutes' | 'annual-cycle' | 'followups';
 
 /** What a topic sends: the whole view, and the rows a committed event changed (null: nothing for it). */
 export interface TopicSpec {
@@ -156,6 +156,43 @@ export const TOPICS = {
       rows: (changes) => (changes.some(touches) ? current() : null),
       // the minutes as they read, whatever position they were rendered at
       contentKey: (data) => JSON.stringify(data === null ? null : { ...(data as object), position: undefined }),
+    }, reader);
+  },
+  /** A committee's annual cycle (of one year, or every year): the change rows are its meetings that changed, counts and all. */
+  annualCycle: (svc: ProjectionsService, committee: string, year?: number): TopicSpec => {
+    const mine = (m: AnnualCycleMeeting) => m.committee === committee && (year === undefined || m.year === year);
+    return {
+      key: `annual-cycle:${committee}:${year ?? ''}`,
+      projection: 'annual-cycle',
+      snapshot: () => svc.runner.query('annual-cycle', { committee, ...(year !== undefined ? { year } : {}) }).view,
+      rows: (changes) => {
+        const rows = annualCycleProjection.rows(changes, svc.runner.reader('annual-cycle')).filter(mine);
+        return rows.length ? rows : null;
+      },
+    };
+  },
+  /**
+   * The follow-ups the reader may read (those of approved minutes, and of draft minutes of the
+   * committees whose private records it may read), `overdue` by today's date: the change rows are
+   * the follow-ups that changed, and those of minutes just approved (they become readable to all).
+   */
+  followUps: (svc: ProjectionsService, reader: ExemptReader, mayReadDraft: (committee: string) => boolean, today: () => string): TopicSpec => {
+    const docs = () => svc.runner.reader('followups');
+    const approved = (meetingId: string | null) => meetingId !== null && (docs().get<{ minutesApprovedAt?: string | null }>('meeting', meetingId)?.minutesApprovedAt ?? null) !== null;
+    const readable = (f: FollowUp) => mayReadDraft(f.committee) || approved(f.meetingId);
+    return forReader({
+      key: 'followups',
+      projection: 'followups',
+      snapshot: () => svc.runner.query('followups', { canReadDraft: mayReadDraft, today: today() }).view,
+      rows: (changes) => {
+        const byId = new Map<string, FollowUp>();
+        for (const c of changes) if (c.collection === 'followup' && c.doc) byId.set(c.id, toFollowUp(c.doc as FollowUpDoc, today()));
+        const nowApproved = new Set(changes.filter((c) => c.collection === 'meeting' && c.doc && (c.doc as { minutesApprovedAt?: string | null }).minutesApprovedAt).map((c) => c.id));
+        if (nowApproved.size)
+          for (const d of docs().list<FollowUpDoc>('followup')) if (d.meetingId && nowApproved.has(d.meetingId) && !byId.has(d.id)) byId.set(d.id, toFollowUp(d, today()));
+        const rows = [...byId.values()].filter(readable);
+        return rows.length ? rows : null;
+      },
     }, reader);
   },
 };

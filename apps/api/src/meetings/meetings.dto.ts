@@ -155,7 +155,7 @@ export class ReorderAgendaDto {
 
 export class AgendaItemDoc {
   @ApiProperty() caseId: string;
-  @ApiProperty({ nullable: true, example: '47/18' }) number: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '47/18' }) number: string | null;
   @ApiProperty() title: string;
   @ApiProperty({ enum: ['approval', 'orientation', 'endorsement', 'discussion'] }) type: string;
   @ApiProperty({ enum: ['draft', 'scheduled', 'discussion', 'endorsement', 'orientation', 'withdrawn'] }) state: string;

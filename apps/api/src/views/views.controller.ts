@@ -28,6 +28,7 @@ import { ProjectionsService } from '../projections/projections.module.js';
 import { AtMoment, TimeMachineService, askedMoment } from '../projections/time-machine.js';
 import { RegisterProjectDto, ReportProjectStatusDto } from './portfolio.dto.js';
 import { DecisionRowDoc } from './agenda-fields.dto.js';
+import { AnnualCycleMeetingDoc, PortfolioProjectDoc } from './view-rows.dto.js';
 import { boolParam, textParam, yearParam } from './query.js';
 import { FollowUpRowDoc } from '../worklists/worklists.dto.js';
 
@@ -88,7 +89,7 @@ export class ViewsController {
   @ApiQuery({ name: 'year', required: false, description: 'keep only decisions of meetings in this year' })
   @AtMoment('the portfolio')
   @ApiQuery(MIN_POSITION)
-  @ApiOkResponse({ description: 'portfolio projects with phase, status, risk and the decisions that touched them' })
+  @ApiOkResponse({ type: [PortfolioProjectDoc], description: 'portfolio projects with phase, status, risk and the decisions that touched them' })
   @ApiProblems(400, 503)
   async portfolio(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply): Promise<PortfolioProject[]> {
     const year = yearParam('year', query.year);
@@ -129,7 +130,7 @@ export class ViewsController {
   @ApiQuery({ name: 'year', required: false, description: 'the meetings of this year (all years when omitted)' })
   @AtMoment('the annual cycle')
   @ApiQuery(MIN_POSITION)
-  @ApiOkResponse({ description: "the year's meetings (planned ones too) with dates, states and case counts" })
+  @ApiOkResponse({ type: [AnnualCycleMeetingDoc], description: "the year's meetings (planned ones too) with dates, states and case counts" })
   @ApiProblems(400, 404, 503)
   async annualCycle(
     @Param('code') code: string,

@@ -5,7 +5,7 @@
  * view (every allowed command) and by møtemodus (the meeting's commands in agenda order).
  */
 import { Button, Fieldset } from '@digdir/designsystemet-react';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, request, type Answer } from '../api/client';
 import type { FollowUpInput } from '../api/types';
 import { useT, type Key } from '../i18n';
@@ -156,45 +156,69 @@ export function caseCommandSpec(
 
 const followUpRows = (values: Record<string, string>, name: string) => Number(values[`${name}#`] ?? '1');
 
-/** Follow-ups as rows: text, owner (ansvarlig) and due date (frist); one more row on demand. */
-function FollowUpsField({ name, label, values, set, error }: { name: string; label: string; values: Record<string, string>; set(v: Record<string, string>): void; error: ApiError | null }) {
+/** A form's values (keyed by the API's error field names, `name[i].sub`), their setter and the API's answer. */
+interface FormState {
+  values: Record<string, string>;
+  set(v: Record<string, string>): void;
+  error: ApiError | null;
+}
+
+/** One field bound to the form's values under `k` (its name: the API names its error by it). */
+function Bound({ form, k, label, fallback = '', ...rest }: { form: FormState; k: string; label: string; fallback?: string; multiline?: boolean; type?: 'text' | 'date'; options?: { value: string; label: string }[] }) {
+  const common = { label, name: k, value: form.values[k] ?? fallback, error: form.error, onChange: (v: string) => form.set({ ...form.values, [k]: v }) };
+  return rest.options ? <SelectField {...common} options={rest.options} /> : <TextField {...common} multiline={rest.multiline} type={rest.type} />;
+}
+
+const ADD: Record<'follow-up' | 'paper-item' | 'dissent', { data: string; label: Key }> = {
+  'follow-up': { data: 'data-add-follow-up', label: 'addFollowUp' },
+  'paper-item': { data: 'data-add-item', label: 'addItem' },
+  dissent: { data: 'data-add-dissent', label: 'addDissent' },
+};
+
+/** Repeated rows of fields (`name[0].…`, `name[1].…`), one more row on demand. */
+function RowsField({ name, legend, form, kind, row }: { name: string; legend: string; form: FormState; kind: keyof typeof ADD; row(key: (sub: string) => string, i: number): ReactNode }) {
   const t = useT();
-  const n = followUpRows(values, name);
+  const n = followUpRows(form.values, name);
   return (
     <Fieldset data-field={name}>
-      <Fieldset.Legend>{label}</Fieldset.Legend>
+      <Fieldset.Legend>{legend}</Fieldset.Legend>
       {Array.from({ length: n }, (_, i) => (
-        <div className="follow-up-row" key={i} data-follow-up={i}>
-          <TextField label={t('followUpText', { n: i + 1 })} name={`${name}[${i}].text`} value={values[`${name}[${i}].text`] ?? ''} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].text`]: v })} />
-          <TextField label={t('followUpOwner', { n: i + 1 })} name={`${name}[${i}].owner`} value={values[`${name}[${i}].owner`] ?? ''} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].owner`]: v })} />
-          <TextField label={t('followUpDue', { n: i + 1 })} name={`${name}[${i}].due`} type="date" value={values[`${name}[${i}].due`] ?? ''} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].due`]: v })} />
+        <div className="follow-up-row" key={i} {...{ [`data-${kind}`]: i }}>
+          {row((sub) => `${name}[${i}].${sub}`, i)}
         </div>
       ))}
-      <Button type="button" variant="tertiary" data-size="sm" data-add-follow-up onClick={() => set({ ...values, [`${name}#`]: String(n + 1) })}>
-        {t('addFollowUp')}
+      <Button type="button" variant="tertiary" data-size="sm" {...{ [ADD[kind].data]: true }} onClick={() => form.set({ ...form.values, [`${name}#`]: String(n + 1) })}>
+        {t(ADD[kind].label)}
       </Button>
     </Fieldset>
   );
 }
 
-/** The paper's sub-items as rows: label (NR. 1 …), title, proposed resolution; one more row on demand. */
-export function PaperItemsField({ name, label, values, set, error }: { name: string; label: string; values: Record<string, string>; set(v: Record<string, string>): void; error: ApiError | null }) {
+/** Follow-ups as rows: text, owner (ansvarlig) and due date (frist). */
+function FollowUpsField({ name, label, ...form }: { name: string; label: string } & FormState) {
   const t = useT();
-  const n = followUpRows(values, name);
   return (
-    <Fieldset data-field={name}>
-      <Fieldset.Legend>{label}</Fieldset.Legend>
-      {Array.from({ length: n }, (_, i) => (
-        <div className="follow-up-row" key={i} data-paper-item={i}>
-          <TextField label={t('itemLabel', { n: i + 1 })} name={`${name}[${i}].label`} value={values[`${name}[${i}].label`] ?? `NR. ${i + 1}`} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].label`]: v })} />
-          <TextField label={t('itemTitle', { n: i + 1 })} name={`${name}[${i}].title`} value={values[`${name}[${i}].title`] ?? ''} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].title`]: v })} />
-          <TextField label={t('itemProposal', { n: i + 1 })} name={`${name}[${i}].proposedResolution`} multiline value={values[`${name}[${i}].proposedResolution`] ?? ''} error={error} onChange={(v) => set({ ...values, [`${name}[${i}].proposedResolution`]: v })} />
-        </div>
-      ))}
-      <Button type="button" variant="tertiary" data-size="sm" data-add-item onClick={() => set({ ...values, [`${name}#`]: String(n + 1) })}>
-        {t('addItem')}
-      </Button>
-    </Fieldset>
+    <RowsField name={name} legend={label} form={form} kind="follow-up" row={(k, i) => (
+      <>
+        <Bound form={form} k={k('text')} label={t('followUpText', { n: i + 1 })} />
+        <Bound form={form} k={k('owner')} label={t('followUpOwner', { n: i + 1 })} />
+        <Bound form={form} k={k('due')} label={t('followUpDue', { n: i + 1 })} type="date" />
+      </>
+    )} />
+  );
+}
+
+/** The paper's sub-items as rows: label (NR. 1 …), title, proposed resolution. */
+export function PaperItemsField({ name, label, ...form }: { name: string; label: string } & FormState) {
+  const t = useT();
+  return (
+    <RowsField name={name} legend={label} form={form} kind="paper-item" row={(k, i) => (
+      <>
+        <Bound form={form} k={k('label')} label={t('itemLabel', { n: i + 1 })} fallback={`NR. ${i + 1}`} />
+        <Bound form={form} k={k('title')} label={t('itemTitle', { n: i + 1 })} />
+        <Bound form={form} k={k('proposedResolution')} label={t('itemProposal', { n: i + 1 })} multiline />
+      </>
+    )} />
   );
 }
 
@@ -224,50 +248,33 @@ export function paperItemValues(name: string, items: { label: string; title: str
 
 const VOTE_CHOICES = ['', 'for', 'against', 'abstained'] as const;
 
-function RowFields({ f, values, set, error }: { f: FieldSpec; values: Record<string, string>; set(v: Record<string, string>): void; error: ApiError | null }) {
+function RowFields({ f, ...form }: { f: FieldSpec } & FormState) {
   const t = useT();
-  const put = (k: string) => (v: string) => set({ ...values, [k]: v });
   if (f.kind === 'itemResolutions')
     return (
       <Fieldset data-field={f.name}>
         <Fieldset.Legend>{t(f.label)}</Fieldset.Legend>
         {f.items.map((it, i) => (
-          <TextField key={it.label} label={`${t('resolution')} ${it.label}: ${it.title}`} name={`${f.name}[${i}].resolution`} multiline value={values[`${f.name}[${i}].resolution`] ?? ''} error={error} onChange={put(`${f.name}[${i}].resolution`)} />
+          <Bound key={it.label} form={form} k={`${f.name}[${i}].resolution`} label={`${t('resolution')} ${it.label}: ${it.title}`} multiline />
         ))}
       </Fieldset>
     );
-  if (f.kind === 'dissent') {
-    const n = followUpRows(values, f.name);
+  if (f.kind === 'dissent')
     return (
-      <Fieldset data-field={f.name}>
-        <Fieldset.Legend>{t(f.label)}</Fieldset.Legend>
-        {Array.from({ length: n }, (_, i) => (
-          <div className="follow-up-row" key={i} data-dissent={i}>
-            <SelectField label={t('dissentMember', { n: i + 1 })} name={`${f.name}[${i}].memberId`} value={values[`${f.name}[${i}].memberId`] ?? ''} options={[{ value: '', label: t('dash') }, ...f.members]} error={error} onChange={put(`${f.name}[${i}].memberId`)} />
-            <TextField label={t('dissentText', { n: i + 1 })} name={`${f.name}[${i}].text`} multiline value={values[`${f.name}[${i}].text`] ?? ''} error={error} onChange={put(`${f.name}[${i}].text`)} />
-          </div>
-        ))}
-        <Button type="button" variant="tertiary" data-size="sm" data-add-dissent onClick={() => set({ ...values, [`${f.name}#`]: String(n + 1) })}>
-          {t('addDissent')}
-        </Button>
-      </Fieldset>
+      <RowsField name={f.name} legend={t(f.label)} form={form} kind="dissent" row={(k, i) => (
+        <>
+          <Bound form={form} k={k('memberId')} label={t('dissentMember', { n: i + 1 })} options={[{ value: '', label: t('dash') }, ...f.members]} />
+          <Bound form={form} k={k('text')} label={t('dissentText', { n: i + 1 })} multiline />
+        </>
+      )} />
     );
-  }
   if (f.kind === 'votes')
     return (
       <Fieldset data-field={f.name}>
         <Fieldset.Legend>{t(f.label)}</Fieldset.Legend>
         {f.voters.length === 0 ? <p>{t('noVoters')}</p> : null}
         {f.voters.map((v) => (
-          <SelectField
-            key={v.value}
-            label={t('voteOf', { name: v.label })}
-            name={`vote:${v.value}`}
-            value={values[`vote:${v.value}`] ?? ''}
-            options={VOTE_CHOICES.map((c) => ({ value: c, label: c ? t(`vote.${c}` as Key) : t('vote.none') }))}
-            error={error}
-            onChange={put(`vote:${v.value}`)}
-          />
+          <Bound key={v.value} form={form} k={`vote:${v.value}`} label={t('voteOf', { name: v.label })} options={VOTE_CHOICES.map((c) => ({ value: c, label: c ? t(`vote.${c}` as Key) : t('vote.none') }))} />
         ))}
       </Fieldset>
     );
@@ -355,18 +362,19 @@ export function CommandForm(props: {
     }
   };
   const apiError = error instanceof ApiError ? error : null;
+  const form: FormState = { values, set: setValues, error: apiError };
   return (
     <form className="command-form" data-command={spec.command} onSubmit={submit} noValidate>
       <ProblemAlert error={error} />
       {spec.fields.map((f, i) =>
         f.kind === 'followups' ? (
-          <FollowUpsField key={f.name} name={f.name} label={t(f.label)} values={values} set={setValues} error={apiError} />
+          <FollowUpsField key={f.name} name={f.name} label={t(f.label)} {...form} />
         ) : f.kind === 'paperItems' ? (
-          <PaperItemsField key={f.name} name={f.name} label={t(f.label)} values={values} set={setValues} error={apiError} />
+          <PaperItemsField key={f.name} name={f.name} label={t(f.label)} {...form} />
         ) : f.kind === 'itemResolutions' || f.kind === 'dissent' || f.kind === 'votes' ? (
-          <RowFields key={f.name} f={f} values={values} set={setValues} error={apiError} />
+          <RowFields key={f.name} f={f} {...form} />
         ) : f.kind === 'select' ? (
-          <SelectField key={f.name} label={t(f.label)} name={f.name} value={values[f.name] ?? ''} options={f.options} error={apiError} onChange={(v) => setValues({ ...values, [f.name]: v })} />
+          <Bound key={f.name} form={form} k={f.name} label={t(f.label)} options={f.options} />
         ) : (
           <TextField
             key={f.name}

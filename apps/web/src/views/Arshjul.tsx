@@ -1,18 +1,19 @@
 /**
  * Årshjul: a committee's meetings of the year on a timeline (months), with state and case
- * counts; the next meeting highlighted; plan a meeting (secretariat). The annual cycle has no
- * feed of its own: it follows /api/live/decisions and reads the cycle again at a change's position
- * when the change touches one of its meetings (and after the page's own writes, at their position).
+ * counts; the next meeting highlighted; plan a meeting (secretariat). Live over
+ * /api/live/committees/{code}/annual-cycle?year=: the snapshot is the cycle, each change carries the
+ * meetings that changed (counts and all), which replace their rows or go in by date; the page's own
+ * writes arrive the same way (no read of the whole cycle again).
  * Planning takes the kind (ordinær/ekstraordinær), the last day and the format; moving and
  * cancelling a meeting are on its page (Møte: PATCH /api/meetings/{id}, cancel). A cancelled
  * meeting stays on the timeline, marked *Avlyst* with its reason.
  */
 import { Alert, Button, Card, Heading, Paragraph } from '@digdir/designsystemet-react';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError, post } from '../api/client';
-import { useCommitteeChoice, useCommittees, useGet } from '../api/hooks';
+import { useCommitteeChoice, useCommittees } from '../api/hooks';
 import { useFeed } from '../api/live';
-import type { CycleMeeting, DecisionRow, MeetingWriteResult, PlanMeeting as PlanMeetingBody } from '../api/types';
+import type { CycleMeeting, MeetingWriteResult, PlanMeeting as PlanMeetingBody } from '../api/types';
 import { MeetingStateTag, ProblemAlert, SelectField, TextField, Loading } from '../components/ui';
 import { useAuth } from '../auth';
 import { formatDate, useI18n, type Key } from '../i18n';
@@ -27,6 +28,16 @@ export function meetingWhen(m: { date: string; endDate?: string | null; startTim
   return `${days}${m.startTime ? `, ${m.startTime}${m.endTime ? '–' + m.endTime : ''}` : ''}`;
 }
 const today = () => new Date().toISOString().slice(0, 10);
+
+/** The cycle's order (the query's): by date, then number. */
+const byDate = (a: CycleMeeting, b: CycleMeeting) => a.date.localeCompare(b.date) || (Number(a.number.split('/')[0]) || 0) - (Number(b.number.split('/')[0]) || 0) || a.meetingId.localeCompare(b.meetingId);
+
+/** A change's meetings into the cycle: each replaces its row (by meeting), or goes in at its date. */
+export function mergeMeetings(rows: CycleMeeting[], changed: CycleMeeting[]): CycleMeeting[] {
+  const byId = new Map(rows.map((r) => [r.meetingId, r]));
+  for (const c of changed) byId.set(c.meetingId, c);
+  return [...byId.values()].sort(byDate);
+}
 
 export function nextMeeting(meetings: CycleMeeting[]): CycleMeeting | undefined {
   const now = today();
@@ -82,15 +93,20 @@ export function Arshjul() {
   const [committee, setCommittee] = useCommitteeChoice(committees);
   const [year, setYear] = useState(String(new Date().getFullYear()));
   const [message, setMessage] = useState('');
-  const cycle = useGet<CycleMeeting[]>(committee ? `/api/committees/${encodeURIComponent(committee)}/annual-cycle` : null, { year });
-  const meetings = cycle.data ?? [];
-  const ids = useMemo(() => new Set(meetings.map((m) => m.meetingId)), [meetings]);
-  useFeed<DecisionRow[], DecisionRow[]>('/api/live/decisions', {
-    onSnapshot: () => {},
-    onChange: (rows, position) => {
-      if (rows.some((r) => r.meetingId && ids.has(r.meetingId))) void cycle.reload(position);
+  const [cycle, setCycle] = useState<{ key: string; rows: CycleMeeting[] } | null>(null);
+  const [closed, setClosed] = useState<number | null>(null);
+  const validYear = /^\d{4}$/.test(year) ? year : null;
+  const feedPath = committee && validYear ? `/api/live/committees/${encodeURIComponent(committee)}/annual-cycle?year=${validYear}` : null;
+  useFeed<CycleMeeting[], CycleMeeting[]>(feedPath, {
+    onSnapshot: (rows) => {
+      setClosed(null);
+      setCycle({ key: feedPath!, rows });
     },
+    onChange: (changed) => setCycle((prev) => (prev ? { ...prev, rows: mergeMeetings(prev.rows, changed) } : prev)),
+    onClosed: (status) => setClosed(status),
   });
+  const loaded = cycle !== null && cycle.key === feedPath;
+  const meetings = loaded ? cycle.rows : [];
   const next = nextMeeting(meetings);
   const months = lang === 'nb' ? MONTHS_NB : MONTHS_EN;
   const dayOfYear = (d: string) => {
@@ -113,8 +129,8 @@ export function Arshjul() {
           {message}
         </Alert>
       ) : null}
-      <ProblemAlert error={cycle.error} />
-      {cycle.data === null && committee ? <Loading /> : null}
+      {closed !== null ? <ProblemAlert error={new Error(t('notFound'))} /> : null}
+      {!loaded && feedPath && closed === null ? <Loading /> : null}
       <section aria-labelledby="timeline-h">
         <h2 id="timeline-h">
           {t('timeline')} {year}
@@ -129,7 +145,7 @@ export function Arshjul() {
             <span key={m.meetingId} className={`dot state-${m.state}${next?.meetingId === m.meetingId ? ' next' : ''}`} style={{ left: `${dayOfYear(m.date)}%` }} title={m.number} />
           ))}
         </div>
-        {meetings.length === 0 && cycle.data ? <Paragraph>{t('noMeetings', { year })}</Paragraph> : null}
+        {meetings.length === 0 && loaded ? <Paragraph>{t('noMeetings', { year })}</Paragraph> : null}
         <ol className="meetings" aria-label={t('view.arshjul')}>
           {meetings.map((m) => (
             <li key={m.meetingId} data-meeting={m.meetingId} data-state={m.state} className={next?.meetingId === m.meetingId ? 'next' : m.state === 'cancelled' ? 'cancelled' : undefined}>
@@ -162,9 +178,8 @@ export function Arshjul() {
           <h2 id="plan-h">{t('planMeeting')}</h2>
           <PlanMeeting
             committee={committee}
-            onPlanned={(position, id, number) => {
+            onPlanned={(_position, id, number) => {
               setMessage(t('planned', { n: number }));
-              void cycle.reload(position);
               go({ view: 'mote', id });
             }}
           />

@@ -131,7 +131,7 @@ function CasePanel({ item, approves, minutes, onDone }: { item: MinutesCase; app
   );
 }
 
-function MinutesView({ minutes }: { minutes: Minutes }) {
+export function MinutesView({ minutes }: { minutes: Minutes }) {
   const { t, lang } = useI18n();
   const people = [...minutes.members, ...minutes.observers, ...(minutes.deputies ?? []), ...(minutes.attendance?.present ?? []), ...(minutes.attendance?.absent ?? [])];
   const nameOf = (id: string) => people.find((p) => p.id === id)?.name ?? id;
@@ -334,7 +334,7 @@ export function Mote({ id }: { id: string }) {
   const agenda: { caseId: string; number: string | null; title: string; state: string; standardItem?: string | null; late?: boolean }[] =
     m.state !== 'planned' && minutes
       ? minutes.cases.map((c) => ({ caseId: c.caseId, number: c.number, title: c.title, state: c.state, standardItem: c.standardItem, late: c.late }))
-      : m.agenda.map((a) => ({ ...a, number: (a.number as unknown as string | null) ?? null }));
+      : m.agenda.map((a) => ({ ...a, number: a.number ?? null }));
   const canReorder = auth.signedIn && allowed.includes('reorder-agenda');
   const substantive = agenda.filter((a) => !a.standardItem).map((a) => a.caseId);
   const move = async (caseId: string, by: -1 | 1) => {

@@ -4,11 +4,12 @@
  * Live over /api/live/portfolio: the change rows are projects, which replace their rows.
  * Loaded lazily (recharts is not part of the first load).
  */
-import { Heading, Paragraph, Table } from '@digdir/designsystemet-react';
+import { Heading, Paragraph } from '@digdir/designsystemet-react';
 import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useFeed } from '../api/live';
 import type { PortfolioProject } from '../api/types';
+import { DataTable } from '../components/DataTable';
 import { Loading, SelectField } from '../components/ui';
 import { formatDate, useI18n, type Key } from '../i18n';
 
@@ -79,36 +80,21 @@ export default function Portefolje() {
               </ResponsiveContainer>
             </div>
           </figure>
-          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('view.portefolje')}>
-            <Table zebra data-size="sm" className="portfolio">
-              <Table.Head>
-                <Table.Row>
-                  <Table.HeaderCell>{t('id')}</Table.HeaderCell>
-                  <Table.HeaderCell>{t('name')}</Table.HeaderCell>
-                  <Table.HeaderCell>{t('owner')}</Table.HeaderCell>
-                  <Table.HeaderCell>{t('phase')}</Table.HeaderCell>
-                  <Table.HeaderCell>{t('status')}</Table.HeaderCell>
-                  <Table.HeaderCell>{t('risk')}</Table.HeaderCell>
-                  <Table.HeaderCell>{t('decisions')}</Table.HeaderCell>
-                </Table.Row>
-              </Table.Head>
-              <Table.Body>
-                {shown.map((p) => (
-                  <Table.Row key={p.id} data-key={p.id}>
-                    <Table.Cell>{p.id}</Table.Cell>
-                    <Table.Cell>{p.name}</Table.Cell>
-                    <Table.Cell>{p.owner || t('dash')}</Table.Cell>
-                    <Table.Cell>{p.phase ?? t('dash')}</Table.Cell>
-                    <Table.Cell>{p.status ?? t('dash')}</Table.Cell>
-                    <Table.Cell>{p.risk ?? t('dash')}</Table.Cell>
-                    <Table.Cell>
-                      {p.decisions.map((d) => `${d.committee} ${d.number ?? ''} (${t(`outcome.${d.outcome}` as Key)}, ${formatDate(d.date, lang)})`).join('; ') || t('dash')}
-                    </Table.Cell>
-                  </Table.Row>
-                ))}
-              </Table.Body>
-            </Table>
-          </div>
+          <DataTable
+            rows={shown}
+            rowKey={(p) => p.id}
+            label={t('view.portefolje')}
+            className="portfolio"
+            columns={[
+              { header: 'id', cell: (p) => p.id },
+              { header: 'name', cell: (p) => p.name },
+              { header: 'owner', cell: (p) => p.owner || t('dash') },
+              { header: 'phase', cell: (p) => p.phase ?? t('dash') },
+              { header: 'status', cell: (p) => p.status ?? t('dash') },
+              { header: 'risk', cell: (p) => p.risk ?? t('dash') },
+              { header: 'decisions', cell: (p) => p.decisions.map((d) => `${d.committee} ${d.number ?? ''} (${t(`outcome.${d.outcome}` as Key)}, ${formatDate(d.date, lang)})`).join('; ') || t('dash') },
+            ]}
+          />
         </>
       )}
     </>

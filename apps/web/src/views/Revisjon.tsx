@@ -1,22 +1,25 @@
 /**
- * Revisjon (auditor): the global log with filters; a time slider over the log that shows the
- * decisions register (`GET /api/decisions?asOf=`) and a case (`GET /api/cases/{id}?atPosition=`)
- * as they stood after the chosen event — the reads with `asOf`/`atPosition` that exist on main
- * (the portfolio, a meeting and its minutes at a moment come with the time-machine extension);
+ * Revisjon (auditor): the global log with filters; a time slider over the log that shows, as
+ * they stood after the chosen event (`?atPosition=`, every read takes it), the decisions register,
+ * a chosen case, the portfolio, the committee's annual cycle of that year, the follow-ups, and a
+ * chosen meeting with its minutes (AsOfViews), each with the position the server answered
+ * (`X-Saksflyt-Position`);
  * chain verification with its result; the export download (JSON or Noark 5-style XML).
  */
-import { Alert, Button, Heading, Paragraph, Table } from '@digdir/designsystemet-react';
+import { Alert, Button, Heading, Paragraph } from '@digdir/designsystemet-react';
 import { useEffect, useMemo, useState } from 'react';
-import { ApiError, get, getBlob, saveBlob } from '../api/client';
+import { ApiError, get, getBlob, saveBlob, type Answer } from '../api/client';
 import { useCommittees } from '../api/hooks';
 import type { AuditEvent, AuditPage, CaseDoc, DecisionRow, Verify } from '../api/types';
+import { DataTable } from '../components/DataTable';
 import { CaseStateTag, ProblemAlert, SelectField, TextField, Loading } from '../components/ui';
 import { formatTime, useI18n, type Key } from '../i18n';
 import { DecisionsTable } from './Vedtak';
+import { AsOfViews } from './AsOfViews';
 
 const PAGE = 1000;
 const MAX_PAGES = 50;
-const atOf = (e: AuditEvent) => (e.metadata?.at as string | undefined) ?? e.at ?? '';
+const atOf = (e: AuditEvent) => e.metadata.at ?? '';
 
 export function Revisjon() {
   const { t, lang } = useI18n();
@@ -27,7 +30,9 @@ export function Revisjon() {
   const [stream, setStream] = useState('');
   const [actor, setActor] = useState('');
   const [index, setIndex] = useState(0);
-  const [asOf, setAsOf] = useState<{ register: DecisionRow[]; case: CaseDoc | null; caseError: unknown } | null>(null);
+  const [asOf, setAsOf] = useState<{ register: Answer<DecisionRow[]>; case: Answer<CaseDoc> | null; caseError: unknown } | null>(null);
+  const [meetingId, setMeetingId] = useState('');
+  const [cycleCommittee, setCycleCommittee] = useState('');
   const [caseId, setCaseId] = useState('');
   const [verify, setVerify] = useState<Verify | null>(null);
   const [verifyError, setVerifyError] = useState<unknown>(null);
@@ -54,6 +59,10 @@ export function Revisjon() {
     () => (events ?? []).filter((e) => e.type === 'CaseDrafted').map((e) => ({ id: String((e.data as { caseId?: string }).caseId ?? e.stream), title: String((e.data as { title?: string }).title ?? '') })),
     [events],
   );
+  const meetingIds = useMemo(
+    () => (events ?? []).filter((e) => e.type === 'MeetingPlanned').map((e) => ({ id: String((e.data as { meetingId?: string }).meetingId ?? e.stream), label: `${String((e.data as { committee?: string }).committee ?? '')} ${String((e.data as { number?: string }).number ?? '')} ${String((e.data as { date?: string }).date ?? '')}` })),
+    [events],
+  );
   const filtered = useMemo(
     () =>
       (events ?? []).filter(
@@ -68,12 +77,12 @@ export function Revisjon() {
     if (!chosen) return;
     const timer = setTimeout(async () => {
       try {
-        const register = (await get<DecisionRow[]>('/api/decisions', { asOf: atOf(chosen) })).data;
-        let c: CaseDoc | null = null;
+        const register = await get<DecisionRow[]>('/api/decisions', { atPosition: chosen.position });
+        let c: Answer<CaseDoc> | null = null;
         let caseError: unknown = null;
         if (caseId) {
           try {
-            c = (await get<CaseDoc>(`/api/cases/${encodeURIComponent(caseId)}`, { atPosition: chosen.position })).data;
+            c = await get<CaseDoc>(`/api/cases/${encodeURIComponent(caseId)}`, { atPosition: chosen.position });
           } catch (e) {
             caseError = e;
           }
@@ -157,14 +166,17 @@ export function Revisjon() {
               onChange={setCaseId}
               options={[{ value: '', label: t('none') }, ...caseIds.map((c) => ({ value: c.id, label: `${c.title} (${c.id.slice(0, 8)})` }))]}
             />
+            <SelectField label={t('meetingIdLabel')} name="meetingId" value={meetingId} onChange={setMeetingId} options={[{ value: '', label: t('none') }, ...meetingIds.map((m) => ({ value: m.id, label: m.label }))]} />
+            <SelectField label={t('committee')} name="cycleCommittee" value={cycleCommittee || committees[0]?.code || ''} onChange={setCycleCommittee} options={committees.map((c) => ({ value: c.code, label: c.code }))} />
             {asOf ? (
               <>
                 {caseId ? (
-                  <div className="case-asof" data-case-state={asOf.case?.state}>
+                  <div className="case-asof" data-case-state={asOf.case?.data.state}>
                     <h3>{t('caseAsOf')}</h3>
                     {asOf.case ? (
                       <Paragraph>
-                        {asOf.case.number ? t('caseN', { n: String(asOf.case.number) }) : ''} {asOf.case.title} <CaseStateTag state={asOf.case.state} /> {asOf.case.resolution ? `– ${String(asOf.case.resolution)}` : ''}
+                        {asOf.case.data.number ? t('caseN', { n: String(asOf.case.data.number) }) : ''} {asOf.case.data.title} <CaseStateTag state={asOf.case.data.state} /> {asOf.case.data.resolution ? `– ${String(asOf.case.data.resolution)}` : ''}{' '}
+                        <span className="answered" id="case-asof-position" data-position={asOf.case.position ?? ''}>({t('answeredAt', { p: asOf.case.position ?? '?' })})</span>
                       </Paragraph>
                     ) : (
                       <ProblemAlert error={asOf.caseError} />
@@ -172,9 +184,13 @@ export function Revisjon() {
                   </div>
                 ) : null}
                 <h3>{t('registerAsOf')}</h3>
-                <div id="register-asof" data-count={asOf.register.length}>
-                  <DecisionsTable rows={asOf.register} caption={t('registerAsOf')} />
+                <Paragraph data-size="sm" className="answered" id="register-asof-position" data-position={asOf.register.position ?? ''}>
+                  {t('answeredAt', { p: asOf.register.position ?? '?' })}
+                </Paragraph>
+                <div id="register-asof" data-count={asOf.register.data.length}>
+                  <DecisionsTable rows={asOf.register.data} caption={t('registerAsOf')} />
                 </div>
+                {chosen ? <AsOfViews position={chosen.position} committee={cycleCommittee || committees[0]?.code || ''} year={(atOf(chosen) || new Date().toISOString()).slice(0, 4)} meetingId={meetingId} /> : null}
               </>
             ) : null}
           </>
@@ -190,33 +206,19 @@ export function Revisjon() {
         <Paragraph data-size="sm">
           {filtered.length} / {events?.length ?? 0}
         </Paragraph>
-        <div className="table-scroll" tabIndex={0} role="region" aria-label={t('log')}>
-          <Table data-size="sm" zebra className="log">
-            <Table.Head>
-              <Table.Row>
-                <Table.HeaderCell>#</Table.HeaderCell>
-                <Table.HeaderCell>{t('at')}</Table.HeaderCell>
-                <Table.HeaderCell>{t('eventType')}</Table.HeaderCell>
-                <Table.HeaderCell>{t('stream')}</Table.HeaderCell>
-                <Table.HeaderCell>{t('actor')}</Table.HeaderCell>
-              </Table.Row>
-            </Table.Head>
-            <Table.Body>
-              {filtered
-                .slice(-200)
-                .reverse()
-                .map((e) => (
-                  <Table.Row key={e.position}>
-                    <Table.Cell>{e.position}</Table.Cell>
-                    <Table.Cell>{formatTime(atOf(e), lang)}</Table.Cell>
-                    <Table.Cell>{e.type}</Table.Cell>
-                    <Table.Cell>{e.stream}</Table.Cell>
-                    <Table.Cell>{String(e.metadata?.actor ?? '')}</Table.Cell>
-                  </Table.Row>
-                ))}
-            </Table.Body>
-          </Table>
-        </div>
+        <DataTable
+          rows={filtered.slice(-200).reverse()}
+          rowKey={(e) => String(e.position)}
+          label={t('log')}
+          className="log"
+          columns={[
+            { header: 'position', title: '#', cell: (e) => e.position },
+            { header: 'at', cell: (e) => formatTime(atOf(e), lang) },
+            { header: 'eventType', cell: (e) => e.type },
+            { header: 'stream', cell: (e) => e.stream },
+            { header: 'actor', cell: (e) => String(e.metadata.actor ?? '') },
+          ]}
+        />
       </section>
       <section aria-labelledby="export-h">
         <h2 id="export-h">{t('export')}</h2>

@@ -27,13 +27,7 @@ function paperOf(history: HistoryEntry[]): Record<string, unknown> {
   return paper;
 }
 
-interface Attachment {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-}
+type Attachment = CaseDoc['attachments'][number];
 
 /** Vedlegg: the case's attachments (download with the token), and upload/remove while the paper may change. */
 function Attachments({ caseId, list, editable, onChanged }: { caseId: string; list: Attachment[]; editable: boolean; onChanged(position: number): void }) {
@@ -116,7 +110,7 @@ export function Sak({ id }: { id: string }) {
     void c.reload(p);
     void history.reload(p);
   };
-  useFeed<Minutes | null, Minutes | null>(doc?.meetingId ? `/api/live/meetings/${encodeURIComponent(doc.meetingId as unknown as string)}` : null, {
+  useFeed<Minutes | null, Minutes | null>(doc?.meetingId ? `/api/live/meetings/${encodeURIComponent(doc.meetingId)}` : null, {
     onSnapshot: (m) => {
       setMinutes(m);
       lastRow.current = JSON.stringify(m?.cases.find((x) => x.caseId === id) ?? null);
@@ -164,15 +158,15 @@ export function Sak({ id }: { id: string }) {
         {doc.meetingId ? (
           <>
             {' '}
-            · <a href={href({ view: 'mote', id: doc.meetingId as unknown as string })}>{t('meeting')}</a>
+            · <a href={href({ view: 'mote', id: doc.meetingId })}>{t('meeting')}</a>
           </>
         ) : null}
         {doc.recorded ? ` · ${t('recorded')}` : ''}
-        {(doc as unknown as { exemption?: { basis: string } | null }).exemption ? (
+        {doc.exemption ? (
           <>
             {' '}
             <Tag data-color="warning">
-              {t('exemptTag')} ({(doc as unknown as { exemption: { basis: string } }).exemption.basis})
+              {t('exemptTag')} ({doc.exemption.basis})
             </Tag>
           </>
         ) : null}
@@ -220,7 +214,7 @@ export function Sak({ id }: { id: string }) {
       ) : null}
       <Attachments
         caseId={id}
-        list={((doc as unknown as { attachments?: Attachment[] }).attachments ?? [])}
+        list={doc.attachments}
         editable={auth.signedIn && commands.includes('edit')}
         onChanged={(p) => reload(p)}
       />

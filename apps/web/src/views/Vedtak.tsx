@@ -5,11 +5,12 @@
  * rule as the API's `q`: title and resolution, case-insensitive). New rows are announced once
  * per change, politely.
  */
-import { Heading, Paragraph, Table, Tag } from '@digdir/designsystemet-react';
+import { Heading, Paragraph, Tag } from '@digdir/designsystemet-react';
 import { useMemo, useState } from 'react';
 import { useCommittees } from '../api/hooks';
 import { useFeed } from '../api/live';
 import type { DecisionRow } from '../api/types';
+import { DataTable } from '../components/DataTable';
 import { Loading, SelectField, TextField } from '../components/ui';
 import { DissentView } from '../components/decisions';
 import { formatDate, useI18n, type Key } from '../i18n';
@@ -40,51 +41,55 @@ export function mergeRows(rows: DecisionRow[], changed: DecisionRow[]): Decision
 export function DecisionsTable({ rows, caption }: { rows: DecisionRow[]; caption: string }) {
   const { t, lang } = useI18n();
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label={caption}>
-      <Table zebra data-size="sm" className="decisions">
-        <caption className="visually-hidden">{caption}</caption>
-        <Table.Head>
-          <Table.Row>
-            <Table.HeaderCell>{t('number')}</Table.HeaderCell>
-            <Table.HeaderCell>{t('title')}</Table.HeaderCell>
-            <Table.HeaderCell>{t('committee')}</Table.HeaderCell>
-            <Table.HeaderCell>{t('meeting')}</Table.HeaderCell>
-            <Table.HeaderCell>{t('outcome')}</Table.HeaderCell>
-            <Table.HeaderCell>{t('resolution')}</Table.HeaderCell>
-          </Table.Row>
-        </Table.Head>
-        <Table.Body>
-          {rows.map((r) => (
-            <Table.Row key={keyOf(r)} data-key={keyOf(r)}>
-              <Table.Cell>{r.caseId ? <a href={href({ view: 'sak', id: r.caseId })}>{r.number ?? t('dash')}</a> : (r.number ?? t('dash'))}</Table.Cell>
-              <Table.Cell>{r.title}</Table.Cell>
-              <Table.Cell>{r.committee}</Table.Cell>
-              <Table.Cell>
-                {r.meetingId ? <a href={href({ view: 'mote', id: r.meetingId })}>{t('meetingN', { n: r.meetingNumber ?? '' })}</a> : null} {formatDate(r.date, lang)}
-              </Table.Cell>
-              <Table.Cell>
-                {r.outcome ? t(`outcome.${r.outcome}` as Key) : t('dash')}
-                {r.minutesApproved ? (
-                  <Tag data-color="success" data-size="sm">
-                    {t('minutesApproved')}
-                  </Tag>
-                ) : null}
-              </Table.Cell>
-              <Table.Cell className="resolution">
-                {r.resolution}
-                {r.conditions ? <em className="conditions"> {r.conditions}</em> : null}
-                {r.amended ? (
-                  <Tag data-color="info" data-size="sm">
-                    {t('amended')}
-                  </Tag>
-                ) : null}
-                <RowExtras row={r} />
-              </Table.Cell>
-            </Table.Row>
-          ))}
-        </Table.Body>
-      </Table>
-    </div>
+    <DataTable
+      rows={rows}
+      rowKey={keyOf}
+      label={caption}
+      caption
+      className="decisions"
+      columns={[
+        { header: 'number', cell: (r) => (r.caseId ? <a href={href({ view: 'sak', id: r.caseId })}>{r.number ?? t('dash')}</a> : (r.number ?? t('dash'))) },
+        { header: 'title', cell: (r) => r.title },
+        { header: 'committee', cell: (r) => r.committee },
+        {
+          header: 'meeting',
+          cell: (r) => (
+            <>
+              {r.meetingId ? <a href={href({ view: 'mote', id: r.meetingId })}>{t('meetingN', { n: r.meetingNumber ?? '' })}</a> : null} {formatDate(r.date, lang)}
+            </>
+          ),
+        },
+        {
+          header: 'outcome',
+          cell: (r) => (
+            <>
+              {r.outcome ? t(`outcome.${r.outcome}` as Key) : t('dash')}
+              {r.minutesApproved ? (
+                <Tag data-color="success" data-size="sm">
+                  {t('minutesApproved')}
+                </Tag>
+              ) : null}
+            </>
+          ),
+        },
+        {
+          header: 'resolution',
+          className: 'resolution',
+          cell: (r) => (
+            <>
+              {r.resolution}
+              {r.conditions ? <em className="conditions"> {r.conditions}</em> : null}
+              {r.amended ? (
+                <Tag data-color="info" data-size="sm">
+                  {t('amended')}
+                </Tag>
+              ) : null}
+              <RowExtras row={r} />
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }
 
