@@ -1,5 +1,5 @@
 /**
- * The importer of the real committee records (`fixtures/records/*.json`, typed by `schema.ts`).
+ * The importer of the real committee records (`fixtures/records/*.json`, typed by `record-types.ts`, checked by `schema.ts`).
  *
  * It replays each record through the SAME application commands as the HTTP API: a `Workflow` on
  * the store (committees, members, numbering, meetings, cases) and the portfolio aggregate
