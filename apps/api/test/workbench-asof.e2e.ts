@@ -63,6 +63,10 @@ describe('the workbench: the time slider shows every view as it stood, at the an
     await page.locator('[data-field="meetingId"] select').selectOption(meetingId);
     const answered = async (id: string) => page.getAttribute(`#${id}`, 'data-position');
     const chosen = async () => page.getAttribute('#time-slider-out', 'data-position');
+    // each view fetches its own answer: wait until every one named has answered at the position
+    const VIEWS = ['register-asof-position', 'portfolio-asof-position', 'cycle-asof-position', 'followups-asof-position'];
+    const allAt = (p: number, ids: string[]) =>
+      page.waitForFunction(([q, list]) => (list as string[]).every((id) => (globalThis as any).document.querySelector(`#${id}`)?.getAttribute('data-position') === String(q)), [p, ids] as const, WAIT);
 
     // the end: the vedtak everywhere
     await page.waitForSelector('#minutes-asof-position', WAIT);
@@ -83,7 +87,7 @@ describe('the workbench: the time slider shows every view as it stood, at the an
     await page.focus('#time-slider');
     await page.keyboard.press('End');
     for (let i = events.length - 1; i > endorsed - 1; i--) await page.keyboard.press('ArrowLeft');
-    await page.waitForFunction((p) => (globalThis as any).document.querySelector('#minutes-asof-position')?.getAttribute('data-position') === String(p), events[endorsed - 1]!.position, WAIT);
+    await allAt(events[endorsed - 1]!.position, [...VIEWS, 'meeting-asof-position', 'minutes-asof-position']);
     expect(await page.getAttribute('#register-asof', 'data-count')).toBe('0');
     expect(await page.textContent('.asof-views .minutes')).not.toContain('NEHS slutter seg til planen for kjernejournal.');
     expect(await page.getAttribute('#followups-asof', 'data-count')).toBe('1');
@@ -92,7 +96,7 @@ describe('the workbench: the time slider shows every view as it stood, at the an
     const planned = events.findIndex((e) => e.type === 'MeetingPlanned');
     await page.keyboard.press('Home');
     for (let i = 0; i < planned - 1; i++) await page.keyboard.press('ArrowRight');
-    await page.waitForFunction((p) => (globalThis as any).document.querySelector('#cycle-asof-position')?.getAttribute('data-position') === String(p), events[planned - 1]!.position, WAIT);
+    await allAt(events[planned - 1]!.position, VIEWS);
     expect(await page.getAttribute('#cycle-asof', 'data-count')).toBe('0');
     expect(await page.getAttribute('#meeting-asof', 'data-state')).toBe('');
     expect(await page.getAttribute('#followups-asof', 'data-count')).toBe('0');
