@@ -245,9 +245,9 @@ interface Measured {
 }
 
 /** CPU time (user + system, ms) the process has used so far, all its threads (Linux /proc; null elsewhere). */
-function cpuMs(pid: number | undefined): number | null {
+function cpuMs(pid: number | undefined, file = `/proc/${pid}/stat`): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
   } catch {
@@ -255,12 +255,24 @@ function cpuMs(pid: number | undefined): number | null {
   }
 }
 
-/** The server's CPU per 2xx answer over a phase (µs), printed for attribution: less sensitive to a busy machine than rates. */
-async function withCpu<T extends Measured>(pid: number | undefined, phase: () => Promise<T>): Promise<T & { cpuUsPerOk: number | null }> {
+/** CPU time (ms) of the process's main thread alone (its JavaScript: the event loop). */
+function mainThreadCpuMs(pid: number | undefined): number | null {
+  return cpuMs(pid, `/proc/${pid}/task/${pid}/stat`);
+}
+
+/**
+ * The server's CPU per 2xx answer over a phase (µs), all threads and the main thread alone, printed
+ * for attribution: less sensitive to a busy machine than rates (the main thread is what one process
+ * cannot spread over cores).
+ */
+async function withCpu<T extends Measured>(pid: number | undefined, phase: () => Promise<T>): Promise<T & { cpuUsPerOk: number | null; mainUsPerOk: number | null }> {
   const before = cpuMs(pid);
+  const mainBefore = mainThreadCpuMs(pid);
   const m = await phase();
   const after = cpuMs(pid);
-  return { ...m, cpuUsPerOk: before === null || after === null || m.ok === 0 ? null : Math.round(((after - before) * 1000) / m.ok) };
+  const mainAfter = mainThreadCpuMs(pid);
+  const per = (a: number | null, b: number | null) => (a === null || b === null || m.ok === 0 ? null : Math.round(((b - a) * 1000) / m.ok));
+  return { ...m, cpuUsPerOk: per(before, after), mainUsPerOk: per(mainBefore, mainAfter) };
 }
 
 function measured(r: autocannon.Result): Measured {
@@ -268,10 +280,10 @@ function measured(r: autocannon.Result): Measured {
   return { perSecond: ok / r.duration, ok, seconds: r.duration, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors };
 }
 
-function describe(name: string, m: Measured & { cpuUsPerOk?: number | null }, tally?: Tally): string {
+function describe(name: string, m: Measured & { cpuUsPerOk?: number | null; mainUsPerOk?: number | null }, tally?: Tally): string {
   const ops = tally ? ` (${Object.entries(tally.ok).map(([k, v]) => `${v} ${k}`).join(', ')})` : '';
   const failed = tally && Object.keys(tally.failed).length ? `; refused: ${JSON.stringify(tally.failed)} e.g. ${tally.samples.join(' | ')}` : '';
-  const cpu = m.cpuUsPerOk != null ? `; server CPU ${m.cpuUsPerOk} µs per answer` : '';
+  const cpu = m.cpuUsPerOk != null ? `; server CPU ${m.cpuUsPerOk} µs per answer (main thread ${m.mainUsPerOk ?? '?'} µs)` : '';
   return `${name}: ${m.ok} × 2xx in ${m.seconds.toFixed(1)} s = ${m.perSecond.toFixed(0)}/s${ops}; p50 ${m.p50} ms, p99 ${m.p99} ms; ${m.errors} errors${cpu}${failed}`;
 }
 

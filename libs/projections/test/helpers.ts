@@ -35,3 +35,12 @@ export function ev(type: string, data: Record<string, unknown>, at = '2019-02-15
 export function collect<T>(o: Observable<T>, n: number, pred: (t: T) => boolean = () => true): Promise<T[]> {
   return firstValueFrom(o.pipe(filter(pred), take(n), toArray()));
 }
+
+/** Resolves once `ok()` holds (checked every 5 ms); fails after `ms` (feeds emit at the next flush, up to the runner's flush interval after the event). */
+export async function until(ok: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { Observable } from 'rxjs';
 import type { EventStore, RecordedEvent, SubscriptionMessage } from '@saksflyt/event-store';
 import { ProjectionRunner, type DocStore, type FeedMessage, type Projection } from '@saksflyt/projections';
-import { collect, ev, tempStore, type TempStore } from './helpers.js';
+import { collect, ev, tempStore, until, type TempStore } from './helpers.js';
 
 interface Tally {
   stream: string;
@@ -272,7 +272,8 @@ describe('ProjectionRunner on a real SQLite store', () => {
     // c[k]: the position of the k-th live Counted event (0-based), as the store handed it out
     const c = live.filter((e) => e.type === 'Counted').map((e) => e.position);
     await runner.waitFor(last, 5000);
-    await new Promise((r) => setImmediate(r));
+    await until(() => got.length >= 1 + c.length);
+    await new Promise((r) => setTimeout(r, 30)); // nothing more comes (one flush interval later)
     const changes = got.slice(1);
     // one message per event that changed the view (the Ignored ones change nothing)
     expect(changes.map((m) => m.position)).toEqual(c);
@@ -291,7 +292,7 @@ describe('ProjectionRunner on a real SQLite store', () => {
     ]);
     const { position: next } = await t.store.append('x-0', [ev('Counted', {})], { expectedRevision: 'any' });
     await runner.waitFor(next, 5000);
-    await new Promise((r) => setImmediate(r));
+    await until(() => resumed.length >= 3);
     expect(resumed.map((m) => m.position)).toEqual([c[4], c[5], next]);
     sub2.unsubscribe();
     // a position from before the log began (the 5th event's, applied during catch-up) asks for a snapshot instead
@@ -312,6 +313,7 @@ describe('ProjectionRunner on a real SQLite store', () => {
       await new Promise((r) => setImmediate(r));
     }
     expect(await storePositions(t)).toEqual(ps);
+    runner.snapshot('tally'); // the file lags the runner by the flush in flight: written now
     const db = new Database(t.file, { readonly: true });
     const kept = db.prepare('SELECT count(*) FROM projection_changes').pluck().get() as number;
     db.close();

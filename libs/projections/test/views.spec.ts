@@ -12,7 +12,7 @@ import {
   type PortfolioProject,
 } from '@saksflyt/projections';
 import { nehs, VEDTAK, CASES_8_2018, type Nehs } from './nehs.js';
-import { ev, tempStore, type TempStore } from './helpers.js';
+import { ev, tempStore, until, type TempStore } from './helpers.js';
 
 describe('views over the NEHS meetings 7/2018, 8/2018 and 1/2019 (real SQLite store)', () => {
   let t: TempStore;
@@ -260,7 +260,9 @@ describe('views over the NEHS meetings 7/2018, 8/2018 and 1/2019 (real SQLite st
     const sub = runner.feed('decisions').subscribe((m) => got.push(m));
     const head = await s.world.appendTo(t.store, 0, 16);
     expect((await runner.waitFor(head, 10_000)).reached).toBe(true);
-    await new Promise((r) => setImmediate(r)); // waitFor resolves when applied; the feed emits at the commit right after
+    // waitFor resolves when applied; the feed emits at the next flush (within the flush interval)
+    await until(() => got.some((m) => m.kind === 'change' && decisionsProjection.rows(m.changes).some((r) => r.number === '52/18' && r.minutesApproved)));
+    await new Promise((r) => setTimeout(r, 30));
     sub.unsubscribe();
     expect(got[0]).toEqual({ kind: 'snapshot', position: 0n, view: [] });
     // the view's feed carries only its own collection's changes

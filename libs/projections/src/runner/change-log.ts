@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { changesJson } from './doc-json.js';
+import { INSERT_CHANGE_SQL, PRUNE_CHANGES_SQL } from './sqlite-schema.js';
 import type { ChangeMessage, DocChange } from './types.js';
 import type { Entry, Unit } from './unit.js';
 
@@ -17,22 +18,19 @@ export class ChangeLog {
     private readonly limit: number,
   ) {
     this.stmts = {
-      insertChange: db.prepare('INSERT OR REPLACE INTO projection_changes (name, generation, position, changes) VALUES (?, ?, ?, ?)'),
-      countChanges: db.prepare('SELECT count(*) FROM projection_changes WHERE name = ? AND generation = ?').pluck(),
-      changeCutoff: db
-        .prepare('SELECT position FROM projection_changes WHERE name = ? AND generation = ? ORDER BY position DESC LIMIT 1 OFFSET ?')
-        .pluck(),
-      pruneChanges: db.prepare('DELETE FROM projection_changes WHERE name = ? AND generation = ? AND position <= ?'),
+      insertChange: db.prepare(INSERT_CHANGE_SQL),
+      pruneChanges: db.prepare(PRUNE_CHANGES_SQL),
       deleteChanges: db.prepare('DELETE FROM projection_changes WHERE name = ? AND generation = ?'),
       changesAfter: db
         .prepare('SELECT position, changes FROM projection_changes WHERE name = ? AND generation = ? AND position > ? ORDER BY position')
         .raw(true),
+      positions: db.prepare('SELECT position FROM projection_changes WHERE name = ? AND generation = ? ORDER BY position').pluck().safeIntegers(true),
     };
   }
 
-  /** The entries logged for one generation. */
-  count(name: string, generation: number): number {
-    return Number(this.stmts.countChanges.get(name, generation));
+  /** The positions logged for one generation, in order (a unit keeps them, to prune without reading). */
+  positions(name: string, generation: number): bigint[] {
+    return this.stmts.positions.all(name, generation) as bigint[];
   }
 
   /** Deletes one generation's log. */
@@ -56,24 +54,37 @@ export class ChangeLog {
     return u === e.serving && u.logFrom !== null && (u.pending.length > 0 || this.overLimit(u));
   }
 
-  /** Logs the entry's pending changes and prunes its log (inside the flush's transaction). */
-  append(e: Entry): void {
+  /**
+   * The entry's pending changes as change-log rows (flat position, JSON pairs) and the prune they
+   * call for (the position at and before which rows go, or null); the unit's log bookkeeping
+   * (`logPositions`, `logFrom`) is moved on as if they were written. The flush writes them, on the
+   * writer thread or here (`write`), in the same transaction as the documents and the checkpoint.
+   */
+  take(e: Entry): { rows: Array<bigint | string>; prune: bigint | null } {
     const u = e.live;
-    if (u.logFrom === null || u !== e.serving) return;
-    const s = this.stmts;
+    const rows: Array<bigint | string> = [];
+    if (u.logFrom === null || u !== e.serving) return { rows, prune: null };
     for (const m of u.pending) {
       if (m.position <= u.logFrom) continue;
-      s.insertChange.run(u.name, u.generation, m.position, changesJson(m.changes));
-      u.logCount++;
+      rows.push(m.position, changesJson(m.changes));
+      u.logPositions.push(m.position);
     }
+    let prune: bigint | null = null;
     if (this.overLimit(u)) {
-      const cutoff = s.changeCutoff.get(u.name, u.generation, this.limit) as number | undefined;
-      if (cutoff !== undefined) {
-        s.pruneChanges.run(u.name, u.generation, cutoff);
-        u.logFrom = BigInt(cutoff);
-        u.logCount = this.limit;
-      }
+      // keep the newest `limit`: the log then reaches back to the newest one dropped
+      const drop = u.logPositions.length - this.limit;
+      prune = u.logPositions[drop - 1]!;
+      u.logPositions = u.logPositions.slice(drop);
+      u.logFrom = prune;
     }
+    return { rows, prune };
+  }
+
+  /** Writes rows and a prune from `take` (inside a transaction). */
+  write(name: string, generation: number, rows: ReadonlyArray<bigint | string>, prune: bigint | null): void {
+    const s = this.stmts;
+    for (let i = 0; i < rows.length; i += 2) s.insertChange.run(name, generation, rows[i], rows[i + 1]);
+    if (prune !== null) s.pruneChanges.run(name, generation, prune);
   }
 
   /** The logged change messages after `position`, or null when the log does not reach back that far. */
@@ -84,6 +95,6 @@ export class ChangeLog {
   }
 
   private overLimit(u: Unit): boolean {
-    return u.logCount > this.limit * 1.25;
+    return u.logPositions.length > this.limit * 1.25;
   }
 }

@@ -1,10 +1,17 @@
 /**
- * Flushing: every projection's changed documents, change log and checkpoint in ONE SQLite
- * transaction, then the committed changes emitted on the feeds (and caught-up rebuilds swapped in).
- * While catching up (nothing to emit, no swap, no change log to write), the documents and checkpoints
- * go to the catch-up writer thread instead; everything else waits for it (`drain`) and writes here.
+ * Flushing: every projection's changed documents, change-log rows and checkpoint in ONE SQLite
+ * transaction. The flush is serialised here (the JSON of each changed document once, shared by its
+ * document row and its change-log rows) and written by the writer thread (`flush-writer.ts`) while
+ * this thread goes on; the changes are emitted on the feeds at once. Only a flush that swaps in a
+ * caught-up rebuilt generation is written here, after the writer thread's flush in flight.
+ *
+ * Emitting before the writer thread has committed is safe: every event applied is durable in the
+ * event store already (its subscription delivers only fsynced events), the views are a function of
+ * the log, and everything that reads the runner's file (`changesSince`, `snapshot`, stop) first
+ * waits for the flush in flight (`drain`). After a crash the runner applies again from the last
+ * committed checkpoint and logs the same changes at the same positions.
  */
-import { CatchUpWriter, toWriteUnit, type WriteUnit } from './catch-up-writer.js';
+import { FlushWriter, toWriteUnit, type WriteUnit } from './flush-writer.js';
 import { clearDocJson } from './doc-json.js';
 import type { GenerationStore } from './generation-store.js';
 import type { ChangeMessage } from './types.js';
@@ -13,8 +20,8 @@ import type { Entry } from './unit.js';
 export class Flusher {
   /** Events applied since the last flush (the runner counts them, flushes reset it). */
   sinceFlush = 0;
-  /** Writes catch-up flushes on another thread (created at the first one). */
-  private writer: CatchUpWriter | null = null;
+  /** Writes flushes on another thread (created at the first one). */
+  private writer: FlushWriter | null = null;
   /** A flush the writer thread could not write, written again here (before anything later). */
   private unwritten: WriteUnit[] | null = null;
 
@@ -26,20 +33,21 @@ export class Flusher {
   ) {}
 
   /**
-   * Writes every projection's changed documents, change log and checkpoint in one transaction, then
-   * emits the committed changes. With `swap`, caught-up rebuilt generations replace the old ones.
-   * `caughtUp`: the runner has caught up once (flushes are then never left to the writer thread).
+   * Writes every projection's changed documents, change log and checkpoint in one transaction, and
+   * emits the changes. With `swap`, caught-up rebuilt generations replace the old ones (written here).
    */
-  flush(entries: Entry[], swap: boolean, caughtUp: boolean): void {
+  flush(entries: Entry[], swap: boolean): void {
     const log = this.store.log;
     const swaps = swap ? entries.filter((e) => e.live !== e.serving && e.live.caughtUp && e.live.status !== 'failed') : [];
     for (const e of entries) log.begin(e);
     if (swaps.length === 0 && !entries.some((e) => e.live.hasWork())) return;
-    if (!caughtUp && swaps.length === 0 && entries.every((e) => e.live.pending.length === 0 && !log.hasWork(e))) {
+    // the flush in flight first (and one the thread could not write): a failure throws here, before
+    // anything of this flush is taken out of the units
+    this.drain();
+    if (swaps.length === 0) {
       this.flushInBackground(entries);
       return;
     }
-    this.drain();
     const store = this.store;
     const emits: Array<[Entry, ChangeMessage[]]> = [];
     try {
@@ -48,7 +56,8 @@ export class Flusher {
           const u = e.live;
           if (!u.hasWork() && !swaps.includes(e)) continue;
           store.writeDocs(u);
-          log.append(e);
+          const { rows, prune } = log.take(e);
+          log.write(u.name, u.generation, rows, prune);
           if (swaps.includes(e)) store.swap(e.serving, u);
           store.saveCheckpoint(u);
         }
@@ -56,6 +65,31 @@ export class Flusher {
     } finally {
       clearDocJson();
     }
+    this.settled(entries, emits);
+    for (const e of swaps) {
+      e.serving = e.live;
+      e.subject.next({ kind: 'snapshot', position: e.live.position, view: e.projection.query(e.live, {}) });
+    }
+    this.emit(emits);
+  }
+
+  /** A flush serialised here and handed to the writer thread; its changes emitted at once. */
+  private flushInBackground(entries: Entry[]): void {
+    const log = this.store.log;
+    const batch: WriteUnit[] = [];
+    try {
+      for (const e of entries) if (e.live.hasWork()) batch.push(toWriteUnit(e.live, log.take(e)));
+    } finally {
+      clearDocJson();
+    }
+    (this.writer ??= new FlushWriter(this.file, this.writerRefusals)).post(batch);
+    const emits: Array<[Entry, ChangeMessage[]]> = [];
+    this.settled(entries, emits);
+    this.emit(emits);
+  }
+
+  /** After a flush is written or handed on: nothing is dirty, the pending changes are collected for emitting. */
+  private settled(entries: Entry[], emits: Array<[Entry, ChangeMessage[]]>): void {
     this.sinceFlush = 0;
     for (const e of entries) {
       const u = e.live;
@@ -65,26 +99,10 @@ export class Flusher {
       if (u === e.serving && u.pending.length > 0) emits.push([e, u.pending]);
       u.pending = [];
     }
-    for (const e of swaps) {
-      e.serving = e.live;
-      e.subject.next({ kind: 'snapshot', position: e.live.position, view: e.projection.query(e.live, {}) });
-    }
-    for (const [e, messages] of emits) for (const m of messages) e.subject.next({ kind: 'change', position: m.position, changes: m.changes });
   }
 
-  /** A catch-up flush: serialises the changed documents here, hands the transaction to the writer thread. */
-  private flushInBackground(entries: Entry[]): void {
-    const batch: WriteUnit[] = [];
-    for (const e of entries) if (e.live.hasWork()) batch.push(toWriteUnit(e.live));
-    this.drain();
-    (this.writer ??= new CatchUpWriter(this.file, this.writerRefusals)).post(batch);
-    this.sinceFlush = 0;
-    for (const e of entries) {
-      const u = e.live;
-      u.dirty.clear();
-      u.committed = u.position;
-      u.statusDirty = false;
-    }
+  private emit(emits: Array<[Entry, ChangeMessage[]]>): void {
+    for (const [e, messages] of emits) for (const m of messages) e.subject.next({ kind: 'change', position: m.position, changes: m.changes });
   }
 
   /** Waits for the writer thread's flush in flight; writes it here when the thread failed to. */

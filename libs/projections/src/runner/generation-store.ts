@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { offloadCheckpoints, type Checkpointer } from '@saksflyt/event-store';
-import type { WriteUnit } from './catch-up-writer.js';
+import type { WriteUnit } from './flush-writer.js';
 import { ChangeLog } from './change-log.js';
 import { docJson } from './doc-json.js';
 import { DELETE_DOC_SQL, PROJECTION_SCHEMA_SQL, UPDATE_GENERATION_SQL, UPSERT_DOC_SQL, type GenerationRow } from './sqlite-schema.js';
@@ -93,7 +93,7 @@ export class GenerationStore {
       if (!map) unit.cache.set(collection, (map = new Map()));
       map.set(id, JSON.parse(doc));
     }
-    unit.logCount = this.log.count(projection.name, row.generation);
+    unit.logPositions = this.log.positions(projection.name, row.generation);
     return unit;
   }
 
@@ -128,7 +128,7 @@ export class GenerationStore {
     this.stmts.updateGeneration.run(u.position, u.status, u.error ?? null, u.active ? 1 : 0, u.logFrom, u.name, u.generation);
   }
 
-  /** Writes a serialised flush (one the catch-up writer thread could not) in one transaction. */
+  /** Writes a serialised flush (one the writer thread could not) in one transaction. */
   writeBatch(batch: WriteUnit[]): void {
     const s = this.stmts;
     this.transaction(() => {
@@ -138,6 +138,7 @@ export class GenerationStore {
           if (doc === null) s.deleteDoc.run(u.name, u.generation, u.ops[i], u.ops[i + 1]);
           else s.upsertDoc.run(u.name, u.generation, u.ops[i], u.ops[i + 1], doc);
         }
+        this.log.write(u.name, u.generation, u.log, u.prune);
         s.updateGeneration.run(...u.gen, u.name, u.generation);
       }
     });

@@ -45,3 +45,5 @@ export const UPSERT_DOC_SQL =
 export const DELETE_DOC_SQL = 'DELETE FROM projection_docs WHERE name = ? AND generation = ? AND collection = ? AND id = ?';
 export const UPDATE_GENERATION_SQL =
   'UPDATE projection_generations SET position = ?, status = ?, error = ?, active = ?, log_from = ? WHERE name = ? AND generation = ?';
+export const INSERT_CHANGE_SQL = 'INSERT OR REPLACE INTO projection_changes (name, generation, position, changes) VALUES (?, ?, ?, ?)';
+export const PRUNE_CHANGES_SQL = 'DELETE FROM projection_changes WHERE name = ? AND generation = ? AND position <= ?';

@@ -19,7 +19,8 @@ export class Unit implements DocStore {
   pending: ChangeMessage[] = [];
   committed: bigint;
   statusDirty = false;
-  logCount = 0;
+  /** The positions in this generation's change log, in order (pruned with it). */
+  logPositions: bigint[] = [];
   caughtUp = false;
 
   constructor(

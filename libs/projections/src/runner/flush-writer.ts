@@ -1,37 +1,47 @@
 /**
- * Catch-up flushes written on another thread: while the runner catches up (nothing to emit, no swap,
- * no change log), a flush is serialised on the main thread (`toWriteUnit`) and written by a worker in
- * ONE transaction on its own connection, while the main thread goes on reading and applying events.
+ * Flushes written on another thread: a flush (every projection's changed documents, change-log rows
+ * and checkpoint) is serialised on the main thread (`toWriteUnit`, `ChangeLog.take`) and written by a
+ * worker in ONE transaction on its own connection, while the main thread goes on applying events and
+ * answering requests. Only a flush that swaps in a rebuilt generation is written on the main thread.
  */
 import { createRequire } from 'node:module';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { DELETE_DOC_SQL, UPDATE_GENERATION_SQL, UPSERT_DOC_SQL } from './sqlite-schema.js';
+import { docJson } from './doc-json.js';
+import { DELETE_DOC_SQL, INSERT_CHANGE_SQL, PRUNE_CHANGES_SQL, UPDATE_GENERATION_SQL, UPSERT_DOC_SQL } from './sqlite-schema.js';
 import type { Unit } from './unit.js';
 
-/** One unit's part of a catch-up flush: flat (collection, id, JSON or null = delete) triples and its checkpoint row. */
+/**
+ * One unit's part of a flush: flat (collection, id, JSON or null = delete) triples, its change-log
+ * rows (flat position, JSON pairs) and prune (rows at and before it go), and its checkpoint row.
+ */
 export interface WriteUnit {
   name: string;
   generation: number;
   ops: Array<string | null>;
+  log: Array<bigint | string>;
+  prune: bigint | null;
   gen: [position: bigint, status: string, error: string | null, active: number, logFrom: bigint | null];
 }
 
-/** The unit's changed documents (JSON, or null for deleted ones) and checkpoint, as a flush to write. */
-export function toWriteUnit(u: Unit): WriteUnit {
+/**
+ * The unit's changed documents (JSON, or null for deleted ones), the change-log rows given, and its
+ * checkpoint (taken after the rows: a prune moves `logFrom`), as a flush to write.
+ */
+export function toWriteUnit(u: Unit, log: { rows: Array<bigint | string>; prune: bigint | null } = { rows: [], prune: null }): WriteUnit {
   const ops: Array<string | null> = [];
   for (const [collection, ids] of u.dirty) {
     const map = u.cache.get(collection);
     for (const id of ids) {
       const doc = map?.get(id);
-      ops.push(collection, id, doc === undefined ? null : JSON.stringify(doc));
+      ops.push(collection, id, doc === undefined ? null : docJson(doc));
     }
   }
-  return { name: u.name, generation: u.generation, ops, gen: [u.position, u.status, u.error ?? null, u.active ? 1 : 0, u.logFrom] };
+  return { name: u.name, generation: u.generation, ops, log: log.rows, prune: log.prune, gen: [u.position, u.status, u.error ?? null, u.active ? 1 : 0, u.logFrom] };
 }
 
 /**
- * The catch-up writer thread: writes one flush (documents + checkpoints) in ONE transaction on its
- * own connection to the runner's file, while the main thread goes on reading and applying events.
+ * The writer thread: writes one flush (documents, change-log rows, checkpoints) in ONE transaction on
+ * its own connection to the runner's file, while the main thread goes on.
  * It answers on `port` and then clears `state[0]`, so the main thread can wait for it synchronously.
  */
 const WRITER_SOURCE = `
@@ -49,6 +59,8 @@ try {
   const upsert = db.prepare(workerData.sql.upsert);
   const del = db.prepare(workerData.sql.del);
   const gen = db.prepare(workerData.sql.gen);
+  const insertChange = db.prepare(workerData.sql.insertChange);
+  const prune = db.prepare(workerData.sql.prune);
   write = db.transaction((batch) => {
     for (const u of batch) {
       const ops = u.ops;
@@ -56,6 +68,9 @@ try {
         if (ops[i + 2] === null) del.run(u.name, u.generation, ops[i], ops[i + 1]);
         else upsert.run(u.name, u.generation, ops[i], ops[i + 1], ops[i + 2]);
       }
+      const log = u.log;
+      for (let i = 0; i < log.length; i += 2) insertChange.run(u.name, u.generation, log[i], log[i + 1]);
+      if (u.prune !== null) prune.run(u.name, u.generation, u.prune);
       gen.run(u.gen[0], u.gen[1], u.gen[2], u.gen[3], u.gen[4], u.name, u.generation);
     }
   });
@@ -81,8 +96,8 @@ port.on('message', (msg) => {
 });
 `;
 
-/** The background writer of catch-up flushes (at most one flush in flight). */
-export class CatchUpWriter {
+/** The background writer of flushes (at most one flush in flight). */
+export class FlushWriter {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly state = new Int32Array(new SharedArrayBuffer(4));
@@ -99,7 +114,7 @@ export class CatchUpWriter {
         shared: this.state.buffer,
         port: port2,
         refuseFlushes,
-        sql: { upsert: UPSERT_DOC_SQL, del: DELETE_DOC_SQL, gen: UPDATE_GENERATION_SQL },
+        sql: { upsert: UPSERT_DOC_SQL, del: DELETE_DOC_SQL, gen: UPDATE_GENERATION_SQL, insertChange: INSERT_CHANGE_SQL, prune: PRUNE_CHANGES_SQL },
       },
       transferList: [port2],
     });
@@ -126,7 +141,7 @@ export class CatchUpWriter {
   private wait(): string | null {
     while (Atomics.load(this.state, 0) === 1) Atomics.wait(this.state, 0, 1);
     const reply = receiveMessageOnPort(this.port)?.message as { error: string | null } | undefined;
-    return reply ? reply.error : 'catch-up writer gave no answer';
+    return reply ? reply.error : 'the flush writer thread gave no answer';
   }
 
   /** Closes the thread's connection and ends it (call `drain` first). */
