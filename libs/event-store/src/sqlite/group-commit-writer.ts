@@ -20,6 +20,7 @@ import {
   type StreamWrite,
 } from '../port.js';
 import { firstPosition, nextPosition, type PositionMode } from './positions.js';
+import type { RecentRows } from './recent-rows.js';
 import { chainHash, COLUMNS, GENESIS_HASH, type Row } from './schema.js';
 import type { WalSync } from './wal-sync.js';
 
@@ -73,6 +74,8 @@ interface BatchState extends BatchHead {
   streamHeads: Map<string, bigint>;
   recordedAt: string;
   written: number;
+  /** The rows written by the calls of the batch that stood (for `RecentRows`). */
+  rows: Row[];
 }
 
 interface PreparedEvent {
@@ -134,6 +137,8 @@ export class GroupCommitWriter {
     private readonly flushed: () => void,
     /** fsyncs the WAL file after each commit; appends settle when it has (see `wal-sync.ts`). */
     private readonly sync: WalSync,
+    /** The rows committed last, for the reads that follow the head (kept here after each COMMIT). */
+    private readonly recent: RecentRows,
   ) {
     this.sparse = positions === 'sparse';
     this.firstPosition = firstPosition(positions);
@@ -225,11 +230,14 @@ export class GroupCommitWriter {
     }
     let state: BatchState;
     let before = 0;
+    /** No other connection committed since our last batch: its rows follow the ones kept. */
+    let extendsKept = false;
     try {
       // The cached chain head and stream revisions are valid while no other connection (another
       // process) has committed since our last commit: that is what the writer's data_version says.
       const version = this.sWriterDataVersion.get() as number;
-      if (version !== this.cacheVersion || this.cachedHead === null) {
+      extendsKept = version === this.cacheVersion && this.cachedHead !== null;
+      if (!extendsKept || this.cachedHead === null) {
         this.streamHeadCache.clear();
         this.cachedHead = this.readHead();
         this.cacheVersion = version;
@@ -242,6 +250,7 @@ export class GroupCommitWriter {
         streamHeads: new Map<string, bigint>(),
         recordedAt: new Date().toISOString(),
         written: 0,
+        rows: [],
       };
       for (const p of batch) {
         try {
@@ -255,12 +264,14 @@ export class GroupCommitWriter {
       }
       this.sCommit.run();
       this.cachedHead = { position: state.position, next: state.next, hash: state.hash };
+      this.recent.committed(before, state.rows, extendsKept);
       if (this.streamHeadCache.size + state.streamHeads.size > 10_000) this.streamHeadCache.clear();
       for (const [stream, rev] of state.streamHeads) this.streamHeadCache.set(stream, rev);
     } catch (error) {
       try {
         this.cachedHead = null;
         this.streamHeadCache.clear();
+        this.recent.reset();
         if (this.writer.inTransaction) this.sRollback.run();
       } catch {
         /* the rollback error is secondary */
@@ -352,6 +363,7 @@ export class GroupCommitWriter {
     let hash = state.hash;
     const revisions: bigint[] = new Array(n);
     const positions: number[] = new Array(n);
+    const rows: Row[] = [];
     try {
       for (let i = 0; i < n; i++) {
         const stream = writes[i].stream;
@@ -361,6 +373,7 @@ export class GroupCommitWriter {
           rev += 1n;
           hash = chainHash(hash, pos, e.id, stream, rev, e.type, e.data, e.metadata, recordedAt);
           this.sInsert.run(pos, e.id, stream, rev, e.type, e.data, e.metadata, recordedAt, hash);
+          rows.push([pos, e.id, stream, Number(rev), e.type, e.data, e.metadata, recordedAt, hash]);
           next = nextPosition(this.sparse, pos, e.id, stream, e.type, e.data, e.metadata, recordedAt);
         }
         revisions[i] = rev;
@@ -387,6 +400,7 @@ export class GroupCommitWriter {
     state.next = next;
     state.hash = hash;
     state.written += total;
+    for (const r of rows) state.rows.push(r);
     for (let i = 0; i < n; i++) state.streamHeads.set(writes[i].stream, revisions[i]);
     if (p.one) return { nextRevision: revisions[0], position: BigInt(pos) };
     return {
@@ -461,10 +475,35 @@ export class GroupCommitWriter {
 
   /** Known exactly for a stream this store wrote while no other connection committed since (writer's data_version). */
   knownStreamRevision(stream: string): bigint | undefined {
-    if (this.closed || this.cachedHead === null) return undefined;
-    if ((this.sWriterDataVersion.get() as number) !== this.cacheVersion) return undefined;
+    if (!this.cacheValid()) return undefined;
     return this.streamHeadCache.get(stream);
   }
+
+  /** The last position committed, known while no other connection committed since (else undefined: read it). */
+  knownHeadPosition(): bigint | undefined {
+    if (!this.cacheValid()) return undefined;
+    return BigInt(this.cachedHead!.position);
+  }
+
+  /**
+   * The cached head and stream revisions still hold: no other connection has committed since this
+   * writer's last look (its data_version; our own commits do not change it). The pragma is read once
+   * per turn of the event loop: a commit by another process within the same turn is seen at the next
+   * (as if it had come a moment later). Nothing is written on this knowledge alone: every append
+   * checks its expected revisions inside its transaction, where `writeBatch` reads the pragma afresh.
+   */
+  private cacheValid(): boolean {
+    if (this.closed || this.cachedHead === null) return false;
+    if (this.versionSeen === null) {
+      this.versionSeen = this.sWriterDataVersion.get() as number;
+      setImmediate(() => {
+        this.versionSeen = null;
+      }).unref();
+    }
+    return this.versionSeen === this.cacheVersion;
+  }
+  /** The writer's data_version as read in this turn of the event loop (null: not read yet). */
+  private versionSeen: number | null = null;
 
   /** Appends are queued or a flush is scheduled. */
   get busy(): boolean {

@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import { Observable } from 'rxjs';
 import { StreamNotFound, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type SubscriptionMessage } from '../port.js';
 import { CatchUpReader } from './catch-up-reader.js';
+import type { RecentRows } from './recent-rows.js';
 import { COLUMNS, toEvent, type Row } from './schema.js';
 
 /** What the read side counts (part of `SqliteStoreStats`). */
@@ -23,6 +24,8 @@ export interface ReadStats {
   rowsRead: number;
   /** Of the pages read, those read by a catch-up reader thread. */
   threadPages: number;
+  /** Reads after a position answered from the rows committed last, in memory (not counted as pages). */
+  recentReads: number;
 }
 
 export class ReadSide {
@@ -53,6 +56,10 @@ export class ReadSide {
     private readonly stats: ReadStats,
     /** Subscriptions deliver no event after this position (null: no limit): the writer's commits not yet on disk (`WalSync`). */
     private readonly durableLimit: () => number | null = () => null,
+    /** The rows this process committed last (`recent-rows.ts`): reads after the head's recent past are answered from them. */
+    private readonly recent: RecentRows | null = null,
+    /** The head as the writer knows it (undefined: another connection may have written; read the file). */
+    private readonly knownHead: () => bigint | undefined = () => undefined,
   ) {
     this.rAllAfter = reader.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw();
     this.rAllAfterTypes = reader
@@ -121,8 +128,23 @@ export class ReadSide {
         // the first page may include fromPosition; every later page reads strictly after the last row
         let stmt = options.fromPosition !== undefined ? self.rAllFrom : self.rAllAfter;
         let cursor: number | bigint = options.fromPosition ?? options.after ?? 0;
+        const typeSet = types !== undefined ? new Set(options.types) : undefined;
         while (remaining > 0) {
           const limit = Math.min(self.pageSize, remaining);
+          // after the head's recent past (exclusive cursors only): from the rows committed last
+          const recent = stmt === self.rAllAfter ? self.recentAfter(cursor, limit, typeSet) : null;
+          if (recent !== null) {
+            for (const r of recent.rows) yield toEvent(r);
+            remaining -= recent.rows.length;
+            if (recent.rows.length === limit) {
+              cursor = recent.rows[recent.rows.length - 1][0];
+              continue;
+            }
+            // every kept row after the cursor was given: done, unless the file may hold more after them
+            if (self.knownHead() === BigInt(recent.end)) return;
+            cursor = recent.end;
+            continue;
+          }
           const rows = types !== undefined ? self.page(self.rAllAfterTypes, cursor, types, limit) : self.page(stmt, cursor, limit);
           for (const r of rows) yield toEvent(r);
           remaining -= rows.length;
@@ -141,8 +163,21 @@ export class ReadSide {
 
   // ---------------------------------------------------------------- subscriptions
 
+  /** The rows committed last after the cursor, when they can answer (see `RecentRows.after`). */
+  private recentAfter(cursor: number | bigint, limit: number, types?: ReadonlySet<string>): ReturnType<RecentRows['after']> {
+    const r = this.recent?.after(cursor, limit, types) ?? null;
+    if (r !== null) this.stats.recentReads += 1;
+    return r;
+  }
+
   subscribeToAll(options: { after?: bigint } = {}): Observable<SubscriptionMessage> {
-    return this.subscribe((after, limit) => this.page(this.rAllAfter, after, limit), options.after ?? 0n, true, (after) => {
+    const readAfter = (after: bigint, limit: number): Row[] => {
+      // a full answer, or a short one that reached the head as the writer knows it; else the file
+      const recent = this.recentAfter(after, limit);
+      if (recent !== null && (recent.rows.length === limit || this.knownHead() === BigInt(recent.end))) return recent.rows;
+      return this.page(this.rAllAfter, after, limit);
+    };
+    return this.subscribe(readAfter, options.after ?? 0n, true, (after) => {
       const min = this.catchUpThreadMin;
       if (min === false) return null;
       // a long way to catch up: at least `min` events after the cursor

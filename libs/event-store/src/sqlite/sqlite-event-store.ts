@@ -30,6 +30,7 @@ import type {
 } from '../port.js';
 import { GroupCommitWriter, type WriteStats } from './group-commit-writer.js';
 import { fileMode, requestedPositionMode, type PositionMode } from './positions.js';
+import { RecentRows } from './recent-rows.js';
 import { ReadSide, type ReadStats } from './read-side.js';
 import { applyWritePragmas, SCHEMA_SQL } from './schema.js';
 import { lastRow, verifyChain, type VerifyChainResult } from './verify-chain.js';
@@ -81,6 +82,7 @@ export class SqliteEventStore implements EventStore {
     pagesRead: 0,
     rowsRead: 0,
     threadPages: 0,
+    recentReads: 0,
   };
   /** The file's position mode: 'sparse' gaps positions like log offsets (see `nextPosition`). */
   readonly positions: PositionMode;
@@ -101,11 +103,20 @@ export class SqliteEventStore implements EventStore {
     this.checkpoints = offloadCheckpoints(writer, file);
     const sync = new WalSync(`${file}-wal`, () => this.writes.onSynced());
     this.sync = sync;
-    const reads = new ReadSide(file, reader, this.pageSize, options.pollIntervalMs ?? 50, options.catchUpThreadMin ?? 20_000, this.stats, () =>
-      sync.durableLimit(),
+    const recent = new RecentRows();
+    const reads = new ReadSide(
+      file,
+      reader,
+      this.pageSize,
+      options.pollIntervalMs ?? 50,
+      options.catchUpThreadMin ?? 20_000,
+      this.stats,
+      () => sync.durableLimit(),
+      recent,
+      () => this.writes.knownHeadPosition(),
     );
     this.reads = reads;
-    this.writes = new GroupCommitWriter(writer, this.positions, options.maxBatch ?? 512, this.stats, () => reads.notify(), sync);
+    this.writes = new GroupCommitWriter(writer, this.positions, options.maxBatch ?? 512, this.stats, () => reads.notify(), sync, recent);
   }
 
   append(stream: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -130,7 +141,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   headPosition(): Promise<bigint> {
-    return this.reads.headPosition();
+    const known = this.writes.knownHeadPosition();
+    return known !== undefined ? Promise.resolve(known) : this.reads.headPosition();
   }
 
   subscribeToAll(options?: { after?: bigint }): Observable<SubscriptionMessage> {
@@ -153,7 +165,7 @@ export class SqliteEventStore implements EventStore {
 
   /** The last durable row at or before the position (default: the head) and its chain hash. */
   async lastEvent(options: { atOrBefore?: bigint } = {}): Promise<BuiltFrom | null> {
-    const head = await this.headPosition();
+    const head = await this.reads.headPosition(); // the file's own answer (an audit read: never the writer's cache)
     const at = options.atOrBefore === undefined || options.atOrBefore > head ? head : options.atOrBefore;
     return at <= 0n ? null : lastRow(this.reader, at);
   }

@@ -1,7 +1,7 @@
 /**
  * Flushing: every projection's changed documents, change-log rows and checkpoint in ONE SQLite
  * transaction. The flush is serialised here (the JSON of each changed document once, shared by its
- * document row and its change-log rows) and written by the writer thread (`flush-writer.ts`) while
+ * document row and its change-log rows) and written by the writer thread (`catch-up-writer.ts`: named for what it first wrote) while
  * this thread goes on; the changes are emitted on the feeds at once. Only a flush that swaps in a
  * caught-up rebuilt generation is written here, after the writer thread's flush in flight.
  *
@@ -11,7 +11,7 @@
  * waits for the flush in flight (`drain`). After a crash the runner applies again from the last
  * committed checkpoint and logs the same changes at the same positions.
  */
-import { FlushWriter, toWriteUnit, type WriteUnit } from './flush-writer.js';
+import { CatchUpWriter, toWriteUnit, type WriteUnit } from './catch-up-writer.js';
 import { clearDocJson } from './doc-json.js';
 import type { GenerationStore } from './generation-store.js';
 import type { ChangeMessage } from './types.js';
@@ -21,7 +21,7 @@ export class Flusher {
   /** Events applied since the last flush (the runner counts them, flushes reset it). */
   sinceFlush = 0;
   /** Writes flushes on another thread (created at the first one). */
-  private writer: FlushWriter | null = null;
+  private writer: CatchUpWriter | null = null;
   /** A flush the writer thread could not write, written again here (before anything later). */
   private unwritten: WriteUnit[] | null = null;
 
@@ -82,7 +82,7 @@ export class Flusher {
     } finally {
       clearDocJson();
     }
-    (this.writer ??= new FlushWriter(this.file, this.writerRefusals)).post(batch);
+    (this.writer ??= new CatchUpWriter(this.file, this.writerRefusals)).post(batch);
     const emits: Array<[Entry, ChangeMessage[]]> = [];
     this.settled(entries, emits);
     this.emit(emits);

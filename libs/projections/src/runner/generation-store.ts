@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { offloadCheckpoints, type Checkpointer } from '@saksflyt/event-store';
-import type { WriteUnit } from './flush-writer.js';
+import type { WriteUnit } from './catch-up-writer.js';
 import { ChangeLog } from './change-log.js';
 import { docJson } from './doc-json.js';
 import { DELETE_DOC_SQL, PROJECTION_SCHEMA_SQL, UPDATE_GENERATION_SQL, UPSERT_DOC_SQL, type GenerationRow } from './sqlite-schema.js';

@@ -97,7 +97,7 @@ port.on('message', (msg) => {
 `;
 
 /** The background writer of flushes (at most one flush in flight). */
-export class FlushWriter {
+export class CatchUpWriter {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly state = new Int32Array(new SharedArrayBuffer(4));
