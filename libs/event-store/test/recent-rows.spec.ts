@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
-import type { RecordedEvent, SubscriptionMessage } from '../src/index.js';
+import type { NewEvent, RecordedEvent, SubscriptionMessage } from '../src/index.js';
 import { RecentRows } from '../src/sqlite/recent-rows.js';
 import type { Row } from '../src/sqlite/schema.js';
 import { openSqliteStore, type PositionMode, type SqliteEventStore } from '../src/sqlite/sqlite-event-store.js';
@@ -60,7 +60,7 @@ describe('RecentRows', () => {
   });
 });
 
-const ev = (n: number) => ({ type: n % 3 === 0 ? 'Third' : 'Other', data: { n } });
+const ev = (n: number): NewEvent => ({ type: n % 3 === 0 ? 'Third' : 'Other', data: { n }, metadata: { actor: 'test', correlationId: 'c', at: '2024-01-01T00:00:00Z' } });
 
 async function fileRowsAfter(file: string, after: bigint): Promise<bigint[]> {
   const db = new Database(file, { readonly: true });
