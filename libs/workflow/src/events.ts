@@ -3,7 +3,8 @@
  * the English one). Every event's `data` carries `v` (schema version, starting at 1).
  *
  * Streams:
- * - `committee-{CODE}`            CommitteeCreated, MemberJoined, MemberLeft
+ * - `committee-{CODE}`            CommitteeCreated, MemberJoined, MemberLeft, MemberLoginLinked,
+ *                                 MemberLoginUnlinked
  * - `numbering-{CODE}-{YYYY}`     NumberingContinued, MeetingNumberAssigned, CaseNumbersAssigned
  * - `meeting-{uuid}`              MeetingPlanned, CaseAddedToAgenda, CaseRemovedFromAgenda,
  *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved,
@@ -74,6 +75,16 @@ export interface MemberJoined {
 export interface MemberLeft {
   type: 'MemberLeft';
   data: { v: 1; memberId: string };
+}
+/** A seat was linked to a login (OIDC `sub`, tokens-file `id`): that identity now answers as the member; replaces the seat's earlier login, if any. */
+export interface MemberLoginLinked {
+  type: 'MemberLoginLinked';
+  data: { v: 1; memberId: string; userId: string };
+}
+/** A seat's login was taken off (`userId`: the one it had); nobody answers as the member until it is linked again. */
+export interface MemberLoginUnlinked {
+  type: 'MemberLoginUnlinked';
+  data: { v: 1; memberId: string; userId: string };
 }
 
 // ---------- numbering (nummerering) per committee per year ----------
@@ -423,7 +434,7 @@ export interface FollowUpClosed {
   data: { v: 1; followUpId: string; caseId: string; committee: string; reason: string };
 }
 
-export type CommitteeEvent = CommitteeCreated | MemberJoined | MemberLeft;
+export type CommitteeEvent = CommitteeCreated | MemberJoined | MemberLeft | MemberLoginLinked | MemberLoginUnlinked;
 export type NumberingEvent = NumberingContinued | MeetingNumberAssigned | CaseNumbersAssigned;
 export type MeetingEvent =
   | MeetingPlanned
