@@ -132,4 +132,14 @@ describe('linking a seat over a real store: refusals write nothing', () => {
     expect(u.revision).toBe(5n);
     expect((await h.wf.getCommittee('NEHS')).members.find((m) => m.id === m1)).not.toHaveProperty('userId');
   });
+
+  it('the same command again (a retry with its Idempotency-Key) answers what it answered and writes nothing', async () => {
+    const first = await h.wf.linkMemberLogin('NEHS', m1, { userId: 'u-retry' }, ctx(secNEHS, { commandId: 'cmd-link-1' }));
+    const head = await h.store.headPosition();
+    const again = await h.wf.linkMemberLogin('NEHS', m1, { userId: 'u-retry' }, ctx(secNEHS, { commandId: 'cmd-link-1' }));
+    expect(again).toEqual(first);
+    expect(await h.store.headPosition()).toBe(head);
+    const off = await h.wf.linkMemberLogin('NEHS', m1, { userId: null }, ctx(secNEHS, { commandId: 'cmd-unlink-1' }));
+    expect(await h.wf.linkMemberLogin('NEHS', m1, { userId: null }, ctx(secNEHS, { commandId: 'cmd-unlink-1' }))).toEqual(off);
+  });
 });
