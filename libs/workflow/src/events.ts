@@ -3,8 +3,7 @@
  * the English one). Every event's `data` carries `v` (schema version, starting at 1).
  *
  * Streams:
- * - `committee-{CODE}`            CommitteeCreated, MemberJoined, MemberLeft, MemberLoginLinked,
- *                                 MemberLoginUnlinked
+ * - `committee-{CODE}`            CommitteeCreated, MemberJoined, MemberLeft, MemberLogin(Un)linked
  * - `numbering-{CODE}-{YYYY}`     NumberingContinued, MeetingNumberAssigned, CaseNumbersAssigned
  * - `meeting-{uuid}`              MeetingPlanned, CaseAddedToAgenda, CaseRemovedFromAgenda,
  *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved,
@@ -76,16 +75,9 @@ export interface MemberLeft {
   type: 'MemberLeft';
   data: { v: 1; memberId: string };
 }
-/** A seat was linked to a login (OIDC `sub`, tokens-file `id`): that identity now answers as the member; replaces the seat's earlier login, if any. */
-export interface MemberLoginLinked {
-  type: 'MemberLoginLinked';
-  data: { v: 1; memberId: string; userId: string };
-}
-/** A seat's login was taken off (`userId`: the one it had); nobody answers as the member until it is linked again. */
-export interface MemberLoginUnlinked {
-  type: 'MemberLoginUnlinked';
-  data: { v: 1; memberId: string; userId: string };
-}
+/** A seat linked to a login (OIDC `sub`, tokens-file `id`), replacing its earlier one / unlinked (`userId`: the one it had): committee/login.ts. */
+export interface MemberLoginLinked { type: 'MemberLoginLinked'; data: { v: 1; memberId: string; userId: string } }
+export interface MemberLoginUnlinked { type: 'MemberLoginUnlinked'; data: { v: 1; memberId: string; userId: string } }
 
 // ---------- numbering (nummerering) per committee per year ----------
 /** Where the year's numbering continues (a committee moving to Saksflyt mid-year). Only forward. */
