@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { HISTORY_SQL, type HistoryOp } from './history.js';
 import { DELETE_DOC_SQL, UPDATE_GENERATION_SQL, UPSERT_DOC_SQL } from './sqlite-schema.js';
 import type { Unit } from './unit.js';
 
@@ -14,6 +15,12 @@ export interface WriteUnit {
   generation: number;
   ops: Array<string | null>;
   gen: [position: bigint, status: string, error: string | null, active: number, logFrom: bigint | null];
+}
+
+/** One catch-up flush: the units' documents and checkpoints, and the time machine's history (`history.ts`). */
+export interface WriteBatch {
+  units: WriteUnit[];
+  history: HistoryOp[];
 }
 
 /** The unit's changed documents (JSON, or null for deleted ones) and checkpoint, as a flush to write. */
@@ -49,8 +56,9 @@ try {
   const upsert = db.prepare(workerData.sql.upsert);
   const del = db.prepare(workerData.sql.del);
   const gen = db.prepare(workerData.sql.gen);
+  const history = workerData.sql.history.map((s) => db.prepare(s));
   write = db.transaction((batch) => {
-    for (const u of batch) {
+    for (const u of batch.units) {
       const ops = u.ops;
       for (let i = 0; i < ops.length; i += 3) {
         if (ops[i + 2] === null) del.run(u.name, u.generation, ops[i], ops[i + 1]);
@@ -58,6 +66,7 @@ try {
       }
       gen.run(u.gen[0], u.gen[1], u.gen[2], u.gen[3], u.gen[4], u.name, u.generation);
     }
+    for (const op of batch.history) history[op[0]].run(...op.slice(1));
   });
 } catch (e) {
   broken = (e && e.message) || String(e);
@@ -86,7 +95,7 @@ export class CatchUpWriter {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly state = new Int32Array(new SharedArrayBuffer(4));
-  private inflight: WriteUnit[] | null = null;
+  private inflight: WriteBatch | null = null;
 
   constructor(file: string, refuseFlushes: number) {
     const { port1, port2 } = new MessageChannel();
@@ -99,7 +108,7 @@ export class CatchUpWriter {
         shared: this.state.buffer,
         port: port2,
         refuseFlushes,
-        sql: { upsert: UPSERT_DOC_SQL, del: DELETE_DOC_SQL, gen: UPDATE_GENERATION_SQL },
+        sql: { upsert: UPSERT_DOC_SQL, del: DELETE_DOC_SQL, gen: UPDATE_GENERATION_SQL, history: HISTORY_SQL },
       },
       transferList: [port2],
     });
@@ -107,7 +116,7 @@ export class CatchUpWriter {
   }
 
   /** Hands one flush to the thread (after the previous one is written). */
-  post(batch: WriteUnit[]): void {
+  post(batch: WriteBatch): void {
     this.drain();
     this.inflight = batch;
     Atomics.store(this.state, 0, 1);
@@ -115,7 +124,7 @@ export class CatchUpWriter {
   }
 
   /** Waits until the flush in flight is committed; returns it when the thread failed to write it. */
-  drain(): WriteUnit[] | null {
+  drain(): WriteBatch | null {
     if (this.inflight === null) return null;
     const error = this.wait();
     const batch = this.inflight;

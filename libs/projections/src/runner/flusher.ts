@@ -4,7 +4,7 @@
  * While catching up (nothing to emit, no swap, no change log to write), the documents and checkpoints
  * go to the catch-up writer thread instead; everything else waits for it (`drain`) and writes here.
  */
-import { CatchUpWriter, toWriteUnit, type WriteUnit } from './catch-up-writer.js';
+import { CatchUpWriter, toWriteUnit, type WriteBatch, type WriteUnit } from './catch-up-writer.js';
 import { clearDocJson } from './doc-json.js';
 import type { GenerationStore } from './generation-store.js';
 import type { ChangeMessage } from './types.js';
@@ -16,7 +16,7 @@ export class Flusher {
   /** Writes catch-up flushes on another thread (created at the first one). */
   private writer: CatchUpWriter | null = null;
   /** A flush the writer thread could not write, written again here (before anything later). */
-  private unwritten: WriteUnit[] | null = null;
+  private unwritten: WriteBatch | null = null;
 
   constructor(
     private readonly store: GenerationStore,
@@ -34,7 +34,8 @@ export class Flusher {
     const log = this.store.log;
     const swaps = swap ? entries.filter((e) => e.live !== e.serving && e.live.caughtUp && e.live.status !== 'failed') : [];
     for (const e of entries) log.begin(e);
-    if (swaps.length === 0 && !entries.some((e) => e.live.hasWork())) return;
+    const history = this.store.history;
+    if (swaps.length === 0 && !entries.some((e) => e.live.hasWork()) && !history.hasWork()) return;
     if (!caughtUp && swaps.length === 0 && entries.every((e) => e.live.pending.length === 0 && !log.hasWork(e))) {
       this.flushInBackground(entries);
       return;
@@ -42,6 +43,7 @@ export class Flusher {
     this.drain();
     const store = this.store;
     const emits: Array<[Entry, ChangeMessage[]]> = [];
+    const ops = history.take();
     try {
       store.transaction(() => {
         for (const e of entries) {
@@ -52,7 +54,11 @@ export class Flusher {
           if (swaps.includes(e)) store.swap(e.serving, u);
           store.saveCheckpoint(u);
         }
+        history.write(ops);
       });
+    } catch (error) {
+      history.restore(ops);
+      throw error;
     } finally {
       clearDocJson();
     }
@@ -77,7 +83,7 @@ export class Flusher {
     const batch: WriteUnit[] = [];
     for (const e of entries) if (e.live.hasWork()) batch.push(toWriteUnit(e.live));
     this.drain();
-    (this.writer ??= new CatchUpWriter(this.file, this.writerRefusals)).post(batch);
+    (this.writer ??= new CatchUpWriter(this.file, this.writerRefusals)).post({ units: batch, history: this.store.history.take() });
     this.sinceFlush = 0;
     for (const e of entries) {
       const u = e.live;
@@ -92,7 +98,7 @@ export class Flusher {
     const failed = this.writer?.drain() ?? null;
     if (failed) this.unwritten = failed;
     if (this.unwritten === null) return;
-    this.store.writeBatch(this.unwritten);
+    this.store.writeBatch(this.unwritten.units, this.unwritten.history);
     this.unwritten = null;
   }
 

@@ -21,6 +21,8 @@ export class Unit implements DocStore {
   statusDirty = false;
   logCount = 0;
   caughtUp = false;
+  /** Told of every document an applied event changed (the time machine's history, `history.ts`). */
+  onWrite: ((collection: string, id: string) => void) | null = null;
 
   constructor(
     readonly projection: Projection<any, any>,
@@ -101,6 +103,7 @@ export class Unit implements DocStore {
         if (!ids) this.dirty.set(collection, (ids = new Set()));
       }
       ids!.add(id);
+      if (this.onWrite) this.onWrite(collection, id);
       if (changes) changes.set(collection + SEP + id, { collection, id, doc: this.cache.get(collection)?.get(id) ?? null });
     }
     journal.length = 0;
