@@ -29,7 +29,7 @@ function world(meetings: number): World {
   for (let i = 0; i < meetings; i++) {
     const day = new Date(Date.UTC(2019, 0, 10) + i * 14 * 86_400_000).toISOString().slice(0, 10);
     const m = w.planMeeting('HIS', day, 'Bergen', '10:00', '14:00');
-    const cases = Array.from({ length: 4 }, (_, k) => w.draftCase('HIS', { title: `Sak ${i}.${k}`, type: 'decision', proposedResolution: `Forslag ${i}.${k}` }));
+    const cases = Array.from({ length: 4 }, (_, k) => w.draftCase('HIS', { title: `Sak ${i}.${k}`, type: 'endorsement', proposedResolution: `Forslag ${i}.${k}` }));
     for (const c of cases) w.schedule(c, m);
     w.notice(m);
     w.open(m);
