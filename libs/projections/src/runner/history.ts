@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS projection_snapshot_docs (
   doc        TEXT,
   PRIMARY KEY (name, version, collection, id, position)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS projection_snapshot_ids (
+  name       TEXT    NOT NULL,
+  version    INTEGER NOT NULL,
+  collection TEXT    NOT NULL,
+  id         TEXT    NOT NULL,
+  first      INTEGER NOT NULL,
+  last       INTEGER NOT NULL,
+  PRIMARY KEY (name, version, collection, id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS projection_history (
   name       TEXT    NOT NULL,
   generation INTEGER NOT NULL,
@@ -70,6 +79,7 @@ export const HISTORY_SQL = [
   'INSERT OR REPLACE INTO projection_history (name, generation, version, position, since) VALUES (?, ?, ?, ?, ?)',
   'DELETE FROM projection_history_pending WHERE name = ? AND generation = ?',
   'INSERT OR IGNORE INTO projection_history_pending (name, generation, collection, id) VALUES (?, ?, ?, ?)',
+  'INSERT INTO projection_snapshot_ids (name, version, collection, id, first, last) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name, version, collection, id) DO UPDATE SET last = excluded.last',
 ] as const;
 const INDEX = 0;
 const SNAPSHOT_DOC = 1;
@@ -77,6 +87,25 @@ const SNAPSHOT = 2;
 const HEAD = 3;
 const CLEAR_PENDING = 4;
 const PENDING = 5;
+const SPAN = 6;
+
+/** The first and last snapshot at which a document has a row (its content or its deletion). */
+export interface Span {
+  first: bigint;
+  last: bigint;
+}
+
+/**
+ * What a snapshot reader needs of the live fold: per collection every document ever snapshotted with
+ * its span, and the live document when it is still the one of its last snapshot (so a reader at S
+ * shares it instead of reading it back: a document is never changed after \`put\`).
+ */
+export interface HistoryHead {
+  spans(collection: string): ReadonlyMap<string, Span> | undefined;
+  /** The live document (undefined: deleted) when it has not changed since its last snapshot; \`CHANGED\` otherwise. */
+  unchanged(collection: string, id: string): unknown;
+}
+export const CHANGED = Symbol('changed since the last snapshot');
 
 export type HistoryOp = Array<string | number | bigint | null>;
 
@@ -98,6 +127,8 @@ interface Track {
   clearPending: boolean;
   /** Snapshots taken, not yet written: position and flat (collection, id, document or undefined = deleted). */
   snaps: Array<{ position: bigint; rows: unknown[] }>;
+  /** Every document ever snapshotted, per collection, with its span (memory: two positions per document). */
+  spans: Map<string, Map<string, Span>>;
 }
 
 export class HistoryRecorder {
@@ -124,11 +155,17 @@ export class HistoryRecorder {
       indexHead: big(db.prepare('SELECT position, at_ms FROM projection_time_index ORDER BY position DESC LIMIT 1')),
       head: big(db.prepare('SELECT position, since FROM projection_history WHERE name = ? AND generation = ? AND version = ?')),
       pending: db.prepare('SELECT collection, id FROM projection_history_pending WHERE name = ? AND generation = ?').raw(true),
+      spans: big(db.prepare('SELECT collection, id, first, last FROM projection_snapshot_ids WHERE name = ? AND version = ?').raw(true)),
       dropOtherVersions: [
         db.prepare('DELETE FROM projection_snapshots WHERE name = ? AND version <> ?'),
         db.prepare('DELETE FROM projection_snapshot_docs WHERE name = ? AND version <> ?'),
+        db.prepare('DELETE FROM projection_snapshot_ids WHERE name = ? AND version <> ?'),
       ],
-      dropVersion: [db.prepare('DELETE FROM projection_snapshots WHERE name = ? AND version = ?'), db.prepare('DELETE FROM projection_snapshot_docs WHERE name = ? AND version = ?')],
+      dropVersion: [
+        db.prepare('DELETE FROM projection_snapshots WHERE name = ? AND version = ?'),
+        db.prepare('DELETE FROM projection_snapshot_docs WHERE name = ? AND version = ?'),
+        db.prepare('DELETE FROM projection_snapshot_ids WHERE name = ? AND version = ?'),
+      ],
       dropOtherGenerations: [
         db.prepare('DELETE FROM projection_history WHERE name = ? AND generation <> ?'),
         db.prepare('DELETE FROM projection_history_pending WHERE name = ? AND generation <> ?'),
@@ -159,7 +196,7 @@ export class HistoryRecorder {
     const { name, version, generation } = unit;
     for (const d of s.dropOtherVersions) d.run(name, version);
     for (const d of s.dropOtherGenerations) d.run(name, generation);
-    const t: Track = { unit, since: 0, changed: new Map(), unsaved: [], clearPending: false, snaps: [] };
+    const t: Track = { unit, since: 0, changed: new Map(), unsaved: [], clearPending: false, snaps: [], spans: new Map() };
     if (unit.position === 0n) {
       // a fold from the first event: whatever this version had recorded is taken afresh
       for (const d of s.dropVersion) d.run(name, version);
@@ -168,9 +205,26 @@ export class HistoryRecorder {
       const h = s.head.get(name, generation, version) as { since: bigint } | undefined;
       t.since = h ? Number(h.since) : 0;
       for (const [collection, id] of s.pending.iterate(name, generation) as Iterable<[string, string]>) this.addChanged(t, collection, id, false);
+      for (const [collection, id, first, last] of s.spans.iterate(name, version) as Iterable<[string, string, bigint, bigint]>) this.spansOf(t, collection).set(id, { first, last });
     }
     unit.onWrite = (collection, id) => this.addChanged(t, collection, id, true);
     this.tracks.push(t);
+  }
+
+  private spansOf(t: Track, collection: string): Map<string, Span> {
+    let m = t.spans.get(collection);
+    if (!m) t.spans.set(collection, (m = new Map()));
+    return m;
+  }
+
+  /** What snapshot readers share of the projection's live fold (undefined: not recorded here). */
+  head(name: string, version: number): HistoryHead | undefined {
+    const t = this.tracks.find((x) => x.unit.name === name && x.unit.version === version);
+    if (!t) return undefined;
+    return {
+      spans: (collection) => t.spans.get(collection),
+      unchanged: (collection, id) => (t.changed.get(collection)?.has(id) ? CHANGED : t.unit.cache.get(collection)?.get(id)),
+    };
   }
 
   private addChanged(t: Track, collection: string, id: string, unsaved: boolean): void {
@@ -203,11 +257,18 @@ export class HistoryRecorder {
     if (!t || ++t.since < this.snapshotEvery) return;
     t.since = 0;
     const rows: unknown[] = [];
+    const position = unit.position;
     for (const [collection, ids] of t.changed) {
       const map = unit.cache.get(collection);
-      for (const id of ids) rows.push(collection, id, map?.get(id));
+      const spans = this.spansOf(t, collection);
+      for (const id of ids) {
+        rows.push(collection, id, map?.get(id));
+        const span = spans.get(id);
+        if (span) span.last = position;
+        else spans.set(id, { first: position, last: position });
+      }
     }
-    t.snaps.push({ position: unit.position, rows });
+    t.snaps.push({ position, rows });
     t.changed = new Map();
     t.unsaved = [];
     t.clearPending = true;
@@ -236,7 +297,10 @@ export class HistoryRecorder {
       const { name, version, generation } = t.unit;
       for (const s of t.snaps) {
         const r = s.rows;
-        for (let i = 0; i < r.length; i += 3) ops.push([SNAPSHOT_DOC, name, version, r[i] as string, r[i + 1] as string, s.position, r[i + 2] === undefined ? null : JSON.stringify(r[i + 2])]);
+        for (let i = 0; i < r.length; i += 3) {
+          ops.push([SNAPSHOT_DOC, name, version, r[i] as string, r[i + 1] as string, s.position, r[i + 2] === undefined ? null : JSON.stringify(r[i + 2])]);
+          ops.push([SPAN, name, version, r[i] as string, r[i + 1] as string, s.position, s.position]);
+        }
         ops.push([SNAPSHOT, name, version, s.position]);
       }
       t.snaps = [];

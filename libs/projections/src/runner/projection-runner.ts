@@ -22,6 +22,7 @@ import type { EventStore, SubscriptionMessage } from '@saksflyt/event-store';
 import { viewFeed, type FeedOptions } from './feed.js';
 import { Flusher } from './flusher.js';
 import { GenerationStore } from './generation-store.js';
+import type { HistoryHead } from './history.js';
 import type { ChangeMessage, DocReader, FeedMessage, Projection, ProjectionStatus, WaitResult } from './types.js';
 import type { Entry, ServedView } from './unit.js';
 import { Waiters } from './waiters.js';
@@ -322,6 +323,11 @@ export class ProjectionRunner {
     if (this.stopped) return;
     this.flush();
     this.flusher.drain();
+  }
+
+  /** What the time machine's snapshot readers share of the named projection's live fold (`history.ts`). */
+  historyHead(name: string, version: number): HistoryHead | undefined {
+    return this.store.history.head(name, version);
   }
 
   /** Events between the time machine's snapshots. */

@@ -1,17 +1,25 @@
 /**
- * Reading the time machine's snapshots (written by `history.ts`) back from SQLite, with a bounded
- * memory: a document at snapshot S is its latest row at or before S (null: deleted).
+ * Reading the time machine's snapshots (written by `history.ts`) with a bounded memory: a document
+ * at snapshot S is its latest row at or before S (null: deleted). The live fold's recorder knows,
+ * per document, the first and last snapshot it has a row at (`Span`, two positions per document), so:
  *
- * - `get`: one index seek (or the collection, when it is in the cache);
- * - `list`: the whole collection at S in one statement (per id ever in the collection, the latest
- *   row at or before S: two index seeks per id, never a walk over older versions), kept in a
- *   least-recently-used cache bounded by the bytes of JSON it was parsed from (`SnapshotCache`).
+ * - a document first snapshotted after S did not exist at S (nothing is read);
+ * - a document whose last row is at or before S and that has not changed since is the live
+ *   document itself (shared with the runner's fold, never copied: documents are never changed
+ *   after `put`);
+ * - any other (changed after S) is read back from SQLite: one index seek.
  *
- * `Overlay` is a snapshot with the tail replayed over it: writes land in the overlay, reads fall
- * through; the snapshot is never copied.
+ * A whole collection at S (for `list`) is built that way and kept in a least-recently-used cache
+ * bounded by an estimate of what it holds beyond the live fold: 64 bytes per entry plus the JSON of
+ * the documents read back (`SnapshotCache`). `Overlay` is a snapshot with the tail replayed over it:
+ * writes land in the overlay, reads fall through; the snapshot is never copied.
  */
 import type Database from 'better-sqlite3';
+import { CHANGED, type HistoryHead } from './history.js';
 import type { DocReader, DocStore } from './types.js';
+
+/** Estimated bytes of one entry of a cached collection (the Map's slot, the key), beside its read-back JSON. */
+const ENTRY_BYTES = 64;
 
 /** Loaded collections at a snapshot, least recently used dropped first once `limitBytes` is exceeded. */
 export class SnapshotCache {
@@ -40,40 +48,25 @@ export class SnapshotCache {
     }
   }
 
-  /** What is held: collections and the bytes of JSON they were parsed from. */
+  /** What is held: collections and their estimated bytes. */
   stats(): { collections: number; bytes: number; limitBytes: number } {
     return { collections: this.entries.size, bytes: this.held, limitBytes: this.limitBytes };
   }
 }
 
-/** The statements reading snapshots. */
+/** The statement reading one document at a snapshot. */
 export class SnapshotTables {
   readonly docAt;
-  readonly collectionAt;
 
   constructor(db: Database.Database) {
     this.docAt = db
       .prepare('SELECT doc FROM projection_snapshot_docs WHERE name = ? AND version = ? AND collection = ? AND id = ? AND position <= ? ORDER BY position DESC LIMIT 1')
       .pluck()
       .safeIntegers(true);
-    // every id ever in the collection (one seek each: a loose index scan), then its latest row at or before the position
-    this.collectionAt = db
-      .prepare(
-        `WITH RECURSIVE ids(id) AS (
-           SELECT MIN(id) FROM projection_snapshot_docs WHERE name = @name AND version = @version AND collection = @collection
-           UNION ALL
-           SELECT (SELECT d.id FROM projection_snapshot_docs d WHERE d.name = @name AND d.version = @version AND d.collection = @collection AND d.id > ids.id ORDER BY d.id LIMIT 1)
-           FROM ids WHERE ids.id IS NOT NULL
-         )
-         SELECT id, (SELECT d.doc FROM projection_snapshot_docs d WHERE d.name = @name AND d.version = @version AND d.collection = @collection AND d.id = ids.id AND d.position <= @position ORDER BY d.position DESC LIMIT 1) AS doc
-         FROM ids WHERE id IS NOT NULL`,
-      )
-      .raw(true)
-      .safeIntegers(true);
   }
 }
 
-/** Documents fetched one by one per reader (at most this many kept). */
+/** Documents read back one by one per reader (at most this many kept). */
 const GETS_KEPT = 4096;
 
 /** A projection's documents at one snapshot (null: before the first, nothing). */
@@ -83,6 +76,7 @@ export class SnapshotReader implements DocReader {
   constructor(
     private readonly tables: SnapshotTables,
     private readonly cache: SnapshotCache,
+    private readonly head: HistoryHead,
     private readonly name: string,
     private readonly version: number,
     readonly position: bigint | null,
@@ -92,32 +86,46 @@ export class SnapshotReader implements DocReader {
     return `${this.name}\u0000${this.version}\u0000${this.position}\u0000${collection}`;
   }
 
+  /** The document at the snapshot, and the bytes of JSON read back for it (0: shared with the live fold, or absent). */
+  private at(collection: string, id: string, position: bigint): [unknown, number] {
+    const span = this.head.spans(collection)?.get(id);
+    if (!span || span.first > position) return [undefined, 0];
+    if (span.last <= position) {
+      const live = this.head.unchanged(collection, id);
+      if (live !== CHANGED) return [live, 0];
+    }
+    const json = this.tables.docAt.get(this.name, this.version, collection, id, position) as string | null | undefined;
+    return json == null ? [undefined, 0] : [JSON.parse(json), json.length];
+  }
+
   get<T>(collection: string, id: string): T | undefined {
     if (this.position === null) return undefined;
     const listed = this.cache.get(this.key(collection));
     if (listed) return listed.get(id) as T | undefined;
     const k = `${collection}\u0000${id}`;
     if (this.gets.has(k)) return this.gets.get(k) as T | undefined;
-    const json = this.tables.docAt.get(this.name, this.version, collection, id, this.position) as string | null | undefined;
-    const doc = json == null ? undefined : JSON.parse(json);
+    const [doc] = this.at(collection, id, this.position);
     if (this.gets.size < GETS_KEPT) this.gets.set(k, doc);
     return doc as T | undefined;
   }
 
-  /** The whole collection at the snapshot (from the cache, or loaded into it). */
+  /** The whole collection at the snapshot (from the cache, or built into it). */
   map(collection: string): Map<string, unknown> {
-    if (this.position === null) return new Map();
+    const position = this.position;
+    if (position === null) return new Map();
     const key = this.key(collection);
     let m = this.cache.get(key);
     if (m) return m;
     m = new Map();
     let bytes = 0;
-    const rows = this.tables.collectionAt.iterate({ name: this.name, version: this.version, collection, position: this.position }) as Iterable<[string, string | null]>;
-    for (const [id, json] of rows) {
-      if (json === null) continue;
-      bytes += json.length;
-      m.set(id, JSON.parse(json));
-    }
+    const spans = this.head.spans(collection);
+    if (spans)
+      for (const [id, span] of spans) {
+        if (span.first > position) continue;
+        const [doc, read] = this.at(collection, id, position);
+        bytes += ENTRY_BYTES + read;
+        if (doc !== undefined) m.set(id, doc);
+      }
     this.cache.set(key, m, bytes);
     return m;
   }

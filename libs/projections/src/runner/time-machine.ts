@@ -23,7 +23,7 @@
  */
 import Database from 'better-sqlite3';
 import type { EventStore } from '@saksflyt/event-store';
-import { HISTORY_SCHEMA_SQL } from './history.js';
+import { HISTORY_SCHEMA_SQL, type HistoryHead } from './history.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { Overlay, SnapshotCache, SnapshotReader, SnapshotTables } from './snapshot-reader.js';
 import type { DocReader, Projection } from './types.js';
@@ -193,12 +193,14 @@ export class TimeMachine {
     if (!status || status.version !== projection.version || this.projections.get(projection.name)?.version !== projection.version)
       throw new Error(`the time machine does not run ${projection.name} version ${projection.version}`);
     // the history must reach the position (at most the head: a position past it is no event's)
-    const head = await this.options.store.headPosition();
-    await runner.recorded(position < head ? position : head);
+    const last = await this.options.store.headPosition();
+    await runner.recorded(position < last ? position : last);
     const failed = runner.status().find((s) => s.name === projection.name)!;
     if (failed.status === 'failed' && failed.position < position) throw new Error(`projection ${projection.name} failed: ${failed.error}`);
     const snap = options.fromScratch ? null : ((this.t.snapshotBefore.get(projection.name, projection.version, position) as { p: bigint } | undefined)?.p ?? null);
-    const docs = new Overlay(this.snapshotReader(projection, snap));
+    const head = runner.historyHead(projection.name, projection.version);
+    if (!head) throw new Error(`the runner records no history of ${projection.name} version ${projection.version}`);
+    const docs = new Overlay(this.snapshotReader(projection, head, snap));
     const types = projection.eventTypes ? new Set(projection.eventTypes) : null;
     for await (const e of this.options.store.readAll({ after: snap ?? 0n })) {
       if (e.position > position) break;
@@ -212,7 +214,7 @@ export class TimeMachine {
     return docs;
   }
 
-  private snapshotReader(projection: Projection<any, any>, position: bigint | null): SnapshotReader {
+  private snapshotReader(projection: Projection<any, any>, head: HistoryHead, position: bigint | null): SnapshotReader {
     const key = `${projection.name}:${position}`;
     let r = this.snapshotReaders.get(key);
     if (r) {
@@ -220,7 +222,7 @@ export class TimeMachine {
       this.snapshotReaders.set(key, r);
       return r;
     }
-    r = new SnapshotReader(this.t.snapshotTables, this.snapshotCache, projection.name, projection.version, position);
+    r = new SnapshotReader(this.t.snapshotTables, this.snapshotCache, head, projection.name, projection.version, position);
     this.snapshotReaders.set(key, r);
     if (this.snapshotReaders.size > 4) this.snapshotReaders.delete(this.snapshotReaders.keys().next().value!);
     return r;
