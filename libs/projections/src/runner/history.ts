@@ -18,7 +18,12 @@
  * written before the history existed) is rebuilt from 0 by the runner's version machinery
  * (`GenerationStore.open`), the old generation serving until the rebuild has caught up.
  *
- * Memory: only the ids changed since the last snapshot and what waits for the next flush.
+ * Per document the recorder also keeps the first and last snapshot it has a row at
+ * (`projection_snapshot_ids`, and in memory as a `Span`): a snapshot reader at S shares the live
+ * document when it has not changed since S (`HistoryHead`, `snapshot-reader.ts`).
+ *
+ * Memory: two positions per document ever snapshotted, the ids changed since the last snapshot, and
+ * what waits for the next flush.
  */
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '@saksflyt/event-store';
