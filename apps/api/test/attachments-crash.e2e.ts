@@ -16,7 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@jest/globals';
-import { childServers, readAnswer } from './child-server.js';
+import { childRequest as req, childServers, readAnswer } from './child-server.js';
 
 const { startServer, dataDir: newDataDir } = childServers('attachments-crash');
 
@@ -28,13 +28,6 @@ const TOKENS = {
 };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const pdf = (n: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(n - 9)]);
-
-async function req(url: string, method: string, p: string, token?: string, json?: unknown) {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (json !== undefined) headers['content-type'] = 'application/json';
-  return readAnswer(await fetch(url + p, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) }));
-}
 
 interface Ack {
   caseId: string;

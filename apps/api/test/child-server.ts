@@ -55,6 +55,14 @@ export async function readAnswer(res: Response): Promise<{ status: number; body:
   return { status: res.status, body };
 }
 
+/** A request to a child server (bearer `token`, a JSON body when `json` is given): its answer. */
+export async function childRequest(url: string, method: string, p: string, token?: string, json?: unknown): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (json !== undefined) headers['content-type'] = 'application/json';
+  return readAnswer(await fetch(url + p, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) }));
+}
+
 /** Runs a command in ROOT; rejects with the tail of its output unless it exits 0 within timeoutMs. */
 export function run(cmd: string, args: string[], timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {

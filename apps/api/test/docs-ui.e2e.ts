@@ -1,26 +1,21 @@
 /**
  * The API docs page (/api/docs) renders in a real browser under the security headers: Swagger UI
  * loads from this origin, shows the operations, and the Content-Security-Policy blocks nothing it needs.
- * Needs Debian's Chromium at /usr/bin/chromium, like dashboard.e2e.ts.
+ * Needs Debian's Chromium at /usr/bin/chromium (browser.ts), like the workbench tests.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumInstalled, closeAll, launchChromium } from './browser.js';
 import { startServer, type Server } from './harness.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('the API docs page in a browser', () => {
   let server: Server;
   let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (npm test installs it).`);
+    chromiumInstalled();
     server = await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+    browser = await launchChromium();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeAll(browser, server, undefined));
 
   it('shows the operations, with no CSP violation and no page error', async () => {
     const page = await browser.newPage();

@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import { expect, test } from '@jest/globals';
-import { childServers, readAnswer } from './child-server.js';
+import { childRequest as req, childServers } from './child-server.js';
 
 const { startServer, dataDir: newDataDir } = childServers('faults-sigterm');
 
@@ -19,14 +19,6 @@ const TOKENS = {
   [SEC]: { name: 'Anita Lindholt', roles: [{ role: 'secretariat', committee: 'NEHS' }] },
   [ADMIN]: { name: 'Admin', roles: [{ role: 'admin' }] },
 };
-
-async function req(url: string, method: string, p: string, token?: string, json?: unknown) {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (json !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url + p, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  return readAnswer(res);
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -51,7 +51,7 @@ describe('default tokens file', () => {
   test('without AUTH_TOKENS_FILE: writes <dataDir>/tokens.json with admin, NEHS secretariat and auditor, reuses it on restart', async () => {
     const dir = tempDir();
     try {
-      const a = await startServer({ dataDir: dir, defaultTokens: true });
+      const a = await startServer({ dataDir: dir, defaultTokens: true, env: { SAKSFLYT_DEMO: '0' } }); // the demo adds its members' tokens (demo-logins.e2e.ts)
       const file = join(dir, 'tokens.json');
       const tokens = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { name: string; roles: unknown[] }>;
       const entries = Object.entries(tokens);
@@ -67,7 +67,7 @@ describe('default tokens file', () => {
       expect(admin[0]).not.toBe(sec[0]);
       await a.close();
 
-      const b = await startServer({ dataDir: dir, defaultTokens: true });
+      const b = await startServer({ dataDir: dir, defaultTokens: true, env: { SAKSFLYT_DEMO: '0' } });
       expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(tokens);
       await b.close();
     } finally {

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { expect, test } from '@jest/globals';
 import { openSqliteStore } from '@saksflyt/event-store';
-import { childServers, readAnswer, type Child } from './child-server.js';
+import { childRequest as req, childServers, type Child } from './child-server.js';
 
 const { startServer, dataDir: newDataDir } = childServers('server-crash');
 
@@ -37,14 +37,6 @@ interface Ack {
   title: string;
   position: bigint;
   round: number;
-}
-
-async function req(url: string, method: string, p: string, token?: string, json?: unknown) {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (json !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url + p, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
-  return readAnswer(res);
 }
 
 async function health(url: string): Promise<{ kind: string; headPosition: number }> {

@@ -11,12 +11,12 @@
  * (`Last-Event-ID`) and shows the change it missed, without a reload.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { LiveService } from '../src/live/live.service.js';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, readyForBrowserTests } from './browser.js';
+import { SHOTS, WAIT, apiCall, closeAll, launchChromium, readyForBrowserTests, signIn } from './browser.js';
 import { startServer, tempDir, TEST_TOKENS, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -25,7 +25,6 @@ declare const document: any;
 const SEC = 'tok-secretariat-nehs';
 const AUDITOR = 'tok-auditor';
 const ADMIN = 'tok-admin';
-const WAIT = { timeout: 15_000 };
 
 describe('the workbench: universal design; feeds that survive a drop', () => {
   let server: Server;
@@ -34,11 +33,7 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
   const errors: string[] = [];
   const ids = { meeting1: '', caseA: '', referred: '', written: '' };
 
-  async function call(token: string, method: string, p: string, json?: unknown): Promise<any> {
-    const r = await server.req(method, p, { token, json });
-    if (r.status >= 300) throw new Error(`${method} ${p} → ${r.status}: ${r.text}`);
-    return r.json;
-  }
+  const call = (token: string, method: string, p: string, json?: unknown) => apiCall(server, token, method, p, json);
 
   beforeAll(async () => {
     readyForBrowserTests();
@@ -86,14 +81,10 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
     ids.written = (await call(SEC, 'POST', '/api/cases', { committee: 'NEHS', title: 'Høring: forskrift om e-helseløsninger', type: 'endorsement', proposedResolution: 'NEHS støtter høringssvaret.' })).id;
     await call(SEC, 'POST', `/api/cases/${ids.written}/written-procedure`, { deadline: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) });
     await call('tok-lofthus', 'POST', `/api/cases/${ids.written}/written-procedure/responses`, { answer: 'disagree', comment: 'Personvernet må utredes.' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(browser, server, dataDir));
 
   async function open(hash: string, ctx: Awaited<ReturnType<Browser['newContext']>>): Promise<Page> {
     const page = await ctx.newPage();
@@ -103,12 +94,6 @@ describe('the workbench: universal design; feeds that survive a drop', () => {
     page.on('pageerror', (e) => errors.push(`${hash}: ${e.message}`));
     await page.goto(`${server.url}/${hash}`);
     return page;
-  }
-
-  async function signIn(page: Page, token: string): Promise<void> {
-    await page.fill('#token', token);
-    await page.click('form.signin button[type=submit]');
-    await page.waitForSelector('.signin[data-signed-in="true"]', WAIT);
   }
 
   it('every view has no serious or critical axe violation (WCAG 2.1 A/AA), in bokmål and English, at desktop and phone width; a screenshot of each', async () => {

@@ -13,14 +13,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { SHOTS, apiCall, closeAll, launchChromium, nehsWithMembers, readyForBrowserTests } from './browser.js';
+import { SHOTS, WAIT, apiCall, closeAll, launchChromium, nehsWithMembers, readyForBrowserTests, signIn } from './browser.js';
 import { startServer, tempDir, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const SEC = 'tok-secretariat-nehs';
 const AUDITOR = 'tok-auditor';
-const WAIT = { timeout: 15_000 };
 const YEAR = new Date().getUTCFullYear();
 
 describe('the workbench: the time slider shows every view as it stood, at the answered position', () => {
@@ -56,9 +55,7 @@ describe('the workbench: the time slider shows every view as it stood, at the an
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.url}/#/revisjon`);
-    await page.fill('#token', AUDITOR);
-    await page.click('form.signin button[type=submit]');
-    await page.waitForSelector('.signin[data-signed-in="true"]', WAIT);
+    await signIn(page, AUDITOR);
     await page.waitForSelector('#time-slider', WAIT);
     await page.locator('[data-field="meetingId"] select').selectOption(meetingId);
     const answered = async (id: string) => page.getAttribute(`#${id}`, 'data-position');

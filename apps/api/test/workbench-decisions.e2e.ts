@@ -11,11 +11,11 @@
  * Needs Debian's Chromium at /usr/bin/chromium and the built web (`npm run build`).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, readyForBrowserTests } from './browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { SHOTS, WAIT, apiCall, closeAll, launchChromium, readyForBrowserTests, signIn } from './browser.js';
 import { startServer, tempDir, TEST_TOKENS, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -23,7 +23,6 @@ import { startServer, tempDir, TEST_TOKENS, type Server } from './harness.js';
 const SEC = 'tok-secretariat-nehs';
 const ADMIN = 'tok-admin';
 const LOFTHUS = 'tok-lofthus';
-const WAIT = { timeout: 15_000 };
 const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe("the workbench: issue 11's votes, dissent, sub-items and written procedure through the page", () => {
@@ -35,11 +34,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
   const members: Record<string, string> = {};
   const decidedIds = { voted: '', written: '' }; // the first test's cases, which the register test reads
 
-  async function call(token: string, method: string, p: string, json?: unknown): Promise<any> {
-    const r = await server.req(method, p, { token, json });
-    if (r.status >= 300) throw new Error(`${method} ${p} → ${r.status}: ${r.text}`);
-    return r.json;
-  }
+  const call = (token: string, method: string, p: string, json?: unknown) => apiCall(server, token, method, p, json);
 
   beforeAll(async () => {
     readyForBrowserTests();
@@ -58,14 +53,10 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
       members[key!] = (await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name, organisation, role, ...(key === 'lofthus' ? { userId: 'u-lofthus' } : {}) })).id;
     members.deputy = (await call(ADMIN, 'POST', '/api/committees/NEHS/members', { name: 'Ingrid Vara', organisation: 'Helse Sør-Øst RHF', role: 'deputy', deputyFor: members.stoltenberg })).id;
     meetingId = (await call(SEC, 'POST', '/api/committees/NEHS/meetings', { date: isoDay(0), place: 'Helsedirektoratet' })).id;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(browser, server, dataDir));
 
   it('sub-items on the new case, a vote with a deputy standing in, endorse with dissent and per-item vedtak, a written procedure answered by a member and concluded', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
@@ -96,13 +87,11 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
       await p.waitForFunction(() => (globalThis as any).document.documentElement.lang === 'nb', undefined, WAIT);
       await p.setViewportSize(vp);
     };
-    const signIn = async (p: Page, token: string, at: string) => {
+    const signInAt = async (p: Page, token: string, at: string) => {
       await p.goto(`${server.url}/#/${at}`);
-      await p.fill('#token', token);
-      await p.click('form.signin button[type=submit]');
-      await p.waitForSelector('.signin[data-signed-in="true"]', WAIT);
+      await signIn(p, token);
     };
-    await signIn(page, SEC, 'saker');
+    await signInAt(page, SEC, 'saker');
 
     // Ny sak with two sub-items (NR. 1, NR. 2), each with its proposal.
     await page.click('#new-case-button');
@@ -226,7 +215,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
     const memberCtx = await browser.newContext({ viewport: { width: 375, height: 800 }, locale: 'nb-NO' });
     const mp = await memberCtx.newPage();
     mp.on('pageerror', (e) => errors.push(e.message));
-    await signIn(mp, LOFTHUS, 'saker');
+    await signInAt(mp, LOFTHUS, 'saker');
     const link = mp.locator(`[data-open-written] a[href="#/sak/${encodeURIComponent(w)}"]`);
     await link.click(WAIT);
     const answer = mp.locator('#written-answer');
@@ -273,9 +262,7 @@ describe("the workbench: issue 11's votes, dissent, sub-items and written proced
       for (const v of r.violations) if (v.impact === 'serious' || v.impact === 'critical') found.push(`${where}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
     };
     await page.goto(`${server.url}/#/vedtak`);
-    await page.fill('#token', SEC);
-    await page.click('form.signin button[type=submit]');
-    await page.waitForSelector('.signin[data-signed-in="true"]', WAIT);
+    await signIn(page, SEC);
 
     const voted = page.locator(`table.decisions tr[data-key="${caseId}"]`);
     await voted.locator('[data-row-votes]').waitFor(WAIT);

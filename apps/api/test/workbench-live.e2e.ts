@@ -11,13 +11,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { SHOTS, apiCall, closeAll, launchChromium, nehsWithMembers, readyForBrowserTests } from './browser.js';
+import { SHOTS, WAIT, apiCall, closeAll, launchChromium, nehsWithMembers, readyForBrowserTests, signIn } from './browser.js';
 import { startServer, tempDir, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const SEC = 'tok-secretariat-nehs';
-const WAIT = { timeout: 15_000 };
 const YEAR = new Date().getUTCFullYear();
 
 describe('the workbench: Årshjul and Oppfølging apply their feeds’ change rows, no refetch', () => {
@@ -56,9 +55,7 @@ describe('the workbench: Årshjul and Oppfølging apply their feeds’ change ro
     const requests = requestsOf(page);
     await page.goto(`${server.url}/#/${at}`);
     if (token) {
-      await page.fill('#token', token);
-      await page.click('form.signin button[type=submit]');
-      await page.waitForSelector('.signin[data-signed-in="true"]', WAIT);
+      await signIn(page, token);
     }
     return { page, requests };
   }

@@ -13,18 +13,16 @@
  * Needs Debian's Chromium at /usr/bin/chromium and the built web (`npm run build`).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, readyForBrowserTests } from './browser.js';
+import type { Browser, Page } from 'playwright-core';
+import { SHOTS, WAIT, apiCall, closeAll, launchChromium, readyForBrowserTests, signIn } from './browser.js';
 import { startServer, tempDir, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const SEC = 'tok-secretariat-nehs';
 const ADMIN = 'tok-admin';
-const WAIT = { timeout: 15_000 };
 const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe("the workbench: issue 10's meetings, worklist, members, attendance and follow-ups through the page", () => {
@@ -34,11 +32,7 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
   const errors: string[] = [];
   const members: Record<string, string> = {};
 
-  async function call(token: string, method: string, p: string, json?: unknown): Promise<any> {
-    const r = await server.req(method, p, { token, json });
-    if (r.status >= 300) throw new Error(`${method} ${p} → ${r.status}: ${r.text}`);
-    return r.json;
-  }
+  const call = (token: string, method: string, p: string, json?: unknown) => apiCall(server, token, method, p, json);
 
   beforeAll(async () => {
     readyForBrowserTests();
@@ -54,14 +48,10 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
     // more drafts than one page of the worklist (50), and one to search for
     for (let i = 1; i <= 51; i++) await call(SEC, 'POST', '/api/cases', { committee: 'NEHS', title: `Arbeidssak ${i}`, type: 'endorsement', proposedResolution: 'Tilslutning.' });
     await call(SEC, 'POST', '/api/cases', { committee: 'NEHS', title: 'Orientering om e-resept', type: 'orientation', proposedResolution: 'Tas til orientering.' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(browser, server, dataDir));
 
   it('worklist search and paging, a deputy added, a webinar planned, moved and changed after notice, another cancelled, attendance with deputy/remote/staff, follow-ups with owner and due, overdue and closed', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO' });
@@ -72,9 +62,7 @@ describe("the workbench: issue 10's meetings, worklist, members, attendance and 
     });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.url}/#/saker`);
-    await page.fill('#token', SEC);
-    await page.click('form.signin button[type=submit]');
-    await page.waitForSelector('.signin[data-signed-in="true"]', WAIT);
+    await signIn(page, SEC);
     // axe on the forms this file opens (the views themselves: workbench-a11y.e2e.ts)
     const found: string[] = [];
     const axe = async (where: string) => {

@@ -16,12 +16,12 @@
  * (`npm test` builds it first; by hand: `npm run build`).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { webDir, webFiles } from '../src/web/web.module.js';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, readyForBrowserTests } from './browser.js';
+import { SHOTS, WAIT, closeAll, launchChromium, readyForBrowserTests, signIn } from './browser.js';
 import { startServer, tempDir, type Server } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -30,7 +30,6 @@ declare const document: any;
 const SEC = 'tok-secretariat-nehs';
 const AUDITOR = 'tok-auditor';
 const ADMIN = 'tok-admin';
-const WAIT = { timeout: 15_000 };
 
 /** A one-page PDF (the attachment route checks the file's signature against its type). */
 const MINIMAL_PDF =
@@ -74,15 +73,13 @@ describe('the workbench in the browser', () => {
       ['Kristin Weidemann Wieland', 'Norsk Helsenett SF', 'observer'],
     ])
       expect((await admin('/api/committees/NEHS/members', { name, organisation, role })).status).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nb-NO', acceptDownloads: true });
   });
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
-    await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await closeAll(browser, server, dataDir);
   });
 
   async function open(hash: string, ctx: BrowserContext = context): Promise<Page> {
@@ -96,12 +93,6 @@ describe('the workbench in the browser', () => {
     const res = await page.goto(`${server.url}/${hash}`);
     expect(res?.status()).toBe(200);
     return page;
-  }
-
-  async function signIn(page: Page, token: string): Promise<void> {
-    await page.fill('#token', token);
-    await page.click('form.signin button[type=submit]');
-    await page.waitForSelector('.signin[data-signed-in="true"]', WAIT);
   }
 
   const hashId = (page: Page, view: string) => decodeURIComponent(new URL(page.url()).hash.replace(`#/${view}/`, ''));

@@ -2,9 +2,11 @@
  * What every verb of the `saksflyt` command line shares: where it prints (`CliIo`), the exit codes,
  * the store it opens, the common options (`--data-dir`, `--json`) and progress bars on a TTY.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { createEventStore, type EventStore } from '@saksflyt/event-store';
+import { createEventStore, openSqliteStore, storedPositionMode, type EventStore } from '@saksflyt/event-store';
 
 export interface CliIo {
   out(line: string): void;
@@ -49,6 +51,29 @@ export function storeEnv(io: CliIo, opts: StoreOptions): NodeJS.ProcessEnv {
 export async function openStore(io: CliIo, opts: StoreOptions): Promise<EventStore> {
   try {
     return await createEventStore(storeEnv(io, opts));
+  } catch (e) {
+    throw new CliExit(EXIT.store, `the store cannot be opened: ${(e as Error).message}`);
+  }
+}
+
+/** The server's SQLite file: `saksflyt.db` in --data-dir, $SAKSFLYT_DATA_DIR or ./data. */
+export function storeFile(io: CliIo, opts: StoreOptions): string {
+  return path.join(storeEnv(io, opts).SAKSFLYT_DATA_DIR ?? './data', 'saksflyt.db');
+}
+
+/**
+ * Opens the server's store as it is, never creating one (for a verb that checks what is there, e.g.
+ * verify): KurrentDB when EVENTSTORE_CONNECTION_STRING is set; else the SQLite file must exist and is
+ * opened in the position mode it keeps (whatever SAKSFLYT_SPARSE_POSITIONS says). Exit 3 when it cannot be opened.
+ */
+export async function openExistingStore(io: CliIo, opts: StoreOptions): Promise<EventStore> {
+  try {
+    const env = storeEnv(io, opts);
+    if (env.EVENTSTORE_CONNECTION_STRING) return await createEventStore(env);
+    const file = storeFile(io, opts);
+    if (!existsSync(file)) throw new Error(`no store at ${file}`);
+    const positions = storedPositionMode(file);
+    return await openSqliteStore({ file, ...(positions ? { positions } : {}) });
   } catch (e) {
     throw new CliExit(EXIT.store, `the store cannot be opened: ${(e as Error).message}`);
   }

@@ -3,7 +3,7 @@
  * the English one). Every event's `data` carries `v` (schema version, starting at 1).
  *
  * Streams:
- * - `committee-{CODE}`            CommitteeCreated, MemberJoined, MemberLeft
+ * - `committee-{CODE}`            CommitteeCreated, MemberJoined, MemberLeft, MemberLogin(Un)linked
  * - `numbering-{CODE}-{YYYY}`     NumberingContinued, MeetingNumberAssigned, CaseNumbersAssigned
  * - `meeting-{uuid}`              MeetingPlanned, CaseAddedToAgenda, CaseRemovedFromAgenda,
  *                                 MeetingNoticed, MeetingOpened, MeetingAdjourned, MinutesApproved,
@@ -75,6 +75,9 @@ export interface MemberLeft {
   type: 'MemberLeft';
   data: { v: 1; memberId: string };
 }
+/** A seat linked to a login (OIDC `sub`, tokens-file `id`), replacing its earlier one / unlinked (`userId`: the one it had): committee/login.ts. */
+export interface MemberLoginLinked { type: 'MemberLoginLinked'; data: { v: 1; memberId: string; userId: string } }
+export interface MemberLoginUnlinked { type: 'MemberLoginUnlinked'; data: { v: 1; memberId: string; userId: string } }
 
 // ---------- numbering (nummerering) per committee per year ----------
 /** Where the year's numbering continues (a committee moving to Saksflyt mid-year). Only forward. */
@@ -423,7 +426,7 @@ export interface FollowUpClosed {
   data: { v: 1; followUpId: string; caseId: string; committee: string; reason: string };
 }
 
-export type CommitteeEvent = CommitteeCreated | MemberJoined | MemberLeft;
+export type CommitteeEvent = CommitteeCreated | MemberJoined | MemberLeft | MemberLoginLinked | MemberLoginUnlinked;
 export type NumberingEvent = NumberingContinued | MeetingNumberAssigned | CaseNumbersAssigned;
 export type MeetingEvent =
   | MeetingPlanned

@@ -36,6 +36,7 @@ export const ALLOWED: Readonly<Record<Action, readonly Caller[]>> = {
   'followup.close': ['secretariat'],
   'read.exempt': ['member', 'secretariat', 'auditor', 'admin'],
   'case.respond': ['member'],
+  'member.link': ['secretariat', 'admin'],
 };
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -139,6 +140,8 @@ export const ROUTES: readonly RouteAccess[] = [
   // the workbench's two feeds beyond API.md's: the annual cycle (public) and the follow-ups (as GET /api/followups)
   { method: 'GET', path: '/api/live/committees/:code/annual-cycle' },
   { method: 'GET', path: '/api/live/followups', action: 'read.private', public: true, denied: 'rows' },
+  // a seat's login (userId), linked and unlinked like members are added and ended
+  { method: 'PATCH', path: '/api/committees/:code/members/:id', action: 'member.link', committeeOf: 'member' },
 ];
 
 export const WRITE_ROUTES: readonly RouteAccess[] = ROUTES.filter((r) => r.method !== 'GET');

@@ -39,6 +39,8 @@ function deniedDetail(action: Action, committee: string | undefined): string {
       return `The case is exempt from public access: only members and the secretariat of ${of}, auditors and admins may read this.`;
     case 'case.respond':
       return `Only a member of ${of} may answer its written procedures.`;
+    case 'member.link':
+      return `Only an admin or the secretariat of ${of} may link its members to logins.`;
   }
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { OidcVerifier } from './oidc.js';
+import { demoTokenEntries } from '../demo/logins.js';
 
 export type RoleName = 'admin' | 'secretariat' | 'member' | 'auditor';
 export const ROLE_NAMES: readonly RoleName[] = ['admin', 'secretariat', 'member', 'auditor'];
@@ -64,9 +65,10 @@ function parseTokens(file: string, text: string): Map<string, User> {
 
 /**
  * Loads `authTokensFile` when given (it must exist). Otherwise uses `<dataDir>/tokens.json`,
- * writing it on first start with one admin, one NEHS secretariat and one auditor token (random).
+ * writing it on first start with one admin, one NEHS secretariat and one auditor token (random);
+ * with `demo`, also one for each demo member (../demo/logins.ts: their seats are linked to these ids).
  */
-export function loadTokens(options: { authTokensFile?: string; dataDir: string }): TokenTable {
+export function loadTokens(options: { authTokensFile?: string; dataDir: string; demo?: boolean }): TokenTable {
   if (options.authTokensFile) {
     const file = options.authTokensFile;
     if (!existsSync(file)) throw new Error(`AUTH_TOKENS_FILE ${file} does not exist`);
@@ -81,6 +83,7 @@ export function loadTokens(options: { authTokensFile?: string; dataDir: string }
       [token()]: { name: 'Admin', roles: [{ role: 'admin' }] },
       [token()]: { name: 'Sekretariatet (NEHS)', roles: [{ role: 'secretariat', committee: 'NEHS' }] },
       [token()]: { name: 'Revisor', roles: [{ role: 'auditor' }] },
+      ...(options.demo ? demoTokenEntries(token) : {}),
     };
     try {
       // 'wx': two processes starting at once do not overwrite each other's file.

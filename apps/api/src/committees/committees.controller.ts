@@ -1,9 +1,10 @@
 /**
  * Committees (API.md "Committees"): create (`committee.create`), list and read (public), members
- * (`member.change`: admin or the committee's secretariat; deputies, terms, no twins), numbering continuation (`numbering.set`, forward only: 409 backwards), earlier
+ * (`member.change`: admin or the committee's secretariat; deputies, terms, no twins), a seat's login
+ * (`member.link`, PATCH `{ userId }`, null unlinks), numbering continuation (`numbering.set`, forward only: 409 backwards), earlier
  * decisions (`history.record`). The AccessGuard answers 401, 404 and 403 (`@Allow`).
  */
-import { Body, Controller, Delete, Get, HttpCode, Inject, Module, Param, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Module, Param, Patch, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '@saksflyt/event-store';
 import type { Workflow } from '@saksflyt/workflow';
@@ -13,7 +14,7 @@ import { assertEmptyBody, awaitMinPosition, commandContext, requireCommittee, si
 import { FieldPathInterceptor } from '../workflow/access.js';
 import { mayReadPrivate } from '../access/require.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
-import { AddMemberDto, CommitteeDoc, CreateCommitteeDto, NumberingDto, RecordHistoryDto, WriteResultDoc } from './committees.dto.js';
+import { AddMemberDto, CommitteeDoc, CreateCommitteeDto, LinkMemberLoginDto, NumberingDto, RecordHistoryDto, WriteResultDoc } from './committees.dto.js';
 
 @UseInterceptors(FieldPathInterceptor)
 @ApiTags('committees')
@@ -54,7 +55,8 @@ export class CommitteesController {
     setETag(reply, view.revision);
     // a member's sign-in identity (OIDC `sub`, tokens-file id) is for the committee, not the public
     if (mayReadPrivate(ctx.user, code)) return view;
-    return { ...view, members: view.members.map(({ userId: _hidden, ...m }) => m) };
+    const hide = ({ userId: _hidden, ...m }: (typeof view.members)[number]) => m;
+    return { ...view, members: view.members.map(hide), formerMembers: view.formerMembers.map(hide) };
   }
 
   @Post(':code/members')
@@ -83,6 +85,18 @@ export class CommitteesController {
   async removeMember(@Param('code') code: string, @Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
     assertEmptyBody(body);
     return this.wf.removeMember(code, id, commandContext(ctx));
+  }
+
+  @Patch(':code/members/:id')
+  @Allow('member.link', { committeeOf: 'member' })
+  @DeferBody()
+  @ApiBody({ type: LinkMemberLoginDto })
+  @ApiHeader({ name: 'If-Match', required: false, description: '"<revision>" of the committee' })
+  @ApiOkResponse({ type: WriteResultDoc, description: "the seat's login is linked (`userId`) or unlinked (`null`); `id` is the member id; the committee's log keeps who linked which login when" })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 415)
+  async linkMemberLogin(@Param('code') code: string, @Param('id') id: string, @Body() body: unknown, @RequestCtx() ctx: RequestCtx) {
+    const dto = await validateBody(LinkMemberLoginDto, body);
+    return this.wf.linkMemberLogin(code, id, { userId: dto.userId }, commandContext(ctx));
   }
 
   @Get(':code/numbering/:year')

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import type { FieldError } from '../problem/problem.js';
 import { IsCalendarDate, NotBlank, Omittable } from '../validation/rules.js';
 
@@ -49,6 +49,23 @@ export class AddMemberDto {
     if (dto.from !== undefined && dto.to !== undefined && dto.to < dto.from) errors.push({ field: 'to', message: 'must not be before from' });
     return errors;
   }
+}
+
+/** PATCH a seat: link it to a login, or (null) unlink it. */
+export class LinkMemberLoginDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'c3f1e0a2-5b7d-4e8f-9a10-b2c3d4e5f607',
+    description:
+      "the login the seat signs in with: an OIDC access token's `sub`, or a tokens-file entry's `id`; it replaces the seat's earlier login. `null` unlinks it (nobody answers as the member until it is linked again). Required. One active seat per userId in a committee (another active seat's userId is 409); an ended seat is not linked (409)",
+  })
+  @ValidateIf((_o: object, v: unknown) => v !== null)
+  @IsDefined({ message: 'userId is required: the login to link, or null to unlink' })
+  @IsString()
+  @NotBlank()
+  @MaxLength(200)
+  userId: string | null;
 }
 
 export class NumberingDto {

@@ -1,21 +1,11 @@
 import { STATUS_CODES } from 'node:http';
+import type { FieldError, Problem } from '@saksflyt/workflow';
 
-/** One named bad field of a 400: `field` is a dotted path (`present.0`, `address.city`). */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+/** One named bad field of a 400: `field` is a dotted path (`present.0`, `address.city`). The workflow's type: one shape for both. */
+export type { FieldError };
 
-/** RFC 9457 problem details, as every error of the api is rendered (`application/problem+json`). */
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: FieldError[];
-  allowedCommands?: string[];
-  [extension: string]: unknown;
-}
+/** RFC 9457 problem details, as every error of the api is rendered (`application/problem+json`): the workflow's `Problem` (what `WorkflowError.toProblem()` gives), one shape for both. */
+export type ProblemBody = Problem;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

@@ -10,11 +10,9 @@
  * --data-dir; an existing file, in the position mode it keeps), or KurrentDB when
  * EVENTSTORE_CONNECTION_STRING is set.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { createEventStore, openSqliteStore, storedPositionMode, type EventStore, type VerifyOptions, type VerifyResult } from '@saksflyt/event-store';
-import type { CliIo } from '../cli.js';
+import type { EventStore, VerifyOptions, VerifyResult } from '@saksflyt/event-store';
+import { CliExit, openExistingStore, storeFile, type CliIo } from '../io.js';
 
 interface VerifyFlags {
   position?: string;
@@ -41,17 +39,17 @@ function optionsOf(flags: VerifyFlags, io: CliIo): VerifyOptions {
   return { knownHead: { position, hash }, upTo: position };
 }
 
-/** The store, or exit 3: a SQLite file must exist (verify never creates one) and is opened in the mode it keeps. */
+/** The store (io.ts's `openExistingStore`: verify never creates one), or exit 3 with verify's own message. */
 async function openStore(env: NodeJS.ProcessEnv, flags: VerifyFlags, io: CliIo): Promise<{ store: EventStore; where: string }> {
+  const storeIo: CliIo = { ...io, env };
+  const opts = { dataDir: flags.dataDir };
   try {
-    if (env.EVENTSTORE_CONNECTION_STRING) return { store: await createEventStore(env), where: 'KurrentDB' };
-    const file = path.join(flags.dataDir ?? env.SAKSFLYT_DATA_DIR ?? './data', 'saksflyt.db');
-    if (!existsSync(file)) throw new Error(`no store at ${file}`);
-    const positions = storedPositionMode(file);
-    return { store: await openSqliteStore({ file, ...(positions ? { positions } : {}) }), where: `SQLite ${file}` };
+    const store = await openExistingStore(storeIo, opts);
+    return { store, where: env.EVENTSTORE_CONNECTION_STRING ? 'KurrentDB' : `SQLite ${storeFile(storeIo, opts)}` };
   } catch (error) {
-    io.err(`saksflyt verify: the store cannot be opened: ${(error as Error).message}`);
-    throw exit(3, (error as Error).message);
+    if (!(error instanceof CliExit)) throw error;
+    io.err(`saksflyt verify: ${error.message}`);
+    throw exit(3, error.message);
   }
 }
 

@@ -26,6 +26,7 @@ export type ChangeMeeting = Schemas['ChangeMeetingDto'];
 export type CancelMeeting = Schemas['CancelMeetingDto'];
 export type Attendance = Schemas['AttendanceDoc'];
 export type AddMember = Schemas['AddMemberDto'];
+export type LinkMemberLogin = Schemas['LinkMemberLoginDto'];
 export type MemberRole = Schemas['MemberDoc']['role'];
 export type WorklistItem = Schemas['WorklistItemDoc'];
 export type WorklistPage = Schemas['WorklistPageDoc'];

@@ -3,12 +3,16 @@
  * term; the admin and the committee's secretariat add a member (role, deputyFor, from/to) and end
  * a membership (DELETE). The API's 400 field errors show beside their fields; a 409 (the same
  * person twice among the active members) beside the name. Former members are listed below.
+ * The secretariat links a seat to the login its member signs in with (`PATCH … { userId }`, the
+ * form `#link-login` under the table) and unlinks it; a 409 (another seat has that login) shows
+ * beside the field. The sign-in column shows when signed in (the read carries `userId` only for
+ * the committee's own readers).
  */
 import { Alert, Button, Heading, Paragraph, Table } from '@digdir/designsystemet-react';
 import { useState, type FormEvent } from 'react';
 import { ApiError, post, request } from '../api/client';
 import { useCommitteeChoice, useCommittees, useGet } from '../api/hooks';
-import type { AddMember, Committee, Member, MemberRole, WriteResult } from '../api/types';
+import type { AddMember, Committee, LinkMemberLogin, Member, MemberRole, WriteResult } from '../api/types';
 import { useAuth } from '../auth';
 import { Loading, ProblemAlert, SelectField, TextField } from '../components/ui';
 import { formatDate, useI18n, type Key } from '../i18n';
@@ -70,7 +74,41 @@ function AddMemberForm({ committee, onDone }: { committee: Committee; onDone(pos
   );
 }
 
-function MembersTable({ members, all, onEnd, caption }: { members: Member[]; all: Member[]; onEnd?(m: Member): void; caption: string }) {
+/** Link a seat to a login (prefilled with the one it has); a 409 is about the user id. */
+function LinkLoginForm({ committee, member, onDone, onCancel }: { committee: Committee; member: Member; onDone(position: number, userId: string): void; onCancel(): void }) {
+  const { t } = useI18n();
+  const [userId, setUserId] = useState(member.userId ?? '');
+  const [error, setError] = useState<Error | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    const body: LinkMemberLogin = { userId: userId.trim() };
+    try {
+      const a = await request<WriteResult>('PATCH', `/api/committees/${encodeURIComponent(committee.code)}/members/${encodeURIComponent(member.id)}`, { json: body });
+      onDone(a.data.position, body.userId ?? '');
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+  const apiError = error instanceof ApiError && error.status === 409 ? new ApiError({ ...error.problem, errors: [{ field: 'userId', message: error.problem.detail ?? error.problem.title }] }) : error instanceof ApiError ? error : null;
+  return (
+    <section aria-labelledby="link-login-h">
+      <h3 id="link-login-h">{t('linkLoginFor', { name: member.name })}</h3>
+      <form onSubmit={submit} className="command-form" id="link-login" data-member={member.id} noValidate>
+        <ProblemAlert error={error} />
+        <TextField label={t('memberUserId')} name="userId" required autoFocus description={t('linkLoginHelp', { name: member.name })} value={userId} error={apiError} onChange={setUserId} />
+        <div className="buttons">
+          <Button type="submit">{t('linkLogin')}</Button>
+          <Button type="button" variant="tertiary" onClick={onCancel}>
+            {t('cancel')}
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function MembersTable({ members, all, onEnd, onLink, onUnlink, caption }: { members: Member[]; all: Member[]; onEnd?(m: Member): void; onLink?(m: Member): void; onUnlink?(m: Member): void; caption: string }) {
   const { t, lang } = useI18n();
   const roleOf = (m: Member) => {
     if (m.role !== 'deputy') return t(`role.${m.role}` as Key);
@@ -78,6 +116,8 @@ function MembersTable({ members, all, onEnd, caption }: { members: Member[]; all
     return `${t('role.deputy')} – ${t('deputyForName', { name: of?.name ?? m.deputyFor ?? t('dash') })}`;
   };
   const term = (m: Member) => (m.from || m.to ? `${m.from ? formatDate(m.from, lang) : ''} – ${m.to ? formatDate(m.to, lang) : ''}` : t('dash'));
+  // the sign-in column beside the commands (signed in); the read carries userId for the committee's own readers
+  const showLogin = !!onLink;
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label={caption}>
       <Table data-size="sm" className="members">
@@ -87,6 +127,7 @@ function MembersTable({ members, all, onEnd, caption }: { members: Member[]; all
             <Table.HeaderCell>{t('organisation')}</Table.HeaderCell>
             <Table.HeaderCell>{t('role')}</Table.HeaderCell>
             <Table.HeaderCell>{t('term')}</Table.HeaderCell>
+            {showLogin ? <Table.HeaderCell>{t('memberLogin')}</Table.HeaderCell> : null}
             {onEnd ? <Table.HeaderCell>{t('commands')}</Table.HeaderCell> : null}
           </Table.Row>
         </Table.Head>
@@ -97,8 +138,19 @@ function MembersTable({ members, all, onEnd, caption }: { members: Member[]; all
               <Table.Cell>{m.organisation}</Table.Cell>
               <Table.Cell>{roleOf(m)}</Table.Cell>
               <Table.Cell>{term(m)}</Table.Cell>
+              {showLogin ? <Table.Cell data-login={m.userId ?? ''}>{m.userId ? <code>{m.userId}</code> : t('notLinked')}</Table.Cell> : null}
               {onEnd ? (
                 <Table.Cell>
+                  {onLink ? (
+                    <Button variant="tertiary" data-size="sm" data-link={m.id} aria-label={t('linkLoginOf', { name: m.name })} onClick={() => onLink(m)}>
+                      {t('linkLogin')}
+                    </Button>
+                  ) : null}
+                  {onUnlink && m.userId ? (
+                    <Button variant="tertiary" data-size="sm" data-unlink={m.id} aria-label={t('unlinkLoginOf', { name: m.name })} onClick={() => onUnlink(m)}>
+                      {t('unlinkLogin')}
+                    </Button>
+                  ) : null}
                   <Button variant="tertiary" data-size="sm" data-color="danger" data-end={m.id} aria-label={t('endMemberOf', { name: m.name })} onClick={() => onEnd(m)}>
                     {t('endMember')}
                   </Button>
@@ -120,7 +172,20 @@ export function Medlemmer() {
   const committee = useGet<Committee>(code ? `/api/committees/${encodeURIComponent(code)}` : null);
   const [message, setMessage] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [linking, setLinking] = useState<Member | null>(null);
   const c = committee.data;
+  const unlink = async (m: Member) => {
+    setError(null);
+    try {
+      const body: LinkMemberLogin = { userId: null };
+      const a = await request<WriteResult>('PATCH', `/api/committees/${encodeURIComponent(code)}/members/${encodeURIComponent(m.id)}`, { json: body });
+      setMessage(t('loginUnlinked', { name: m.name }));
+      if (linking?.id === m.id) setLinking(null);
+      await committee.reload(a.data.position);
+    } catch (e) {
+      setError(e);
+    }
+  };
   const end = async (m: Member) => {
     setError(null);
     try {
@@ -152,7 +217,31 @@ export function Medlemmer() {
         <>
           <section aria-labelledby="members-h">
             <h2 id="members-h">{t('view.medlemmer')}</h2>
-            {c.members.length ? <MembersTable members={c.members} all={[...c.members, ...c.formerMembers]} onEnd={auth.signedIn ? end : undefined} caption={t('view.medlemmer')} /> : <Paragraph>{t('noMembers')}</Paragraph>}
+            {c.members.length ? (
+              <MembersTable
+                members={c.members}
+                all={[...c.members, ...c.formerMembers]}
+                onEnd={auth.signedIn ? end : undefined}
+                onLink={auth.signedIn ? (m) => setLinking(m) : undefined}
+                onUnlink={auth.signedIn ? unlink : undefined}
+                caption={t('view.medlemmer')}
+              />
+            ) : (
+              <Paragraph>{t('noMembers')}</Paragraph>
+            )}
+            {auth.signedIn && linking ? (
+              <LinkLoginForm
+                key={linking.id}
+                committee={c}
+                member={linking}
+                onCancel={() => setLinking(null)}
+                onDone={(p, userId) => {
+                  setMessage(t('loginLinked', { name: linking.name, userId }));
+                  setLinking(null);
+                  void committee.reload(p);
+                }}
+              />
+            ) : null}
           </section>
           {auth.signedIn ? (
             <section aria-labelledby="add-member-h">

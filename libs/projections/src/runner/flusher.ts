@@ -10,6 +10,13 @@ import type { GenerationStore } from './generation-store.js';
 import type { ChangeMessage } from './types.js';
 import type { Entry } from './unit.js';
 
+/** A unit whose documents and checkpoint are written (here, or handed to the writer thread): nothing dirty, committed up to its position. */
+function markWritten(u: Entry['live']): void {
+  u.dirty.clear();
+  u.committed = u.position;
+  u.statusDirty = false;
+}
+
 export class Flusher {
   /** Events applied since the last flush (the runner counts them, flushes reset it). */
   sinceFlush = 0;
@@ -65,9 +72,7 @@ export class Flusher {
     this.sinceFlush = 0;
     for (const e of entries) {
       const u = e.live;
-      u.dirty.clear();
-      u.committed = u.position;
-      u.statusDirty = false;
+      markWritten(u);
       if (u === e.serving && u.pending.length > 0) emits.push([e, u.pending]);
       u.pending = [];
     }
@@ -85,12 +90,7 @@ export class Flusher {
     this.drain();
     (this.writer ??= new CatchUpWriter(this.file, this.writerRefusals)).post({ units: batch, history: this.store.history.take() });
     this.sinceFlush = 0;
-    for (const e of entries) {
-      const u = e.live;
-      u.dirty.clear();
-      u.committed = u.position;
-      u.statusDirty = false;
-    }
+    for (const e of entries) markWritten(e.live);
   }
 
   /** Waits for the writer thread's flush in flight; writes it here when the thread failed to. */

@@ -153,38 +153,25 @@ export function compareDecisions(a: DecisionDoc, b: DecisionDoc): number {
 }
 
 function rowFor(c: CaseDoc, m: MeetingDoc): DecisionDoc {
-  const decision = c.decision!;
-  return {
-    caseId: c.caseId,
-    committee: c.committee,
-    number: caseNumber(c),
-    title: c.paper.title,
-    type: c.paper.type,
-    outcome: decision.outcome,
-    resolution: decision.resolution,
-    meetingId: m.meetingId,
-    meetingNumber: m.number,
-    date: m.date,
-    ...(decision.conditions !== null ? { conditions: decision.conditions } : {}),
-    decidedOn: m.date,
-    decidedAt: decision.at!,
-    minutesApprovedAt: m.minutesApprovedAt,
-    agendaIndex: Math.max(0, agendaIndex(m, c.caseId)),
-    meetingSeq: Number(m.number.split('/')[0]) || 0,
-    ...(c.amendments?.length ? { amended: true as const } : {}),
-    ...(decision.dissent?.length ? { dissent: decision.dissent } : {}),
-    ...(c.vote ? { votes: votesOf(c.vote) } : {}),
-    ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
-    ...exemptionOf(c),
-  };
+  return decidedRow(c, m);
 }
 
 const exemptionOf = (c: CaseDoc): { exemption?: { basis: string } } => (c.paper.exemption ? { exemption: { basis: c.paper.exemption.basis } } : {});
 
 /** A case decided by written procedure: no meeting; dated the day it was concluded (Norwegian time). */
 function writtenRow(c: CaseDoc): DecisionDoc {
+  return decidedRow(c, null);
+}
+
+/**
+ * The row of a decided case, one place for what every row says (the case, its paper, the decision,
+ * its conditions, dissent, sub-items, exemption) and where it was decided: at the meeting `m` (its
+ * number, date, agenda place and minutes; amendments and votes), or, with `m` null, by written
+ * procedure (no meeting, the day it was concluded).
+ */
+function decidedRow(c: CaseDoc, m: MeetingDoc | null): DecisionDoc {
   const decision = c.decision!;
-  const day = osloDate(decision.at!);
+  const day = m ? m.date : osloDate(decision.at!);
   return {
     caseId: c.caseId,
     committee: c.committee,
@@ -193,19 +180,20 @@ function writtenRow(c: CaseDoc): DecisionDoc {
     type: c.paper.type,
     outcome: decision.outcome,
     resolution: decision.resolution,
-    meetingId: null,
-    meetingNumber: null,
+    meetingId: m ? m.meetingId : null,
+    meetingNumber: m ? m.number : null,
     date: day,
     ...(decision.conditions !== null ? { conditions: decision.conditions } : {}),
     decidedOn: day,
     decidedAt: decision.at!,
-    minutesApprovedAt: null,
-    agendaIndex: 0,
-    meetingSeq: 0,
+    minutesApprovedAt: m ? m.minutesApprovedAt : null,
+    agendaIndex: m ? Math.max(0, agendaIndex(m, c.caseId)) : 0,
+    meetingSeq: m ? Number(m.number.split('/')[0]) || 0 : 0,
+    ...(m && c.amendments?.length ? { amended: true as const } : {}),
     ...(decision.dissent?.length ? { dissent: decision.dissent } : {}),
+    ...(m && c.vote ? { votes: votesOf(c.vote) } : {}),
     ...(itemsOf(c) ? { items: itemsOf(c) } : {}),
-    writtenProcedure: true,
-    ...(decision.writtenProcedure ? { writtenProcedureOutcome: decision.writtenProcedure } : {}),
+    ...(m ? {} : { writtenProcedure: true as const, ...(decision.writtenProcedure ? { writtenProcedureOutcome: decision.writtenProcedure } : {}) }),
     ...exemptionOf(c),
   };
 }

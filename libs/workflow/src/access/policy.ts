@@ -49,6 +49,8 @@ export function memberOf<M extends { userId?: string; leftAt?: string }>(actor: 
  *   unntatt offentlighet): the committee's members and secretariat, auditors, admins. What is
  *   hidden from everyone else is ./redact.ts (the one redaction every read path applies).
  * - `case.respond` (a written procedure's answer, with their own token): the committee's members.
+ * - `member.link` (link a seat to a login, `userId`, or unlink it): as `member.change`, admin or the
+ *   committee's secretariat (who a seat signs in as is who answers for that member).
  */
 export const ACTIONS = [
   'committee.create',
@@ -65,6 +67,7 @@ export const ACTIONS = [
   'followup.close',
   'read.exempt',
   'case.respond',
+  'member.link',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -99,6 +102,8 @@ export function may(actor: Actor | null | undefined, action: Action, committee?:
       return scoped('secretariat');
     case 'case.respond':
       return scoped('member');
+    case 'member.link':
+      return has(actor, 'admin') || scoped('secretariat');
     default:
       return false;
   }

@@ -18,6 +18,7 @@ import { reorderAgenda } from '../meeting/agenda-commands.js';
 import { addAttachment, removeAttachment, type AttachmentBody } from '../case/attachments.js';
 import { decideCreateCase, decideEditCase } from '../case/decide.js';
 import { decideAddMember, decideCreateCommittee, decideRemoveMember } from '../committee/decide.js';
+import { linkMemberLogin, type LinkLoginBody } from '../committee/login.js';
 import { CommandHandler } from '../core/handler.js';
 import { Loader } from '../core/load.js';
 import { historyStream } from '../events.js';
@@ -109,6 +110,8 @@ export class Workflow {
     return this.handler.run(ctx, async (_ids, rec) => decideRemoveMember({ code, memberId, ifMatch: ctx.ifMatch }, await rec.committee(code)));
   }
 
+  /** PATCH a seat's login (`userId`; null unlinks): see committee/login.ts. */
+  linkMemberLogin(code: string, memberId: string, body: LinkLoginBody, ctx: CommandContext): Promise<CommandResult> { return linkMemberLogin(this.handler, code, memberId, body, ctx); }
   /** PUT numbering: where the year's numbering continues; only forward (DomainRuleViolation 409). */
   continueNumbering(code: string, year: number, body: NumberingBody, ctx: CommandContext): Promise<CommandResult> {
     return this.handler.run(ctx, async (_ids, rec) => {

@@ -10,7 +10,7 @@
 import { upcast } from '../core/upcast.js';
 import { stampOf, type Fact, type Stamped } from '../core/fact.js';
 import type { CommitteeEvent } from '../events.js';
-import type { CommitteeRecord } from './state.js';
+import type { CommitteeMember, CommitteeRecord } from './state.js';
 
 export type CommitteeFact = Stamped<CommitteeEvent>;
 
@@ -42,9 +42,17 @@ export function evolveCommittee(s: CommitteeRecord, e: CommitteeFact): Committee
     }
     case 'MemberLeft':
       return { ...s, members: s.members.map((m) => (m.id === e.data.memberId && !m.left ? { ...m, left: stampOf(e) } : m)) };
+    case 'MemberLoginLinked':
+      return { ...s, members: s.members.map((m) => (m.id === e.data.memberId ? { ...m, userId: e.data.userId } : m)) };
+    case 'MemberLoginUnlinked':
+      return { ...s, members: s.members.map((m) => (m.id === e.data.memberId ? withoutLogin(m) : m)) };
     default:
       return s;
   }
+}
+
+function withoutLogin({ userId: _gone, ...m }: CommitteeMember): CommitteeMember {
+  return m;
 }
 
 export function foldCommittee(code: string, events: readonly Fact[]): CommitteeRecord {

@@ -68,6 +68,34 @@ export function meetingFacts(s: MeetingSnapshot): MeetingFacts {
   return { id: c.meetingId, committee: c.committee, state: meetingState(s), minutes: c.minutes };
 }
 
+/**
+ * The case's current meeting and its facts for guards, and, for a minutes-approval item, the meeting
+ * whose minutes it approves: each meeting loaded by `load` (undefined: not there). One rule for the
+ * commands' loads (`Session`, records.ts) and the reads' (`Loader`).
+ */
+export async function ownMeetingOf<F extends Folded<MeetingSnapshot>>(s: CaseSnapshot, load: (meetingId: string) => Promise<F | undefined>): Promise<(OwnMeeting & { loaded: F }) | undefined> {
+  const id = s.context.meetingId;
+  if (!id) return undefined;
+  const loaded = await load(id);
+  if (!loaded) return undefined;
+  const own: OwnMeeting & { loaded: F } = { loaded, facts: meetingFacts(loaded.snapshot) };
+  const c = loaded.snapshot.context;
+  // the item's own target (kept through postponement); older items name it on their meeting
+  const target = s.context.standardItem === 'minutes-approval' ? (s.context.approvesMinutesOf ?? c.previousMeetingId) : null;
+  if (target) {
+    const prev = await load(target);
+    if (prev) own.previous = { loaded: prev, facts: { ...meetingFacts(prev.snapshot), minutes: prev.snapshot.context.minutes } };
+  }
+  return own;
+}
+
+/** The current state of every case on the meeting's agenda, each case loaded by `loadCase` (in agenda order). */
+export async function agendaCaseStatesOf(m: MeetingSnapshot, loadCase: (caseId: string) => Promise<Folded<CaseSnapshot>>): Promise<Record<string, CaseState>> {
+  const out: Record<string, CaseState> = {};
+  for (const a of m.context.agenda) out[a.caseId] = caseState((await loadCase(a.caseId)).snapshot);
+  return out;
+}
+
 export class Loader {
   constructor(
     readonly store: EventStore,
@@ -113,35 +141,17 @@ export class Loader {
 
   /** The case's current meeting and its facts for guards; `keep` cuts the meeting streams (as-of reads). */
   async ownMeeting(s: CaseSnapshot, keep?: (e: RecordedEvent) => boolean): Promise<(OwnMeeting & { loaded: Loaded<MeetingSnapshot> }) | undefined> {
-    const id = s.context.meetingId;
-    if (!id) return undefined;
-    const load = async (meetingId: string) => {
-      let loaded = await this.meeting(meetingId);
-      if (keep) {
-        const events = loaded.events.filter(keep);
-        if (!events.length) return undefined;
-        loaded = { events, snapshot: foldMeeting(events), revision: revisionOf(events) };
-      }
-      return loaded;
-    };
-    const loaded = await load(id);
-    if (!loaded) return undefined;
-    const own: OwnMeeting & { loaded: Loaded<MeetingSnapshot> } = { loaded, facts: meetingFacts(loaded.snapshot) };
-    const c = loaded.snapshot.context;
-    // the item's own target (kept through postponement); older items name it on their meeting
-    const target = s.context.standardItem === 'minutes-approval' ? (s.context.approvesMinutesOf ?? c.previousMeetingId) : null;
-    if (target) {
-      const prev = await load(target);
-      if (prev) own.previous = { loaded: prev, facts: { ...meetingFacts(prev.snapshot), minutes: prev.snapshot.context.minutes } };
-    }
-    return own;
+    return ownMeetingOf(s, async (meetingId) => {
+      const loaded = await this.meeting(meetingId);
+      if (!keep) return loaded;
+      const events = loaded.events.filter(keep);
+      return events.length ? { events, snapshot: foldMeeting(events), revision: revisionOf(events) } : undefined;
+    });
   }
 
   /** The current state of every case on the meeting's agenda. */
   async agendaCaseStates(m: MeetingSnapshot): Promise<Record<string, CaseState>> {
-    const out: Record<string, CaseState> = {};
-    for (const a of m.context.agenda) out[a.caseId] = caseState((await this.case(a.caseId)).snapshot);
-    return out;
+    return agendaCaseStatesOf(m, (caseId) => this.case(caseId));
   }
 
   /** 404 unless the committee exists (the catalogue caught up first). */

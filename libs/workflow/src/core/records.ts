@@ -35,7 +35,7 @@ import type { CaseRecord } from '../case/state.js';
 import { evolveCommittee, foldCommittee } from '../committee/evolve.js';
 import type { CommitteeRecord } from '../committee/state.js';
 import { caseStream, committeeStream, meetingStream, numberingStream } from '../events.js';
-import { caseSnapshot, caseState, foldCase, type CaseSnapshot } from '../machines/case.machine.js';
+import { caseSnapshot, foldCase, type CaseSnapshot } from '../machines/case.machine.js';
 import type { CaseState } from '../machines/guard-input.js';
 import { foldMeeting, meetingSnapshot, type MeetingSnapshot } from '../machines/meeting.machine.js';
 import { evolveMeeting } from '../meeting/evolve.js';
@@ -43,7 +43,7 @@ import type { MeetingRecord } from '../meeting/state.js';
 import { evolveNumbering, foldNumbering } from '../numbering/evolve.js';
 import type { NumberingRecord } from '../numbering/state.js';
 import type { Fact } from './fact.js';
-import { meetingFacts, memberView, type Folded, type LoadedCommittee, type LoadedNumbering, type OwnMeeting } from './load.js';
+import { agendaCaseStatesOf, memberView, ownMeetingOf, type Folded, type LoadedCommittee, type LoadedNumbering, type OwnMeeting } from './load.js';
 import { upcast } from './upcast.js';
 
 /** How a record of one stream kind is folded from scratch and evolved on. */
@@ -323,25 +323,11 @@ export class Session {
 
   /** The case's current meeting and its facts for guards (and the previous one for a minutes-approval case). */
   async ownMeeting(s: CaseSnapshot): Promise<OwnMeeting | undefined> {
-    const id = s.context.meetingId;
-    if (!id) return undefined;
-    const loaded = await this.load<MeetingSnapshot>(meetingStream(id));
-    if (!loaded) return undefined;
-    const own: OwnMeeting = { loaded, facts: meetingFacts(loaded.snapshot) };
-    const c = loaded.snapshot.context;
-    // the item's own target (kept through postponement); older items name it on their meeting
-    const target = s.context.standardItem === 'minutes-approval' ? (s.context.approvesMinutesOf ?? c.previousMeetingId) : null;
-    if (target) {
-      const prev = await this.load<MeetingSnapshot>(meetingStream(target));
-      if (prev) own.previous = { loaded: prev, facts: { ...meetingFacts(prev.snapshot), minutes: prev.snapshot.context.minutes } };
-    }
-    return own;
+    return ownMeetingOf(s, (meetingId) => this.load<MeetingSnapshot>(meetingStream(meetingId)));
   }
 
   /** The current state of every case on the meeting's agenda. */
   async agendaCaseStates(m: MeetingSnapshot): Promise<Record<string, CaseState>> {
-    const out: Record<string, CaseState> = {};
-    for (const a of m.context.agenda) out[a.caseId] = caseState((await this.case(a.caseId)).snapshot);
-    return out;
+    return agendaCaseStatesOf(m, (caseId) => this.case(caseId));
   }
 }

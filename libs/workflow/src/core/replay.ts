@@ -95,6 +95,7 @@ function rebuild(stream: string, upTo: RecordedEvent[], mine: RecordedEvent[]): 
     if (first.type === 'CommitteeCreated') return { id: code, state: 'active', revision } as Omit<CommandResult, 'position'>;
     if (first.type === 'MemberJoined') return { id: data.memberId, state: 'member', revision, committee: code } as Omit<CommandResult, 'position'>;
     if (first.type === 'MemberLeft') return { id: data.memberId, state: 'left', revision, committee: code } as Omit<CommandResult, 'position'>;
+    if (first.type === 'MemberLoginLinked' || first.type === 'MemberLoginUnlinked') return { id: data.memberId, state: 'member', revision, committee: code } as Omit<CommandResult, 'position'>;
     return null;
   }
   if (stream.startsWith('numbering-') && first.type === 'NumberingContinued') {

@@ -32,7 +32,7 @@ const V2_OPTIONAL_FIELDS: EventVersions = { current: 2, lifts: { 1: (d) => ({ ..
 const MEETING_OPENED: EventVersions = { current: 2, lifts: { 1: (d) => ({ secretariat: [], remote: [], standingIn: [], ...d }) } };
 
 export const EVENT_VERSIONS = {
-  committee: { CommitteeCreated: V1, MemberJoined: V2_OPTIONAL_FIELDS, MemberLeft: V1 } satisfies Record<CommitteeEvent['type'], EventVersions>,
+  committee: { CommitteeCreated: V1, MemberJoined: V2_OPTIONAL_FIELDS, MemberLeft: V1, MemberLoginLinked: V1, MemberLoginUnlinked: V1 } satisfies Record<CommitteeEvent['type'], EventVersions>,
   numbering: { NumberingContinued: V1, MeetingNumberAssigned: V1, CaseNumbersAssigned: V1 } satisfies Record<NumberingEvent['type'], EventVersions>,
   meeting: {
     MeetingPlanned: V1,
