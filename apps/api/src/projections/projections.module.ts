@@ -35,7 +35,7 @@ export interface ProjectionsOptions {
   sseMaxBufferedBytes?: number;
   /** The projections to run (default `allProjections`); tests bump versions with it. */
   projections?: readonly Projection<any, any>[];
-  /** Events between the time machine's snapshots (default 1 000; time-machine.ts). */
+  /** Events between the time machine's snapshots, taken by the runner (default 1 000; history.ts). */
   snapshotEvery?: number;
 }
 
@@ -126,6 +126,7 @@ class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicationShutd
           store,
           file: join(config.dataDir, PROJECTIONS_DB_FILE),
           projections: options?.projections ?? allProjections,
+          ...(options?.snapshotEvery ? { snapshotEvery: options.snapshotEvery } : {}),
         });
       },
     },
@@ -133,10 +134,10 @@ class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     ProjectionsLifecycle,
     {
       provide: TimeMachineService,
-      // after the runner (its tables are in the runner's file, created by it)
+      // reads the history the runner records from its own fold (its tables are in the runner's file)
       inject: [EVENT_STORE, APP_CONFIG, PROJECTION_RUNNER, { token: PROJECTIONS_OPTIONS, optional: true }],
-      useFactory: (store: EventStore, config: AppConfig, _runner: ProjectionRunner, options?: ProjectionsOptions) =>
-        new TimeMachineService(store, config.dataDir, PROJECTIONS_DB_FILE, options?.projections ?? allProjections, options?.snapshotEvery),
+      useFactory: (store: EventStore, config: AppConfig, runner: ProjectionRunner, options?: ProjectionsOptions) =>
+        new TimeMachineService(store, config.dataDir, PROJECTIONS_DB_FILE, options?.projections ?? allProjections, runner),
     },
     { provide: APP_INTERCEPTOR, useClass: AtMomentInterceptor },
   ],

@@ -16,7 +16,7 @@ import { ApiQuery } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Observable } from 'rxjs';
 import { storeAtPosition, type EventStore } from '@saksflyt/event-store';
-import { TimeMachine, UnknownPosition, type DocReader, type Moment, type Projection } from '@saksflyt/projections';
+import { TimeMachine, UnknownPosition, type DocReader, type Moment, type ProjectionRunner, type Projection } from '@saksflyt/projections';
 import { Workflow } from '@saksflyt/workflow';
 import { Problems } from '../problem/problem.js';
 import { parsePosition } from '../workflow/access.js';
@@ -70,7 +70,7 @@ export function askedMoment(query: Record<string, unknown>): AskedMoment | undef
   return { atPosition: parsePosition('atPosition', atPosition)! };
 }
 
-/** The time machine of the running server (one per app; its tables are in the projections' file). */
+/** The time machine of the running server (one per app; its history is recorded by the app's projection runner, in the projections' file). */
 @Injectable()
 export class TimeMachineService {
   readonly machine: TimeMachine;
@@ -80,9 +80,9 @@ export class TimeMachineService {
     dataDir: string,
     dbFile: string,
     projections: readonly Projection<any, any>[],
-    snapshotEvery?: number,
+    runner: ProjectionRunner,
   ) {
-    this.machine = new TimeMachine({ store, file: join(dataDir, dbFile), projections, ...(snapshotEvery ? { snapshotEvery } : {}) });
+    this.machine = new TimeMachine({ store, file: join(dataDir, dbFile), projections, runner });
   }
 
   /** The moment asked for, resolved to a position the store gave (400 for an unknown one). */

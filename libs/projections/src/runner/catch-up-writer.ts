@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { docJson } from './doc-json.js';
+import { HISTORY_SQL, type HistoryOp } from './history.js';
 import { DELETE_DOC_SQL, INSERT_CHANGE_SQL, PRUNE_CHANGES_SQL, UPDATE_GENERATION_SQL, UPSERT_DOC_SQL } from './sqlite-schema.js';
 import type { Unit } from './unit.js';
 
@@ -21,6 +22,12 @@ export interface WriteUnit {
   log: Array<bigint | string>;
   prune: bigint | null;
   gen: [position: bigint, status: string, error: string | null, active: number, logFrom: bigint | null];
+}
+
+/** One flush: the units' documents, change-log rows and checkpoints, and the time machine's history (`history.ts`). */
+export interface WriteBatch {
+  units: WriteUnit[];
+  history: HistoryOp[];
 }
 
 /**
@@ -61,8 +68,9 @@ try {
   const gen = db.prepare(workerData.sql.gen);
   const insertChange = db.prepare(workerData.sql.insertChange);
   const prune = db.prepare(workerData.sql.prune);
+  const history = workerData.sql.history.map((s) => db.prepare(s));
   write = db.transaction((batch) => {
-    for (const u of batch) {
+    for (const u of batch.units) {
       const ops = u.ops;
       for (let i = 0; i < ops.length; i += 3) {
         if (ops[i + 2] === null) del.run(u.name, u.generation, ops[i], ops[i + 1]);
@@ -73,6 +81,7 @@ try {
       if (u.prune !== null) prune.run(u.name, u.generation, u.prune);
       gen.run(u.gen[0], u.gen[1], u.gen[2], u.gen[3], u.gen[4], u.name, u.generation);
     }
+    for (const op of batch.history) history[op[0]].run(...op.slice(1));
   });
 } catch (e) {
   broken = (e && e.message) || String(e);
@@ -101,7 +110,7 @@ export class CatchUpWriter {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly state = new Int32Array(new SharedArrayBuffer(4));
-  private inflight: WriteUnit[] | null = null;
+  private inflight: WriteBatch | null = null;
 
   constructor(file: string, refuseFlushes: number) {
     const { port1, port2 } = new MessageChannel();
@@ -114,7 +123,7 @@ export class CatchUpWriter {
         shared: this.state.buffer,
         port: port2,
         refuseFlushes,
-        sql: { upsert: UPSERT_DOC_SQL, del: DELETE_DOC_SQL, gen: UPDATE_GENERATION_SQL, insertChange: INSERT_CHANGE_SQL, prune: PRUNE_CHANGES_SQL },
+        sql: { upsert: UPSERT_DOC_SQL, del: DELETE_DOC_SQL, gen: UPDATE_GENERATION_SQL, insertChange: INSERT_CHANGE_SQL, prune: PRUNE_CHANGES_SQL, history: HISTORY_SQL },
       },
       transferList: [port2],
     });
@@ -122,7 +131,7 @@ export class CatchUpWriter {
   }
 
   /** Hands one flush to the thread (after the previous one is written). */
-  post(batch: WriteUnit[]): void {
+  post(batch: WriteBatch): void {
     this.drain();
     this.inflight = batch;
     Atomics.store(this.state, 0, 1);
@@ -130,7 +139,7 @@ export class CatchUpWriter {
   }
 
   /** Waits until the flush in flight is committed; returns it when the thread failed to write it. */
-  drain(): WriteUnit[] | null {
+  drain(): WriteBatch | null {
     if (this.inflight === null) return null;
     const error = this.wait();
     const batch = this.inflight;

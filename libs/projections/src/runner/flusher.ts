@@ -1,6 +1,6 @@
 /**
- * Flushing: every projection's changed documents, change-log rows and checkpoint in ONE SQLite
- * transaction. The flush is serialised here (the JSON of each changed document once, shared by its
+ * Flushing: every projection's changed documents, change-log rows and checkpoint, and the time
+ * machine's history (`history.ts`), in ONE SQLite transaction. The flush is serialised here (the JSON of each changed document once, shared by its
  * document row and its change-log rows) and written by the writer thread (`catch-up-writer.ts`: named for what it first wrote) while
  * this thread goes on; the changes are emitted on the feeds at once. Only a flush that swaps in a
  * caught-up rebuilt generation is written here, after the writer thread's flush in flight.
@@ -11,7 +11,7 @@
  * waits for the flush in flight (`drain`). After a crash the runner applies again from the last
  * committed checkpoint and logs the same changes at the same positions.
  */
-import { CatchUpWriter, toWriteUnit, type WriteUnit } from './catch-up-writer.js';
+import { CatchUpWriter, toWriteUnit, type WriteBatch, type WriteUnit } from './catch-up-writer.js';
 import { clearDocJson } from './doc-json.js';
 import type { GenerationStore } from './generation-store.js';
 import type { ChangeMessage } from './types.js';
@@ -23,7 +23,7 @@ export class Flusher {
   /** Writes flushes on another thread (created at the first one). */
   private writer: CatchUpWriter | null = null;
   /** A flush the writer thread could not write, written again here (before anything later). */
-  private unwritten: WriteUnit[] | null = null;
+  private unwritten: WriteBatch | null = null;
 
   constructor(
     private readonly store: GenerationStore,
@@ -40,7 +40,8 @@ export class Flusher {
     const log = this.store.log;
     const swaps = swap ? entries.filter((e) => e.live !== e.serving && e.live.caughtUp && e.live.status !== 'failed') : [];
     for (const e of entries) log.begin(e);
-    if (swaps.length === 0 && !entries.some((e) => e.live.hasWork())) return;
+    const history = this.store.history;
+    if (swaps.length === 0 && !entries.some((e) => e.live.hasWork()) && !history.hasWork()) return;
     // the flush in flight first (and one the thread could not write): a failure throws here, before
     // anything of this flush is taken out of the units
     this.drain();
@@ -50,6 +51,7 @@ export class Flusher {
     }
     const store = this.store;
     const emits: Array<[Entry, ChangeMessage[]]> = [];
+    const ops = history.take();
     try {
       store.transaction(() => {
         for (const e of entries) {
@@ -61,7 +63,11 @@ export class Flusher {
           if (swaps.includes(e)) store.swap(e.serving, u);
           store.saveCheckpoint(u);
         }
+        history.write(ops);
       });
+    } catch (error) {
+      history.restore(ops);
+      throw error;
     } finally {
       clearDocJson();
     }
@@ -82,7 +88,7 @@ export class Flusher {
     } finally {
       clearDocJson();
     }
-    (this.writer ??= new CatchUpWriter(this.file, this.writerRefusals)).post(batch);
+    (this.writer ??= new CatchUpWriter(this.file, this.writerRefusals)).post({ units: batch, history: this.store.history.take() });
     const emits: Array<[Entry, ChangeMessage[]]> = [];
     this.settled(entries, emits);
     this.emit(emits);
@@ -110,7 +116,7 @@ export class Flusher {
     const failed = this.writer?.drain() ?? null;
     if (failed) this.unwritten = failed;
     if (this.unwritten === null) return;
-    this.store.writeBatch(this.unwritten);
+    this.store.writeBatch(this.unwritten.units, this.unwritten.history);
     this.unwritten = null;
   }
 

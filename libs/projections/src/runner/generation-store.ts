@@ -10,6 +10,7 @@ import { offloadCheckpoints, type Checkpointer } from '@saksflyt/event-store';
 import type { WriteUnit } from './catch-up-writer.js';
 import { ChangeLog } from './change-log.js';
 import { docJson } from './doc-json.js';
+import { HistoryRecorder, type HistoryOp } from './history.js';
 import { DELETE_DOC_SQL, PROJECTION_SCHEMA_SQL, UPDATE_GENERATION_SQL, UPSERT_DOC_SQL, type GenerationRow } from './sqlite-schema.js';
 import type { Projection } from './types.js';
 import { Unit } from './unit.js';
@@ -18,10 +19,12 @@ export class GenerationStore {
   private readonly db: Database.Database;
   private readonly stmts;
   readonly log: ChangeLog;
+  /** The time machine's history (time index, snapshots), written in the same transactions. */
+  readonly history: HistoryRecorder;
   /** The WAL checkpoints of this connection, on a thread of their own (not inside a flush's COMMIT). */
   private readonly checkpoints: Checkpointer;
 
-  constructor(file: string, changeLogLimit: number) {
+  constructor(file: string, changeLogLimit: number, snapshotEvery: number) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -42,6 +45,7 @@ export class GenerationStore {
       deleteDocs: db.prepare('DELETE FROM projection_docs WHERE name = ? AND generation = ?'),
     };
     this.log = new ChangeLog(db, changeLogLimit);
+    this.history = new HistoryRecorder(db, snapshotEvery);
   }
 
   /** Runs `fn` in one transaction. */
@@ -53,18 +57,21 @@ export class GenerationStore {
    * The generation serving the projection's queries and the one applying events: the active one when
    * its version is the code's; else a rebuild (resumed, or a new generation from 0) beside the active
    * one (if any). Every other generation is dropped. Call inside `transaction`.
+   * A generation of the code's version whose time-machine history does not reach its checkpoint
+   * (written before the history existed) is rebuilt like a new version (`history.ts`).
    */
   open(projection: Projection<any, any>): { serving: Unit; live: Unit } {
     const rows = this.stmts.generations.all(projection.name) as GenerationRow[];
     const activeRow = rows.find((r) => r.active === 1);
     const nextGeneration = rows.reduce((m, r) => Math.max(m, r.generation), 0) + 1;
+    const current = (r: GenerationRow) => r.version === projection.version && this.history.covers(r.name, r.generation, r.version, BigInt(r.position));
     let serving: Unit;
     let live: Unit;
-    if (activeRow && activeRow.version === projection.version) {
+    if (activeRow && current(activeRow)) {
       live = serving = this.loadUnit(projection, activeRow);
       for (const r of rows) if (r !== activeRow) this.dropGeneration(projection.name, r.generation);
     } else {
-      const resumable = rows.find((r) => r.active === 0 && r.version === projection.version);
+      const resumable = rows.find((r) => r.active === 0 && current(r));
       for (const r of rows) if (r !== activeRow && r !== resumable) this.dropGeneration(projection.name, r.generation);
       if (resumable) live = this.loadUnit(projection, resumable);
       else {
@@ -129,7 +136,7 @@ export class GenerationStore {
   }
 
   /** Writes a serialised flush (one the writer thread could not) in one transaction. */
-  writeBatch(batch: WriteUnit[]): void {
+  writeBatch(batch: WriteUnit[], history: readonly HistoryOp[]): void {
     const s = this.stmts;
     this.transaction(() => {
       for (const u of batch) {
@@ -141,6 +148,7 @@ export class GenerationStore {
         this.log.write(u.name, u.generation, u.log, u.prune);
         s.updateGeneration.run(...u.gen, u.name, u.generation);
       }
+      this.history.write(history);
     });
   }
 

@@ -12,6 +12,9 @@
  * - Feeds: after each commit, the serving generation's changes are emitted per event. Once caught up,
  *   they are also written to a bounded change log (`change-log.ts`) for `Last-Event-ID` resume (`feed.ts`).
  *
+ * - History: as it applies events, the runner records the time machine's time index and snapshots
+ *   from its own fold, in the same flushes (`history.ts`; read by `time-machine.ts`).
+ *
  * This class wires those parts: the subscription, applying events, queries, status and `waitFor`.
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
@@ -19,6 +22,7 @@ import type { EventStore, SubscriptionMessage } from '@saksflyt/event-store';
 import { viewFeed, type FeedOptions } from './feed.js';
 import { Flusher } from './flusher.js';
 import { GenerationStore } from './generation-store.js';
+import type { HistoryHead } from './history.js';
 import type { ChangeMessage, DocReader, FeedMessage, Projection, ProjectionStatus, WaitResult } from './types.js';
 import type { Entry, ServedView } from './unit.js';
 import { Waiters } from './waiters.js';
@@ -46,6 +50,8 @@ export interface ProjectionRunnerOptions {
    * flushes (as it would on a write error), so the runner must write them itself.
    */
   faults?: { writerThreadRefusals?: number };
+  /** Events between the time machine's snapshots (default 1 000: the most a past-moment read replays). */
+  snapshotEvery?: number;
 }
 
 export class ProjectionRunner {
@@ -56,6 +62,8 @@ export class ProjectionRunner {
   private readonly viewIndex = new Map<string, ServedView>();
   private subscription: Subscription | null = null;
   private readonly waiters = new Waiters((names) => this.lowest(names));
+  /** `recorded`: waiting for the time machine's history to reach a position. */
+  private readonly historyWaiters = new Waiters(() => this.store.history.reached());
   private idleFlushScheduled = false;
   private caughtUp = false;
   private caughtUpResolvers: Array<() => void> = [];
@@ -71,7 +79,7 @@ export class ProjectionRunner {
   private constructor(private readonly options: ProjectionRunnerOptions) {
     this.batchSize = options.batchSize ?? 20_000;
     this.flushIntervalMs = options.flushIntervalMs ?? 20;
-    this.store = new GenerationStore(options.file, options.changeLogLimit ?? 10_000);
+    this.store = new GenerationStore(options.file, options.changeLogLimit ?? 10_000, options.snapshotEvery ?? 1000);
     this.flusher = new Flusher(this.store, options.file, options.faults?.writerThreadRefusals ?? 0);
   }
 
@@ -96,6 +104,7 @@ export class ProjectionRunner {
     this.store.transaction(() => {
       for (const projection of this.options.projections) {
         const { serving, live } = this.store.open(projection);
+        this.store.history.track(live);
         const types = projection.eventTypes ? new Set(projection.eventTypes) : null;
         const entry: Entry = { projection, types, serving, live, subject: new Subject<FeedMessage>() };
         this.entries.set(projection.name, entry);
@@ -112,6 +121,8 @@ export class ProjectionRunner {
   private subscribe(): void {
     let from: bigint | null = null;
     for (const e of this.entries.values()) if (from === null || e.live.position < from) from = e.live.position;
+    const indexed = this.store.history.indexPosition;
+    if (from === null || indexed < from) from = indexed;
     this.subscription = this.options.store.subscribeToAll({ after: from ?? 0n }).subscribe({
       next: (m) => this.onMessage(m),
       error: (error) => this.onSubscriptionError(error),
@@ -125,24 +136,25 @@ export class ProjectionRunner {
       return;
     }
     const event = message.event;
-    let applied = false;
+    const history = this.store.history;
+    let applied = history.indexEvent(event);
     for (const entry of this.entries.values()) {
       const unit = entry.live;
       if (unit.status === 'failed' || event.position <= unit.position) continue;
       applied = true;
-      if (entry.types !== null && !entry.types.has(event.type)) {
-        unit.position = event.position;
-        continue;
-      }
-      unit.apply(event, unit === entry.serving && (unit.logFrom !== null || entry.subject.observed));
+      if (entry.types !== null && !entry.types.has(event.type)) unit.position = event.position;
+      else if (!unit.apply(event, unit === entry.serving && (unit.logFrom !== null || entry.subject.observed))) continue;
+      history.passed(unit);
     }
     if (!applied) return;
     if (++this.flusher.sinceFlush >= this.batchSize) this.flushOrRetry();
     else if (this.caughtUp) this.scheduleIdleFlush();
     this.waiters.check();
+    this.historyWaiters.check();
   }
 
   private onCaughtUp(position: bigint): void {
+    this.store.history.caughtUp(position);
     for (const entry of this.entries.values()) {
       const unit = entry.live;
       if (unit.status === 'failed') continue;
@@ -157,6 +169,7 @@ export class ProjectionRunner {
     for (const r of this.caughtUpResolvers) r();
     this.caughtUpResolvers = [];
     this.waiters.check();
+    this.historyWaiters.check();
   }
 
   private onSubscriptionError(error: unknown): void {
@@ -316,6 +329,29 @@ export class ProjectionRunner {
     return this.waiters.wait(position, timeoutMs, list);
   }
 
+  /**
+   * Resolves once the time machine's history (time index, every running projection's fold and its
+   * snapshots) has reached `position` and is committed, so another connection reads it; rejects
+   * after `timeoutMs` (or when the runner stops first).
+   */
+  async recorded(position: bigint, timeoutMs = 60_000): Promise<void> {
+    const r = await this.historyWaiters.wait(position, timeoutMs, []);
+    if (!r.reached) throw new Error(`the time machine's history has reached position ${r.position}, not ${position}`);
+    if (this.stopped) return;
+    this.flush();
+    this.flusher.drain();
+  }
+
+  /** What the time machine's snapshot readers share of the named projection's live fold (`history.ts`). */
+  historyHead(name: string, version: number): HistoryHead | undefined {
+    return this.store.history.head(name, version);
+  }
+
+  /** Events between the time machine's snapshots. */
+  get snapshotEvery(): number {
+    return this.store.history.snapshotEvery;
+  }
+
   private lowest(names: string[]): bigint {
     let low: bigint | null = null;
     for (const n of names) {
@@ -334,6 +370,7 @@ export class ProjectionRunner {
     this.flusher.drain();
     this.stopped = true;
     this.waiters.endAll();
+    this.historyWaiters.endAll();
     for (const e of this.entries.values()) e.subject.complete();
     await this.flusher.close();
     await this.store.close();

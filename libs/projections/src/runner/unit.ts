@@ -22,6 +22,8 @@ export class Unit implements DocStore {
   /** The positions in this generation's change log, in order (pruned with it). */
   logPositions: bigint[] = [];
   caughtUp = false;
+  /** Told of every document an applied event changed (the time machine's history, `history.ts`). */
+  onWrite: ((collection: string, id: string) => void) | null = null;
 
   constructor(
     readonly projection: Projection<any, any>,
@@ -102,6 +104,7 @@ export class Unit implements DocStore {
         if (!ids) this.dirty.set(collection, (ids = new Set()));
       }
       ids!.add(id);
+      if (this.onWrite) this.onWrite(collection, id);
       if (changes) changes.set(collection + SEP + id, { collection, id, doc: this.cache.get(collection)?.get(id) ?? null });
     }
     journal.length = 0;
