@@ -5,12 +5,12 @@
  * directory's projection file (catching them up from their checkpoint) while it builds it.
  */
 import { writeFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { archiveToXml, buildArchive, committeeLog } from '@saksflyt/archive';
 import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
 import { ProjectionRunner, allProjections } from '@saksflyt/projections';
-import { readFile } from 'node:fs/promises';
 import { CliExit, EXIT, openStore, printJson, storeEnv, withCommonOptions, type CliIo, type StoreOptions } from '../io.js';
 
 interface ExportOptions extends StoreOptions {
@@ -30,6 +30,28 @@ export async function startViews(store: EventStore, dataDir: string): Promise<Pr
 
 class UnknownCommittee extends Error {}
 
+/**
+ * Writes the chunks to `out` so that `out` is either the whole file or untouched: into a temporary
+ * file beside it (`.<name>.<pid>.partial`), flushed to disk, then renamed over `out`. A failure on
+ * the way (disk full, a file size limit, the deposit cut off) removes the temporary file.
+ */
+export async function writeWhole(out: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.partial`);
+  const file = await open(tmp, 'wx');
+  try {
+    try {
+      for await (const chunk of chunks) await file.write(chunk);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(tmp, out);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
 async function exportArchive(opts: ExportOptions, io: CliIo): Promise<void> {
   const year = Number(opts.year);
   if (!/^[0-9]{4}$/.test(opts.year)) throw new CliExit(EXIT.usage, `--year must be a four-digit year, not ${opts.year}`);
@@ -43,20 +65,20 @@ async function exportArchive(opts: ExportOptions, io: CliIo): Promise<void> {
       // the server's modules, loaded only for the zip (they bring Nest): the same deposit as the API's
       const { loadConfig } = await import('../../../api/src/config/config.js');
       const { BlobStore } = await import('../../../api/src/attachments/blob-store.js');
-      const { DepositUnknownCommittee, exportDeposit } = await import('../../../api/src/audit/deposit.js');
+      const { DepositUnknownCommittee, prepareDeposit } = await import('../../../api/src/audit/deposit.js');
       const config = loadConfig(storeEnv(io, opts));
       const runner = await startViews(store, config.dataDir);
       try {
         const blobs = BlobStore.open(config.blobDir);
-        let built;
+        let prepared;
         try {
-          built = await exportDeposit({ store, runner, blob: (sha) => readFile(blobs.pathOf(sha)).catch(() => null) }, { committee: opts.committee, year, generatedAt: new Date().toISOString(), position });
+          prepared = await prepareDeposit({ store, runner, blobPath: (sha) => blobs.pathOf(sha) }, { committee: opts.committee, year, generatedAt: new Date().toISOString(), position });
         } catch (e) {
           if (e instanceof DepositUnknownCommittee) throw new UnknownCommittee(e.message);
           throw e;
         }
-        writeFileSync(opts.out!, built.zip);
-        result = { ...built.builtFrom, bytes: built.zip.length, files: built.entries.length + 1 };
+        await writeWhole(opts.out!, prepared.zip);
+        result = { ...prepared.builtFrom, bytes: prepared.zip.bytes, files: prepared.zip.entries.length + 1 };
       } finally {
         await runner.stop();
       }
