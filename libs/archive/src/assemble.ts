@@ -231,7 +231,7 @@ export function assembleArchive(f: Folded): Archive {
         cases: archivedCases.length,
         decisions: decided.length,
         historicalDecisions: history.length,
-        changes: f.changes.entries.length,
+        changes: f.changes.count,
         events: f.changes.events,
       },
     },

@@ -2,7 +2,8 @@
  * buildArchive: folds a log (the whole log, or only the committee's relevant streams as the API
  * passes them) into the archive of one committee's year.
  *
- * Two passes over the (materialised, upcast) log: the first finds the year's meetings of the
+ * Two passes over the upcast log (`UnitSelector`, `ArchiveFolder`: one event at a time, so the
+ * streamed deposit runs them over pages of the store; `buildArchive` over an array): the first finds the year's meetings of the
  * committee and every case that was ever on one of their agendas; the second folds the committee,
  * meeting, case and numbering records with the workflow's one evolve (`evolveCommittee`,
  * `evolveMeeting`, `evolveCase`, `evolveNumbering`) and, for the archived units, diffs the unit's
@@ -41,7 +42,7 @@ import {
 } from '@saksflyt/workflow';
 import { assembleArchive, type CaseInfo, type CaseUnit, type Folded, type MeetingUnit } from './assemble.js';
 import { ChangeLog } from './change-log.js';
-import type { Archive, ArchiveOptions } from './model.js';
+import type { Archive, ArchiveChange, ArchiveOptions } from './model.js';
 import { caseDoc, committeeView, currentMembers, meetingView, numberingView } from './units.js';
 
 export { fieldText } from './change-log.js';
@@ -56,31 +57,37 @@ const NUMBERING_TYPES: ReadonlySet<string> = new Set(NUMBERING_EVENT_TYPES);
 const MEETING_TYPES: ReadonlySet<string> = new Set(MEETING_EVENT_TYPES);
 const CASE_TYPES: ReadonlySet<string> = new Set(CASE_EVENT_TYPES);
 
-/** Pass 1: which meetings and cases the year archives, and whether the committee exists. */
-function selectUnits(log: readonly RecordedEvent[], code: string, year: number): { committeeExists: boolean; meetingIds: Set<string>; caseIds: Set<string> } {
-  let committeeExists = false;
-  const meetingIds = new Set<string>();
-  const caseIds = new Set<string>();
-  for (const e of log) {
-    if (e.stream === `committee-${code}`) committeeExists = true;
+/** Pass 1 (one event at a time, upcast): which meetings and cases the year archives, and whether the committee exists. */
+export class UnitSelector {
+  committeeExists = false;
+  readonly meetingIds = new Set<string>();
+  readonly caseIds = new Set<string>();
+
+  constructor(
+    private readonly code: string,
+    private readonly year: number,
+  ) {}
+
+  add(e: RecordedEvent): void {
+    const { code, year, meetingIds, caseIds } = this;
+    if (e.stream === `committee-${code}`) this.committeeExists = true;
     if (e.type === 'MeetingPlanned') {
       const d = data(e, 'MeetingPlanned');
       if (d.committee === code && d.year === year) meetingIds.add(d.meetingId);
-      continue;
+      return;
     }
     const meetingId = after(e.stream, 'meeting-');
     if (meetingId !== null && meetingIds.has(meetingId)) {
       if (e.type === 'CaseAddedToAgenda') caseIds.add(data(e, 'CaseAddedToAgenda').caseId);
       else if (e.type === 'CaseRemovedFromAgenda') caseIds.add(data(e, 'CaseRemovedFromAgenda').caseId);
       else if (e.type === 'MeetingNoticed') for (const a of data(e, 'MeetingNoticed').agenda) caseIds.add(a.caseId);
-      continue;
+      return;
     }
     const caseId = after(e.stream, 'case-');
     if (caseId !== null && (e.type === 'CaseScheduled' || e.type === 'CaseNumbered')) {
       if (meetingIds.has((e.data as { meetingId: string }).meetingId)) caseIds.add(caseId);
     }
   }
-  return { committeeExists, meetingIds, caseIds };
 }
 
 /**
@@ -121,57 +128,73 @@ function followYear(info: CaseInfo, e: RecordedEvent, before: CaseRecord, next: 
   }
 }
 
-/** Folds a log (in position order: the whole log or the committee's relevant streams) into the archive of one committee's year. Returns null when the committee does not exist in the log. */
-export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOptions): Archive | null {
-  const { committee: code, year } = options;
-  const log = (Array.isArray(events) ? (events as RecordedEvent[]) : [...events]).map(upcastEvent);
-  const { committeeExists, meetingIds, caseIds } = selectUnits(log, code, year);
-  if (!committeeExists) return null;
+/**
+ * Pass 2 (one event at a time, upcast, in log order; after pass 1 over the same log): folds the
+ * committee, meeting, case and numbering records and diffs the archived units into the change log.
+ * With `onChange` the change-log entries go to it as they are made and are not kept (the archive's
+ * `changeLog` is then empty and `header.counts.changes` counts them): what the streamed deposit
+ * writes. Everything else it holds is bounded by the committee's register (its meetings and cases).
+ */
+export class ArchiveFolder {
+  private readonly f: Folded;
+  private numbering: ReturnType<typeof initialNumbering>;
+  private numberingFields: Record<string, unknown> = {};
+  private readonly committeeStreamName: string;
+  private readonly numberingStreamName: string;
 
-  // Pass 2: fold and diff.
-  const committeeStreamName = `committee-${code}`;
-  const numberingStreamName = `numbering-${code}-${year}`;
-  const f: Folded = {
-    code,
-    year,
-    generatedAt: options.generatedAt,
-    committee: emptyCommittee(code),
-    meetings: new Map<string, MeetingUnit>(),
-    cases: new Map<string, CaseUnit>(),
-    caseIds,
-    history: [],
-    allMeetings: new Map(),
-    changes: new ChangeLog(),
-    lastPosition: 0,
-  };
-  let numbering = initialNumbering(code, year);
-  let numberingFields: Record<string, unknown> = {};
-  const changes = f.changes;
+  constructor(
+    options: ArchiveOptions,
+    private readonly units: { meetingIds: ReadonlySet<string>; caseIds: Set<string> },
+    onChange?: (c: ArchiveChange) => void,
+  ) {
+    const { committee: code, year } = options;
+    this.committeeStreamName = `committee-${code}`;
+    this.numberingStreamName = `numbering-${code}-${year}`;
+    this.f = {
+      code,
+      year,
+      generatedAt: options.generatedAt,
+      committee: emptyCommittee(code),
+      meetings: new Map<string, MeetingUnit>(),
+      cases: new Map<string, CaseUnit>(),
+      caseIds: units.caseIds,
+      history: [],
+      allMeetings: new Map(),
+      changes: new ChangeLog(onChange),
+      lastPosition: 0,
+    };
+    this.numbering = initialNumbering(code, year);
+  }
 
-  const onYear = (caseId: string): void => {
-    const ci = f.cases.get(caseId)?.info;
+  private onYear(caseId: string): void {
+    const ci = this.f.cases.get(caseId)?.info;
     if (ci) ci.onYear = true;
-  };
+  }
 
-  for (const e of log) {
+  add(e: RecordedEvent): void {
+    const { f, committeeStreamName, numberingStreamName } = this;
+    const { code, year } = f;
+    const { meetingIds, caseIds } = this.units;
+    const changes = f.changes;
+    const onYear = (caseId: string) => this.onYear(caseId);
     f.lastPosition = Number(e.position);
 
     if (e.stream === committeeStreamName) {
-      if (!COMMITTEE_TYPES.has(e.type)) continue;
+      if (!COMMITTEE_TYPES.has(e.type)) return;
       const before = f.committee;
       f.committee = evolveCommittee(before, e as unknown as CommitteeFact);
       // A CommitteeCreated has no "before": every field is new.
       if (yearOfIso(e.metadata.at) === year) changes.record(e, 'committee', code, e.type === 'CommitteeCreated' ? undefined : committeeView(before), committeeView(f.committee));
-      continue;
+      return;
     }
 
     if (e.stream === numberingStreamName) {
-      if (!NUMBERING_TYPES.has(e.type)) continue;
-      numbering = evolveNumbering(numbering, e as unknown as NumberingFact);
-      const next = numberingView(numberingFields, numbering, e as unknown as NumberingEvent);
-      changes.record(e, 'numbering', numberingStreamName, numberingFields, next);
-      numberingFields = next;
-      continue;
+      if (!NUMBERING_TYPES.has(e.type)) return;
+      this.numbering = evolveNumbering(this.numbering, e as unknown as NumberingFact);
+      const next = numberingView(this.numberingFields, this.numbering, e as unknown as NumberingEvent);
+      changes.record(e, 'numbering', numberingStreamName, this.numberingFields, next);
+      this.numberingFields = next;
+      return;
     }
 
     if (e.type === 'HistoricalDecisionRecorded') {
@@ -211,7 +234,7 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
           ...(d.note !== undefined ? { note: d.note } : {}),
         });
       }
-      continue;
+      return;
     }
 
     const meetingId = after(e.stream, 'meeting-');
@@ -220,7 +243,7 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
         const d = data(e, 'MeetingPlanned');
         if (d.committee === code) f.allMeetings.set(meetingId, { number: d.number, date: d.date, year: d.year });
       }
-      if (!meetingIds.has(meetingId) || !MEETING_TYPES.has(e.type)) continue;
+      if (!meetingIds.has(meetingId) || !MEETING_TYPES.has(e.type)) return;
       const fact = e as unknown as MeetingFact;
       if (e.type === 'MeetingPlanned') {
         const record = startMeeting(fact as MeetingPlanned & MeetingFact);
@@ -228,10 +251,10 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
         const unit: MeetingUnit = { record, members, view: meetingView(record, members), removals: [] };
         f.meetings.set(meetingId, unit);
         changes.record(e, 'meeting', meetingId, undefined, unit.view);
-        continue;
+        return;
       }
       const unit = f.meetings.get(meetingId);
-      if (!unit) continue;
+      if (!unit) return;
       unit.record = evolveMeeting(unit.record, fact);
       switch (e.type) {
         case 'CaseAddedToAgenda':
@@ -255,16 +278,16 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
       const view = meetingView(unit.record, unit.members);
       changes.record(e, 'meeting', meetingId, unit.view, view);
       unit.view = view;
-      continue;
+      return;
     }
 
     const caseId = after(e.stream, 'case-');
     if (caseId !== null) {
-      if (!CASE_TYPES.has(e.type)) continue;
+      if (!CASE_TYPES.has(e.type)) return;
       const fact = e as unknown as CaseFact;
       if (e.type === 'CaseDrafted') {
         const record = startCase(fact as CaseDrafted & CaseFact);
-        if (record.committee !== code) continue;
+        if (record.committee !== code) return;
         const archived = caseIds.has(caseId);
         const info: CaseInfo = {
           draftedPosition: Number(e.position),
@@ -280,10 +303,10 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
         const unit: CaseUnit = { record, view: archived ? caseDoc(record) : null, info };
         f.cases.set(caseId, unit);
         if (unit.view) changes.record(e, 'case', caseId, undefined, unit.view);
-        continue;
+        return;
       }
       const unit = f.cases.get(caseId);
-      if (!unit) continue;
+      if (!unit) return;
       const before = unit.record;
       unit.record = evolveCase(before, fact);
       followYear(unit.info, e, before, unit.record, meetingIds);
@@ -295,5 +318,18 @@ export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOp
     }
   }
 
-  return assembleArchive(f);
+  finish(): Archive {
+    return assembleArchive(this.f);
+  }
+}
+
+/** Folds a log (in position order: the whole log or the committee's relevant streams) into the archive of one committee's year. Returns null when the committee does not exist in the log. */
+export function buildArchive(events: Iterable<RecordedEvent>, options: ArchiveOptions): Archive | null {
+  const log = (Array.isArray(events) ? (events as RecordedEvent[]) : [...events]).map(upcastEvent);
+  const units = new UnitSelector(options.committee, options.year);
+  for (const e of log) units.add(e);
+  if (!units.committeeExists) return null;
+  const folder = new ArchiveFolder(options, units);
+  for (const e of log) folder.add(e);
+  return folder.finish();
 }

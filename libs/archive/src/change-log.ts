@@ -27,15 +27,22 @@ export function diffFields(before: Record<string, unknown> | undefined, next: Re
 }
 
 export class ChangeLog {
+  /** The entries, when no sink takes them. */
   readonly entries: ArchiveChange[] = [];
+  /** Entries made (kept or given to the sink). */
+  count = 0;
   /** Events of the archived units (each counted once, whether or not it changed a field). */
   events = 0;
+
+  /** `sink`: each entry goes to it as it is made and is not kept (the streamed deposit). */
+  constructor(private readonly sink?: (c: ArchiveChange) => void) {}
 
   /** Logs the event's changes to one unit (`before` undefined: every field is new). */
   record(e: RecordedEvent, kind: ArchiveUnitKind, id: string, before: Record<string, unknown> | undefined, next: Record<string, unknown>): void {
     this.events++;
     for (const d of diffFields(before, next)) {
-      this.entries.push({
+      this.count++;
+      const entry: ArchiveChange = {
         position: Number(e.position),
         eventId: e.id,
         at: e.metadata.at,
@@ -45,7 +52,9 @@ export class ChangeLog {
         field: d.field,
         previous: d.previous,
         next: d.next,
-      });
+      };
+      if (this.sink) this.sink(entry);
+      else this.entries.push(entry);
     }
   }
 }

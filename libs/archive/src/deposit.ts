@@ -1,25 +1,31 @@
 /**
  * The archive deposit (deponering): one committee's year as a Noark 5-style zip, written and read
  * back. Pure apart from hashing (no file system, no clock: the caller passes the documents' bytes).
+ * `buildDeposit` writes it from memory; `DepositStream` (deposit-stream.ts) writes the same layout
+ * from pages of the store, its memory bounded by the committee's register, not by its log.
  *
- * Layout of the zip (every path below is listed in `sjekksummer.sha256`, and every one but the XML
- * itself in the XML's `su:deponering` as a Noark 5 dokumentbeskrivelse/dokumentobjekt with its
- * sjekksum, sjekksumAlgoritme SHA-256, filstoerrelse and referanseDokumentfil):
- * - `arkivuttrekk.xml`   the Noark 5-style XML (`archiveToXml` with the deposit section);
- * - `arkivuttrekk.json`  the same archive as JSON;
- * - `endringslogg.json`  the change log (who changed which field when, from what to what);
+ * Layout of the zip, in the zip's order (every path below is listed in `sjekksummer.sha256`, and
+ * every one but the XML itself in the XML's `su:deponering` as a Noark 5
+ * dokumentbeskrivelse/dokumentobjekt with its sjekksum, sjekksumAlgoritme SHA-256, filstoerrelse
+ * and referanseDokumentfil; the XML and the manifest come last because they list the others' hashes):
  * - `hendelser.jsonl`    the committee's events, one JSON object per line in log order, every stored
  *                        field (ids, streams, revisions, data, metadata, position and hash in the
  *                        exporting store): what `saksflyt import` appends into an empty store;
+ * - `endringslogg.json`  the change log (who changed which field when, from what to what);
+ * - `arkivuttrekk.json`  the same archive as JSON;
  * - `dokumenter/moeter/<nummer>/innkalling.pdf`, `referat.pdf`: the notice and minutes of each of
  *                        the year's meetings that has one;
- * - `dokumenter/vedlegg/<sha256>/<filnavn>`: every attachment any of the committee's cases carried.
+ * - `dokumenter/vedlegg/<sha256>/<filnavn>`: every attachment any of the committee's cases carried;
+ * - `arkivuttrekk.xml`   the Noark 5-style XML (`archiveToXml` with the deposit section);
+ * - `sjekksummer.sha256` the manifest.
  */
 import { createHash } from 'node:crypto';
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import { strFromU8, unzipSync } from 'fflate';
 import type { RecordedEvent } from '@saksflyt/event-store';
-import type { Archive } from './model.js';
-import { archiveToXml } from './xml.js';
+import type { DepositSection } from './deposit-xml.js';
+import { DepositZipWriter, JsonArrayText, type WrittenFile } from './deposit-zip.js';
+import type { Archive, ArchiveChange } from './model.js';
+import { ArchiveXmlPieces, archiveToXml } from './xml.js';
 
 export const DEPOSIT_FORMAT = 'saksflyt-deponering/1' as const;
 export const DEPOSIT_XML = 'arkivuttrekk.xml';
@@ -115,43 +121,119 @@ export interface BuiltDeposit {
   builtFrom: BuiltFrom;
 }
 
-/** Writes the deposit zip (deterministic for the same input: fixed file times, sorted documents). */
+const bigintAsString = (_k: string, x: unknown): unknown => (typeof x === 'bigint' ? String(x) : x);
+
+/** An event's line of `hendelser.jsonl`. */
+export const eventText = (e: RecordedEvent): string => JSON.stringify(eventLine(e)) + '\n';
+
+/**
+ * `arkivuttrekk.json` in pieces: `head` (everything before the change log's entries), each entry
+ * through `entries.item`, then `tail()`. Together byte for byte `JSON.stringify(archive, …, 2)`
+ * plus a newline (the archive's `changeLog`, its last member, is written entry by entry).
+ */
+export function archiveJsonPieces(archive: Archive): { head: string; entries: JsonArrayText; tail: () => string } {
+  const keys = Object.keys(archive);
+  if (keys[keys.length - 1] !== 'changeLog') throw new Error('the archive\'s changeLog must be its last member');
+  const text = JSON.stringify({ ...archive, changeLog: [] }, bigintAsString, 2);
+  const end = '[]\n}';
+  if (!text.endsWith(end)) throw new Error('unexpected archive JSON');
+  const entries = new JsonArrayText(1, bigintAsString);
+  return { head: text.slice(0, text.length - end.length), entries, tail: () => `${entries.end()}\n}\n` };
+}
+
+/** The entry of one of the deposit's own files (the JSON, the change log, the event log). */
+export function ownEntry(kind: DepositDocumentKind, title: string, mimeType: string, generatedAt: string, written: WrittenFile): DepositEntry {
+  return { kind, path: written.path, title, filename: written.path, mimeType, owner: null, createdAt: generatedAt, createdBy: 'saksflyt', sha256: written.sha256, size: written.size };
+}
+
+/** The documents in the zip's order (by path), each path once (the same attachment on two cases: stored once). */
+export function documentOrder<D extends { path: string }>(documents: readonly D[], taken: readonly string[]): D[] {
+  const seen = new Set(taken);
+  const out: D[] = [];
+  for (const d of [...documents].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    if (seen.has(d.path)) continue;
+    seen.add(d.path);
+    out.push(d);
+  }
+  return out;
+}
+
+/** Starts `arkivuttrekk.xml`: `change` writes one change-log entry, `end` the rest with the deposit section. */
+export function xmlFile(zip: DepositZipWriter, archive: Archive): { change(c: ArchiveChange): void; end(section: DepositSection): WrittenFile } {
+  const file = zip.file(DEPOSIT_XML);
+  const pieces = new ArchiveXmlPieces(archive);
+  file.write(pieces.take());
+  return {
+    change(c) {
+      pieces.change(c);
+      file.write(pieces.take());
+    },
+    end(section) {
+      pieces.finish(section);
+      file.write(pieces.take());
+      return file.end();
+    },
+  };
+}
+
+/** The last file: `sjekksummer.sha256`, every file's SHA-256 (the XML first). Then the zip's end. */
+export function endDeposit(zip: DepositZipWriter, xml: WrittenFile, entries: readonly DepositEntry[]): void {
+  const manifest = zip.file(DEPOSIT_MANIFEST);
+  manifest.write([`${xml.sha256}  ${DEPOSIT_XML}`, ...entries.map((e) => `${e.sha256}  ${e.path}`)].join('\n') + '\n');
+  manifest.end();
+  zip.end();
+}
+
+/**
+ * Writes the deposit zip from an archive and a log in memory (deterministic for the same input:
+ * fixed file times, sorted documents), through the same writer as the streamed deposit
+ * (`DepositStream`): the event log, the change log, the JSON, the documents, then the XML (which
+ * lists the hashes of all of them) and last the manifest (which lists the XML's hash too).
+ */
 export function buildDeposit(input: DepositInput): BuiltDeposit {
   const { archive } = input;
-  const json = (v: unknown) => strToU8(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x), 2) + '\n');
   const generated = archive.header.generatedAt;
-  const own = (kind: DepositDocumentKind, path: string, title: string, mimeType: string, bytes: Uint8Array): DepositDocument => ({
-    kind,
-    path,
-    title,
-    filename: path,
-    mimeType,
-    owner: null,
-    createdAt: generated,
-    createdBy: 'saksflyt',
-    bytes,
-  });
-  const files: DepositDocument[] = [
-    own('uttrekk', DEPOSIT_JSON, 'Arkivuttrekk (JSON)', 'application/json', json(archive)),
-    own('endringslogg', DEPOSIT_CHANGE_LOG, 'Endringslogg', 'application/json', json(archive.changeLog)),
-    own('hendelseslogg', DEPOSIT_EVENTS, 'Hendelseslogg', 'application/x-ndjson', strToU8(input.events.map((e) => JSON.stringify(eventLine(e)) + '\n').join(''))),
-  ];
-  const seen = new Set(files.map((f) => f.path));
-  for (const d of [...input.documents].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    if (seen.has(d.path)) continue; // the same attachment on two cases: stored once
-    seen.add(d.path);
-    files.push(d);
+  const chunks: Uint8Array[] = [];
+  const zip = new DepositZipWriter((c) => chunks.push(c));
+  let f = zip.file(DEPOSIT_EVENTS);
+  for (const e of input.events) f.write(eventText(e));
+  const events = f.end();
+  f = zip.file(DEPOSIT_CHANGE_LOG);
+  const changes = new JsonArrayText(0, bigintAsString);
+  for (const c of archive.changeLog) f.write(changes.item(c));
+  f.write(changes.end() + '\n');
+  const changeLog = f.end();
+  f = zip.file(DEPOSIT_JSON);
+  const json = archiveJsonPieces(archive);
+  f.write(json.head);
+  for (const c of archive.changeLog) f.write(json.entries.item(c));
+  f.write(json.tail());
+  const jsonFile = f.end();
+  const docs: DepositEntry[] = [];
+  for (const { bytes, ...d } of documentOrder(input.documents, [DEPOSIT_JSON, DEPOSIT_CHANGE_LOG, DEPOSIT_EVENTS])) {
+    const w = zip.file(d.path, d.mimeType === 'application/pdf');
+    w.write(bytes);
+    const { sha256, size } = w.end();
+    docs.push({ ...d, sha256, size });
   }
-  const entries: DepositEntry[] = files.map(({ bytes, ...rest }) => ({ ...rest, sha256: sha256Hex(bytes), size: bytes.length }));
+  const entries: DepositEntry[] = [
+    ownEntry('uttrekk', 'Arkivuttrekk (JSON)', 'application/json', generated, jsonFile),
+    ownEntry('endringslogg', 'Endringslogg', 'application/json', generated, changeLog),
+    ownEntry('hendelseslogg', 'Hendelseslogg', 'application/x-ndjson', generated, events),
+    ...docs,
+  ];
+  const x = xmlFile(zip, archive);
+  for (const c of archive.changeLog) x.change(c);
+  const xmlWritten = x.end({ builtFrom: input.builtFrom, entries });
+  endDeposit(zip, xmlWritten, entries);
   const xml = archiveToXml(archive, { builtFrom: input.builtFrom, entries });
-  const xmlBytes = strToU8(xml);
-  const manifest = [`${sha256Hex(xmlBytes)}  ${DEPOSIT_XML}`, ...entries.map((e) => `${e.sha256}  ${e.path}`)].join('\n') + '\n';
-  const mtime = new Date(Date.UTC(2000, 0, 1));
-  const zippable: Zippable = {};
-  zippable[DEPOSIT_XML] = [xmlBytes, { mtime }];
-  zippable[DEPOSIT_MANIFEST] = [strToU8(manifest), { mtime }];
-  for (const f of files) zippable[f.path] = [f.bytes, { mtime, level: f.mimeType === 'application/pdf' ? 0 : 6 }];
-  return { zip: zipSync(zippable), xml, entries, builtFrom: input.builtFrom };
+  const zipBytes = new Uint8Array(zip.bytes);
+  let at = 0;
+  for (const c of chunks) {
+    zipBytes.set(c, at);
+    at += c.length;
+  }
+  return { zip: zipBytes, xml, entries, builtFrom: input.builtFrom };
 }
 
 export class DepositInvalid extends Error {

@@ -10,3 +10,7 @@ export { escapeXml, uuidV5, systemId } from './xml-writer.js';
 export * from './deposit.js';
 export type { DepositSection } from './deposit-xml.js';
 export { withBuiltFrom } from './built-from.js';
+export { ArchiveFolder, UnitSelector } from './build.js';
+export { ArchiveXmlPieces } from './xml.js';
+export { DepositZipWriter, JsonArrayText, DEPOSIT_MTIME, type WrittenFile } from './deposit-zip.js';
+export * from './deposit-stream.js';

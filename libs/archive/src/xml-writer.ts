@@ -20,7 +20,7 @@ export function escapeXml(text: string): string {
 }
 
 export class XmlWriter {
-  private readonly parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
+  private parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?>\n'];
   private readonly open: string[] = [];
 
   start(name: string, attributes: Record<string, string> = {}): this {
@@ -49,6 +49,13 @@ export class XmlWriter {
   /** A Noark 5 code-list value: `<name><n5mdk:kode/><n5mdk:beskrivelse/></name>`. */
   code(name: string, value: { kode: string; beskrivelse: string }): this {
     return this.start(name).el('n5mdk:kode', value.kode).el('n5mdk:beskrivelse', value.beskrivelse).end();
+  }
+
+  /** The text written since the last `take` (the elements still open stay open): for writing a document in pieces. */
+  take(): string {
+    const text = this.parts.join('');
+    this.parts = [];
+    return text;
   }
 
   toString(): string {

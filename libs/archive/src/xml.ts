@@ -248,41 +248,65 @@ function endring(w: XmlWriter, a: Archive, c: ArchiveChange): void {
     .end();
 }
 
+/**
+ * The archive's XML in pieces (the streamed deposit): the constructor writes everything before the
+ * change log, `change` one entry of it, `finish` the rest (with the deposit's section); `take`
+ * gives the text written since the last take. `archiveToXml` is the same in one piece.
+ */
+export class ArchiveXmlPieces {
+  private readonly w = new XmlWriter();
+
+  constructor(private readonly a: Archive) {
+    const w = this.w;
+    w.start('su:arkivuttrekk', NS);
+    w.start('su:hode')
+      .el('su:utvalgskode', a.header.committee.code)
+      .el('su:utvalg', a.header.committee.name)
+      .el('su:aar', String(a.header.year).padStart(4, '0'))
+      .el('su:generertDato', a.header.generatedAt)
+      .el('su:posisjon', a.header.position)
+      .el('su:antallMoeter', a.header.counts.meetings)
+      .el('su:antallSaker', a.header.counts.cases)
+      .el('su:antallVedtak', a.decisions.length)
+      .el('su:antallEndringer', a.header.counts.changes)
+      .el('su:byggetFraHendelse', a.header.builtFrom?.position)
+      .el('su:sjekksum', a.header.builtFrom?.hash)
+      .el('su:proveniens', a.header.builtFrom?.provenance)
+      .end();
+    w.start('su:utvalgsenhet')
+      .el('su:systemID', committeeSystemId(a.header.committee.code))
+      .el('su:utvalgskode', a.header.committee.code)
+      .el('su:utvalg', a.header.committee.name)
+      .end();
+    w.start('su:moetedeltakere');
+    for (const p of a.members) deltaker(w, p);
+    w.end();
+    const caseById = new Map(a.cases.map((c) => [c.id, c]));
+    for (const m of a.meetings) moetemappe(w, a, m, caseById);
+    for (const c of a.cases) saksmappe(w, a, c);
+    for (const d of a.decisions) vedtak(w, d);
+    w.start('su:endringslogg');
+  }
+
+  change(c: ArchiveChange): void {
+    endring(this.w, this.a, c);
+  }
+
+  finish(deposit?: DepositSection): void {
+    this.w.end();
+    if (deposit) depositSection(this.w, deposit); // the zip deposit's files and their SHA-256 (deposit.ts)
+    this.w.end();
+  }
+
+  take(): string {
+    return this.w.take();
+  }
+}
+
 /** The archive as one XML document that validates against libs/archive/schema/saksflyt-arkivuttrekk.xsd. */
 export function archiveToXml(archive: Archive, deposit?: DepositSection): string {
-  const a = archive;
-  const w = new XmlWriter();
-  w.start('su:arkivuttrekk', NS);
-  w.start('su:hode')
-    .el('su:utvalgskode', a.header.committee.code)
-    .el('su:utvalg', a.header.committee.name)
-    .el('su:aar', String(a.header.year).padStart(4, '0'))
-    .el('su:generertDato', a.header.generatedAt)
-    .el('su:posisjon', a.header.position)
-    .el('su:antallMoeter', a.header.counts.meetings)
-    .el('su:antallSaker', a.header.counts.cases)
-    .el('su:antallVedtak', a.decisions.length)
-    .el('su:antallEndringer', a.header.counts.changes)
-    .el('su:byggetFraHendelse', a.header.builtFrom?.position)
-    .el('su:sjekksum', a.header.builtFrom?.hash)
-    .el('su:proveniens', a.header.builtFrom?.provenance)
-    .end();
-  w.start('su:utvalgsenhet')
-    .el('su:systemID', committeeSystemId(a.header.committee.code))
-    .el('su:utvalgskode', a.header.committee.code)
-    .el('su:utvalg', a.header.committee.name)
-    .end();
-  w.start('su:moetedeltakere');
-  for (const p of a.members) deltaker(w, p);
-  w.end();
-  const caseById = new Map(a.cases.map((c) => [c.id, c]));
-  for (const m of a.meetings) moetemappe(w, a, m, caseById);
-  for (const c of a.cases) saksmappe(w, a, c);
-  for (const d of a.decisions) vedtak(w, d);
-  w.start('su:endringslogg');
-  for (const c of a.changeLog) endring(w, a, c);
-  w.end();
-  if (deposit) depositSection(w, deposit); // the zip deposit's files and their SHA-256 (deposit.ts)
-  w.end();
-  return w.toString();
+  const x = new ArchiveXmlPieces(archive);
+  for (const c of archive.changeLog) x.change(c);
+  x.finish(deposit);
+  return x.take();
 }

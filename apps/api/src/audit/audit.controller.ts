@@ -24,11 +24,11 @@ import { negotiateArchive } from '../http/accept.js';
 import { bad, intParam, textParam, yearParam } from '../views/query.js';
 import { POSITION_HEADER } from '../views/views.controller.js';
 import { WORKFLOW } from '../workflow/workflow.module.js';
-import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { AttachmentsModule, BLOB_STORE } from '../attachments/attachments.controller.js';
 import type { BlobStore } from '../attachments/blob-store.js';
 import { ProjectionsService } from '../projections/projections.module.js';
-import { DepositUnknownCommittee, DepositViewsBehind, exportDeposit } from './deposit.js';
+import { DepositUnknownCommittee, DepositViewsBehind, prepareDeposit, type PreparedDeposit } from './deposit.js';
 
 const MAX_LIMIT = 1000;
 
@@ -150,7 +150,7 @@ export class AuditController {
     @Query() query: Record<string, unknown>,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Archive | string | Buffer> {
+  ): Promise<Archive | string | Readable> {
     // API.md's order: 401, 404 (unknown committee), 403 (not an auditor) from the AccessGuard, then 400 and 406
     const committee = typeof query.committee === 'string' ? query.committee : undefined;
     const position = await this.wf.catalogue.catchUp();
@@ -176,28 +176,40 @@ export class AuditController {
     return body;
   }
 
-  private async deposit(committee: string, year: number, position: bigint, reply: FastifyReply): Promise<Buffer> {
+  /**
+   * The deposit streamed to the answer (`prepareDeposit`): refusals (404, 503) come before the
+   * first byte; afterwards the zip is read from the store as the client takes it. A failure or a
+   * client gone mid-stream destroys the answer (Fastify cuts the connection: no end record, no
+   * zip that looks whole) and ends the reading. The export holds its turn (`heavy`) until the
+   * stream has ended or been destroyed.
+   */
+  private async deposit(committee: string, year: number, position: bigint, reply: FastifyReply): Promise<Readable> {
     const blobs = this.blobs;
-    const built = await this.heavy.run(async () => {
-      try {
-        return await exportDeposit(
-          { store: this.store, runner: this.views.runner, blob: (sha) => readFile(blobs.pathOf(sha)).catch(() => null) },
-          { committee, year, generatedAt: new Date().toISOString(), position },
-        );
-      } catch (e) {
-        if (e instanceof DepositUnknownCommittee) throw Problems.notFound(e.message);
-        if (e instanceof DepositViewsBehind) throw Problems.unavailable(`${e.message}; try again.`, { position: Number(e.reached) });
-        throw e;
-      }
+    let release!: () => void;
+    const turn = new Promise<void>((resolve) => (release = resolve));
+    const prepared = await new Promise<PreparedDeposit>((resolve, reject) => {
+      void this.heavy.run(async () => {
+        try {
+          resolve(await prepareDeposit({ store: this.store, runner: this.views.runner, blobPath: (sha) => blobs.pathOf(sha) }, { committee, year, generatedAt: new Date().toISOString(), position }));
+        } catch (e) {
+          release();
+          if (e instanceof DepositUnknownCommittee) reject(Problems.notFound(e.message));
+          else if (e instanceof DepositViewsBehind) reject(Problems.unavailable(`${e.message}; try again.`, { position: Number(e.reached) }));
+          else reject(e);
+        }
+        await turn;
+      });
     });
+    const body = Readable.from(prepared.zip, { objectMode: false, highWaterMark: 64 * 1024 });
+    body.once('close', release);
     const filename = `saksflyt-${committee.replace(/[^A-Za-z0-9-]/g, '_')}-${year}`;
     reply
-      .header(POSITION_HEADER, String(built.builtFrom.position))
-      .header('x-saksflyt-event-hash', built.builtFrom.hash ?? '')
+      .header(POSITION_HEADER, String(prepared.builtFrom.position))
+      .header('x-saksflyt-event-hash', prepared.builtFrom.hash ?? '')
       .header('vary', 'Accept')
       .header('content-type', 'application/zip')
       .header('content-disposition', `attachment; filename="${filename}.zip"`);
-    return Buffer.from(built.zip);
+    return body;
   }
 }
 

@@ -5,12 +5,12 @@
  * directory's projection file (catching them up from their checkpoint) while it builds it.
  */
 import { writeFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { archiveToXml, buildArchive, committeeLog } from '@saksflyt/archive';
 import type { EventStore, RecordedEvent } from '@saksflyt/event-store';
 import { ProjectionRunner, allProjections } from '@saksflyt/projections';
-import { readFile } from 'node:fs/promises';
 import { CliExit, EXIT, openStore, printJson, storeEnv, withCommonOptions, type CliIo, type StoreOptions } from '../io.js';
 
 interface ExportOptions extends StoreOptions {
@@ -18,6 +18,7 @@ interface ExportOptions extends StoreOptions {
   year: string;
   format: string;
   out?: string;
+  generatedAt?: string;
 }
 
 /** Starts the projections on the data directory's projection file and waits until they have caught up. */
@@ -30,11 +31,42 @@ export async function startViews(store: EventStore, dataDir: string): Promise<Pr
 
 class UnknownCommittee extends Error {}
 
+/** `--generated-at`: an ISO date-time with its offset (the time the export names as made), as given. */
+function isoTime(text: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(Date.parse(text))) {
+    throw new CliExit(EXIT.usage, `--generated-at must be an ISO date-time with an offset (e.g. 2026-12-03T12:00:00Z), not ${text}`);
+  }
+  return text;
+}
+
+/**
+ * Writes the chunks to `out` so that `out` is either the whole file or untouched: into a temporary
+ * file beside it (`.<name>.<pid>.partial`), flushed to disk, then renamed over `out`. A failure on
+ * the way (disk full, a file size limit, the deposit cut off) removes the temporary file.
+ */
+export async function writeWhole(out: string, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.partial`);
+  const file = await open(tmp, 'wx');
+  try {
+    try {
+      for await (const chunk of chunks) await file.write(chunk);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(tmp, out);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
 async function exportArchive(opts: ExportOptions, io: CliIo): Promise<void> {
   const year = Number(opts.year);
   if (!/^[0-9]{4}$/.test(opts.year)) throw new CliExit(EXIT.usage, `--year must be a four-digit year, not ${opts.year}`);
   if (!['json', 'xml', 'zip'].includes(opts.format)) throw new CliExit(EXIT.usage, `--format must be json, xml or zip, not ${opts.format}`);
   if (opts.format === 'zip' && !opts.out) throw new CliExit(EXIT.usage, '--format zip needs --out FILE');
+  const generatedAt = opts.generatedAt === undefined ? new Date().toISOString() : isoTime(opts.generatedAt);
   const store = await openStore(io, opts);
   let result: { position: bigint; hash: string | null; bytes: number; files?: number };
   try {
@@ -43,27 +75,31 @@ async function exportArchive(opts: ExportOptions, io: CliIo): Promise<void> {
       // the server's modules, loaded only for the zip (they bring Nest): the same deposit as the API's
       const { loadConfig } = await import('../../../api/src/config/config.js');
       const { BlobStore } = await import('../../../api/src/attachments/blob-store.js');
-      const { DepositUnknownCommittee, exportDeposit } = await import('../../../api/src/audit/deposit.js');
+      const { DepositUnknownCommittee, prepareDeposit } = await import('../../../api/src/audit/deposit.js');
       const config = loadConfig(storeEnv(io, opts));
       const runner = await startViews(store, config.dataDir);
       try {
         const blobs = BlobStore.open(config.blobDir);
-        let built;
+        let prepared;
         try {
-          built = await exportDeposit({ store, runner, blob: (sha) => readFile(blobs.pathOf(sha)).catch(() => null) }, { committee: opts.committee, year, generatedAt: new Date().toISOString(), position });
+          prepared = await prepareDeposit({ store, runner, blobPath: (sha) => blobs.pathOf(sha) }, { committee: opts.committee, year, generatedAt, position });
         } catch (e) {
           if (e instanceof DepositUnknownCommittee) throw new UnknownCommittee(e.message);
           throw e;
         }
-        writeFileSync(opts.out!, built.zip);
-        result = { ...built.builtFrom, bytes: built.zip.length, files: built.entries.length + 1 };
+        try {
+          await writeWhole(opts.out!, prepared.zip);
+        } catch (e) {
+          throw new CliExit(EXIT.failed, `the deposit was cut off, ${opts.out} was not written: ${(e as Error).message}`);
+        }
+        result = { ...prepared.builtFrom, bytes: prepared.zip.bytes, files: prepared.zip.entries.length + 1 };
       } finally {
         await runner.stop();
       }
     } else {
       const all: RecordedEvent[] = [];
       for await (const e of store.readAll()) if (e.position <= position) all.push(e);
-      const archive = buildArchive(committeeLog(all, opts.committee), { committee: opts.committee, year, generatedAt: new Date().toISOString() });
+      const archive = buildArchive(committeeLog(all, opts.committee), { committee: opts.committee, year, generatedAt });
       if (archive === null) throw new UnknownCommittee(`unknown committee ${opts.committee}`);
       archive.header.position = Number(position);
       const text = opts.format === 'json' ? JSON.stringify(archive, null, 2) + '\n' : archiveToXml(archive);
@@ -97,6 +133,7 @@ export function register(program: Command, io: CliIo): void {
       .requiredOption('--committee <code>', 'committee code, e.g. NEHS')
       .requiredOption('--year <year>', "the meetings' year")
       .option('--format <format>', 'json, xml or zip', 'json')
-      .option('--out <file>', 'write to this file (json and xml: default standard output)'),
+      .option('--out <file>', 'write to this file (json and xml: default standard output); zip: written to a temp file beside it and renamed when whole')
+      .option('--generated-at <time>', 'the time the export names as made (ISO, with offset; default now): the same store and time give the same bytes'),
   ).action(async (opts: ExportOptions) => exportArchive(opts, io));
 }
