@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { copyFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Observable } from 'rxjs';
 import type { EventStore, RecordedEvent, SubscriptionMessage } from '@saksflyt/event-store';
@@ -297,6 +299,62 @@ describe('ProjectionRunner on a real SQLite store', () => {
     sub2.unsubscribe();
     // a position from before the log began (the 5th event's, applied during catch-up) asks for a snapshot instead
     expect(runner.changesSince('tally', caughtUpOn[4])).toBeNull();
+  });
+
+  it('a client resuming after a crash gets no change at or before its Last-Event-ID again', async () => {
+    // The runner emits a flush's changes before its writer thread commits them: after a crash its
+    // checkpoint may be behind the last change a client saw. Here: a copy of the file taken at an
+    // earlier checkpoint stands for the file the crash left.
+    t = await tempStore();
+    const first = await start([tally()]);
+    await first.whenCaughtUp();
+    for (let i = 0; i < 2; i++) await t.store.append('a', [ev('Counted', {})], { expectedRevision: 'any' });
+    await first.waitFor(await t.store.headPosition());
+    await first.stop();
+    runners.length = 0;
+    const behind = path.join(t.dir, 'behind.db');
+    copyFileSync(t.file, behind);
+    if (existsSync(`${t.file}-wal`)) copyFileSync(`${t.file}-wal`, `${behind}-wal`);
+    const second = await start([tally()]);
+    const seen: bigint[] = [];
+    const sub = second.feed('tally').subscribe((m) => {
+      if (m.kind === 'change') seen.push(m.position);
+    });
+    const ps: bigint[] = [];
+    for (let i = 0; i < 3; i++) ps.push((await t.store.append('a', [ev('Counted', {})], { expectedRevision: 'any' })).position);
+    await until(() => seen.length === 3);
+    sub.unsubscribe();
+    // the restarted runner on the file that is behind: its checkpoint is before the client's last id
+    const third = await ProjectionRunner.start({ store: t.store, file: behind, projections: [tally()] });
+    runners.push(third);
+    expect(third.position('tally')).toBeLessThan(ps[2]!);
+    const resumed: FeedMessage[] = [];
+    const sub2 = third.feed('tally', { lastEventId: ps[2] }).subscribe((m) => resumed.push(m));
+    await third.whenCaughtUp();
+    const { position: next } = await t.store.append('a', [ev('Counted', {})], { expectedRevision: 'any' });
+    await until(() => resumed.length >= 1);
+    await new Promise((r) => setTimeout(r, 50));
+    // only what came after the id: the events applied again (up to it) are not given twice
+    expect(resumed.map((m) => [m.kind, m.position])).toEqual([['change', next]]);
+    sub2.unsubscribe();
+  });
+
+  it('a flush the writer thread refuses when no event follows is written here within a flush interval', async () => {
+    t = await tempStore();
+    // refusals: the flush at catching up, then the one of the event below (none comes after it)
+    const runner = await ProjectionRunner.start({ store: t.store, file: t.file, projections: [tally()], faults: { writerThreadRefusals: 2 } });
+    runners.push(runner);
+    await runner.whenCaughtUp();
+    const { position } = await t.store.append('a', [ev('Counted', {})], { expectedRevision: 'any' });
+    await runner.waitFor(position, 5000);
+    const db = new Database(t.file, { readonly: true });
+    const checkpoint = () => BigInt(db.prepare("SELECT position FROM projection_generations WHERE name = 'tally' AND active = 1").pluck().get() as number);
+    try {
+      await until(() => checkpoint() >= position, 2000);
+    } finally {
+      db.close();
+    }
+    expect(runner.status()[0]).toMatchObject({ status: 'running', position });
   });
 
   it('keeps a bounded change log: resume within it is exact, before it asks for a snapshot', async () => {

@@ -64,6 +64,12 @@ export function frame(event: 'snapshot' | 'change', position: bigint, data: unkn
 
 export class LiveClient {
   dead = false;
+  /**
+   * The last position this client was sent (or asked to resume after): a change at or before it is
+   * not sent again (after a crash the runner applies again, and emits, events whose changes it had
+   * emitted before its writer thread committed them; see `viewFeed`).
+   */
+  sentUpTo: bigint | null = null;
   /** The content key of the last frame written (topics with `contentKey`). */
   lastKey: string | undefined;
   /** write() returned false and no 'drain' since: the client is behind. */
@@ -228,7 +234,11 @@ export class LiveService implements OnModuleDestroy {
       if (m.kind === 'change' && data === null) continue;
       const chunk = frame(m.kind, m.position, data);
       const key = topic.spec.contentKey?.(data);
-      for (const c of topic.clients) c.send(chunk, key, m.kind === 'snapshot');
+      for (const c of topic.clients) {
+        if (m.kind === 'change' && c.sentUpTo !== null && m.position <= c.sentUpTo) continue;
+        c.sentUpTo = m.position;
+        c.send(chunk, key, m.kind === 'snapshot');
+      }
     }
   }
 
@@ -244,12 +254,15 @@ export class LiveService implements OnModuleDestroy {
     const first: string[] = ['retry: 1000\n\n'];
     let lastKey: string | undefined;
     const missed: ChangeMessage[] | null = lastEventId === undefined ? null : this.views.runner.changesSince(spec.projection, lastEventId);
+    let sentUpTo: bigint | null = lastEventId ?? null;
     if (missed === null) {
       const s = this.views.runner.snapshot(spec.projection, {});
       const data = spec.snapshot(s.position);
       first.push(frame('snapshot', s.position, data));
       lastKey = spec.contentKey?.(data);
+      sentUpTo = s.position;
     } else {
+      for (const m of missed) if (sentUpTo === null || m.position > sentUpTo) sentUpTo = m.position;
       // every missed change that touched the topic, each under its own id (a meeting's frames all
       // read as the minutes are now); the live frames after them skip what reads the same as the last
       let last: unknown = null;
@@ -280,6 +293,7 @@ export class LiveService implements OnModuleDestroy {
     res.on('close', () => client.end());
     res.on('error', () => client.drop());
     client.lastKey = lastKey;
+    client.sentUpTo = sentUpTo;
     t.clients.add(client);
     this.clients.add(client);
     client.write(first.join(''));

@@ -138,6 +138,11 @@ export class CatchUpWriter {
     this.port.postMessage(batch);
   }
 
+  /** A flush was handed to the thread and not yet collected by `drain`. */
+  get busy(): boolean {
+    return this.inflight !== null;
+  }
+
   /** Waits until the flush in flight is committed; returns it when the thread failed to write it. */
   drain(): WriteBatch | null {
     if (this.inflight === null) return null;

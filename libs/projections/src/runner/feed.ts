@@ -33,9 +33,17 @@ export function viewFeed<V, Q>(source: FeedSource, name: string, v: ServedView, 
       const s = source.snapshot(name, options.params);
       first.push({ kind: 'snapshot', position: s.position, view: s.view });
     } else for (const m of missed) first.push({ kind: 'change', position: m.position, changes: m.changes });
+    // the last position this feed has given (or was asked to resume after): a change at or before
+    // it is never given again. (The runner emits a flush's changes before its writer thread has
+    // committed them; after a crash it applies those events again from the committed checkpoint, and
+    // a client that resumes after one of them would see it, and the ones before it, twice.)
+    let sentUpTo: bigint | null = options.lastEventId ?? null;
+    for (const m of first) if (sentUpTo === null || m.position > sentUpTo) sentUpTo = m.position;
     const e = v.entry;
     const sub = e.subject.subscribe({
       next: (m) => {
+        if (m.kind === 'change' && sentUpTo !== null && m.position <= sentUpTo) return;
+        sentUpTo = m.position;
         const out =
           m.kind === 'snapshot' ? ({ kind: 'snapshot', position: m.position, view: v.query(e.serving, options.params ?? {}) } as FeedMessage) : filterMsg(m);
         if (out) subscriber.next(out as FeedMessage<V>);

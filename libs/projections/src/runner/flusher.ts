@@ -1,20 +1,22 @@
 /**
  * Flushing: every projection's changed documents, change-log rows and checkpoint, and the time
- * machine's history (`history.ts`), in ONE SQLite transaction. The flush is serialised here (the JSON of each changed document once, shared by its
- * document row and its change-log rows) and written by the writer thread (`catch-up-writer.ts`: named for what it first wrote) while
- * this thread goes on; the changes are emitted on the feeds at once. Only a flush that swaps in a
- * caught-up rebuilt generation is written here, after the writer thread's flush in flight.
+ * machine's history (`history.ts`), in ONE SQLite transaction. The flush is serialised here (the
+ * JSON of each changed document once, shared by its document row and its change-log rows) and
+ * written by the writer thread (`catch-up-writer.ts`, named for what it first wrote) while this
+ * thread goes on. Only a flush that swaps in a caught-up rebuilt generation is written here, after
+ * the writer thread's flush in flight.
  *
- * Emitting before the writer thread has committed is safe: every event applied is durable in the
- * event store already (its subscription delivers only fsynced events), the views are a function of
- * the log, and everything that reads the runner's file (`changesSince`, `snapshot`, stop) first
- * waits for the flush in flight (`drain`). After a crash the runner applies again from the last
- * committed checkpoint and logs the same changes at the same positions.
+ * The feeds do not wait for a flush: the runner emits each event's changes as it applies them.
+ * That is safe: every event applied is durable in the event store already (its subscription
+ * delivers only fsynced events), the views are a function of the log, and everything that reads the
+ * runner's file (`changesSince`, `snapshot`, `recorded`, stop) first flushes and waits for the flush
+ * in flight (`drain`). After a crash the runner applies again from the last committed checkpoint and
+ * logs the same changes at the same positions; a feed never gives a change at or before the one it
+ * resumed after (`feed.ts`, the live service).
  */
 import { CatchUpWriter, toWriteUnit, type WriteBatch, type WriteUnit } from './catch-up-writer.js';
 import { clearDocJson } from './doc-json.js';
 import type { GenerationStore } from './generation-store.js';
-import type { ChangeMessage } from './types.js';
 import type { Entry } from './unit.js';
 
 export class Flusher {
@@ -33,15 +35,18 @@ export class Flusher {
   ) {}
 
   /**
-   * Writes every projection's changed documents, change log and checkpoint in one transaction, and
-   * emits the changes. With `swap`, caught-up rebuilt generations replace the old ones (written here).
+   * Writes every projection's changed documents, change log and checkpoint in one transaction.
+   * With `swap`, caught-up rebuilt generations replace the old ones (written here).
    */
   flush(entries: Entry[], swap: boolean): void {
     const log = this.store.log;
     const swaps = swap ? entries.filter((e) => e.live !== e.serving && e.live.caughtUp && e.live.status !== 'failed') : [];
     for (const e of entries) log.begin(e);
     const history = this.store.history;
-    if (swaps.length === 0 && !entries.some((e) => e.live.hasWork()) && !history.hasWork()) return;
+    if (swaps.length === 0 && !entries.some((e) => e.live.hasWork()) && !history.hasWork()) {
+      this.drain(); // nothing new: the flush in flight is collected (one the thread failed is written here, or throws)
+      return;
+    }
     // the flush in flight first (and one the thread could not write): a failure throws here, before
     // anything of this flush is taken out of the units
     this.drain();
@@ -50,7 +55,6 @@ export class Flusher {
       return;
     }
     const store = this.store;
-    const emits: Array<[Entry, ChangeMessage[]]> = [];
     const ops = history.take();
     try {
       store.transaction(() => {
@@ -71,15 +75,14 @@ export class Flusher {
     } finally {
       clearDocJson();
     }
-    this.settled(entries, emits);
+    this.settled(entries);
     for (const e of swaps) {
       e.serving = e.live;
       e.subject.next({ kind: 'snapshot', position: e.live.position, view: e.projection.query(e.live, {}) });
     }
-    this.emit(emits);
   }
 
-  /** A flush serialised here and handed to the writer thread; its changes emitted at once. */
+  /** A flush serialised here and handed to the writer thread. */
   private flushInBackground(entries: Entry[]): void {
     const log = this.store.log;
     const batch: WriteUnit[] = [];
@@ -89,26 +92,24 @@ export class Flusher {
       clearDocJson();
     }
     (this.writer ??= new CatchUpWriter(this.file, this.writerRefusals)).post({ units: batch, history: this.store.history.take() });
-    const emits: Array<[Entry, ChangeMessage[]]> = [];
-    this.settled(entries, emits);
-    this.emit(emits);
+    this.settled(entries);
   }
 
-  /** After a flush is written or handed on: nothing is dirty, the pending changes are collected for emitting. */
-  private settled(entries: Entry[], emits: Array<[Entry, ChangeMessage[]]>): void {
+  /** After a flush is written or handed on: nothing is dirty, the changes it logged are done with. */
+  private settled(entries: Entry[]): void {
     this.sinceFlush = 0;
     for (const e of entries) {
       const u = e.live;
       u.dirty.clear();
       u.committed = u.position;
       u.statusDirty = false;
-      if (u === e.serving && u.pending.length > 0) emits.push([e, u.pending]);
       u.pending = [];
     }
   }
 
-  private emit(emits: Array<[Entry, ChangeMessage[]]>): void {
-    for (const [e, messages] of emits) for (const m of messages) e.subject.next({ kind: 'change', position: m.position, changes: m.changes });
+  /** A flush is with the writer thread, not yet collected by `drain`. */
+  get inFlight(): boolean {
+    return this.writer?.busy ?? false;
   }
 
   /** Waits for the writer thread's flush in flight; writes it here when the thread failed to. */

@@ -38,8 +38,9 @@ export interface ProjectionRunnerOptions {
   changeLogLimit?: number;
   /**
    * Live: the least time between two flushes (ms, default 20). The first event after a quiet spell
-   * is flushed (and emitted on the feeds) on the next turn of the event loop; under load, the events
-   * of up to this long are written in one transaction, each changed document once. (Flushing every
+   * is flushed on the next turn of the event loop; under load, the events of up to this long are
+   * written in one transaction, each changed document once. (The feeds get each event's changes as
+   * it is applied, not at the flush.) (Flushing every
    * turn wrote a hot document, a meeting with its agenda, for nearly every event: about a sixth of
    * the server's CPU per command in the `http_commands` bench.) Queries and `waitFor` answer from
    * memory and never wait for a flush; `snapshot` and `changesSince` flush first.
@@ -138,17 +139,26 @@ export class ProjectionRunner {
     const event = message.event;
     const history = this.store.history;
     let applied = history.indexEvent(event);
+    /** The change messages of this event, emitted once every projection has applied it. */
+    let emits: Array<[Entry, ChangeMessage]> | null = null;
     for (const entry of this.entries.values()) {
       const unit = entry.live;
       if (unit.status === 'failed' || event.position <= unit.position) continue;
       applied = true;
       if (entry.types !== null && !entry.types.has(event.type)) unit.position = event.position;
-      else if (!unit.apply(event, unit === entry.serving && (unit.logFrom !== null || entry.subject.observed))) continue;
+      else {
+        const before = unit.pending.length;
+        if (!unit.apply(event, unit === entry.serving && (unit.logFrom !== null || entry.subject.observed))) continue;
+        if (unit === entry.serving && unit.pending.length > before) (emits ??= []).push([entry, unit.pending[unit.pending.length - 1]!]);
+      }
       history.passed(unit);
     }
     if (!applied) return;
     if (++this.flusher.sinceFlush >= this.batchSize) this.flushOrRetry();
     else if (this.caughtUp) this.scheduleIdleFlush();
+    // the feeds get each event's changes at once, every view read as it stands after that event (the
+    // flush that writes them comes up to `flushIntervalMs` later: see `Flusher`)
+    if (emits) for (const [e, m] of emits) e.subject.next({ kind: 'change', position: m.position, changes: m.changes });
     this.waiters.check();
     this.historyWaiters.check();
   }
@@ -209,6 +219,9 @@ export class ProjectionRunner {
     try {
       this.flush();
       this.flushError = null;
+      // the flush just handed to the writer thread is collected one interval later even if no event
+      // comes (so a flush the thread failed is written here, or reported, not left in flight)
+      if (this.caughtUp && this.flusher.inFlight) this.scheduleIdleFlush();
     } catch (error) {
       this.flushError = error instanceof Error ? error.message : String(error);
       if (this.flushRetry || this.stopped) return;
