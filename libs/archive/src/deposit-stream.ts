@@ -32,7 +32,7 @@ import {
   documentOrder,
   endDeposit,
   eventText,
-  ownEntry,
+  depositEntries,
   xmlFile,
   type BuiltFrom,
   type DepositDocument,
@@ -189,12 +189,7 @@ export class DepositStream implements AsyncIterable<Uint8Array> {
       docs.push({ ...d, sha256, size });
       yield* drain();
     }
-    const entries: DepositEntry[] = [
-      ownEntry('uttrekk', 'Arkivuttrekk (JSON)', 'application/json', generated, jsonFile),
-      ownEntry('endringslogg', 'Endringslogg', 'application/json', generated, changeLog),
-      ownEntry('hendelseslogg', 'Hendelseslogg', 'application/x-ndjson', generated, events),
-      ...docs,
-    ];
+    const entries = depositEntries(generated, jsonFile, changeLog, events, docs);
 
     // 5. the XML (listing every file's hash), then the manifest (the XML's too), then the zip's end
     const x = xmlFile(zip, archive);

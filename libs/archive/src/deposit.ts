@@ -146,6 +146,16 @@ export function ownEntry(kind: DepositDocumentKind, title: string, mimeType: str
   return { kind, path: written.path, title, filename: written.path, mimeType, owner: null, createdAt: generatedAt, createdBy: 'saksflyt', sha256: written.sha256, size: written.size };
 }
 
+/** The deposit's entry list: its own three files (the JSON, the change log, the event log), then the documents, in that order. */
+export function depositEntries(generatedAt: string, json: WrittenFile, changeLog: WrittenFile, events: WrittenFile, documents: DepositEntry[]): DepositEntry[] {
+  return [
+    ownEntry('uttrekk', 'Arkivuttrekk (JSON)', 'application/json', generatedAt, json),
+    ownEntry('endringslogg', 'Endringslogg', 'application/json', generatedAt, changeLog),
+    ownEntry('hendelseslogg', 'Hendelseslogg', 'application/x-ndjson', generatedAt, events),
+    ...documents,
+  ];
+}
+
 /** The documents in the zip's order (by path), each path once (the same attachment on two cases: stored once). */
 export function documentOrder<D extends { path: string }>(documents: readonly D[], taken: readonly string[]): D[] {
   const seen = new Set(taken);
@@ -216,12 +226,7 @@ export function buildDeposit(input: DepositInput): BuiltDeposit {
     const { sha256, size } = w.end();
     docs.push({ ...d, sha256, size });
   }
-  const entries: DepositEntry[] = [
-    ownEntry('uttrekk', 'Arkivuttrekk (JSON)', 'application/json', generated, jsonFile),
-    ownEntry('endringslogg', 'Endringslogg', 'application/json', generated, changeLog),
-    ownEntry('hendelseslogg', 'Hendelseslogg', 'application/x-ndjson', generated, events),
-    ...docs,
-  ];
+  const entries = depositEntries(generated, jsonFile, changeLog, events, docs);
   const x = xmlFile(zip, archive);
   for (const c of archive.changeLog) x.change(c);
   const xmlWritten = x.end({ builtFrom: input.builtFrom, entries });
