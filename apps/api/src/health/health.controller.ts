@@ -54,7 +54,10 @@ export class HealthController {
   async health(): Promise<Health> {
     const store: StoreHealth = { kind: this.store.kind, headPosition: null, available: true };
     try {
-      store.headPosition = Number(await this.store.headPosition());
+      // the last durable event, read from the store itself (the SQLite store answers `headPosition`
+      // from its writer's cache, which would not show that the file can no longer be read)
+      const last = await this.store.lastEvent();
+      store.headPosition = last ? Number(last.position) : 0;
     } catch (e) {
       store.available = false;
       store.reason = storeFault(e) ?? 'the store cannot be read';
