@@ -33,16 +33,16 @@ describe('RecentRows', () => {
     expect(r.after(9, 10)).toBeNull(); // before the base: older rows are not here
     expect(r.after(10, 10)?.rows.map((x) => x[0])).toEqual([12, 15, 19]);
     expect(r.after(13, 10)?.rows.map((x) => x[0])).toEqual([15, 19]); // a cursor between rows (not an event's position)
-    expect(r.after(15, 1)).toEqual({ rows: [row(19)], reachedEnd: true, end: 19 });
-    expect(r.after(12, 1)).toEqual({ rows: [row(15)], reachedEnd: false, end: 19 });
+    expect(r.after(15, 1)).toEqual({ rows: [row(19)], end: 19 });
+    expect(r.after(12, 1)).toEqual({ rows: [row(15)], end: 19 });
     expect(r.after(19, 10)).toBeNull(); // at the end: another process may have written after it
   });
 
-  test('a batch that does not follow the kept rows starts them again; the types filter scans to the end', () => {
+  test('a batch that does not follow the kept rows starts them again; the types filter keeps only those types', () => {
     const r = new RecentRows(8);
     r.committed(0, [row(1), row(2, 'U'), row(3)], false);
     r.committed(3, [row(4, 'U')], true);
-    expect(r.after(0, 10, new Set(['U']))).toEqual({ rows: [row(2, 'U'), row(4, 'U')], reachedEnd: true, end: 4 });
+    expect(r.after(0, 10, new Set(['U']))).toEqual({ rows: [row(2, 'U'), row(4, 'U')], end: 4 });
     r.committed(7, [row(8)], true); // another connection wrote 5..7: the kept rows no longer reach back
     expect(r.after(4, 10)).toBeNull();
     expect(r.after(7, 10)?.rows).toEqual([row(8)]);

@@ -21,6 +21,7 @@ import {
 } from '../port.js';
 import { firstPosition, nextPosition, type PositionMode } from './positions.js';
 import type { RecentRows } from './recent-rows.js';
+import { WriterCache, type BatchHead } from './writer-cache.js';
 import { chainHash, COLUMNS, GENESIS_HASH, type Row } from './schema.js';
 import type { WalSync } from './wal-sync.js';
 
@@ -58,15 +59,6 @@ interface PendingAppend {
   one: boolean;
   resolve: (r: AppendManyResult | AppendResult) => void;
   reject: (e: unknown) => void;
-}
-
-/** The chain head: the last row, and where the next one goes. */
-interface BatchHead {
-  /** Position of the last row (0 when empty). */
-  position: number;
-  /** Position the next row gets (the offset rule: `nextPosition`). */
-  next: number;
-  hash: string;
 }
 
 /** One group-commit transaction being written: the head so far and what it wrote. */
@@ -123,9 +115,8 @@ export class GroupCommitWriter {
   private readonly sFindId: Database.Statement;
   private readonly sHeadRow: Database.Statement;
   private readonly sWriterDataVersion: Database.Statement;
-  private cachedHead: BatchHead | null = null;
-  private cacheVersion = -1;
-  private readonly streamHeadCache = new Map<string, bigint>();
+  /** The head, the streams' revisions and the rows committed last, between batches. */
+  private readonly cache: WriterCache;
   private readonly sInsert: Database.Statement;
 
   /** `flushed` runs once committed appends are on disk (they wake the subscriptions). */
@@ -138,7 +129,7 @@ export class GroupCommitWriter {
     /** fsyncs the WAL file after each commit; appends settle when it has (see `wal-sync.ts`). */
     private readonly sync: WalSync,
     /** The rows committed last, for the reads that follow the head (kept here after each COMMIT). */
-    private readonly recent: RecentRows,
+    recent: RecentRows,
   ) {
     this.sparse = positions === 'sparse';
     this.firstPosition = firstPosition(positions);
@@ -151,6 +142,8 @@ export class GroupCommitWriter {
     this.sStreamHead = writer.prepare('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck();
     this.sFindId = writer.prepare('SELECT stream, revision, position FROM events WHERE id = ?').raw();
     this.sWriterDataVersion = writer.prepare('PRAGMA data_version').pluck();
+    const dataVersion = this.sWriterDataVersion;
+    this.cache = new WriterCache(() => dataVersion.get() as number, recent);
     this.sHeadRow = writer.prepare(`SELECT ${COLUMNS} FROM events ORDER BY position DESC LIMIT 1`).raw();
     this.sInsert = writer.prepare(
       `INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -231,22 +224,16 @@ export class GroupCommitWriter {
     let state: BatchState;
     let before = 0;
     /** No other connection committed since our last batch: its rows follow the ones kept. */
-    let extendsKept = false;
+    let follows = false;
     try {
-      // The cached chain head and stream revisions are valid while no other connection (another
-      // process) has committed since our last commit: that is what the writer's data_version says.
-      const version = this.sWriterDataVersion.get() as number;
-      extendsKept = version === this.cacheVersion && this.cachedHead !== null;
-      if (!extendsKept || this.cachedHead === null) {
-        this.streamHeadCache.clear();
-        this.cachedHead = this.readHead();
-        this.cacheVersion = version;
-      }
-      before = this.cachedHead.position;
+      const begun = this.cache.begin(() => this.readHead());
+      follows = begun.follows;
+      const head = begun.head;
+      before = head.position;
       state = {
-        position: this.cachedHead.position,
-        next: this.cachedHead.next,
-        hash: this.cachedHead.hash,
+        position: head.position,
+        next: head.next,
+        hash: head.hash,
         streamHeads: new Map<string, bigint>(),
         recordedAt: new Date().toISOString(),
         written: 0,
@@ -263,15 +250,10 @@ export class GroupCommitWriter {
         }
       }
       this.sCommit.run();
-      this.cachedHead = { position: state.position, next: state.next, hash: state.hash };
-      this.recent.committed(before, state.rows, extendsKept);
-      if (this.streamHeadCache.size + state.streamHeads.size > 10_000) this.streamHeadCache.clear();
-      for (const [stream, rev] of state.streamHeads) this.streamHeadCache.set(stream, rev);
+      this.cache.committed(before, { position: state.position, next: state.next, hash: state.hash }, state.streamHeads, state.rows, follows);
     } catch (error) {
       try {
-        this.cachedHead = null;
-        this.streamHeadCache.clear();
-        this.recent.reset();
+        this.cache.reset();
         if (this.writer.inTransaction) this.sRollback.run();
       } catch {
         /* the rollback error is secondary */
@@ -320,7 +302,7 @@ export class GroupCommitWriter {
     for (let i = 0; i < n; i++) {
       const w = writes[i];
       const events = this.prepareEvents(w.events, ids);
-      let current = state.streamHeads.get(w.stream) ?? this.streamHeadCache.get(w.stream);
+      let current = state.streamHeads.get(w.stream) ?? this.cache.streamRevision(w.stream);
       if (current === undefined) {
         const r = this.sStreamHead.get(w.stream) as number | undefined;
         current = r === undefined ? -1n : BigInt(r);
@@ -473,37 +455,15 @@ export class GroupCommitWriter {
     throw new WrongExpectedRevision(stream, expected, current < 0n ? 'no_stream' : current);
   }
 
-  /** Known exactly for a stream this store wrote while no other connection committed since (writer's data_version). */
+  /** Known exactly for a stream this store wrote while no other connection committed since (see `WriterCache`). */
   knownStreamRevision(stream: string): bigint | undefined {
-    if (!this.cacheValid()) return undefined;
-    return this.streamHeadCache.get(stream);
+    return this.closed ? undefined : this.cache.knownStreamRevision(stream);
   }
 
   /** The last position committed, known while no other connection committed since (else undefined: read it). */
   knownHeadPosition(): bigint | undefined {
-    if (!this.cacheValid()) return undefined;
-    return BigInt(this.cachedHead!.position);
+    return this.closed ? undefined : this.cache.knownHeadPosition();
   }
-
-  /**
-   * The cached head and stream revisions still hold: no other connection has committed since this
-   * writer's last look (its data_version; our own commits do not change it). The pragma is read once
-   * per turn of the event loop: a commit by another process within the same turn is seen at the next
-   * (as if it had come a moment later). Nothing is written on this knowledge alone: every append
-   * checks its expected revisions inside its transaction, where `writeBatch` reads the pragma afresh.
-   */
-  private cacheValid(): boolean {
-    if (this.closed || this.cachedHead === null) return false;
-    if (this.versionSeen === null) {
-      this.versionSeen = this.sWriterDataVersion.get() as number;
-      setImmediate(() => {
-        this.versionSeen = null;
-      }).unref();
-    }
-    return this.versionSeen === this.cacheVersion;
-  }
-  /** The writer's data_version as read in this turn of the event loop (null: not read yet). */
-  private versionSeen: number | null = null;
 
   /** Appends are queued or a flush is scheduled. */
   get busy(): boolean {

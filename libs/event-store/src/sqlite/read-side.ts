@@ -132,20 +132,9 @@ export class ReadSide {
         while (remaining > 0) {
           const limit = Math.min(self.pageSize, remaining);
           // after the head's recent past (exclusive cursors only): from the rows committed last
-          const recent = stmt === self.rAllAfter ? self.recentAfter(cursor, limit, typeSet) : null;
-          if (recent !== null) {
-            for (const r of recent.rows) yield toEvent(r);
-            remaining -= recent.rows.length;
-            if (recent.rows.length === limit) {
-              cursor = recent.rows[recent.rows.length - 1][0];
-              continue;
-            }
-            // every kept row after the cursor was given: done, unless the file may hold more after them
-            if (self.knownHead() === BigInt(recent.end)) return;
-            cursor = recent.end;
-            continue;
-          }
-          const rows = types !== undefined ? self.page(self.rAllAfterTypes, cursor, types, limit) : self.page(stmt, cursor, limit);
+          const rows =
+            (stmt === self.rAllAfter ? self.recentPage(cursor, limit, typeSet) : null) ??
+            (types !== undefined ? self.page(self.rAllAfterTypes, cursor, types, limit) : self.page(stmt, cursor, limit));
           for (const r of rows) yield toEvent(r);
           remaining -= rows.length;
           if (rows.length < limit) return;
@@ -163,20 +152,20 @@ export class ReadSide {
 
   // ---------------------------------------------------------------- subscriptions
 
-  /** The rows committed last after the cursor, when they can answer (see `RecentRows.after`). */
-  private recentAfter(cursor: number | bigint, limit: number, types?: ReadonlySet<string>): ReturnType<RecentRows['after']> {
+  /**
+   * The page after the cursor from the rows committed last, when they answer it as the file would:
+   * a full page, or a short one that reaches the head as the writer knows it (no other connection
+   * has written after it). Null: read the page from the file.
+   */
+  private recentPage(cursor: number | bigint, limit: number, types?: ReadonlySet<string>): Row[] | null {
     const r = this.recent?.after(cursor, limit, types) ?? null;
-    if (r !== null) this.stats.recentReads += 1;
-    return r;
+    if (r === null || (r.rows.length < limit && this.knownHead() !== BigInt(r.end))) return null;
+    this.stats.recentReads += 1;
+    return r.rows;
   }
 
   subscribeToAll(options: { after?: bigint } = {}): Observable<SubscriptionMessage> {
-    const readAfter = (after: bigint, limit: number): Row[] => {
-      // a full answer, or a short one that reached the head as the writer knows it; else the file
-      const recent = this.recentAfter(after, limit);
-      if (recent !== null && (recent.rows.length === limit || this.knownHead() === BigInt(recent.end))) return recent.rows;
-      return this.page(this.rAllAfter, after, limit);
-    };
+    const readAfter = (after: bigint, limit: number): Row[] => this.recentPage(after, limit) ?? this.page(this.rAllAfter, after, limit);
     return this.subscribe(readAfter, options.after ?? 0n, true, (after) => {
       const min = this.catchUpThreadMin;
       if (min === false) return null;

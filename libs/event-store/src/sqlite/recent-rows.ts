@@ -51,10 +51,10 @@ export class RecentRows {
 
   /**
    * The rows kept after `cursor` (at most `limit`, only `types` if given), when `base <= cursor < end`;
-   * null when the kept rows cannot answer (read the file). `reachedEnd`: no kept row after the last
-   * one given (with a types filter, the answer may be short of `limit` and still have scanned to the end).
+   * null when the kept rows cannot answer (read the file). An answer short of `limit` holds every kept
+   * row after the cursor, up to `end`.
    */
-  after(cursor: number | bigint, limit: number, types?: ReadonlySet<string>): { rows: Row[]; reachedEnd: boolean; end: number } | null {
+  after(cursor: number | bigint, limit: number, types?: ReadonlySet<string>): { rows: Row[]; end: number } | null {
     const base = this.base;
     const rows = this.rows;
     if (base === null || rows.length === 0) return null;
@@ -70,11 +70,10 @@ export class RecentRows {
       else hi = mid;
     }
     const out: Row[] = [];
-    let i = lo;
-    for (; i < rows.length && out.length < limit; i++) {
+    for (let i = lo; i < rows.length && out.length < limit; i++) {
       const r = rows[i]!;
       if (types === undefined || types.has(r[4])) out.push(r);
     }
-    return { rows: out, reachedEnd: i === rows.length, end };
+    return { rows: out, end };
   }
 }
