@@ -22,7 +22,7 @@ import type { ServerResponse } from 'node:http';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import type { ChangeMessage, DocChange, FeedMessage } from '@saksflyt/projections';
-import { annualCycleProjection, decisionsProjection, minutesFeedFilter, portfolioProjection, toFollowUp, type AnnualCycleMeeting, type FollowUp, type FollowUpDoc, type Minutes } from '@saksflyt/projections';
+import { FeedCursor, annualCycleProjection, decisionsProjection, minutesFeedFilter, portfolioProjection, toFollowUp, type AnnualCycleMeeting, type FollowUp, type FollowUpDoc, type Minutes } from '@saksflyt/projections';
 import { bigintAsNumber } from '../platform.js';
 import { ProjectionsService } from '../projections/projections.module.js';
 import { minutesJson } from '../documents/documents.controller.js';
@@ -64,12 +64,8 @@ export function frame(event: 'snapshot' | 'change', position: bigint, data: unkn
 
 export class LiveClient {
   dead = false;
-  /**
-   * The last position this client was sent (or asked to resume after): a change at or before it is
-   * not sent again (after a crash the runner applies again, and emits, events whose changes it had
-   * emitted before its writer thread committed them; see `viewFeed`).
-   */
-  sentUpTo: bigint | null = null;
+  /** What this client was sent up to (or resumed after): no change at or before it is sent again. */
+  cursor = new FeedCursor();
   /** The content key of the last frame written (topics with `contentKey`). */
   lastKey: string | undefined;
   /** write() returned false and no 'drain' since: the client is behind. */
@@ -234,11 +230,7 @@ export class LiveService implements OnModuleDestroy {
       if (m.kind === 'change' && data === null) continue;
       const chunk = frame(m.kind, m.position, data);
       const key = topic.spec.contentKey?.(data);
-      for (const c of topic.clients) {
-        if (m.kind === 'change' && c.sentUpTo !== null && m.position <= c.sentUpTo) continue;
-        c.sentUpTo = m.position;
-        c.send(chunk, key, m.kind === 'snapshot');
-      }
+      for (const c of topic.clients) if (c.cursor.pass(m)) c.send(chunk, key, m.kind === 'snapshot');
     }
   }
 
@@ -254,15 +246,15 @@ export class LiveService implements OnModuleDestroy {
     const first: string[] = ['retry: 1000\n\n'];
     let lastKey: string | undefined;
     const missed: ChangeMessage[] | null = lastEventId === undefined ? null : this.views.runner.changesSince(spec.projection, lastEventId);
-    let sentUpTo: bigint | null = lastEventId ?? null;
+    const cursor = new FeedCursor(lastEventId ?? null);
     if (missed === null) {
       const s = this.views.runner.snapshot(spec.projection, {});
       const data = spec.snapshot(s.position);
       first.push(frame('snapshot', s.position, data));
       lastKey = spec.contentKey?.(data);
-      sentUpTo = s.position;
+      cursor.pass({ kind: 'snapshot', position: s.position });
     } else {
-      for (const m of missed) if (sentUpTo === null || m.position > sentUpTo) sentUpTo = m.position;
+      for (const m of missed) cursor.pass({ kind: 'change', position: m.position });
       // every missed change that touched the topic, each under its own id (a meeting's frames all
       // read as the minutes are now); the live frames after them skip what reads the same as the last
       let last: unknown = null;
@@ -293,7 +285,7 @@ export class LiveService implements OnModuleDestroy {
     res.on('close', () => client.end());
     res.on('error', () => client.drop());
     client.lastKey = lastKey;
-    client.sentUpTo = sentUpTo;
+    client.cursor = cursor;
     t.clients.add(client);
     this.clients.add(client);
     client.write(first.join(''));

@@ -1,6 +1,6 @@
 /**
  * Live feeds for SSE: a snapshot (or the changes missed since `lastEventId`, from the change log)
- * followed by every committed change of the served view, filtered to the view's collections.
+ * followed by every change of the served view as it is applied, filtered to the view's collections.
  */
 import { Observable } from 'rxjs';
 import type { ChangeMessage, DocChange, FeedMessage } from './types.js';
@@ -10,6 +10,24 @@ import type { ServedView } from './unit.js';
 export interface FeedSource {
   changesSince(name: string, position: bigint): ChangeMessage[] | null;
   snapshot(name: string, params?: unknown): { position: bigint; view: unknown };
+}
+
+/**
+ * The position a feed has given up to (or was asked to resume after): a change at or before it is
+ * never given again. The runner emits each event's changes before its writer thread has committed
+ * them; after a crash it applies those events again from the committed checkpoint, and a client that
+ * resumed after one of them would otherwise see it, and the ones before it, twice. Used by `viewFeed`
+ * and by the api's SSE clients.
+ */
+export class FeedCursor {
+  constructor(private at: bigint | null = null) {}
+
+  /** Notes a message as given; false for a change at or before what was given already (not to give). */
+  pass(m: { kind: 'snapshot' | 'change'; position: bigint }): boolean {
+    if (m.kind === 'change' && this.at !== null && m.position <= this.at) return false;
+    if (this.at === null || m.position > this.at) this.at = m.position;
+    return true;
+  }
 }
 
 export interface FeedOptions<Q> {
@@ -33,17 +51,12 @@ export function viewFeed<V, Q>(source: FeedSource, name: string, v: ServedView, 
       const s = source.snapshot(name, options.params);
       first.push({ kind: 'snapshot', position: s.position, view: s.view });
     } else for (const m of missed) first.push({ kind: 'change', position: m.position, changes: m.changes });
-    // the last position this feed has given (or was asked to resume after): a change at or before
-    // it is never given again. (The runner emits a flush's changes before its writer thread has
-    // committed them; after a crash it applies those events again from the committed checkpoint, and
-    // a client that resumes after one of them would see it, and the ones before it, twice.)
-    let sentUpTo: bigint | null = options.lastEventId ?? null;
-    for (const m of first) if (sentUpTo === null || m.position > sentUpTo) sentUpTo = m.position;
+    const cursor = new FeedCursor(options.lastEventId ?? null);
+    for (const m of first) cursor.pass(m);
     const e = v.entry;
     const sub = e.subject.subscribe({
       next: (m) => {
-        if (m.kind === 'change' && sentUpTo !== null && m.position <= sentUpTo) return;
-        sentUpTo = m.position;
+        if (!cursor.pass(m)) return;
         const out =
           m.kind === 'snapshot' ? ({ kind: 'snapshot', position: m.position, view: v.query(e.serving, options.params ?? {}) } as FeedMessage) : filterMsg(m);
         if (out) subscriber.next(out as FeedMessage<V>);
