@@ -9,8 +9,9 @@
  *   new one has caught up, then they swap in one transaction (`generation-store.ts`).
  * - Failure: a projection whose `evolve` throws stops before that event (its checkpoint stays at the
  *   event before), reports `failed` with the error, and is retried from its checkpoint on next start.
- * - Feeds: after each commit, the serving generation's changes are emitted per event. Once caught up,
- *   they are also written to a bounded change log (`change-log.ts`) for `Last-Event-ID` resume (`feed.ts`).
+ * - Feeds: the serving generation's changes are emitted per event as it is applied. Once caught up,
+ *   they are also written, with the next flush, to a bounded change log (`change-log.ts`) for
+ *   `Last-Event-ID` resume (`feed.ts`).
  *
  * - History: as it applies events, the runner records the time machine's time index and snapshots
  *   from its own fold, in the same flushes (`history.ts`; read by `time-machine.ts`).
@@ -279,7 +280,7 @@ export class ProjectionRunner {
 
   /**
    * The committed view and its position: every change after that position is delivered by
-   * `changes(name)` subscribed in the same tick (flushes pending changes first, so there is no gap).
+   * `changes(name)` subscribed in the same tick (every change before it has been emitted already).
    */
   snapshot<V = unknown, Q = unknown>(name: string, params?: Q): { position: bigint; view: V } {
     this.flush();
@@ -288,7 +289,7 @@ export class ProjectionRunner {
   }
 
   /**
-   * Changes of the served view as they are committed, per event. After a version swap the
+   * Changes of the served view as they are applied, per event. After a version swap the
    * observable emits `{ kind: 'snapshot' }` with the new view (query without params).
    */
   changes(name: string): Observable<FeedMessage> {

@@ -15,7 +15,7 @@ export class Unit implements DocStore {
   readonly cache: Cache = new Map();
   /** Ids written since the last flush, per collection. */
   readonly dirty = new Map<string, Set<string>>();
-  /** Changes applied but not yet committed (emitted after commit). */
+  /** Changes applied since the last flush, for its change-log rows (the feeds got each at once). */
   pending: ChangeMessage[] = [];
   committed: bigint;
   statusDirty = false;
