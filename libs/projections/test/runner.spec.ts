@@ -357,6 +357,31 @@ describe('ProjectionRunner on a real SQLite store', () => {
     expect(runner.status()[0]).toMatchObject({ status: 'running', position });
   });
 
+  it('live, never waits on the event loop for a flush the writer thread is still writing (a slow disk)', async () => {
+    t = await tempStore();
+    const runner = await ProjectionRunner.start({ store: t.store, file: t.file, projections: [tally()], faults: { writerThreadSlowMs: 60 } });
+    runners.push(runner);
+    await runner.whenCaughtUp();
+    const before = runner.waitedForWriter;
+    let last = 0n;
+    for (let i = 0; i < 40; i++) {
+      last = (await t.store.append(`s-${i % 4}`, [ev('Counted', {})], { expectedRevision: 'any' })).position;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await runner.waitFor(last, 5000);
+    // every event is applied at once; the flushes went at the thread's pace, none waited for
+    expect(runner.waitedForWriter).toBe(before);
+    const db = new Database(t.file, { readonly: true });
+    const checkpoint = () => BigInt(db.prepare("SELECT position FROM projection_generations WHERE name = 'tally' AND active = 1").pluck().get() as number);
+    try {
+      await until(() => checkpoint() >= last, 5000);
+    } finally {
+      db.close();
+    }
+    expect(runner.waitedForWriter).toBe(before);
+    expect(runner.query('tally', {}).view).toEqual({ 's-0': 10, 's-1': 10, 's-2': 10, 's-3': 10 });
+  });
+
   it('keeps a bounded change log: resume within it is exact, before it asks for a snapshot', async () => {
     t = await tempStore();
     const runner = await ProjectionRunner.start({ store: t.store, file: t.file, projections: [tally()], changeLogLimit: 8 });

@@ -28,6 +28,8 @@ describe('pipelining on in-flight appends', () => {
     calls.length = 0;
     const results = await Promise.all(cases.map((c) => wf.caseCommand(c.id, 'schedule', { meetingId: m.id }, ctx(secNEHS))));
     expect(wf.retries).toBe(0);
+    // decisions take turns: none stood on a meeting state one of the others changed meanwhile
+    expect(wf.handler.redecided).toBe(0);
     expect(results.every((r) => r.state === 'scheduled')).toBe(true);
     // every append submitted before the first one settled: they were in flight together
     expect(calls).toHaveLength(24);
@@ -38,6 +40,7 @@ describe('pipelining on in-flight appends', () => {
     // and back off again, all at once
     const off = await Promise.all(cases.map((c) => wf.caseCommand(c.id, 'unschedule', { reason: 'r' }, ctx(secNEHS))));
     expect(wf.retries).toBe(0);
+    expect(wf.handler.redecided).toBe(0);
     expect(off.every((r) => r.state === 'draft')).toBe(true);
     expect((await h.wf.getMeeting(m.id)).agenda.filter((a) => !a.standardItem)).toEqual([]);
   });

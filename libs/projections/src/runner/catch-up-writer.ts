@@ -87,6 +87,7 @@ try {
   broken = (e && e.message) || String(e);
 }
 let refuse = workerData.refuseFlushes;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 port.on('message', (msg) => {
   let error = null;
   if (msg === 'close') {
@@ -96,6 +97,7 @@ port.on('message', (msg) => {
     refuse--;
     error = 'flush refused (fault injected by the runner options)';
   } else {
+    if (workerData.slowMs > 0) Atomics.wait(pause, 0, 0, workerData.slowMs);
     try { write(msg); } catch (e) { error = (e && e.message) || String(e); }
   }
   port.postMessage({ error });
@@ -112,7 +114,10 @@ export class CatchUpWriter {
   private readonly state = new Int32Array(new SharedArrayBuffer(4));
   private inflight: WriteBatch | null = null;
 
-  constructor(file: string, refuseFlushes: number) {
+  /** Flushes collected while the thread was still writing them (the main thread waited): diagnostics. */
+  waited = 0;
+
+  constructor(file: string, refuseFlushes: number, slowMs = 0) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(WRITER_SOURCE, {
@@ -123,6 +128,7 @@ export class CatchUpWriter {
         shared: this.state.buffer,
         port: port2,
         refuseFlushes,
+        slowMs,
         sql: { upsert: UPSERT_DOC_SQL, del: DELETE_DOC_SQL, gen: UPDATE_GENERATION_SQL, insertChange: INSERT_CHANGE_SQL, prune: PRUNE_CHANGES_SQL, history: HISTORY_SQL },
       },
       transferList: [port2],
@@ -143,9 +149,15 @@ export class CatchUpWriter {
     return this.inflight !== null;
   }
 
+  /** The thread is still writing the flush in flight (collecting it now would wait). */
+  get writing(): boolean {
+    return this.inflight !== null && Atomics.load(this.state, 0) === 1;
+  }
+
   /** Waits until the flush in flight is committed; returns it when the thread failed to write it. */
   drain(): WriteBatch | null {
     if (this.inflight === null) return null;
+    if (Atomics.load(this.state, 0) === 1) this.waited++;
     const error = this.wait();
     const batch = this.inflight;
     this.inflight = null;

@@ -30,8 +30,9 @@ export class Flusher {
   constructor(
     private readonly store: GenerationStore,
     private readonly file: string,
-    /** Fault injection: flushes the writer thread refuses (see `ProjectionRunnerOptions.faults`). */
+    /** Fault injection: flushes the writer thread refuses, and how long it takes over each (see `ProjectionRunnerOptions.faults`). */
     private readonly writerRefusals: number,
+    private readonly writerSlowMs = 0,
   ) {}
 
   /**
@@ -91,7 +92,7 @@ export class Flusher {
     } finally {
       clearDocJson();
     }
-    (this.writer ??= new CatchUpWriter(this.file, this.writerRefusals)).post({ units: batch, history: this.store.history.take() });
+    (this.writer ??= new CatchUpWriter(this.file, this.writerRefusals, this.writerSlowMs)).post({ units: batch, history: this.store.history.take() });
     this.settled(entries);
   }
 
@@ -110,6 +111,16 @@ export class Flusher {
   /** A flush is with the writer thread, not yet collected by `drain`. */
   get inFlight(): boolean {
     return this.writer?.busy ?? false;
+  }
+
+  /** Flushes this thread waited for, the writer thread still writing them (diagnostics). */
+  get waitedForWriter(): number {
+    return this.writer?.waited ?? 0;
+  }
+
+  /** The writer thread is still writing its flush (a flush now would wait for it). */
+  get writing(): boolean {
+    return this.writer?.writing ?? false;
   }
 
   /** Waits for the writer thread's flush in flight; writes it here when the thread failed to. */

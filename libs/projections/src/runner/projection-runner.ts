@@ -28,6 +28,9 @@ import type { ChangeMessage, DocReader, FeedMessage, Projection, ProjectionStatu
 import type { Entry, ServedView } from './unit.js';
 import { Waiters } from './waiters.js';
 
+/** How often a live flush looks again whether the writer thread is done with the last one (ms). */
+const WRITER_POLL_MS = 2;
+
 export interface ProjectionRunnerOptions {
   store: EventStore;
   /** SQLite file for the runner's tables (e.g. `<dataDir>/saksflyt.db`). */
@@ -49,9 +52,10 @@ export interface ProjectionRunnerOptions {
   flushIntervalMs?: number;
   /**
    * Fault injection for tests: the catch-up writer thread refuses its first `writerThreadRefusals`
-   * flushes (as it would on a write error), so the runner must write them itself.
+   * flushes (as it would on a write error), so the runner must write them itself; with
+   * `writerThreadSlowMs` it takes that long over each flush (a slow disk).
    */
-  faults?: { writerThreadRefusals?: number };
+  faults?: { writerThreadRefusals?: number; writerThreadSlowMs?: number };
   /** Events between the time machine's snapshots (default 1 000: the most a past-moment read replays). */
   snapshotEvery?: number;
 }
@@ -82,7 +86,7 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 20_000;
     this.flushIntervalMs = options.flushIntervalMs ?? 20;
     this.store = new GenerationStore(options.file, options.changeLogLimit ?? 10_000, options.snapshotEvery ?? 1000);
-    this.flusher = new Flusher(this.store, options.file, options.faults?.writerThreadRefusals ?? 0);
+    this.flusher = new Flusher(this.store, options.file, options.faults?.writerThreadRefusals ?? 0, options.faults?.writerThreadSlowMs ?? 0);
   }
 
   /** Opens the runner's tables, loads the views and subscribes to the store. */
@@ -199,15 +203,23 @@ export class ProjectionRunner {
     }
   }
 
-  private scheduleIdleFlush(): void {
+  /** The next live flush: `flushIntervalMs` after the last one, or after `delay` ms. */
+  private scheduleIdleFlush(delay?: number): void {
     if (this.idleFlushScheduled) return;
     this.idleFlushScheduled = true;
     const run = () => {
       this.idleFlushScheduled = false;
-      if (!this.stopped) this.flushOrRetry();
+      if (this.stopped) return;
+      // the writer thread is still on the last flush: never wait for it on the event loop; what
+      // comes meanwhile goes with the next flush, when the thread is free
+      if (this.flusher.writing) {
+        this.scheduleIdleFlush(WRITER_POLL_MS);
+        return;
+      }
+      this.flushOrRetry();
       this.lastFlushAt = Date.now();
     };
-    const wait = this.lastFlushAt + this.flushIntervalMs - Date.now();
+    const wait = delay ?? this.lastFlushAt + this.flushIntervalMs - Date.now();
     if (wait <= 0) setImmediate(run);
     else setTimeout(run, wait).unref();
   }
@@ -316,6 +328,11 @@ export class ProjectionRunner {
   }
 
   /** Per projection: name, version, status, position, error, and what serves queries. */
+  /** Flushes the event loop waited for because the writer thread was still writing them (diagnostics). */
+  get waitedForWriter(): number {
+    return this.flusher.waitedForWriter;
+  }
+
   status(): ProjectionStatus[] {
     return Array.from(this.entries.values()).map((e) => ({
       name: e.projection.name,

@@ -69,7 +69,7 @@ export class Workflow {
   /** The cross-aggregate index; see catalogue.ts for how read-your-writes holds. */
   readonly catalogue: Catalogue;
   private readonly load: Loader;
-  private readonly handler: CommandHandler;
+  readonly handler: CommandHandler;
   private readonly queries: Queries;
   private readonly calendar: CalendarCommands;
   private readonly clock: () => Date;
