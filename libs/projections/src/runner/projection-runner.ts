@@ -24,7 +24,7 @@ import { viewFeed, type FeedOptions } from './feed.js';
 import { Flusher } from './flusher.js';
 import { GenerationStore } from './generation-store.js';
 import type { HistoryHead } from './history.js';
-import type { ChangeMessage, DocReader, FeedMessage, Projection, ProjectionStatus, WaitResult } from './types.js';
+import { HistoryNotRecorded, type ChangeMessage, type DocReader, type FeedMessage, type Projection, type ProjectionStatus, type WaitResult } from './types.js';
 import type { Entry, ServedView } from './unit.js';
 import { Waiters } from './waiters.js';
 
@@ -363,11 +363,11 @@ export class ProjectionRunner {
   /**
    * Resolves once the time machine's history (time index, every running projection's fold and its
    * snapshots) has reached `position` and is committed, so another connection reads it; rejects
-   * after `timeoutMs` (or when the runner stops first).
+   * with `HistoryNotRecorded` (503) after `timeoutMs` (or when the runner stops first).
    */
   async recorded(position: bigint, timeoutMs = 60_000): Promise<void> {
     const r = await this.historyWaiters.wait(position, timeoutMs, []);
-    if (!r.reached) throw new Error(`the time machine's history has reached position ${r.position}, not ${position}`);
+    if (!r.reached) throw new HistoryNotRecorded(r.position, position, timeoutMs);
     if (this.stopped) return;
     this.flush();
     this.flusher.drain();

@@ -80,3 +80,26 @@ export interface WaitResult {
   /** The lowest serving position among the projection(s) waited for. */
   position: bigint;
 }
+
+/**
+ * The time machine's history did not reach a position in time (or the runner stopped first): a
+ * past-moment read cannot be answered yet. Answered as 503 problem JSON with the position reached.
+ */
+export class HistoryNotRecorded extends Error {
+  constructor(
+    readonly reached: bigint,
+    readonly wanted: bigint,
+    readonly timeoutMs: number,
+  ) {
+    super(`the time machine's history has reached position ${reached}, not ${wanted}, within ${timeoutMs / 1000} s`);
+  }
+
+  toProblem(): { status: number; title: string; detail: string; position: number } {
+    return {
+      status: 503,
+      title: 'Service Unavailable',
+      detail: `The time machine's history has reached position ${this.reached}, not ${this.wanted}, within ${this.timeoutMs / 1000} s. Try again later.`,
+      position: Number(this.reached),
+    };
+  }
+}
