@@ -61,8 +61,12 @@ function startChild(script: string, env: NodeJS.ProcessEnv, pattern: RegExp): Pr
   const childEnv: NodeJS.ProcessEnv = { RATE_LIMIT_WRITES: '0', ...process.env, ...env, NO_COLOR: '1' }; // the load is one token's
   delete childEnv.EVENTSTORE_CONNECTION_STRING; // the embedded SQLite store, always
   delete childEnv.BENCH_CHILD_OUT;
-  // BENCH_CPU_PROF=<dir>: the children write V8 CPU profiles there (for attribution, not for figures)
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  // BENCH_CPU_PROF=<dir>: the children write V8 CPU profiles there; BENCH_HEAP_PROF=<dir>: sampled
+  // allocation profiles (for attribution, not for figures)
+  const prof = [
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ...(process.env.BENCH_HEAP_PROF ? ['--heap-prof', `--heap-prof-dir=${process.env.BENCH_HEAP_PROF}`] : []),
+  ];
   const proc = spawn(process.execPath, [...prof, script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (d: Buffer) => {
