@@ -41,6 +41,8 @@ const ONE = 'HTE';
 const MEETINGS = Number(process.env.BENCH_HTTP_MEETINGS ?? 8);
 const CASES = Number(process.env.BENCH_HTTP_CASES ?? 250);
 const WARMUP_SECONDS = 3;
+/** Node's flags for both servers, as `npm start` and the image run the server (a larger young generation). */
+const SERVER_FLAGS = ['--max-semi-space-size=64'];
 const BAR_RATIO = 0.25;
 const BAR_P99_MS = 50;
 const BAR_ONE = 3 * 640;
@@ -67,7 +69,7 @@ function startChild(script: string, env: NodeJS.ProcessEnv, pattern: RegExp): Pr
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     ...(process.env.BENCH_HEAP_PROF ? ['--heap-prof', `--heap-prof-dir=${process.env.BENCH_HEAP_PROF}`] : []),
   ];
-  const proc = spawn(process.execPath, [...prof, script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...SERVER_FLAGS, ...prof, script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (d: Buffer) => {
     log += String(d).replace(/\x1b\[[0-9;]*m/g, '');
