@@ -31,6 +31,17 @@ function tally(version = 1, opts: { boomOn?: string; twice?: boolean } = {}): Pr
   };
 }
 
+/** Waits until the file's active `tally` generation is checkpointed at `position` or later (read on its own connection). */
+async function checkpointReaches(file: string, position: bigint, ms: number): Promise<void> {
+  const db = new Database(file, { readonly: true });
+  const checkpoint = () => BigInt(db.prepare("SELECT position FROM projection_generations WHERE name = 'tally' AND active = 1").pluck().get() as number);
+  try {
+    await until(() => checkpoint() >= position, ms);
+  } finally {
+    db.close();
+  }
+}
+
 /** Appends n events in batches of 50 over `streams` streams; returns the position of the last one (the store's answer). */
 async function appendMany(t: TempStore, n: number, streams = 5, type = 'Counted'): Promise<bigint> {
   let last = 0n;
@@ -347,13 +358,7 @@ describe('ProjectionRunner on a real SQLite store', () => {
     await runner.whenCaughtUp();
     const { position } = await t.store.append('a', [ev('Counted', {})], { expectedRevision: 'any' });
     await runner.waitFor(position, 5000);
-    const db = new Database(t.file, { readonly: true });
-    const checkpoint = () => BigInt(db.prepare("SELECT position FROM projection_generations WHERE name = 'tally' AND active = 1").pluck().get() as number);
-    try {
-      await until(() => checkpoint() >= position, 2000);
-    } finally {
-      db.close();
-    }
+    await checkpointReaches(t.file, position, 2000);
     expect(runner.status()[0]).toMatchObject({ status: 'running', position });
   });
 
@@ -371,13 +376,7 @@ describe('ProjectionRunner on a real SQLite store', () => {
     await runner.waitFor(last, 5000);
     // every event is applied at once; the flushes went at the thread's pace, none waited for
     expect(runner.waitedForWriter).toBe(before);
-    const db = new Database(t.file, { readonly: true });
-    const checkpoint = () => BigInt(db.prepare("SELECT position FROM projection_generations WHERE name = 'tally' AND active = 1").pluck().get() as number);
-    try {
-      await until(() => checkpoint() >= last, 5000);
-    } finally {
-      db.close();
-    }
+    await checkpointReaches(t.file, last, 5000);
     expect(runner.waitedForWriter).toBe(before);
     expect(runner.query('tally', {}).view).toEqual({ 's-0': 10, 's-1': 10, 's-2': 10, 's-3': 10 });
   });
