@@ -55,6 +55,12 @@ const WRITER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const state = new Int32Array(workerData.shared);
 const port = workerData.port;
+// however this thread ends (an uncaught error included), a main thread waiting for it is woken
+process.on('exit', () => {
+  Atomics.store(state, 1, 1);
+  Atomics.store(state, 0, 0);
+  Atomics.notify(state, 0);
+});
 let db = null;
 let write = null;
 let broken = null; // why this thread cannot write at all (every flush is then answered with it)
@@ -87,6 +93,7 @@ try {
   broken = (e && e.message) || String(e);
 }
 let refuse = workerData.refuseFlushes;
+let flushes = 0;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 port.on('message', (msg) => {
   let error = null;
@@ -97,6 +104,7 @@ port.on('message', (msg) => {
     refuse--;
     error = 'flush refused (fault injected by the runner options)';
   } else {
+    if (++flushes === workerData.diesAt) throw new Error('writer thread ended (fault injected by the runner options)');
     if (workerData.slowMs > 0) Atomics.wait(pause, 0, 0, workerData.slowMs);
     try { write(msg); } catch (e) { error = (e && e.message) || String(e); }
   }
@@ -107,17 +115,34 @@ port.on('message', (msg) => {
 });
 `;
 
+/** Fault injection and limits of the writer thread (see `ProjectionRunnerOptions.faults`). */
+export interface WriterFaults {
+  /** Flushes the thread refuses first, as on a write error. */
+  refusals?: number;
+  /** How long the thread takes over each flush (a slow disk), ms. */
+  slowMs?: number;
+  /** The thread ends with an uncaught error when handed its n-th flush (1-based). */
+  diesAt?: number;
+  /** How long the main thread waits for the thread's answer before the flush fails (default 120 s). */
+  answerTimeoutMs?: number;
+}
+
 /** The background writer of flushes (at most one flush in flight). */
 export class CatchUpWriter {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly state = new Int32Array(new SharedArrayBuffer(4));
+  /** [0]: 1 while the thread holds a flush (or `close`); [1]: 1 once the thread has ended. */
+  private readonly state = new Int32Array(new SharedArrayBuffer(8));
   private inflight: WriteBatch | null = null;
+  private readonly answerTimeoutMs: number;
+  /** The thread missed the deadline of the flush in flight. */
+  private overdue = false;
 
   /** Flushes collected while the thread was still writing them (the main thread waited): diagnostics. */
   waited = 0;
 
-  constructor(file: string, refuseFlushes: number, slowMs = 0) {
+  constructor(file: string, faults: WriterFaults = {}) {
+    this.answerTimeoutMs = faults.answerTimeoutMs ?? 120_000;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(WRITER_SOURCE, {
@@ -127,14 +152,20 @@ export class CatchUpWriter {
         sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
         shared: this.state.buffer,
         port: port2,
-        refuseFlushes,
-        slowMs,
+        refuseFlushes: faults.refusals ?? 0,
+        slowMs: faults.slowMs ?? 0,
+        diesAt: faults.diesAt ?? 0,
         sql: { upsert: UPSERT_DOC_SQL, del: DELETE_DOC_SQL, gen: UPDATE_GENERATION_SQL, insertChange: INSERT_CHANGE_SQL, prune: PRUNE_CHANGES_SQL, history: HISTORY_SQL },
       },
       transferList: [port2],
     });
+    // an uncaught error ends the thread (its exit handler wakes a waiting drain): said in `ended`
+    this.worker.on('error', (error) => void (this.endedBy = error.message));
     this.worker.unref();
   }
+
+  /** Why the thread ended, when it ended with an error. */
+  private endedBy: string | null = null;
 
   /** Hands one flush to the thread (after the previous one is written). */
   post(batch: WriteBatch): void {
@@ -154,7 +185,16 @@ export class CatchUpWriter {
     return this.inflight !== null && Atomics.load(this.state, 0) === 1;
   }
 
-  /** Waits until the flush in flight is committed; returns it when the thread failed to write it. */
+  /** The thread has ended (it writes nothing more: make another). */
+  get ended(): boolean {
+    return Atomics.load(this.state, 1) === 1;
+  }
+
+  /**
+   * Waits until the flush in flight is committed; returns it when the thread failed to write it
+   * (or ended without writing it). Throws, keeping the flush in flight, when the thread has not
+   * answered within `answerTimeoutMs`: a hung thread never hangs the event loop for good.
+   */
   drain(): WriteBatch | null {
     if (this.inflight === null) return null;
     if (Atomics.load(this.state, 0) === 1) this.waited++;
@@ -165,16 +205,34 @@ export class CatchUpWriter {
   }
 
   private wait(): string | null {
-    while (Atomics.load(this.state, 0) === 1) Atomics.wait(this.state, 0, 1);
+    // once the thread has missed its deadline, later waits only look (each retry is not another long block)
+    const deadline = Date.now() + (this.overdue ? 0 : this.answerTimeoutMs);
+    while (Atomics.load(this.state, 0) === 1) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.overdue = true;
+        throw new Error(`the flush writer thread has not answered in ${this.answerTimeoutMs} ms`);
+      }
+      Atomics.wait(this.state, 0, 1, left);
+    }
+    this.overdue = false;
     const reply = receiveMessageOnPort(this.port)?.message as { error: string | null } | undefined;
-    return reply ? reply.error : 'the flush writer thread gave no answer';
+    if (reply) return reply.error;
+    if (!this.ended) return 'the flush writer thread gave no answer';
+    return `the flush writer thread ended${this.endedBy ? `: ${this.endedBy}` : ''}`;
   }
 
   /** Closes the thread's connection and ends it (call `drain` first). */
   async close(): Promise<void> {
-    Atomics.store(this.state, 0, 1);
-    this.port.postMessage('close');
-    this.wait();
+    if (!this.ended) {
+      Atomics.store(this.state, 0, 1);
+      this.port.postMessage('close');
+      try {
+        this.wait();
+      } catch {
+        /* a hung thread is ended below */
+      }
+    }
     this.port.close();
     await this.worker.terminate();
   }

@@ -14,7 +14,7 @@
  * logs the same changes at the same positions; a feed never gives a change at or before the one it
  * resumed after (`feed.ts`, the live service).
  */
-import { CatchUpWriter, toWriteUnit, type WriteBatch, type WriteUnit } from './catch-up-writer.js';
+import { CatchUpWriter, toWriteUnit, type WriteBatch, type WriteUnit, type WriterFaults } from './catch-up-writer.js';
 import { clearDocJson } from './doc-json.js';
 import type { GenerationStore } from './generation-store.js';
 import type { Entry } from './unit.js';
@@ -30,9 +30,8 @@ export class Flusher {
   constructor(
     private readonly store: GenerationStore,
     private readonly file: string,
-    /** Fault injection: flushes the writer thread refuses, and how long it takes over each (see `ProjectionRunnerOptions.faults`). */
-    private readonly writerRefusals: number,
-    private readonly writerSlowMs = 0,
+    /** Fault injection and limits of the writer thread (see `ProjectionRunnerOptions.faults`). */
+    private writerFaults: WriterFaults = {},
   ) {}
 
   /**
@@ -56,6 +55,8 @@ export class Flusher {
       return;
     }
     const store = this.store;
+    // what `log.take` and `store.swap` change in memory, put back if the transaction fails
+    const before = entries.map((e) => ({ u: e.live, logPositions: e.live.logPositions.slice(), logFrom: e.live.logFrom, active: e.live.active }));
     const ops = history.take();
     try {
       store.transaction(() => {
@@ -72,6 +73,7 @@ export class Flusher {
       });
     } catch (error) {
       history.restore(ops);
+      for (const b of before) Object.assign(b.u, { logPositions: b.logPositions, logFrom: b.logFrom, active: b.active });
       throw error;
     } finally {
       clearDocJson();
@@ -92,7 +94,7 @@ export class Flusher {
     } finally {
       clearDocJson();
     }
-    (this.writer ??= new CatchUpWriter(this.file, this.writerRefusals, this.writerSlowMs)).post({ units: batch, history: this.store.history.take() });
+    (this.writer ??= new CatchUpWriter(this.file, this.writerFaults)).post({ units: batch, history: this.store.history.take() });
     this.settled(entries);
   }
 
@@ -127,6 +129,13 @@ export class Flusher {
   drain(): void {
     const failed = this.writer?.drain() ?? null;
     if (failed) this.unwritten = failed;
+    if (this.writer?.ended) {
+      // the thread is gone (what it held is in `unwritten`): the next flush starts another, with
+      // the faults already spent
+      void this.writer.close();
+      this.writer = null;
+      this.writerFaults = { answerTimeoutMs: this.writerFaults.answerTimeoutMs };
+    }
     if (this.unwritten === null) return;
     this.store.writeBatch(this.unwritten.units, this.unwritten.history);
     this.unwritten = null;

@@ -53,9 +53,12 @@ export interface ProjectionRunnerOptions {
   /**
    * Fault injection for tests: the catch-up writer thread refuses its first `writerThreadRefusals`
    * flushes (as it would on a write error), so the runner must write them itself; with
-   * `writerThreadSlowMs` it takes that long over each flush (a slow disk).
+   * `writerThreadSlowMs` it takes that long over each flush (a slow disk); with `writerThreadDiesAt`
+   * the thread ends (an uncaught error) when handed that flush (1-based), so the runner writes it
+   * and starts another thread; `writerAnswerTimeoutMs` bounds the wait for the thread's answer (a
+   * hung thread: the flush fails and is retried, default 120 s).
    */
-  faults?: { writerThreadRefusals?: number; writerThreadSlowMs?: number };
+  faults?: { writerThreadRefusals?: number; writerThreadSlowMs?: number; writerThreadDiesAt?: number; writerAnswerTimeoutMs?: number };
   /** Events between the time machine's snapshots (default 1 000: the most a past-moment read replays). */
   snapshotEvery?: number;
 }
@@ -86,7 +89,13 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 20_000;
     this.flushIntervalMs = options.flushIntervalMs ?? 20;
     this.store = new GenerationStore(options.file, options.changeLogLimit ?? 10_000, options.snapshotEvery ?? 1000);
-    this.flusher = new Flusher(this.store, options.file, options.faults?.writerThreadRefusals ?? 0, options.faults?.writerThreadSlowMs ?? 0);
+    const f = options.faults ?? {};
+    this.flusher = new Flusher(this.store, options.file, {
+      refusals: f.writerThreadRefusals,
+      slowMs: f.writerThreadSlowMs,
+      diesAt: f.writerThreadDiesAt,
+      answerTimeoutMs: f.writerAnswerTimeoutMs,
+    });
   }
 
   /** Opens the runner's tables, loads the views and subscribes to the store. */
@@ -178,8 +187,25 @@ export class ProjectionRunner {
       unit.status = 'running';
       unit.statusDirty = true;
     }
-    this.flush(true);
-    this.flusher.drain(); // caught up means committed
+    this.finishCatchUp();
+  }
+
+  /**
+   * Caught up means committed: the flush that swaps in the caught-up rebuilds is written before
+   * anyone hears of it. When it cannot be written (disk full, a failing file), the old generations
+   * go on serving as they stood, the rebuilds go on applying events, and the swap is tried again
+   * every second (`status()` tells why meanwhile).
+   */
+  private finishCatchUp(): void {
+    try {
+      this.flush(true);
+      this.flusher.drain();
+      this.flushError = null;
+    } catch (error) {
+      this.flushError = error instanceof Error ? error.message : String(error);
+      if (!this.stopped) setTimeout(() => !this.stopped && this.finishCatchUp(), 1000).unref();
+      return;
+    }
     this.caughtUp = true;
     for (const r of this.caughtUpResolvers) r();
     this.caughtUpResolvers = [];
