@@ -44,3 +44,26 @@ export async function until(ok: () => boolean, ms = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** Appends n events in batches of 50 over `streams` streams; returns the position of the last one (the store's answer). */
+export async function appendMany(t: TempStore, n: number, streams = 5, type = 'Counted'): Promise<bigint> {
+  let last = 0n;
+  for (let i = 0; i < n; i += 50) {
+    const batch = [];
+    for (let j = i; j < Math.min(n, i + 50); j++) batch.push(ev(type, { i: j }));
+    const r = await t.store.append(`s-${(i / 50) % streams}`, batch, { expectedRevision: 'any' });
+    last = r.position;
+  }
+  return last;
+}
+
+/**
+ * The events' positions as the store handed them out, in log order (after the cursor `after`, when
+ * given). Positions are opaque (gapped under SAKSFLYT_SPARSE_POSITIONS=1): the tests compare with
+ * these and never compute one.
+ */
+export async function storePositions(t: TempStore, after?: bigint): Promise<bigint[]> {
+  const out: bigint[] = [];
+  for await (const e of t.store.readAll(after === undefined ? {} : { after })) out.push(e.position);
+  return out;
+}

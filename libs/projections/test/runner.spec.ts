@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { Observable } from 'rxjs';
 import type { EventStore, RecordedEvent, SubscriptionMessage } from '@saksflyt/event-store';
 import { ProjectionRunner, type DocStore, type FeedMessage, type Projection } from '@saksflyt/projections';
-import { collect, ev, tempStore, until, type TempStore } from './helpers.js';
+import { appendMany, collect, ev, storePositions, tempStore, until, type TempStore } from './helpers.js';
 
 interface Tally {
   stream: string;
@@ -40,29 +40,6 @@ async function checkpointReaches(file: string, position: bigint, ms: number): Pr
   } finally {
     db.close();
   }
-}
-
-/** Appends n events in batches of 50 over `streams` streams; returns the position of the last one (the store's answer). */
-async function appendMany(t: TempStore, n: number, streams = 5, type = 'Counted'): Promise<bigint> {
-  let last = 0n;
-  for (let i = 0; i < n; i += 50) {
-    const batch = [];
-    for (let j = i; j < Math.min(n, i + 50); j++) batch.push(ev(type, { i: j }));
-    const r = await t.store.append(`s-${(i / 50) % streams}`, batch, { expectedRevision: 'any' });
-    last = r.position;
-  }
-  return last;
-}
-
-/**
- * The events' positions as the store handed them out, in log order (after the cursor `after`, when
- * given). Positions are opaque (gapped under SAKSFLYT_SPARSE_POSITIONS=1): the tests compare with
- * these and never compute one.
- */
-async function storePositions(t: TempStore, after?: bigint): Promise<bigint[]> {
-  const out: bigint[] = [];
-  for await (const e of t.store.readAll(after === undefined ? {} : { after })) out.push(e.position);
-  return out;
 }
 
 /**

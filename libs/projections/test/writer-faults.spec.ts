@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '@saksflyt/event-store';
 import { ProjectionRunner, type DocStore, type Projection } from '@saksflyt/projections';
-import { ev, tempStore, until, type TempStore } from './helpers.js';
+import { appendMany, ev, storePositions, tempStore, until, type TempStore } from './helpers.js';
 
 /** Counts the events of each stream (`twice`: each event counts two). */
 function tally(version: number, twice = false): Projection<Record<string, never>, Record<string, number>> {
@@ -35,22 +35,6 @@ const perEvent: Projection<Record<string, never>, number> = {
   query: (docs) => docs.list('event').length,
 };
 
-async function appendMany(t: TempStore, n: number): Promise<bigint> {
-  let last = 0n;
-  for (let i = 0; i < n; i += 50) {
-    const batch = [];
-    for (let j = i; j < Math.min(n, i + 50); j++) batch.push(ev('Counted', { i: j }));
-    last = (await t.store.append(`s-${(i / 50) % 5}`, batch, { expectedRevision: 'any' })).position;
-  }
-  return last;
-}
-
-async function positions(t: TempStore): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of t.store.readAll({})) out.push(String(e.position));
-  return out;
-}
-
 describe('the runner and its writer thread', () => {
   let t: TempStore;
   const runners: ProjectionRunner[] = [];
@@ -76,7 +60,7 @@ describe('the runner and its writer thread', () => {
     expect(db.prepare("SELECT position FROM projection_generations WHERE name = 'per-event' AND active = 1").pluck().get()).toBe(Number(last));
     const onDisk = (db.prepare("SELECT id FROM projection_docs WHERE name = 'per-event'").pluck().all() as string[]).sort();
     db.close();
-    expect(onDisk).toEqual((await positions(t)).sort());
+    expect(onDisk).toEqual((await storePositions(t)).map(String).sort());
     expect(onDisk).toHaveLength(1201);
   });
 

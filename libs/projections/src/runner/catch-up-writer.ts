@@ -137,6 +137,8 @@ export class CatchUpWriter {
   private readonly answerTimeoutMs: number;
   /** The thread missed the deadline of the flush in flight. */
   private overdue = false;
+  /** Why the thread ended, when it ended with an error. */
+  private endedBy: string | null = null;
 
   /** Flushes collected while the thread was still writing them (the main thread waited): diagnostics. */
   waited = 0;
@@ -163,9 +165,6 @@ export class CatchUpWriter {
     this.worker.on('error', (error) => void (this.endedBy = error.message));
     this.worker.unref();
   }
-
-  /** Why the thread ended, when it ended with an error. */
-  private endedBy: string | null = null;
 
   /** Hands one flush to the thread (after the previous one is written). */
   post(batch: WriteBatch): void {

@@ -76,6 +76,8 @@ export class ProjectionRunner {
   private idleFlushScheduled = false;
   private caughtUp = false;
   private caughtUpResolvers: Array<() => void> = [];
+  /** The store said caught up, and the flush that swaps in the rebuilds is not written yet. */
+  private catchUpDue = false;
   private stopped = false;
   /** The last flush that failed (cleared by the next that succeeds) and its retry timer. */
   private flushError: string | null = null;
@@ -197,15 +199,16 @@ export class ProjectionRunner {
    * every second (`status()` tells why meanwhile).
    */
   private finishCatchUp(): void {
+    this.catchUpDue = true;
     try {
       this.flush(true);
       this.flusher.drain();
       this.flushError = null;
     } catch (error) {
-      this.flushError = error instanceof Error ? error.message : String(error);
-      if (!this.stopped) setTimeout(() => !this.stopped && this.finishCatchUp(), 1000).unref();
+      this.retryLater(error);
       return;
     }
+    this.catchUpDue = false;
     this.caughtUp = true;
     for (const r of this.caughtUpResolvers) r();
     this.caughtUpResolvers = [];
@@ -262,14 +265,21 @@ export class ProjectionRunner {
       // comes (so a flush the thread failed is written here, or reported, not left in flight)
       if (this.caughtUp && this.flusher.inFlight) this.scheduleIdleFlush();
     } catch (error) {
-      this.flushError = error instanceof Error ? error.message : String(error);
-      if (this.flushRetry || this.stopped) return;
-      this.flushRetry = setTimeout(() => {
-        this.flushRetry = null;
-        if (!this.stopped) this.flushOrRetry();
-      }, 1000);
-      this.flushRetry.unref?.();
+      this.retryLater(error);
     }
+  }
+
+  /** A flush failed: said in `status()`, tried again a second later (the catch-up's swap, while it is due). */
+  private retryLater(error: unknown): void {
+    this.flushError = error instanceof Error ? error.message : String(error);
+    if (this.flushRetry || this.stopped) return;
+    this.flushRetry = setTimeout(() => {
+      this.flushRetry = null;
+      if (this.stopped) return;
+      if (this.catchUpDue) this.finishCatchUp();
+      else this.flushOrRetry();
+    }, 1000);
+    this.flushRetry.unref?.();
   }
 
   /** Flushes every projection (see `Flusher.flush`); with `swap`, caught-up rebuilds replace the old generations. */
