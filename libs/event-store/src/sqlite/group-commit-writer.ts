@@ -6,7 +6,7 @@
  * of it written) while the others in the same transaction commit. `append` is a one-stream
  * `appendMany`. Promises settle only once the commit is on disk: COMMIT returns without fsync
  * (`synchronous = NORMAL`) and the WAL file is fsynced off the event loop (`wal-sync.ts`), while the
- * next group commit is written.
+ * next group commit is written; a lone writer's commits fsync inside COMMIT instead (`wal-sync.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -215,6 +215,8 @@ export class GroupCommitWriter {
 
   private writeBatch(batch: PendingAppend[]): void {
     const outcomes: Array<{ ok: true; result: AppendManyResult | AppendResult } | { ok: false; error: unknown }> = [];
+    // a lone commit may be made durable by its own COMMIT (synchronous = FULL): see `WalSync.chooseInline`
+    const inline = this.sync.chooseInline(batch.length === 1 && this.queue.length === 0);
     try {
       this.sBegin.run();
     } catch (error) {
@@ -249,7 +251,7 @@ export class GroupCommitWriter {
           outcomes.push({ ok: false, error });
         }
       }
-      this.sCommit.run();
+      this.sync.commit(this.sCommit, inline);
       this.cache.committed(before, { position: state.position, next: state.next, hash: state.hash }, state.streamHeads, state.rows, follows);
     } catch (error) {
       try {
@@ -276,7 +278,7 @@ export class GroupCommitWriter {
     };
     // nothing written (every call refused or a repeat): nothing to wait for
     if (state.written === 0) settle(null);
-    else this.sync.committed(before, state.position, settle);
+    else this.sync.committed(before, state.position, settle, inline);
   }
 
   /** The last row as the writer sees it, with the position the next row gets. */

@@ -1,7 +1,7 @@
 /**
  * The embedded event store: one SQLite file (better-sqlite3), WAL. Durable: an append is
  * acknowledged only once its transaction is on disk (COMMIT with synchronous=NORMAL, then an fsync
- * of the WAL file off the event loop: `wal-sync.ts`).
+ * of the WAL file off the event loop; a lone writer's COMMIT at synchronous=FULL: `wal-sync.ts`).
  *
  * - Appends are group-committed on the write connection (`group-commit-writer.ts`): concurrent
  *   `append` and `appendMany` calls are written in ONE transaction, each call all or nothing.
@@ -34,7 +34,7 @@ import { RecentRows } from './recent-rows.js';
 import { ReadSide, type ReadStats } from './read-side.js';
 import { applyWritePragmas, SCHEMA_SQL } from './schema.js';
 import { lastRow, verifyChain, type VerifyChainResult } from './verify-chain.js';
-import { WalSync } from './wal-sync.js';
+import { WalSync, type SyncStats } from './wal-sync.js';
 import { offloadCheckpoints, type Checkpointer } from './checkpointer.js';
 
 export { DuplicateEventId } from './group-commit-writer.js';
@@ -64,10 +64,16 @@ export interface SqliteStoreOptions {
    * `SAKSFLYT_SPARSE_POSITIONS=1` in the environment asks for 'sparse'.
    */
   positions?: PositionMode;
+  /**
+   * A lone writer's commit fsyncs inside COMMIT (`synchronous = FULL`) while that takes at most
+   * this long (ms, default INLINE_MAX_MS = 2); slower: the WAL is fsynced on the thread pool. See
+   * `wal-sync.ts`.
+   */
+  inlineSyncMaxMs?: number;
 }
 
-/** The store's counters: the writer's (`WriteStats`) and the read side's (`ReadStats`). */
-export interface SqliteStoreStats extends WriteStats, ReadStats {}
+/** The store's counters: the writer's (`WriteStats`), the syncs' (`SyncStats`) and the read side's (`ReadStats`). */
+export interface SqliteStoreStats extends WriteStats, SyncStats, ReadStats {}
 
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
@@ -78,6 +84,8 @@ export class SqliteEventStore implements EventStore {
     transactions: 0,
     appendsCommitted: 0,
     eventsWritten: 0,
+    inlineSyncs: 0,
+    poolSyncs: 0,
     maxRowsPerPage: 0,
     pagesRead: 0,
     rowsRead: 0,
@@ -101,7 +109,11 @@ export class SqliteEventStore implements EventStore {
     this.pageSize = options.pageSize ?? 500;
     this.positions = options.positions ?? 'dense';
     this.checkpoints = offloadCheckpoints(writer, file);
-    const sync = new WalSync(`${file}-wal`, () => this.writes.onSynced());
+    const sync = new WalSync(`${file}-wal`, () => this.writes.onSynced(), {
+      db: writer,
+      inlineMaxMs: options.inlineSyncMaxMs,
+      stats: this.stats,
+    });
     this.sync = sync;
     const recent = new RecentRows();
     const reads = new ReadSide(
